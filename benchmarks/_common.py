@@ -1,0 +1,39 @@
+"""Shared helpers for the benchmark scripts: synthetic databases (cached) and medians."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+CACHE = Path(tempfile.gettempdir()) / "cspo-viewer-bench"
+
+
+def synthetic_db(n: int, seed: int = 1) -> Path:
+    """A synthetic database of ``n`` events, made once per machine and reused."""
+    from make_synthetic_db import make
+
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"syn-{n}-s{seed}.db"
+    if not path.exists():
+        make(n, path, seed)
+    return path
+
+
+def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> float:
+    """Median wall time of ``fn`` in milliseconds, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)

@@ -1,0 +1,28 @@
+"""Pieces every command shares: the ``--db`` option and opening the chosen database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cspo_viewer import paths
+from cspo_viewer.data.store import Store, open_store
+
+
+def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS if suppress else None,
+        metavar="PATH",
+        help="database file (default: the bundled CSpO database)",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return getattr(args, "db", None) or paths.bundled_db_path()
+
+
+def open_from_args(args: argparse.Namespace, *, writable: bool = False) -> Store:
+    """Open ``--db`` (or the bundled database); raises ``DatabaseError`` with one sentence."""
+    return open_store(db_path(args), writable=writable)

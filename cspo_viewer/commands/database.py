@@ -1,0 +1,116 @@
+"""``cspo-viewer db build|check|init|migrate``: make and validate database files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cspo_viewer import paths
+from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
+from cspo_viewer.data import schema
+from cspo_viewer.data.build import build_database, init_database
+from cspo_viewer.data.check import check_store
+from cspo_viewer.data.store import DatabaseError, connect
+from cspo_viewer.errors import UserError
+
+
+def register(subparsers: Any) -> None:
+    db = subparsers.add_parser("db", help="build, check, create or migrate a database")
+    sub = db.add_subparsers(dest="db_command", metavar="{build,check,init,migrate}")
+    sub.required = True
+
+    build = sub.add_parser("build", help="build the SQLite file from db/src/ text data")
+    build.add_argument(
+        "--src",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of reviewable JSON (default: the bundled db/src)",
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="database to write (default: the bundled db/cspo.db)",
+    )
+    build.set_defaults(func=run_build)
+
+    check = sub.add_parser("check", help="validate a database and list its problems")
+    add_db_argument(check, suppress=True)
+    check.set_defaults(func=run_check)
+
+    init = sub.add_parser("init", help="create a new database with reference rows only")
+    init.add_argument("--db", type=Path, required=True, metavar="PATH")
+    init.set_defaults(func=run_init)
+
+    migrate = sub.add_parser("migrate", help="upgrade an older database to this schema")
+    add_db_argument(migrate, suppress=True)
+    migrate.set_defaults(func=run_migrate)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    src = args.src or paths.data_src_dir()
+    out = args.out or paths.bundled_db_path()
+    if not (src / "events.json").is_file():
+        raise UserError(f"{src} holds no events.json to build from")
+    if not out.parent.is_dir():
+        raise UserError(f"the folder {out.parent} does not exist")
+    try:
+        n = build_database(src, out)
+    except PermissionError:
+        raise UserError(f"cannot write {out}: permission denied") from None
+    except (ValueError, KeyError) as exc:
+        raise UserError(f"the data in {src} is inconsistent: {exc}") from None
+    print(f"built {out} with {n} events")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        problems = check_store(store)
+        if problems:
+            for line in problems:
+                print(f"{store.path}: {line}")
+            print(f"{len(problems)} problem(s) found", file=sys.stderr)
+            return 1
+        print(f"{store.path}: ok ({store.total_events()} events, schema v{store.schema_version})")
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    target: Path = args.db
+    if target.exists():
+        raise UserError(f"{target} already exists; db init only creates new databases")
+    if not target.parent.is_dir():
+        raise UserError(f"the folder {target.parent} does not exist")
+    try:
+        init_database(paths.data_src_dir(), target)
+    except PermissionError:
+        raise UserError(f"cannot create {target}: permission denied") from None
+    print(f"created {target} (schema v{schema.SCHEMA_VERSION}, no events yet)")
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    try:
+        open_from_args(args).close()
+        print(f"{path} is already at schema v{schema.SCHEMA_VERSION}")
+        return 0
+    except DatabaseError as exc:
+        if "older schema" not in str(exc):
+            raise
+    conn = connect(path, writable=True)
+    try:
+        old = schema.migrate(sqlite_utils.Database(conn))
+    except ValueError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    finally:
+        conn.close()
+    print(f"migrated {path} from schema v{old} to v{schema.SCHEMA_VERSION}")
+    return 0

@@ -1,0 +1,224 @@
+"""Build the shipped SQLite file from the reviewable text data in ``db/src/``.
+
+The JSON files are what people review in pull requests; the ``.db`` is derived. A build
+writes a temporary file next to the target and renames it into place, so a failed build
+never leaves a half-written database, and the tests compare the shipped file with a fresh
+build so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cspo_viewer.data import schema
+
+EVENT_COLUMNS = (
+    "id",
+    "date",
+    "date_precision",
+    "end_date",
+    "title",
+    "short_title",
+    "kind",
+    "location",
+    "summary",
+    "statement_text",
+    "confidence",
+    "uncertainty",
+    "evidence",
+)
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document")
+QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
+
+
+def load_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_src(src_dir: Path) -> dict[str, Any]:
+    """Read ``db/src``: nations, themes, sources and events (statement texts inlined)."""
+    events = load_json(src_dir / "events.json")
+    for event in events:
+        rel = event.pop("statement_file", None)
+        if rel:
+            event["statement_text"] = (src_dir / rel).read_text(encoding="utf-8").strip()
+    return {
+        "nations": load_json(src_dir / "nations.json"),
+        "themes": load_json(src_dir / "themes.json"),
+        "sources": load_json(src_dir / "sources.json"),
+        "events": events,
+    }
+
+
+def insert_reference(
+    db: sqlite_utils.Database,
+    nations: Iterable[Mapping[str, Any]],
+    themes: Iterable[Mapping[str, Any]],
+    sources: Iterable[Mapping[str, Any]],
+) -> None:
+    """Nations with their memberships, themes, and sources."""
+    nations = list(nations)
+    db["nations"].insert_all(
+        {"code": n["code"], "name": n["name"], "alpha2": n.get("alpha2")} for n in nations
+    )
+    db["themes"].insert_all(
+        {"id": t["id"], "label": t["label"], "description": t.get("description")} for t in themes
+    )
+    insert_sources(db, sources)
+    db["memberships"].insert_all(
+        {
+            "nation_code": n["code"],
+            "joined": n["joined"],
+            "joined_precision": n.get("joined_precision", "day"),
+            "source_id": n.get("membership_source_id"),
+            "note": n.get("membership_note"),
+        }
+        for n in nations
+        if n.get("joined")
+    )
+
+
+def insert_sources(
+    db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]], *, replace: bool = False
+) -> None:
+    db["sources"].insert_all(
+        ({c: s.get(c) for c in SOURCE_COLUMNS} for s in sources), replace=replace
+    )
+
+
+def insert_events(
+    db: sqlite_utils.Database, events: Iterable[Mapping[str, Any]], *, batch_size: int = 2000
+) -> int:
+    """Insert events with their nations, themes, sources and quotes; return the count.
+
+    Each event mapping uses canonical ids: ``nations`` are alpha-3 codes, ``themes`` slugs,
+    ``sources`` source ids, ``quotes`` dicts with ``QUOTE_COLUMNS``. Rows go in by batch
+    so that 100,000 events stream through with bounded memory.
+    """
+    n = 0
+    batch: list[Mapping[str, Any]] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= batch_size:
+            n += _insert_batch(db, batch)
+            batch = []
+    if batch:
+        n += _insert_batch(db, batch)
+    return n
+
+
+def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> int:
+    conn = db.conn
+    conn.executemany(
+        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+        ([e.get(c) for c in EVENT_COLUMNS] for e in batch),
+    )
+    conn.executemany(
+        "INSERT INTO event_nations (event_id, nation_code) VALUES (?, ?)",
+        ((e["id"], code) for e in batch for code in e.get("nations", ())),
+    )
+    conn.executemany(
+        "INSERT INTO event_themes (event_id, theme_id) VALUES (?, ?)",
+        ((e["id"], t) for e in batch for t in e.get("themes", ())),
+    )
+    conn.executemany(
+        "INSERT INTO event_sources (event_id, source_id) VALUES (?, ?)",
+        ((e["id"], s) for e in batch for s in e.get("sources", ())),
+    )
+    conn.executemany(
+        f"INSERT INTO quotes (event_id, {', '.join(QUOTE_COLUMNS)})"
+        f" VALUES (?, {', '.join('?' * len(QUOTE_COLUMNS))})",
+        ([e["id"], *(q.get(c) for c in QUOTE_COLUMNS)] for e in batch for q in e.get("quotes", ())),
+    )
+    return len(batch)
+
+
+@contextmanager
+def atomic_output(target: Path, suffix: str = ""):  # type: ignore[no-untyped-def]
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
+
+    A crash or an exception leaves ``target`` exactly as it was and removes the temporary.
+    """
+    target = Path(target)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def new_database(path: Path) -> sqlite_utils.Database:
+    """An empty database at ``path`` (which must not hold data) with the full schema."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    with conn:
+        schema.create_schema(db)
+    return db
+
+
+def build_database(src_dir: Path, out: Path) -> int:
+    """Build ``out`` from ``src_dir`` atomically; return the number of events."""
+    data = load_src(src_dir)
+    with atomic_output(out, ".db") as tmp:
+        tmp.unlink()
+        db = new_database(tmp)
+        try:
+            with db.conn:
+                insert_reference(db, data["nations"], data["themes"], data["sources"])
+                n = insert_events(db, data["events"])
+            problems = check_foreign_keys(db.conn)
+            if problems:
+                raise ValueError("; ".join(problems))
+            db.conn.execute("VACUUM")
+        finally:
+            db.conn.close()
+    return n
+
+
+def init_database(src_dir: Path, out: Path) -> None:
+    """A new database holding only reference rows (nations, memberships, themes, kinds).
+
+    Refuses to touch an existing file: ``db init`` is for starting a timeline of your own.
+    """
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; db init only creates new databases")
+    data = load_src(src_dir)
+    membership_sources = {n.get("membership_source_id") for n in data["nations"]}
+    with atomic_output(out, ".db") as tmp:
+        tmp.unlink()
+        db = new_database(tmp)
+        try:
+            with db.conn:
+                insert_reference(
+                    db,
+                    data["nations"],
+                    data["themes"],
+                    [s for s in data["sources"] if s["id"] in membership_sources],
+                )
+        finally:
+            db.conn.close()
+
+
+def check_foreign_keys(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"{table} row {rowid} points to a missing {parent}"
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+    ]

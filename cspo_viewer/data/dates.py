@@ -1,0 +1,58 @@
+"""Dates as people read them and as the timeline measures them.
+
+The timeline's x unit is *days since 2000-01-01* as a float: small numbers keep Qt's
+integer-valued bounding rects exact (pyqtgraph #2550) and need no time zone (#1345).
+An event of month or year precision covers its whole period, so its imprecision can
+be drawn instead of hidden behind a false day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+EPOCH = date(2000, 1, 1)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def to_day(iso: str) -> int:
+    """Days since 2000-01-01 of an ISO day."""
+    return (date.fromisoformat(iso) - EPOCH).days
+
+
+def from_day(day: float) -> date:
+    return EPOCH + timedelta(days=int(day // 1))
+
+
+def period_end(iso: str, precision: str, end_date: str | None = None) -> str:
+    """The last day an event covers: its end date, or the end of its month or year."""
+    if end_date:
+        return end_date
+    d = date.fromisoformat(iso)
+    if precision == "year":
+        return date(d.year, 12, 31).isoformat()
+    if precision == "month":
+        nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return (nxt - timedelta(days=1)).isoformat()
+    return iso
+
+
+def display_date(iso: str, precision: str = "day", end_date: str | None = None) -> str:
+    """ "22 Sep 2014", "Jul 2015", "2016", "3–5 Dec 2024", "31 Dec 2024 – 2 Jan 2025"."""
+    d = date.fromisoformat(iso)
+    if precision == "year":
+        return str(d.year)
+    if precision == "month":
+        return f"{_MONTHS[d.month - 1]} {d.year}"
+    if not end_date or end_date == iso:
+        return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    e = date.fromisoformat(end_date)
+    if (e.year, e.month) == (d.year, d.month):
+        return f"{d.day}–{e.day} {_MONTHS[d.month - 1]} {d.year}"
+    if e.year == d.year:
+        return f"{d.day} {_MONTHS[d.month - 1]} – {e.day} {_MONTHS[e.month - 1]} {d.year}"
+    return f"{display_date(iso)} – {display_date(end_date)}"
+
+
+def short_iso(iso: str, precision: str = "day") -> str:
+    """The ISO date cut to its precision: "2015-07" for a month, "2016" for a year."""
+    return {"year": iso[:4], "month": iso[:7]}.get(precision, iso)

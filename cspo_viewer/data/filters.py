@@ -1,0 +1,407 @@
+"""The one event filter: its model, its parsing, its SQL and its description in words.
+
+Every view and command (the filter panel, ``list``, ``export``, ``dump``, ``--screenshot``)
+goes through ``EventFilter``; values are resolved against the database's vocabulary once,
+here, and then travel as canonical ids (ISO alpha-3 codes, theme slugs, kind ids).
+SQL is built with bound parameters only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Literal
+
+Match = Literal["any", "all"]
+MATCH_CHOICES: tuple[Match, ...] = ("any", "all")
+
+
+class FilterError(ValueError):
+    """A filter value the database does not know; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names a filter may use, read from the database it will run against.
+
+    ``nations`` maps alpha-3 code -> (English name, alpha-2 code); ``themes`` and ``kinds``
+    map id -> label. Nations are matched case-insensitively by name, alpha-2 or alpha-3.
+    """
+
+    nations: Mapping[str, tuple[str, str]]
+    themes: Mapping[str, str]
+    kinds: Mapping[str, str]
+
+    def resolve_nation(self, word: str) -> str:
+        key = word.strip().casefold()
+        for code, (name, alpha2) in self.nations.items():
+            if key in (code.casefold(), name.casefold(), (alpha2 or "").casefold()):
+                return code
+        valid = ", ".join(f"{name} ({code})" for code, (name, _) in self.nations.items())
+        raise FilterError(f"unknown nation {word!r}; valid nations: {valid}")
+
+    def resolve_theme(self, word: str) -> str:
+        key = word.strip().casefold()
+        for theme_id, label in self.themes.items():
+            if key in (theme_id.casefold(), label.casefold()):
+                return theme_id
+        raise FilterError(f"unknown theme {word!r}; valid themes: {', '.join(self.themes)}")
+
+    def resolve_kind(self, word: str) -> str:
+        key = word.strip().casefold()
+        for kind_id, label in self.kinds.items():
+            if key in (kind_id.casefold(), label.casefold()):
+                return kind_id
+        raise FilterError(f"unknown kind {word!r}; valid kinds: {', '.join(self.kinds)}")
+
+    def nation_name(self, code: str) -> str:
+        return self.nations.get(code, (code, ""))[0]
+
+
+def parse_date(text: str, *, end: bool = False) -> str:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD and return an ISO day.
+
+    A partial date means the start of its period for ``--from`` and its end for ``--to``,
+    so ``--from 2019 --to 2020`` covers both whole years.
+    """
+    text = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not m:
+        raise FilterError(f"invalid date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if day is not None:
+            return date(year, int(month), int(day)).isoformat()
+        if month is not None:
+            first = date(year, int(month), 1)
+            if not end:
+                return first.isoformat()
+            nxt = date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1).isoformat()
+        return (date(year, 12, 31) if end else date(year, 1, 1)).isoformat()
+    except ValueError as exc:
+        raise FilterError(f"invalid date {text!r}: {exc}") from None
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person types into a safe FTS5 query.
+
+    Quoted text is a phrase; every other word matches as a prefix ("sanct" finds
+    "sanctions"). Every term is quoted, so FTS5 operators and punctuation in the input
+    cannot change the query's meaning or raise a syntax error. All terms must match.
+    """
+    terms: list[str] = []
+    for phrase, word in _TOKEN.findall(text):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                terms.append('"' + " ".join(words) + '"')
+        else:
+            terms.extend(f'"{w}"*' for w in re.findall(r"\w+", word))
+    return " ".join(terms) or None
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the analyst asked to see. Empty fields mean "no restriction"."""
+
+    nations: tuple[str, ...] = ()
+    match_nations: Match = "any"
+    themes: tuple[str, ...] = ()
+    match_themes: Match = "any"
+    kinds: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self == EventFilter()
+
+    def with_(self, **changes: Any) -> EventFilter:
+        return replace(self, **changes)
+
+    # --- SQL -------------------------------------------------------------------------
+    def where(self, alias: str = "e") -> tuple[str, list[Any]]:
+        """The WHERE clause (without the keyword) and its bound parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        # Nations and themes narrow a set of event ids read from covering indexes; "all"
+        # intersects one set per value, which SQLite does without touching `events`.
+        id_sets: list[str] = []
+        for table, column, values, match in (
+            ("event_nations", "nation_code", self.nations, self.match_nations),
+            ("event_themes", "theme_id", self.themes, self.match_themes),
+        ):
+            if not values:
+                continue
+            if match == "all":
+                id_sets += [f"SELECT event_id FROM {table} WHERE {column} = ?"] * len(values)
+            else:
+                marks = ", ".join("?" * len(values))
+                id_sets.append(f"SELECT event_id FROM {table} WHERE {column} IN ({marks})")
+            params.extend(values)
+        if id_sets:
+            clauses.append(f"{alias}.id IN ({' INTERSECT '.join(id_sets)})")
+        if self.kinds:
+            clauses.append(f"{alias}.kind IN ({', '.join('?' * len(self.kinds))})")
+            params.extend(self.kinds)
+        if self.date_from:
+            clauses.append(f"COALESCE({alias}.end_date, {alias}.date) >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append(f"{alias}.date <= ?")
+            params.append(self.date_to)
+        query = fts_query(self.text) if self.text else None
+        if query:
+            clauses.append(
+                f"{alias}.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"
+                " UNION SELECT qe.rowid FROM quotes q JOIN events qe ON qe.id = q.event_id"
+                " WHERE q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?))"
+            )
+            params.extend([query, query])
+        return (" AND ".join(clauses) or "1"), params
+
+    # --- words -----------------------------------------------------------------------
+    def describe(self, vocab: Vocabulary | None = None) -> str:
+        """The filter as a subtitle: "Nations: Japan · Themes: all · 2019-01-01 to 2024-12-31"."""
+
+        def names(values: Sequence[str], match: Match, lookup: Any) -> str:
+            if not values:
+                return "all"
+            joiner = " and " if match == "all" else " or "
+            return joiner.join(lookup(v) for v in values)
+
+        def nation(code: str) -> str:
+            return vocab.nation_name(code) if vocab else code
+
+        def theme(tid: str) -> str:
+            return vocab.themes.get(tid, tid) if vocab else tid
+
+        def kind(kid: str) -> str:
+            return vocab.kinds.get(kid, kid) if vocab else kid
+
+        parts = [
+            f"Nations: {names(self.nations, self.match_nations, nation)}",
+            f"Themes: {names(self.themes, self.match_themes, theme)}",
+        ]
+        if self.kinds:
+            parts.append(f"Kinds: {', '.join(kind(k) for k in self.kinds)}")
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or 'start'} to {self.date_to or 'end'}")
+        if self.text:
+            parts.append(f"Search: “{self.text}”")
+        return " · ".join(parts)
+
+    def to_args(self) -> list[str]:
+        """The same filter as ``cspo-viewer list`` words (round-trips through ``from_args``)."""
+        args: list[str] = []
+        for code in self.nations:
+            args += ["--nation", code]
+        if self.match_nations != "any":
+            args += ["--match-nations", self.match_nations]
+        for theme in self.themes:
+            args += ["--theme", theme]
+        if self.match_themes != "any":
+            args += ["--match-themes", self.match_themes]
+        for kind in self.kinds:
+            args += ["--kind", kind]
+        if self.date_from:
+            args += ["--from", self.date_from]
+        if self.date_to:
+            args += ["--to", self.date_to]
+        if self.text:
+            args += ["--search", self.text]
+        return args
+
+    def to_settings(self) -> dict[str, Any]:
+        """A plain dict for QSettings or JSON."""
+        return {
+            "nations": list(self.nations),
+            "match_nations": self.match_nations,
+            "themes": list(self.themes),
+            "match_themes": self.match_themes,
+            "kinds": list(self.kinds),
+            "date_from": self.date_from or "",
+            "date_to": self.date_to or "",
+            "text": self.text,
+        }
+
+
+def build_filter(
+    vocab: Vocabulary,
+    *,
+    nations: Iterable[str] = (),
+    match_nations: str = "any",
+    themes: Iterable[str] = (),
+    match_themes: str = "any",
+    kinds: Iterable[str] = (),
+    date_from: str | None = None,
+    date_to: str | None = None,
+    text: str | None = None,
+) -> EventFilter:
+    """Validate raw words against ``vocab`` and return the canonical filter.
+
+    Raises ``FilterError`` on the first unknown value, naming the valid ones.
+    """
+    if match_nations not in MATCH_CHOICES or match_themes not in MATCH_CHOICES:
+        raise FilterError("match must be 'any' or 'all'")
+    start = parse_date(date_from) if date_from else None
+    end = parse_date(date_to, end=True) if date_to else None
+    if start and end and start > end:
+        raise FilterError(f"the start date {start} is after the end date {end}")
+    return EventFilter(
+        nations=_unique(vocab.resolve_nation(n) for n in nations),
+        match_nations=match_nations,  # type: ignore[arg-type]
+        themes=_unique(vocab.resolve_theme(t) for t in themes),
+        match_themes=match_themes,  # type: ignore[arg-type]
+        kinds=_unique(vocab.resolve_kind(k) for k in kinds),
+        date_from=start,
+        date_to=end,
+        text=(text or "").strip(),
+    )
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """The filter options shared by ``list``, ``export``, ``dump`` and ``--screenshot``.
+
+    ``suppress`` leaves unset options out of the namespace, so that a subcommand's copy does
+    not overwrite a value given before the subcommand name.
+    """
+    default: Any = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("filter")
+    group.add_argument(
+        "--nation",
+        action="append",
+        dest="nation",
+        default=default,
+        metavar="N",
+        help="nation name or ISO code (repeatable)",
+    )
+    group.add_argument(
+        "--match-nations",
+        choices=MATCH_CHOICES,
+        default=argparse.SUPPRESS if suppress else "any",
+        help="events with any (default) or all of the nations",
+    )
+    group.add_argument(
+        "--theme",
+        action="append",
+        dest="theme",
+        default=default,
+        metavar="T",
+        help="theme id (repeatable)",
+    )
+    group.add_argument(
+        "--match-themes",
+        choices=MATCH_CHOICES,
+        default=argparse.SUPPRESS if suppress else "any",
+        help="events with any (default) or all of the themes",
+    )
+    group.add_argument(
+        "--kind",
+        action="append",
+        dest="kind",
+        default=default,
+        metavar="K",
+        help="event kind (repeatable)",
+    )
+    group.add_argument(
+        "--from",
+        dest="date_from",
+        default=default,
+        metavar="DATE",
+        help="YYYY, YYYY-MM or YYYY-MM-DD",
+    )
+    group.add_argument(
+        "--to",
+        dest="date_to",
+        default=default,
+        metavar="DATE",
+        help="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)",
+    )
+    group.add_argument(
+        "--search",
+        dest="search",
+        default=default,
+        metavar="TEXT",
+        help='full-text search; "quoted phrase", words match as prefixes',
+    )
+
+
+def filter_from_args(args: argparse.Namespace, vocab: Vocabulary) -> EventFilter:
+    """The filter named by parsed command-line options."""
+    return build_filter(
+        vocab,
+        nations=getattr(args, "nation", None) or (),
+        match_nations=getattr(args, "match_nations", "any") or "any",
+        themes=getattr(args, "theme", None) or (),
+        match_themes=getattr(args, "match_themes", "any") or "any",
+        kinds=getattr(args, "kind", None) or (),
+        date_from=getattr(args, "date_from", None),
+        date_to=getattr(args, "date_to", None),
+        text=getattr(args, "search", None),
+    )
+
+
+def filter_from_settings(
+    data: Mapping[str, Any], vocab: Vocabulary
+) -> tuple[EventFilter, list[str]]:
+    """Rebuild a saved filter, dropping values the database no longer knows.
+
+    Returns the filter and one message per dropped value, for the status bar: a stale
+    saved filter must never stop the app from opening.
+    """
+    dropped: list[str] = []
+
+    def keep(values: Any, resolve: Any, what: str) -> list[str]:
+        kept = []
+        for value in _as_list(values):
+            try:
+                kept.append(resolve(value))
+            except FilterError:
+                dropped.append(f"saved {what} {value!r} is not in this database")
+        return kept
+
+    def valid_date(value: Any, end: bool) -> str | None:
+        if not value:
+            return None
+        try:
+            return parse_date(str(value), end=end)
+        except FilterError:
+            dropped.append(f"saved date {value!r} is not a date")
+            return None
+
+    def match(value: Any) -> Match:
+        return value if value in MATCH_CHOICES else "any"
+
+    flt = EventFilter(
+        nations=_unique(keep(data.get("nations"), vocab.resolve_nation, "nation")),
+        match_nations=match(data.get("match_nations")),
+        themes=_unique(keep(data.get("themes"), vocab.resolve_theme, "theme")),
+        match_themes=match(data.get("match_themes")),
+        kinds=_unique(keep(data.get("kinds"), vocab.resolve_kind, "kind")),
+        date_from=valid_date(data.get("date_from"), False),
+        date_to=valid_date(data.get("date_to"), True),
+        text=str(data.get("text") or "").strip(),
+    )
+    return flt, dropped
+
+
+def _as_list(values: Any) -> list[str]:
+    """QSettings returns a lone string for a one-element list and None for an empty one."""
+    if values is None or values == "":
+        return []
+    if isinstance(values, str):
+        return [values]
+    return [str(v) for v in values]

@@ -1,0 +1,178 @@
+"""The database schema: tables, indexes, full-text search and the schema version.
+
+The schema is a public interface (people query the file with sqlite-utils and Datasette),
+so tables and columns are only ever added, never renamed. ``PRAGMA user_version`` holds
+``SCHEMA_VERSION``; ``MIGRATIONS`` upgrades older files step by step inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+KINDS: tuple[tuple[str, str, str], ...] = (
+    ("founding", "Founding", "The 2014 memorandum of understanding that created CSpO."),
+    ("membership", "Membership", "A nation joins, or changes its status in, the initiative."),
+    ("principals-meeting", "Principals' meeting", "An annual meeting of the Principals' Board."),
+    ("statement", "Statement", "A joint or public statement by the participants."),
+    ("vision", "Vision", "A strategic vision document."),
+    ("exercise", "Exercise", "An exercise or tabletop exercise."),
+    ("other", "Other", "Other CSpO-related activity."),
+    (
+        "related",
+        "Related (Olympic Defender)",
+        "Context: Operation Olympic Defender, a separate US-led operation, not a CSpO event.",
+    ),
+)
+"""Event kinds in display order: (id, label, description)."""
+
+PRECISIONS = ("day", "month", "year")
+CONFIDENCES = ("high", "medium", "low")
+
+REQUIRED_TABLES = (
+    "events",
+    "nations",
+    "memberships",
+    "themes",
+    "kinds",
+    "event_nations",
+    "event_themes",
+    "quotes",
+    "sources",
+    "event_sources",
+)
+
+EVENT_FTS_COLUMNS = ["title", "summary", "statement_text"]
+QUOTE_FTS_COLUMNS = ["text", "speaker"]
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, index and FTS index of an empty database, and stamp its version."""
+    db["kinds"].create({"id": str, "label": str, "description": str, "sort_order": int}, pk="id")
+    db["nations"].create({"code": str, "name": str, "alpha2": str}, pk="code")
+    db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
+    db["sources"].create(
+        {
+            "id": str,
+            "title": str,
+            "publisher": str,
+            "date": str,
+            "url": str,
+            "document": str,
+        },
+        pk="id",
+        not_null={"title"},
+    )
+    db["memberships"].create(
+        {
+            "nation_code": str,
+            "joined": str,
+            "joined_precision": str,
+            "source_id": str,
+            "note": str,
+        },
+        pk="nation_code",
+        foreign_keys=[("nation_code", "nations", "code"), ("source_id", "sources", "id")],
+    )
+    db["events"].create(
+        {
+            "id": str,
+            "date": str,
+            "date_precision": str,
+            "end_date": str,
+            "title": str,
+            "short_title": str,
+            "kind": str,
+            "location": str,
+            "summary": str,
+            "statement_text": str,
+            "confidence": str,
+            "uncertainty": str,
+            "evidence": str,
+        },
+        pk="id",
+        not_null={"date", "date_precision", "title", "kind"},
+        foreign_keys=[("kind", "kinds", "id")],
+    )
+    db["event_nations"].create(
+        {"event_id": str, "nation_code": str},
+        pk=("event_id", "nation_code"),
+        foreign_keys=[("event_id", "events", "id"), ("nation_code", "nations", "code")],
+    )
+    db["event_themes"].create(
+        {"event_id": str, "theme_id": str},
+        pk=("event_id", "theme_id"),
+        foreign_keys=[("event_id", "events", "id"), ("theme_id", "themes", "id")],
+    )
+    db["event_sources"].create(
+        {"event_id": str, "source_id": str},
+        pk=("event_id", "source_id"),
+        foreign_keys=[("event_id", "events", "id"), ("source_id", "sources", "id")],
+    )
+    db["quotes"].create(
+        {
+            "id": str,
+            "event_id": str,
+            "speaker": str,
+            "role": str,
+            "nation_code": str,
+            "text": str,
+            "source_id": str,
+        },
+        pk="id",
+        not_null={"event_id", "speaker", "text"},
+        foreign_keys=[
+            ("event_id", "events", "id"),
+            ("nation_code", "nations", "code"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    _create_indexes(db)
+    db["events"].enable_fts(EVENT_FTS_COLUMNS, create_triggers=True)
+    db["quotes"].enable_fts(QUOTE_FTS_COLUMNS, create_triggers=True)
+    db["kinds"].insert_all(
+        {"id": k, "label": label, "description": desc, "sort_order": i}
+        for i, (k, label, desc) in enumerate(KINDS)
+    )
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes that keep filter queries index-driven at 100,000 events."""
+    db["events"].create_index(["date", "id"])
+    db["events"].create_index(["kind", "date"])
+    db["event_nations"].create_index(["nation_code", "event_id"])
+    db["event_themes"].create_index(["theme_id", "event_id"])
+    db["event_sources"].create_index(["source_id"])
+    db["quotes"].create_index(["event_id"])
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""``MIGRATIONS[n]`` upgrades a version-``n`` database to ``n + 1``. Version 1 is the first
+published schema, so there is nothing to migrate yet; add steps here, never edit old ones."""
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring an older database up to ``SCHEMA_VERSION`` in one transaction; return the old version.
+
+    Raises ``ValueError`` for a version this code cannot upgrade (a newer file, or a gap in
+    ``MIGRATIONS``); the caller reports it and the file stays as it was.
+    """
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"schema v{version} is newer than this version reads (v{SCHEMA_VERSION})")
+    start = version
+    with db.conn:
+        while version < SCHEMA_VERSION:
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise ValueError(f"no migration from schema v{version}")
+            step(db)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+    return start

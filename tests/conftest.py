@@ -1,0 +1,43 @@
+"""Shared fixtures. Qt runs offscreen in tests: no display in CI (set before Qt loads)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest
+
+from cspo_viewer import paths
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def bundled_db() -> Path:
+    return paths.bundled_db_path()
+
+
+@pytest.fixture
+def db_copy(tmp_path: Path, bundled_db: Path) -> Path:
+    """A writable copy of the bundled database."""
+    target = tmp_path / "copy.db"
+    shutil.copyfile(bundled_db, target)
+    return target
+
+
+@pytest.fixture
+def store(bundled_db: Path):
+    from cspo_viewer.data.store import open_store
+
+    with open_store(bundled_db) as s:
+        yield s
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
