@@ -1,0 +1,139 @@
+"""Timeline speed: launch to first frame, initial draw and zoom/pan redraws.
+
+    python benchmarks/bench_timeline.py [--sizes 10000,100000] [--runs 5]
+
+1. Launch to first painted timeline on the bundled database, as a whole process, against a
+   bare PySide6 process that imports pyqtgraph and shows an empty plot (same run, medians).
+   Target: at most 1.5x the bare process.
+2. For synthetic databases: initial draw (load the events, build the window's timeline,
+   paint it once) and a zoom or pan step's synchronous repaint (median of many steps).
+   Targets: 0.5 s and 16 ms (one 60 Hz frame).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from _common import ROOT, synthetic_db
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE = """
+import PySide6
+from PySide6 import QtWidgets, QtCore
+import pyqtgraph as pg
+app = QtWidgets.QApplication([])
+w = pg.PlotWidget(); w.resize(1600, 1000); w.show()
+QtCore.QTimer.singleShot(0, app.quit)
+app.exec()
+w.grab()
+"""
+
+APP = """
+import PySide6
+from PySide6 import QtWidgets, QtCore
+app = QtWidgets.QApplication([])
+from cspo_viewer.data.store import open_store
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.main_window import MainWindow
+from cspo_viewer import paths
+w = MainWindow(Controller(open_store(paths.bundled_db_path())), None, remember=False)
+w.resize(1600, 1000); w.show()
+QtCore.QTimer.singleShot(0, app.quit)
+app.exec()
+w.grab()
+assert w.timeline.item.frame is not None  # the timeline has painted
+"""
+
+
+def process_seconds(code: str, runs: int) -> float:
+    times = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def launch(runs: int) -> None:
+    process_seconds(BARE, 1)  # warm the file cache for both
+    process_seconds(APP, 1)
+    bare = process_seconds(BARE, runs)
+    app = process_seconds(APP, runs)
+    print(
+        f"launch to first frame (bundled, {runs} runs, median): app {app:.3f} s, "
+        f"bare PySide6+pyqtgraph {bare:.3f} s, ratio {app / bare:.2f}x (target <= 1.5x)"
+    )
+
+
+def draw_and_steps(n: int, steps: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
+    from cspo_viewer.ui.timeline_view import TimelineView
+
+    app = QApplication.instance() or QApplication([])
+    path = synthetic_db(n)
+    inits = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        controller = Controller(open_store(path))
+        view = TimelineView(controller)
+        view.resize(1400, 800)
+        view.show()
+        app.processEvents()
+        view.repaint()
+        inits.append(time.perf_counter() - t0)
+    vb = view.plot.getViewBox()
+    x0, x1 = view.plot.x_range()
+    span = x1 - x0
+
+    def timed(step) -> float:
+        step()
+        t0 = time.perf_counter()
+        view.viewport().repaint()
+        return (time.perf_counter() - t0) * 1000
+
+    zoom, pan = [], []
+    for i in range(steps):
+        factor = 1.25 ** (i % 12)
+        w = span / factor
+        c = x0 + span * (0.3 + 0.4 * ((i * 7) % 10) / 10)
+        zoom.append(timed(lambda c=c, w=w: vb.setXRange(c - w / 2, c + w / 2, padding=0)))
+    for i in range(steps):
+        w = span / 4
+        s = x0 + (span - w) * ((i * 3) % 20) / 20
+        pan.append(timed(lambda s=s, w=w: vb.setXRange(s, s + w, padding=0)))
+    vb.setXRange(x0, x1, padding=0)
+    full = [timed(lambda: vb.setXRange(x0, x1, padding=0)) for _ in range(steps // 2)]
+    print(
+        f"{n:>7,} events: initial draw {statistics.median(inits):.3f} s (target 0.5 s); "
+        f"zoom step {statistics.median(zoom):.1f} ms, pan step {statistics.median(pan):.1f} "
+        f"ms, fully zoomed out {statistics.median(full):.1f} ms (target 16 ms, medians of "
+        f"{steps})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--skip-launch", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_launch:
+        launch(args.runs)
+    for n in args.sizes.split(","):
+        draw_and_steps(int(n), args.steps)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""All events of a database as numpy columns, loaded once, filtered by a boolean mask.
+
+The timeline and the event list draw from this table; a filter change is then one SQL
+query for the matching rowids plus a mask, instead of re-reading 100,000 rows. Tags are
+kept as (event index, tag index) pairs, which is also exactly what one-lane-per-nation and
+one-lane-per-theme layouts need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from cspo_viewer.data.dates import EPOCH
+from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.store import Store
+
+PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
+
+
+@dataclass(frozen=True)
+class TagPairs:
+    """Which events carry which tags: ``event[i]`` has tag ``tag[i]`` (indexes into ``names``)."""
+
+    names: tuple[str, ...]
+    event: np.ndarray  # int32 indexes into the EventTable
+    tag: np.ndarray  # int32 indexes into names
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        """Per tag, how many events selected by ``mask`` carry it."""
+        hits = np.bincount(self.tag[mask[self.event]], minlength=len(self.names))
+        return {name: int(n) for name, n in zip(self.names, hits, strict=True)}
+
+
+@dataclass
+class EventTable:
+    """Every event, sorted by (date, id). Days count from 2000-01-01 (see ``dates``).
+
+    Tag pairs load on first use: the default kind lanes do not need them, and at 100,000
+    events they are a third of the load time.
+    """
+
+    rowid: np.ndarray  # int64, SQLite rowid
+    ids: np.ndarray  # object (str)
+    start: np.ndarray  # float64 day of the first day
+    end: np.ndarray  # float64 day after the last day covered (start + 1 for a day event)
+    precision: np.ndarray  # int8, PRECISION_CODES
+    kind: np.ndarray  # int16 index into kinds
+    kinds: tuple[str, ...]
+    titles: np.ndarray  # object (str)
+    labels: np.ndarray  # object (str): short titles for the timeline
+    _tag_loader: Callable[[str, dict[str, int]], TagPairs] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def all(self) -> np.ndarray:
+        return np.ones(len(self), dtype=bool)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {eid: i for i, eid in enumerate(self.ids)}
+
+    @cached_property
+    def nations(self) -> TagPairs:
+        return self._tags("nation")
+
+    @cached_property
+    def themes(self) -> TagPairs:
+        return self._tags("theme")
+
+    def _tags(self, facet: str) -> TagPairs:
+        if self._tag_loader is None:
+            return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
+        return self._tag_loader(facet, self.position)
+
+    def index_of(self, event_id: str) -> int | None:
+        return self.position.get(event_id)
+
+    def mask_for_rowids(self, rowids: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self), dtype=bool)
+        if len(rowids):
+            mask[self._index_by_rowid[rowids]] = True
+        return mask
+
+    @cached_property
+    def _index_by_rowid(self) -> np.ndarray:
+        size = int(self.rowid.max()) + 1 if len(self) else 1
+        index = np.zeros(size, dtype=np.int64)
+        index[self.rowid] = np.arange(len(self))
+        return index
+
+
+def _days(iso: list[str]) -> np.ndarray:
+    """ISO days to days since 2000-01-01, parsed by numpy in C."""
+    return (np.array(iso, dtype="datetime64[D]") - np.datetime64(EPOCH, "D")).astype(np.float64)
+
+
+def _ends(start: np.ndarray, precision: np.ndarray, end_iso: list[str | None]) -> np.ndarray:
+    """The day after the last day each event covers: end date, or end of month/year."""
+    day0 = np.datetime64(EPOCH, "D")
+    as_day = start.astype("timedelta64[D]") + day0
+    month_end = (as_day.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    year_end = (as_day.astype("datetime64[Y]") + 1).astype("datetime64[D]")
+    end = np.where(precision == 1, month_end, np.where(precision == 2, year_end, as_day + 1))
+    explicit = np.array([e is not None for e in end_iso], dtype=bool)
+    if explicit.any():
+        given = np.array([e for e in end_iso if e is not None], dtype="datetime64[D]") + 1
+        end[explicit] = given
+    return (end - day0).astype(np.float64)
+
+
+def load_table(store: Store) -> EventTable:
+    """Read every event once, in date order; tags follow on first use."""
+    kinds = tuple(k.id for k in store.kinds())
+    kind_index = {k: i for i, k in enumerate(kinds)}
+    rows = store.conn.execute(
+        "SELECT rowid, id, date, date_precision, end_date, title, COALESCE(short_title, title),"
+        " kind FROM events ORDER BY date, id"
+    ).fetchall()
+    n = len(rows)
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    start = _days(list(cols[2]))
+    precision = np.fromiter(map(PRECISION_CODES.get, cols[3], [0] * n), np.int8, count=n)
+    nation_codes = [x.code for x in store.nations()]
+    theme_ids = [t.id for t in store.themes()]
+
+    def tags(facet: str, position: dict[str, int]) -> TagPairs:
+        if facet == "nation":
+            return _pairs(store, "event_nations", "nation_code", nation_codes, position)
+        return _pairs(store, "event_themes", "theme_id", theme_ids, position)
+
+    return EventTable(
+        rowid=np.array(cols[0], dtype=np.int64),
+        ids=np.array(cols[1], dtype=object),
+        start=start,
+        end=_ends(start, precision, list(cols[4])),
+        precision=precision,
+        kind=np.fromiter((kind_index.get(k, len(kinds) - 1) for k in cols[7]), np.int16, count=n),
+        kinds=kinds,
+        titles=np.array(cols[5], dtype=object),
+        labels=np.array(cols[6], dtype=object),
+        _tag_loader=tags,
+    )
+
+
+def _pairs(
+    store: Store, table: str, column: str, names: list[str], position: dict[str, int]
+) -> TagPairs:
+    index = {name: i for i, name in enumerate(names)}
+    pairs = store.conn.execute(f"SELECT event_id, {column} FROM {table}").fetchall()
+    events, tags = zip(*pairs, strict=True) if pairs else ((), ())
+    event = np.fromiter(map(position.__getitem__, events), dtype=np.int32, count=len(pairs))
+    tag = np.fromiter(map(index.__getitem__, tags), dtype=np.int32, count=len(pairs))
+    return TagPairs(tuple(names), event, tag)
+
+
+def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarray:
+    """The events ``flt`` selects, as a mask over ``table`` (one indexed SQL query)."""
+    if flt.is_empty:
+        return table.all
+    where, params = flt.where()
+    cursor = store.conn.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)
+    return table.mask_for_rowids(np.fromiter((r[0] for r in cursor), dtype=np.int64))

@@ -1,0 +1,107 @@
+"""A pyqtgraph ``PlotItem`` holding the timeline: date axis, lane headers, the one item.
+
+The window puts it in a ``PlotWidget`` and adds interaction; the briefing export lays the
+same plot out at the page's size. View limits make the range impossible to lose: panning
+clamps to the data with a margin, and zooming stops at a few days and at the whole range.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+
+from cspo_viewer.layout import TimelineContent
+from cspo_viewer.render.axes import DayAxis, LaneAxis
+from cspo_viewer.render.palette import LIGHT, RenderLook
+from cspo_viewer.render.timeline_item import MEMBER_ROW, TimelineItem
+
+MIN_SPAN_DAYS = 10.0
+LANE_AXIS_WIDTH_EM = 11
+
+
+class TimelinePlot(pg.PlotItem):
+    """Axes, limits and the ``TimelineItem`` for one ``TimelineContent``."""
+
+    def __init__(self, look: RenderLook = LIGHT) -> None:
+        self.day_axis = DayAxis(orientation="bottom")
+        self.lane_axis = LaneAxis(orientation="left")
+        super().__init__(axisItems={"bottom": self.day_axis, "left": self.lane_axis})
+        self.item = TimelineItem(look)
+        self.addItem(self.item)
+        vb = self.getViewBox()
+        vb.invertY(True)
+        vb.setMouseEnabled(x=True, y=False)
+        vb.setMenuEnabled(False)
+        self.hideButtons()
+        self.setMenuEnabled(False)
+        self.content: TimelineContent | None = None
+        self.apply_look(look)
+
+    @property
+    def look(self) -> RenderLook:
+        return self.item.look
+
+    def apply_look(self, look: RenderLook) -> None:
+        """Colours and sizes for axes, grid and item (light/dark, screen/page scale)."""
+        self.item.set_look(look)
+        font = QFont(look.font_family)
+        font.setPixelSize(max(1, round(look.font_px)))
+        small = QFont(font)
+        small.setPixelSize(max(1, round(look.small_font_px)))
+        for axis in (self.day_axis, self.lane_axis):
+            axis.setPen(QPen(QColor(look.grid), look.pen_px))
+            axis.setTextPen(QColor(look.text))
+            axis.setTickFont(font)
+            axis.setStyle(tickLength=round(-6 * look.pen_px), tickTextOffset=round(6 * look.pen_px))
+        self.day_axis.setHeight(round(look.font_px * 2.4))
+        self._fit_lane_axis()
+        self.showGrid(x=True, y=False, alpha=0.35 if look.is_dark else 0.18)
+        self.getViewBox().setBackgroundColor(QColor(look.background))
+
+    def set_content(self, content: TimelineContent) -> None:
+        """Show ``content``; keeps the current x range when it still fits the data."""
+        self.content = content
+        self.item.set_content(content)
+        x0, x1 = content.x_range
+        vb = self.getViewBox()
+        vb.setLimits(
+            xMin=x0,
+            xMax=x1,
+            minXRange=MIN_SPAN_DAYS,
+            maxXRange=x1 - x0,
+            yMin=0,
+            yMax=self.item.total_height,
+        )
+        vb.setYRange(0, self.item.total_height, padding=0)
+        self._lane_ticks(content)
+
+    def _lane_ticks(self, content: TimelineContent) -> None:
+        lanes = content.lanes
+        major = [(i + 0.5, title) for i, title in enumerate(lanes.titles)]
+        minor = [
+            (self.item.member_row_y(row) + MEMBER_ROW * 0.4, "")
+            for row, _ in enumerate(content.members)
+        ]
+        if content.members:
+            major.append((self.item.member_row_y(0) - 0.2, "Members"))
+        self.lane_axis.set_lanes(major, minor)
+        self._fit_lane_axis()
+
+    def _fit_lane_axis(self) -> None:
+        """Wide enough for the longest lane header, so none is dropped by the axis."""
+        look = self.look
+        font = QFont(look.font_family)
+        font.setPixelSize(max(1, round(look.font_px)))
+        metrics = QFontMetricsF(font)
+        titles = self.content.lanes.titles if self.content else ()
+        longest = max((metrics.horizontalAdvance(t) for t in titles), default=0.0)
+        width = max(longest, metrics.horizontalAdvance("Members")) + look.font_px * 1.6
+        self.lane_axis.setWidth(round(min(width, look.font_px * LANE_AXIS_WIDTH_EM * 2)))
+
+    def fit_all(self) -> None:
+        if self.content is not None:
+            self.getViewBox().setXRange(*self.content.x_range, padding=0)
+
+    def x_range(self) -> tuple[float, float]:
+        (x0, x1), _ = self.getViewBox().viewRange()
+        return float(x0), float(x1)

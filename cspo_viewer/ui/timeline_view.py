@@ -1,0 +1,268 @@
+"""The interactive timeline: zoom, pan, fit, hover, click, keyboard and the date region.
+
+Hit-testing runs against the layout the item last painted (not against per-event Qt
+items, whose hover and click delivery is unreliable: pyqtgraph #289, #3465, #3549).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QToolTip, QWidget
+
+from cspo_viewer.data.dates import display_date, from_day, to_day
+from cspo_viewer.layout import build_content
+from cspo_viewer.render.palette import LIGHT, RenderLook
+from cspo_viewer.render.plot import TimelinePlot
+from cspo_viewer.ui.controller import Controller
+
+ZOOM_STEP = 1.25
+
+
+class TimelineView(pg.PlotWidget):
+    """A ``PlotWidget`` showing the controller's events, wired for analysts' gestures."""
+
+    dateRangeDragged = Signal(object, object)  # ISO from, ISO to (after a region drag)
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        self.plot = TimelinePlot(LIGHT)
+        super().__init__(parent=parent, plotItem=self.plot)
+        self.controller = controller
+        self._dim_outside = False
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumHeight(260)
+        self._region = pg.LinearRegionItem(
+            orientation="vertical",
+            movable=True,
+            brush=QColor(66, 133, 244, 30),
+            hoverBrush=QColor(66, 133, 244, 50),
+        )
+        self._region.setZValue(-5)
+        self._region.hide()
+        self._region.sigRegionChangeFinished.connect(self._region_dragged)
+        self.plot.addItem(self._region, ignoreBounds=True)
+        self._empty = QLabel(self)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        self._empty.setStyleSheet(
+            "QLabel { background: rgba(127,127,127,40); border-radius: 8px; padding: 18px;"
+            " font-size: 15px; }"
+        )
+        self._empty.hide()
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        controller.resultsChanged.connect(self.rebuild)
+        controller.groupingChanged.connect(self.rebuild)
+        controller.databaseChanged.connect(self._database_changed)
+        controller.selectionChanged.connect(self._selection_changed)
+        controller.filterChanged.connect(self._sync_region)
+        self.set_look(LIGHT)
+        self.rebuild()
+        self.plot.fit_all()
+
+    # --- content ----------------------------------------------------------------------
+    @property
+    def item(self):
+        return self.plot.item
+
+    def set_look(self, look: RenderLook) -> None:
+        self.plot.apply_look(look)
+        self.setBackground(QColor(look.background))
+
+    def set_dim_outside(self, dim: bool) -> None:
+        """Show events outside the filter dimmed instead of hiding them."""
+        self._dim_outside = dim
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        c = self.controller
+        content = build_content(
+            c.table,
+            c.mask,
+            c.grouping,
+            [(k.id, k.label) for k in c.kinds],
+            c.nations,
+            [(t.id, t.label) for t in c.themes],
+            keep_dimmed=self._dim_outside,
+        )
+        self.plot.set_content(content)
+        self._selection_changed(c.selected)
+        self._update_empty_message()
+
+    def _database_changed(self) -> None:
+        self.rebuild()
+        self.plot.fit_all()
+
+    def _update_empty_message(self) -> None:
+        c = self.controller
+        if c.visible_count:
+            self._empty.hide()
+            return
+        if c.total_count:
+            text = (
+                f"No events match the current filter.\n{c.filter.describe(c.vocabulary)}"
+                "\n\nRemove a filter chip or use Clear all."
+            )
+        else:
+            text = "This database holds no events yet.\nUse File → Import… to add some."
+        self._empty.setText(text)
+        self._place_empty()
+        self._empty.show()
+
+    def _place_empty(self) -> None:
+        w = min(520, self.width() - 40)
+        self._empty.setFixedWidth(max(w, 200))
+        self._empty.adjustSize()
+        self._empty.move(
+            (self.width() - self._empty.width()) // 2, (self.height() - self._empty.height()) // 2
+        )
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        empty = self.__dict__.get("_empty")  # resizeEvent runs inside PlotWidget.__init__
+        if empty is not None and empty.isVisible():
+            self._place_empty()
+
+    @property
+    def empty_message(self) -> str | None:
+        return self._empty.text() if not self._empty.isHidden() else None
+
+    # --- selection --------------------------------------------------------------------
+    def _selection_changed(self, event_id: str | None) -> None:
+        index = self.controller.table.index_of(event_id) if event_id else None
+        self.item.set_selected(index)
+        if index is not None:
+            self.ensure_visible(index)
+
+    def ensure_visible(self, index: int) -> None:
+        """Pan (never zoom) so the event is inside the view with a little room."""
+        table = self.controller.table
+        x0, x1 = self.plot.x_range()
+        span = x1 - x0
+        start, end = float(table.start[index]), float(table.end[index])
+        margin = span * 0.08
+        if start >= x0 + margin and end <= x1 - margin:
+            return
+        centre = (start + end) / 2
+        self.plot.getViewBox().setXRange(centre - span / 2, centre + span / 2, padding=0)
+
+    # --- zoom -------------------------------------------------------------------------
+    def zoom(self, factor: float, centre: float | None = None) -> None:
+        """Zoom in (factor > 1) or out around ``centre`` (default: the view's middle)."""
+        x0, x1 = self.plot.x_range()
+        c = (x0 + x1) / 2 if centre is None else centre
+        half = (x1 - x0) / factor
+        lo = c - (c - x0) / factor
+        self.plot.getViewBox().setXRange(lo, lo + half, padding=0)
+
+    def fit_all(self) -> None:
+        self.plot.fit_all()
+
+    def zoom_to(self, start: float, end: float) -> None:
+        pad = max((end - start) * 0.15, 5.0)
+        self.plot.getViewBox().setXRange(start - pad, end + pad, padding=0)
+
+    # --- mouse ------------------------------------------------------------------------
+    def _item_pos(self, scene_pos: QPointF) -> QPointF:
+        return self.item.mapFromScene(scene_pos)
+
+    def hit_at_scene(self, scene_pos: QPointF) -> tuple[str, object] | None:
+        if not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.item.hit(self._item_pos(scene_pos))
+
+    def _hover(self, scene_pos: QPointF) -> None:
+        hit = self.hit_at_scene(scene_pos)
+        if hit is None:
+            QToolTip.hideText()
+            self.viewport().unsetCursor()
+            return
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
+        QToolTip.showText(global_pos, self.tooltip_text(hit), self)
+
+    def tooltip_text(self, hit: tuple[str, object]) -> str:
+        """Plain text (never rich text): date, title and nations, or a cluster's summary."""
+        table = self.controller.table
+        kind, what = hit
+        if kind == "event":
+            index = int(what)  # type: ignore[arg-type]
+            detail = self.controller.detail(str(table.ids[index]))
+            if detail is None:
+                return ""
+            row = detail.row
+            names = ", ".join(self.controller.vocabulary.nation_name(n) for n in row.nations)
+            return f"{display_date(row.date, row.date_precision, row.end_date)}\n{row.title}" + (
+                f"\n{names}" if names else ""
+            )
+        lane, i = what  # type: ignore[misc]
+        (d0, d1), members = self.item.cluster_info(lane, i)
+        first = from_day(d0).isoformat()
+        last = from_day(d1 - 1).isoformat()
+        return f"{len(members)} events, {first} to {last}\nClick to zoom in"
+
+    def _clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if ev.double():
+            self.fit_all()
+            ev.accept()
+            return
+        hit = self.hit_at_scene(ev.scenePos())
+        if hit is None:
+            return
+        ev.accept()
+        kind, what = hit
+        if kind == "event":
+            self.controller.select(str(self.controller.table.ids[int(what)]))  # type: ignore[arg-type]
+        else:
+            lane, i = what  # type: ignore[misc]
+            (d0, d1), _ = self.item.cluster_info(lane, i)
+            self.zoom_to(d0, d1)
+
+    def keyPressEvent(self, ev) -> None:
+        key = ev.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+            self.controller.select_step(1 if key == Qt.Key.Key_Right else -1)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(ZOOM_STEP)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(1 / ZOOM_STEP)
+        elif key == Qt.Key.Key_Home:
+            self.fit_all()
+        else:
+            super().keyPressEvent(ev)
+            return
+        ev.accept()
+
+    # --- date region ------------------------------------------------------------------
+    def _sync_region(self, flt) -> None:
+        """Show the filter's date range as a draggable region (hidden when unbounded)."""
+        if not (flt.date_from or flt.date_to):
+            self._region.hide()
+            return
+        lo, hi = self.plot.content.x_range if self.plot.content else (0.0, 1.0)
+        start = to_day(flt.date_from) if flt.date_from else lo
+        end = to_day(flt.date_to) + 1 if flt.date_to else hi
+        blocker = self._region.blockSignals(True)
+        self._region.setRegion((start, end))
+        self._region.blockSignals(blocker)
+        self._region.show()
+
+    def show_region_for_view(self) -> None:
+        """Start a date filter from what is on screen (View → Filter to visible dates)."""
+        x0, x1 = self.plot.x_range()
+        self._emit_region(x0, x1)
+
+    def _region_dragged(self) -> None:
+        x0, x1 = self._region.getRegion()
+        self._emit_region(x0, x1)
+
+    def _emit_region(self, x0: float, x1: float) -> None:
+        start = from_day(np.floor(x0)).isoformat()
+        end = from_day(np.ceil(x1) - 1).isoformat()
+        self.controller.set_filter(self.controller.filter.with_(date_from=start, date_to=end))
+        self.dateRangeDragged.emit(start, end)
