@@ -140,7 +140,10 @@ def load_table(store: Store) -> EventTable:
         start=start,
         end=_ends(start, precision, list(cols[4])),
         precision=precision,
-        kind=np.fromiter((kind_index.get(k, len(kinds) - 1) for k in cols[7]), np.int16, count=n),
+        # A kind this code does not know is drawn as "other", never as Olympic Defender.
+        kind=np.fromiter(
+            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[7]), np.int16, count=n
+        ),
         kinds=kinds,
         titles=np.array(cols[5], dtype=object),
         labels=np.array(cols[6], dtype=object),

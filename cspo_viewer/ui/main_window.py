@@ -1,0 +1,367 @@
+"""The main window: filters on the left, timeline and list in the middle, detail on the right.
+
+It assembles the widgets around one ``Controller`` and owns the menus, toolbar, status
+bar and remembered state (QSettings). It runs no SQL and holds no event data itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspo_viewer import __version__, paths
+from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.render.palette import look
+from cspo_viewer.ui.controller import GROUPINGS, Controller
+from cspo_viewer.ui.detail_pane import DetailPane
+from cspo_viewer.ui.event_list import EventList
+from cspo_viewer.ui.filter_chips import FilterChips
+from cspo_viewer.ui.filter_panel import FilterPanel
+from cspo_viewer.ui.filter_settings import restore_filter, save_filter
+from cspo_viewer.ui.theme import apply_app_theme
+from cspo_viewer.ui.timeline_view import TimelineView
+
+APP_TITLE = "CSpO Timeline"
+GROUP_LABELS = {"kind": "Kind", "nation": "Nation", "theme": "Theme"}
+
+
+class MainWindow(QMainWindow):
+    """One window over one controller (one database)."""
+
+    def __init__(
+        self, controller: Controller, settings: QSettings | None = None, *, remember: bool = True
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.settings = settings
+        self._remember = remember and settings is not None
+        self._theme = "light"
+        self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "cspo-viewer.svg")))
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+        controller.filterChanged.connect(self._update_title)
+        controller.resultsChanged.connect(self._update_status)
+        controller.databaseChanged.connect(self._update_status)
+        controller.groupingChanged.connect(self._grouping_changed)
+        controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.resize(1600, 1000)
+        if self._remember:
+            self._restore_state()
+        self._update_title()
+        self._update_status()
+
+    # --- layout -----------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        c = self.controller
+        self.timeline = TimelineView(c)
+        self.chips = FilterChips()
+        self.chips.bind(c)
+        self.event_list = EventList()
+        self.event_list.bind(c)
+        self.detail = DetailPane()
+        self.detail.bind(c)
+        self.filter_panel = FilterPanel()
+        self.filter_panel.bind(c)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(2)
+        top_layout.addWidget(self.chips)
+        top_layout.addWidget(self.timeline, 1)
+
+        self.centre_split = QSplitter(Qt.Orientation.Vertical)
+        self.centre_split.addWidget(top)
+        self.centre_split.addWidget(self.event_list)
+        self.centre_split.setStretchFactor(0, 3)
+        self.centre_split.setStretchFactor(1, 1)
+        self.centre_split.setSizes([640, 260])
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(self.centre_split)
+        self.main_split.addWidget(self.detail)
+        self.main_split.setStretchFactor(0, 3)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([1150, 420])
+        self.setCentralWidget(self.main_split)
+
+        self.filter_dock = QDockWidget("Filters", self)
+        self.filter_dock.setObjectName("filters")
+        self.filter_dock.setWidget(self.filter_panel)
+        self.filter_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tv = self.timeline
+        self.act_open = self._action(
+            "&Open database…",
+            self.open_database_dialog,
+            QKeySequence.StandardKey.Open,
+            "Open another database",
+        )
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_fit = self._action("&Fit all", tv.fit_all, "Home", "Show the whole history")
+        self.act_zoom_in = self._action(
+            "Zoom &in", lambda: tv.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in"
+        )
+        self.act_zoom_out = self._action(
+            "Zoom &out", lambda: tv.zoom(0.8), QKeySequence.StandardKey.ZoomOut, "Zoom out"
+        )
+        self.act_search = self._action(
+            "&Search…",
+            self.filter_panel.focus_search,
+            QKeySequence.StandardKey.Find,
+            "Full-text search",
+        )
+        self.act_next = self._action(
+            "Next event",
+            lambda: self.controller.select_step(1),
+            "Alt+Right",
+            "Select the next event by date",
+        )
+        self.act_prev = self._action(
+            "Previous event",
+            lambda: self.controller.select_step(-1),
+            "Alt+Left",
+            "Select the previous event by date",
+        )
+        self.act_clear = self._action(
+            "&Clear all filters", self.controller.clear_filter, "Ctrl+Shift+X", "Show every event"
+        )
+        self.act_visible_dates = self._action(
+            "Filter to &visible dates",
+            tv.show_region_for_view,
+            None,
+            "Limit the filter to the dates on screen (a draggable region)",
+        )
+        self.act_dim = self._action(
+            "&Dim filtered-out events",
+            self._toggle_dim,
+            None,
+            "Show events outside the filter greyed instead of hiding",
+        )
+        self.act_dim.setCheckable(True)
+        self.group_actions = QActionGroup(self)
+        self.act_group: dict[str, QAction] = {}
+        for i, grouping in enumerate(GROUPINGS):
+            act = self._action(
+                f"Lanes by {GROUP_LABELS[grouping].lower()}",
+                lambda _=False, g=grouping: self.controller.set_grouping(g),
+                f"Ctrl+{i + 1}",
+                f"One lane per {grouping}",
+            )
+            act.setCheckable(True)
+            act.setChecked(grouping == self.controller.grouping)
+            self.group_actions.addAction(act)
+            self.act_group[grouping] = act
+        self.theme_actions = QActionGroup(self)
+        self.act_theme: dict[str, QAction] = {}
+        for name in ("light", "dark"):
+            act = self._action(f"{name.title()} theme", lambda _=False, n=name: self.set_theme(n))
+            act.setCheckable(True)
+            act.setChecked(name == self._theme)
+            self.theme_actions.addAction(act)
+            self.act_theme[name] = act
+        self.act_about = self._action("&About CSpO Timeline", self.show_about)
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self.act_open)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+        view = bar.addMenu("&View")
+        for act in self.act_group.values():
+            view.addAction(act)
+        view.addSeparator()
+        for act in (self.act_fit, self.act_zoom_in, self.act_zoom_out):
+            view.addAction(act)
+        view.addSeparator()
+        for act in (self.act_search, self.act_visible_dates, self.act_clear, self.act_dim):
+            view.addAction(act)
+        view.addAction(self.filter_dock.toggleViewAction())
+        view.addSeparator()
+        for act in self.act_theme.values():
+            view.addAction(act)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+
+        tb = QToolBar("Main", self)
+        tb.setObjectName("main-toolbar")
+        tb.setMovable(False)
+        tb.addAction(self.act_open)
+        tb.addSeparator()
+        tb.addAction(self.act_fit)
+        tb.addAction(self.act_zoom_in)
+        tb.addAction(self.act_zoom_out)
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Group by: "))
+        self.group_combo = QComboBox()
+        for grouping in GROUPINGS:
+            self.group_combo.addItem(GROUP_LABELS[grouping], grouping)
+        self.group_combo.currentIndexChanged.connect(
+            lambda i: self.controller.set_grouping(self.group_combo.itemData(i))
+        )
+        tb.addWidget(self.group_combo)
+        tb.addSeparator()
+        tb.addAction(self.act_search)
+        tb.addAction(self.act_clear)
+        self.toolbar = tb
+        self.addToolBar(tb)
+
+    def _build_status_bar(self) -> None:
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+
+    def add_file_action(self, action: QAction, *, toolbar: bool = False) -> None:
+        """Later features (import, export) add their File-menu entries through here."""
+        self.file_menu.insertAction(self.act_open, action)
+        self.file_menu.insertSeparator(self.act_open)
+        if toolbar:
+            self.toolbar.addAction(action)
+
+    # --- state ------------------------------------------------------------------------
+    def _grouping_changed(self, grouping: str) -> None:
+        self.act_group[grouping].setChecked(True)
+        blocker = self.group_combo.blockSignals(True)
+        self.group_combo.setCurrentIndex(GROUPINGS.index(grouping))
+        self.group_combo.blockSignals(blocker)
+
+    def _toggle_dim(self) -> None:
+        self.timeline.set_dim_outside(self.act_dim.isChecked())
+
+    def set_theme(self, name: str) -> None:
+        """Light or dark: window palette and timeline colours together."""
+        self._theme = name
+        apply_app_theme(name)
+        self.timeline.set_look(look(name))
+        self.act_theme[name].setChecked(True)
+
+    @property
+    def theme(self) -> str:
+        return self._theme
+
+    def _update_title(self, *_: object) -> None:
+        c = self.controller
+        self.setWindowTitle(f"{APP_TITLE} — {c.filter.describe(c.vocabulary)}")
+
+    def _update_status(self, *_: object) -> None:
+        c = self.controller
+        self.status_label.setText(
+            f"{c.db_path} · {c.visible_count} of {c.total_count} events · "
+            f"schema v{c.store.schema_version}"
+        )
+
+    def open_database_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open database",
+            str(self.controller.db_path.parent),
+            "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)",
+        )
+        if name:
+            self.open_database(Path(name))
+
+    def open_database(self, path: Path) -> bool:
+        """Switch databases; a bad file is reported and the current one stays open."""
+        try:
+            self.controller.open_database(path)
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "Cannot open database", str(exc))
+            return False
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def show_about(self) -> None:
+        c = self.controller
+        sources = ", ".join(
+            f"{s.publisher}" for s in c.store.sources_for(c.filter)[:6] if s.publisher
+        )
+        text = (
+            f"<b>CSpO Timeline</b> {__version__}<br>"
+            "A timeline of the Combined Space Operations Initiative, 2014–2024.<br><br>"
+            f"Database: {_esc(str(c.db_path))}<br>"
+            f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
+            "Facts, dates and quotes come from public sources cited with every event "
+            f"(among them: {_esc(sources)}). Summaries are written for this project; "
+            "quotes are verbatim."
+        )
+        QMessageBox.about(self, "About CSpO Timeline", text)
+
+    def _restore_state(self) -> None:
+        s = self.settings
+        assert s is not None
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for name, split in (("main", self.main_split), ("centre", self.centre_split)):
+            sizes = s.value(f"window/split_{name}")
+            if isinstance(sizes, QByteArray):
+                split.restoreState(sizes)
+        grouping = s.value("view/grouping", "kind")
+        if grouping in GROUPINGS:
+            self.controller.set_grouping(str(grouping))
+        if s.value("view/dim", False) in (True, "true"):
+            self.act_dim.setChecked(True)
+            self._toggle_dim()
+        theme = s.value("view/theme", "light")
+        self.set_theme("dark" if theme == "dark" else "light")
+        restore_filter(s, self.controller)
+
+    def save_state(self) -> None:
+        if not self._remember:
+            return
+        s = self.settings
+        assert s is not None
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/split_main", self.main_split.saveState())
+        s.setValue("window/split_centre", self.centre_split.saveState())
+        s.setValue("view/grouping", self.controller.grouping)
+        s.setValue("view/theme", self._theme)
+        s.setValue("view/dim", self.act_dim.isChecked())
+        save_filter(s, self.controller.filter)
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -1,0 +1,121 @@
+"""Database text into Qt rich text: escaped, clipped and search-highlighted (no Qt here).
+
+A database may come from anywhere (``Open database…``), so its text is hostile until
+proven otherwise: a summary holding ``<img src="http://…">`` must show those characters,
+not fetch an image. Every character from the database goes through ``html.escape``; the
+only markup in the output is our own. Highlighting finds matches in the raw text and
+escapes the pieces between and inside them, which is escaping before markup is added,
+and cannot split an entity (a search for "amp" never lands inside ``&amp;``).
+
+Work is linear in the text length, and text longer than ``DISPLAY_LIMIT`` is shortened
+with a visible note: Qt's line breaker is quadratic in the length of an unbroken run of
+characters (a 1 MB "word" takes minutes to lay out), and nobody reads a megabyte in a pane.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from cspo_viewer.data.filters import fts_query
+
+DISPLAY_LIMIT = 20_000
+"""Characters of one text field shown in the detail pane; the rest is announced."""
+
+_FSI, _PDI = "\u2068", "\u2069"  # Unicode "first strong isolate" … "pop directional isolate"
+# Bidi controls and right-to-left scripts: only text holding one needs isolating, so
+# ordinary names copy out of the pane without invisible characters.
+_BIDI = re.compile(
+    "[\u0590-\u08ff\u200e\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+_TERM = re.compile(r'"([^"]*)"(\*?)')
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def esc(text: str) -> str:
+    """``text`` escaped for rich text (quotes too, so it is safe inside attributes)."""
+    return html.escape(text, quote=True)
+
+
+def inline(text: str, pattern: re.Pattern[str] | None = None) -> str:
+    """Escaped (and highlighted) and bidi-isolated: a right-to-left override inside a
+    speaker's name or a publisher cannot reverse the rest of the line it sits in."""
+    shown = clip(text)[0]
+    marked = highlight(shown, pattern)
+    return f"{_FSI}{marked}{_PDI}" if _BIDI.search(shown) else marked
+
+
+def tooltip(text: str) -> str:
+    """A tooltip is rich text whenever it looks like HTML: escape it, and say it is rich."""
+    return f"<qt>{esc(text)}</qt>"
+
+
+def clip(text: str, limit: int = DISPLAY_LIMIT) -> tuple[str, int]:
+    """The part of ``text`` to show and how many characters were left out."""
+    if len(text) <= limit:
+        return text, 0
+    return text[:limit], len(text) - limit
+
+
+def search_pattern(search: str) -> re.Pattern[str] | None:
+    """What to highlight for a search, matching exactly what the database search matches.
+
+    The terms come from ``filters.fts_query``, so highlighting and searching cannot
+    drift apart: words match as prefixes of words ("celest" marks "celestial"), quoted
+    phrases as the words in order with any punctuation between them, case-insensitively.
+    """
+    query = fts_query(search) if search else None
+    if not query:
+        return None
+    terms: list[tuple[int, str]] = []
+    for words, star in _TERM.findall(query):
+        parts = words.split()
+        if not parts:
+            continue
+        body = r"\W+".join(re.escape(p) for p in parts)
+        terms.append((len(parts), rf"(?<!\w){body}\w*" if star else rf"(?<!\w){body}(?!\w)"))
+    if not terms:
+        return None
+    terms.sort(key=lambda t: -t[0])  # phrases first: the longest match wins at a position
+    return re.compile("|".join(t for _, t in terms), re.IGNORECASE)
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None, css_class: str = "hit") -> str:
+    """``text`` escaped, with each search hit wrapped in ``<span class=css_class>``."""
+    if pattern is None:
+        return esc(text)
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        out.append(esc(text[pos : m.start()]))
+        out.append(f'<span class="{css_class}">{esc(m.group())}</span>')
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def has_hit(text: str | None, pattern: re.Pattern[str] | None) -> bool:
+    return bool(text and pattern and pattern.search(text[:DISPLAY_LIMIT]))
+
+
+def paragraphs(
+    text: str, pattern: re.Pattern[str] | None, css_class: str = "", lead: str = ""
+) -> str:
+    """Plain text as ``<p>`` paragraphs (blank lines) with ``<br>`` line breaks, escaped
+    and highlighted, clipped to ``DISPLAY_LIMIT`` with a note saying how much is hidden.
+    ``lead`` is our own markup put before the first paragraph's text."""
+    shown, hidden = clip(text)
+    attr = f' class="{css_class}"' if css_class else ""
+    parts = [
+        f"<p{attr}>{lead if i == 0 else ''}{highlight(p, pattern).replace(chr(10), '<br>')}</p>"
+        for i, p in enumerate(_PARAGRAPH_BREAK.split(shown.strip("\n")))
+    ]
+    if hidden:
+        parts.append(
+            f'<p class="muted">… {hidden:,} more characters not shown '
+            f"({len(text):,} in the record).</p>"
+        )
+    return "".join(parts)

@@ -1,0 +1,52 @@
+"""Light and dark application palettes (Fusion style), independent of the desktop theme.
+
+A briefing tool should look the same on every analyst's machine, and the timeline's own
+colours (``render.palette``) are chosen to match these.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+_DARK = {
+    QPalette.ColorRole.Window: "#23272e",
+    QPalette.ColorRole.WindowText: "#e6e9ee",
+    QPalette.ColorRole.Base: "#1e2127",
+    QPalette.ColorRole.AlternateBase: "#262a31",
+    QPalette.ColorRole.Text: "#e6e9ee",
+    QPalette.ColorRole.Button: "#2c313a",
+    QPalette.ColorRole.ButtonText: "#e6e9ee",
+    QPalette.ColorRole.Highlight: "#3d6fb6",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#2c313a",
+    QPalette.ColorRole.ToolTipText: "#e6e9ee",
+    QPalette.ColorRole.Link: "#7fb2ff",
+    QPalette.ColorRole.PlaceholderText: "#8b93a0",
+}
+_LIGHT = {
+    QPalette.ColorRole.Window: "#f5f6f8",
+    QPalette.ColorRole.WindowText: "#1b1f24",
+    QPalette.ColorRole.Base: "#ffffff",
+    QPalette.ColorRole.AlternateBase: "#f4f6f9",
+    QPalette.ColorRole.Text: "#1b1f24",
+    QPalette.ColorRole.Button: "#eef0f3",
+    QPalette.ColorRole.ButtonText: "#1b1f24",
+    QPalette.ColorRole.Highlight: "#2f6fd0",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#ffffe8",
+    QPalette.ColorRole.ToolTipText: "#1b1f24",
+    QPalette.ColorRole.Link: "#1a5fb4",
+    QPalette.ColorRole.PlaceholderText: "#7a828e",
+}
+
+
+def apply_app_theme(name: str) -> None:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for role, colour in (_DARK if name == "dark" else _LIGHT).items():
+        palette.setColor(role, QColor(colour))
+    app.setPalette(palette)

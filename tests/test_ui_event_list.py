@@ -1,0 +1,159 @@
+"""The event list: what it counts and shows, and that its selection and the controller's
+stay in step both ways (mouse, keyboard, timeline)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from cspo_viewer.data.filters import build_filter
+from cspo_viewer.data.store import open_store
+from cspo_viewer.data.table import EventTable, TagPairs
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.event_list import DATE, KIND, NATIONS, TITLE, EventList, EventListModel
+
+BOARD = "2024-12-03-florence-principals-board"
+
+
+@pytest.fixture
+def controller(bundled_db):
+    c = Controller(open_store(bundled_db))
+    yield c
+    c.store.close()
+
+
+@pytest.fixture
+def event_list(qtbot, controller):
+    w = EventList()
+    qtbot.addWidget(w)
+    w.bind(controller)
+    w.resize(900, 400)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def cell(w: EventList, row: int, col: int) -> str:
+    return w.model.index(row, col).data()
+
+
+def rows(w: EventList) -> list[list[str]]:
+    return [
+        [cell(w, r, c) for c in range(w.model.columnCount())] for r in range(w.model.rowCount())
+    ]
+
+
+def click_row(qtbot, w: EventList, row: int) -> None:
+    index = w.model.index(row, TITLE)
+    w.view.scrollTo(index)
+    qtbot.mouseClick(
+        w.view.viewport(), Qt.MouseButton.LeftButton, pos=w.view.visualRect(index).center()
+    )
+
+
+def test_all_events_by_date_with_readable_cells(event_list):
+    assert event_list.count_text() == "29 of 29 events"
+    board = rows(event_list)[event_list.row_of(BOARD)]
+    assert board == [
+        "2024-12-03",
+        "Principals' Board in Florence on CSpO's tenth anniversary",
+        "Principals' meeting",
+        "AUS CAN DEU FRA GBR ITA JPN NOR NZL USA",
+    ]
+    dates = [r[DATE] for r in rows(event_list)]
+    assert dates[0] == "2011"  # year precision shows the year only
+    assert "2015-07" in dates  # month precision shows the month
+    assert dates == sorted(dates)
+
+
+def test_nation_filter_shows_only_that_nations_events(event_list, controller):
+    controller.set_filter(build_filter(controller.vocabulary, nations=["Japan"]))
+    assert event_list.count_text() == "6 of 29 events"
+    shown = rows(event_list)
+    assert len(shown) == 6
+    assert all("JPN" in r[NATIONS].split() for r in shown)
+    controller.clear_filter()
+    assert event_list.count_text() == "29 of 29 events"
+
+
+def test_clicking_a_row_selects_the_event(qtbot, event_list, controller):
+    row = event_list.row_of(BOARD)
+    click_row(qtbot, event_list, row)
+    assert controller.selected == BOARD
+    assert event_list.selected_id() == BOARD
+
+
+def test_controller_selection_selects_and_shows_the_row(event_list, controller):
+    controller.select("2014-09-22-mou-signed-ottawa")
+    assert event_list.selected_id() == "2014-09-22-mou-signed-ottawa"
+    controller.select(BOARD)
+    assert event_list.selected_id() == BOARD
+    index = event_list.model.index(event_list.row_of(BOARD), TITLE)
+    assert event_list.view.viewport().rect().intersects(event_list.view.visualRect(index))
+    controller.select(None)
+    assert event_list.selected_id() is None
+
+
+def test_arrow_keys_step_through_events(qtbot, event_list, controller):
+    controller.select(BOARD)
+    event_list.view.setFocus()
+    qtbot.keyClick(event_list.view, Qt.Key.Key_Down)
+    assert controller.selected == "2024-12-06-florence-joint-statement"
+    qtbot.keyClick(event_list.view, Qt.Key.Key_Up)
+    qtbot.keyClick(event_list.view, Qt.Key.Key_Up)
+    assert controller.selected == "2024-12-01-florence-tabletop-exercise"
+
+
+def test_selection_survives_a_filter_that_keeps_it(event_list, controller):
+    controller.select(BOARD)
+    controller.set_filter(build_filter(controller.vocabulary, nations=["Japan"]))
+    assert controller.selected == BOARD
+    assert event_list.selected_id() == BOARD
+    controller.set_filter(build_filter(controller.vocabulary, nations=["Japan"], date_to="2023"))
+    assert event_list.selected_id() is None
+    assert event_list.row_of(BOARD) is None
+
+
+def test_selection_does_not_echo_back(event_list, controller):
+    seen: list[object] = []
+    controller.selectionChanged.connect(seen.append)
+    controller.select(BOARD)
+    assert seen == [BOARD]
+
+
+def test_model_is_lazy_and_fast_for_100k_events(qtbot):
+    """Cells come from numpy columns when asked; no per-row objects are built up front."""
+    n = 100_000
+    rng = np.random.default_rng(1)
+    start = np.sort(rng.integers(0, 9000, n)).astype(np.float64)
+    loaded: list[str] = []
+
+    def tags(facet: str, position: dict[str, int]) -> TagPairs:
+        loaded.append(facet)
+        event = np.repeat(np.arange(n, dtype=np.int32), 2)
+        tag = rng.integers(0, 3, 2 * n).astype(np.int32)
+        return TagPairs(("AUS", "CAN", "GBR"), event, tag)
+
+    table = EventTable(
+        rowid=np.arange(1, n + 1),
+        ids=np.array([f"e{i}" for i in range(n)], dtype=object),
+        start=start,
+        end=start + 1,
+        precision=np.zeros(n, np.int8),
+        kind=np.zeros(n, np.int16),
+        kinds=("membership",),
+        titles=np.array([f"Event {i}" for i in range(n)], dtype=object),
+        labels=np.array([f"E{i}" for i in range(n)], dtype=object),
+        _tag_loader=tags,
+    )
+    model = EventListModel()
+    model.set_rows(table, np.arange(n) % 2 == 0, {"membership": "Membership"})
+    assert model.rowCount() == n // 2
+    assert loaded == []  # the Nations column was not drawn yet
+    assert model.index(10, TITLE).data() == "Event 20"
+    assert model.index(10, KIND).data() == "Membership"
+    assert loaded == []
+    assert set(model.index(10, NATIONS).data().split()) <= {"AUS", "CAN", "GBR"}
+    assert loaded == ["nation"]
+    assert model.row_of("e20") == 10 and model.row_of("e21") is None

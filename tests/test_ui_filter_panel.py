@@ -1,0 +1,299 @@
+"""The filter panel and chips on the bundled data: what is ticked, shown and counted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QDate, Qt
+
+from cspo_viewer.data.filters import EventFilter, build_filter
+from cspo_viewer.data.store import open_store
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.filter_chips import FilterChips
+from cspo_viewer.ui.filter_panel import FacetCounter, FilterPanel
+
+
+@pytest.fixture
+def controller(bundled_db):
+    c = Controller(open_store(bundled_db))
+    yield c
+    c.store.close()
+
+
+@pytest.fixture
+def panel(qtbot, controller):
+    p = FilterPanel()
+    qtbot.addWidget(p)
+    p.bind(controller)
+    return p
+
+
+@pytest.fixture
+def chips(qtbot, controller):
+    c = FilterChips()
+    qtbot.addWidget(c)
+    c.bind(controller)
+    return c
+
+
+def shown(controller: Controller) -> list[str]:
+    """The events the timeline and list show, in their (date) order."""
+    return [str(e) for e in controller.table.ids[controller.mask]]
+
+
+def tags(controller: Controller, event_id: str):
+    return controller.detail(event_id).row
+
+
+def expected(controller: Controller, **kw) -> list[str]:
+    return controller.store.event_ids(build_filter(controller.vocabulary, **kw))
+
+
+def test_norway_shows_only_norway_events_first_is_norway_joining(panel, chips, controller):
+    panel.nation_checkbox("NOR").click()
+    events = shown(controller)
+    assert events and all("NOR" in tags(controller, e).nations for e in events)
+    assert events[0] == "2023-12-01-norway-joins"
+    assert chips.chip_texts() == ["Norway ×"]
+    assert chips.count_text == f"{len(events)} of 29 events"
+
+
+def test_counts_beside_checkboxes_ignore_their_own_facet(panel, controller):
+    panel.nation_checkbox("NOR").click()
+    # Ticking Norway leaves the other nations' counts as "events matching everything else".
+    assert panel.count_text("nation", "USA") == "(20)"
+    for facet, values in (("nation", controller.nations), ("theme", controller.themes)):
+        sql = controller.facet_counts(facet)
+        for value in values:
+            key = value.code if facet == "nation" else value.id
+            assert panel.count_text(facet, key) == f"({sql.get(key, 0)})"
+    kinds = controller.facet_counts("kind")
+    assert panel.count_text("kind", "membership") == f"({kinds['membership']})"
+
+
+def test_zero_count_rows_are_greyed_but_clickable(panel, controller):
+    panel.nation_checkbox("NOR").click()
+    empty = [t.id for t in controller.themes if panel.count_text("theme", t.id) == "(0)"]
+    assert empty, "Norway's events do not cover every theme"
+    box = panel.theme_checkbox(empty[0])
+    assert panel.is_greyed("theme", empty[0]) and box.isEnabled()
+    assert not panel.is_greyed("nation", "USA")
+    box.click()
+    assert controller.filter.themes == (empty[0],)
+    assert shown(controller) == []
+
+
+def test_theme_filter_matches_the_events_tags(panel, controller):
+    panel.theme_checkbox("debris-asat").click()
+    events = shown(controller)
+    assert len(events) == 6
+    assert all("debris-asat" in tags(controller, e).themes for e in events)
+
+
+def test_any_and_all_differ_for_france_and_japan(panel, controller):
+    panel.nation_checkbox("FRA").click()
+    panel.nation_checkbox("JPN").click()
+    any_ = set(shown(controller))
+    panel.match_combo("nation").setCurrentIndex(panel.match_combo("nation").findData("all"))
+    all_ = set(shown(controller))
+    assert controller.filter.match_nations == "all"
+    assert all_ < any_
+    assert all({"FRA", "JPN"} <= set(tags(controller, e).nations) for e in all_)
+    assert all(len({"FRA", "JPN"} & set(tags(controller, e).nations)) == 1 for e in any_ - all_)
+
+
+def test_date_range_and_text_search_combine_with_and(qtbot, panel, chips, controller):
+    start, end = panel.date_edits
+    start.setDate(QDate(2024, 1, 1))
+    end.setDate(QDate(2024, 12, 31))
+    qtbot.keyClicks(panel.search_edit, "Florence")
+    qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)
+    both = shown(controller)
+    in_2024 = set(expected(controller, date_from="2024", date_to="2024"))
+    florence = set(expected(controller, text="Florence"))
+    assert both and set(both) == in_2024 & florence
+    assert set(both) < in_2024
+    assert chips.chip_texts() == ["2024-01-01 – 2024-12-31 ×", "“Florence” ×"]
+
+
+def test_search_waits_for_a_pause_in_typing(qtbot, panel, controller):
+    changes: list[EventFilter] = []
+    controller.filterChanged.connect(changes.append)
+    qtbot.keyClicks(panel.search_edit, "debris")
+    assert controller.filter.text == "" and panel.search_pending
+    qtbot.waitUntil(lambda: controller.filter.text == "debris", timeout=2000)
+    assert len(changes) == 1  # one query for the word, not one per keystroke
+    assert set(shown(controller)) == set(expected(controller, text="debris"))
+    panel.search_edit.clear()  # the clear button empties the box: applies at once
+    assert controller.filter.text == ""
+
+
+def test_typing_is_not_overwritten_by_a_change_elsewhere(qtbot, panel, controller):
+    qtbot.keyClicks(panel.search_edit, "sanct")
+    controller.set_filter(controller.filter.with_(nations=("GBR",)))  # e.g. a chip or region
+    assert panel.search_edit.text() == "sanct"
+    panel.flush_search()
+    assert controller.filter == EventFilter(nations=("GBR",), text="sanct")
+
+
+def test_filter_from_elsewhere_updates_every_widget_once(panel, controller):
+    changes: list[EventFilter] = []
+    controller.filterChanged.connect(changes.append)
+    flt = build_filter(
+        controller.vocabulary,
+        nations=["Japan", "IT"],
+        match_nations="all",
+        themes=["deterrence"],
+        kinds=["statement"],
+        date_from="2019",
+        date_to="2024-06",
+        text='"outer space"',
+    )
+    controller.set_filter(flt)
+    assert len(changes) == 1 and controller.filter == flt  # no echo from the widgets
+    assert panel.nation_checkbox("JPN").isChecked() and panel.nation_checkbox("ITA").isChecked()
+    assert not panel.nation_checkbox("USA").isChecked()
+    assert panel.match_combo("nation").currentText() == "all"
+    assert panel.match_combo("theme").currentText() == "any"
+    assert panel.theme_checkbox("deterrence").isChecked()
+    assert panel.kind_checkbox("statement").isChecked()
+    assert [e.text() for e in panel.date_edits] == ["2019-01-01", "2024-06-30"]
+    assert all(box.isChecked() for box in panel.date_bound_boxes)
+    assert panel.search_edit.text() == '"outer space"'
+
+
+def test_date_bounds_can_be_switched_off_and_never_cross(panel, controller):
+    start, end = panel.date_edits
+    assert panel.date_note == "Any date" and not any(b.isChecked() for b in panel.date_bound_boxes)
+    end.setDate(QDate(2020, 6, 30))
+    assert (controller.filter.date_from, controller.filter.date_to) == (None, "2020-06-30")
+    start.setDate(QDate(2022, 1, 1))  # after "To": the range becomes that one day
+    assert (controller.filter.date_from, controller.filter.date_to) == ("2022-01-01",) * 2
+    panel.date_bound_boxes[0].click()
+    assert (controller.filter.date_from, controller.filter.date_to) == (None, "2022-01-01")
+    assert not panel.date_bound_boxes[0].isChecked()
+
+
+def test_nations_show_join_dates_at_their_precision(panel, controller):
+    assert panel.join_text("NOR") == "joined Dec 2023"
+    assert panel.join_text("JPN") == "joined 5 Dec 2023"
+    assert panel.join_text("AUS") == "joined 22 Sep 2014"
+    assert panel.values("nation") == [n.code for n in controller.nations]
+    assert len(panel.values("nation")) == 10
+
+
+def test_chips_remove_their_part_and_clear_all(panel, chips, controller):
+    panel.nation_checkbox("JPN").click()
+    panel.theme_checkbox("debris-asat").click()
+    panel.theme_checkbox("deterrence").click()
+    panel.match_combo("theme").setCurrentIndex(1)
+    panel.kind_checkbox("statement").click()
+    assert chips.chip_texts() == [
+        "Japan ×",
+        "Themes: all of Debris & ASAT tests, Deterrence ×",
+        "Kind: Statement ×",
+    ]
+    chips.chip_button("Japan ×").click()
+    assert controller.filter.nations == () and not panel.nation_checkbox("JPN").isChecked()
+    chips.chip_button("Themes: all of Debris & ASAT tests, Deterrence").click()
+    assert controller.filter.themes == () and panel.match_combo("theme").currentText() == "any"
+    assert chips.clear_button.isVisibleTo(chips)
+    chips.clear_button.click()
+    assert controller.filter.is_empty and chips.chip_texts() == []
+    assert not chips.clear_button.isVisibleTo(chips)
+    assert chips.count_text == "29 of 29 events"
+    assert not panel.kind_checkbox("statement").isChecked()
+
+
+def test_clear_all_in_the_panel_resets_everything(qtbot, panel, controller):
+    panel.nation_checkbox("DEU").click()
+    panel.date_edits[0].setDate(QDate(2020, 1, 1))
+    qtbot.keyClicks(panel.search_edit, "space")
+    panel.clear_button.click()
+    assert controller.filter.is_empty and not panel.search_pending
+    assert panel.search_edit.text() == "" and not panel.nation_checkbox("DEU").isChecked()
+    assert len(shown(controller)) == 29
+
+
+def test_another_database_rebuilds_the_panel(panel, chips, controller, db_copy):
+    panel.nation_checkbox("JPN").click()
+    controller.open_database(db_copy)
+    assert controller.filter.is_empty and not panel.nation_checkbox("JPN").isChecked()
+    assert panel.count_text("nation", "USA") == "(20)"
+    panel.nation_checkbox("JPN").click()  # the new checkboxes are live
+    assert len(shown(controller)) == 6 and chips.chip_texts() == ["Japan ×"]
+
+
+def test_focus_search_puts_the_cursor_in_the_search_box(qtbot, panel):
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    panel.section("search").set_expanded(False)
+    panel.focus_search()
+    assert panel.search_edit.isVisible()
+    qtbot.waitUntil(panel.search_edit.hasFocus, timeout=2000)
+
+
+NATIONS = ["AUS", "CAN", "GBR", "USA", "NZL", "DEU", "FRA", "NOR", "JPN", "ITA"]
+THEMES = ["debris-asat", "deterrence", "outer-space-treaty", "resilience", "sanctions"]
+KINDS = ["membership", "statement", "principals-meeting", "related"]
+
+
+@st.composite
+def random_filters(draw) -> EventFilter:
+    return EventFilter(
+        nations=tuple(draw(st.lists(st.sampled_from(NATIONS), unique=True, max_size=3))),
+        match_nations=draw(st.sampled_from(["any", "all"])),
+        themes=tuple(draw(st.lists(st.sampled_from(THEMES), unique=True, max_size=2))),
+        match_themes=draw(st.sampled_from(["any", "all"])),
+        kinds=tuple(draw(st.lists(st.sampled_from(KINDS), unique=True, max_size=2))),
+        date_from=draw(st.sampled_from([None, "2015-01-01", "2020-01-01", "2023-12-05"])),
+        text=draw(st.sampled_from(["", "space", "Florence", '"outer space"'])),
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(flt=random_filters())
+def test_fast_counts_equal_the_sql_counts(controller, flt):
+    """The panel's numpy counts are the data layer's GROUP BY counts, value for value."""
+    counter = FacetCounter(controller)
+    controller.set_filter(flt)
+    for facet in ("nation", "theme", "kind"):
+        fast = counter.counts(facet)
+        assert {k: n for k, n in fast.items() if n} == controller.facet_counts(facet)
+        assert np.all(np.array(list(fast.values())) >= 0)
+
+
+def test_a_narrow_dock_still_shows_counts_and_join_dates(qtbot, panel):
+    panel.resize(panel.minimumSizeHint().width(), 900)  # as narrow as a dock can make it
+    panel.show()
+    qtbot.waitExposed(panel)
+    for facet, value in (("nation", "GBR"), ("theme", "norms-responsible-behaviour")):
+        row = panel._rows[facet][value]
+        for label in row.widgets():
+            right = label.mapTo(panel, label.rect().topRight()).x()
+            assert label.isVisible() and right <= panel.width(), (value, label)
+
+
+def test_empty_rows_follow_a_switch_to_a_dark_palette(qapp, panel):
+    from PySide6.QtGui import QColor, QPalette
+
+    panel.nation_checkbox("NOR").click()
+    box = panel.theme_checkbox("sanctions")
+    assert panel.is_greyed("theme", "sanctions")
+    role, disabled = QPalette.ColorRole.WindowText, QPalette.ColorGroup.Disabled
+    original = qapp.palette()
+    dark = QPalette(original)
+    dark.setColor(role, QColor("#eeeeee"))  # every colour group...
+    dark.setColor(disabled, role, QColor("#5a5a5a"))  # ...then the disabled one
+    try:
+        qapp.setPalette(dark)
+        qapp.processEvents()
+        assert box.palette().color(role) == QColor("#5a5a5a")
+        assert panel.nation_checkbox("USA").palette().color(role) == QColor("#eeeeee")
+    finally:
+        qapp.setPalette(original)

@@ -1,0 +1,271 @@
+"""The main window as an analyst uses it: click, keys, lanes, bands, hostile text, screenshot."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QImage
+
+from cspo_viewer.data.dates import to_day
+from cspo_viewer.data.filters import build_filter
+from cspo_viewer.data.store import open_store
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.main_window import MainWindow
+
+FLORENCE = "2024-12-03-florence-principals-board"
+KNIGHTON = (
+    "It is crucial that we work alongside our allies, through partnerships like CSpO, "
+    "to safeguard our interests in space."
+)
+
+
+@pytest.fixture
+def window(qtbot, bundled_db, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
+    w.resize(1600, 1000)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.timeline.repaint()
+    return w
+
+
+def marker_point(window, event_id: str) -> QPoint:
+    """Where the event's marker is drawn, in the timeline viewport's pixels."""
+    view = window.timeline
+    view.repaint()
+    index = window.controller.table.index_of(event_id)
+    frame = view.item.frame
+    for lane, lp in enumerate(frame.plan.lanes):
+        if index in lp.marker_event:
+            x = lp.marker_x[lp.marker_event.index(index)]
+            return QPoint(round(frame.dev_x0 + x), round(view.item.marker_y(lane)))
+    raise AssertionError(f"{event_id} is not drawn as a lone marker")
+
+
+def zoom_to_event(window, event_id: str, days: float = 40) -> None:
+    table = window.controller.table
+    i = table.index_of(event_id)
+    window.timeline.zoom_to(table.start[i] - days / 2, table.end[i] + days / 2)
+    window.timeline.repaint()
+
+
+def test_clicking_a_marker_selects_the_event_everywhere(window, qtbot):
+    zoom_to_event(window, FLORENCE)
+    point = marker_point(window, FLORENCE)
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.controller.selected == FLORENCE
+    text = window.detail.plain_text()
+    assert "Principals' Board in Florence on CSpO's tenth anniversary" in text
+    assert KNIGHTON in text and "Richard Knighton" in text
+    assert window.event_list.selected_id() == FLORENCE
+    assert window.timeline.item.frame is not None
+    window.timeline.repaint()
+    assert window.controller.table.ids[window.timeline.item._selected] == FLORENCE
+
+
+def test_clicking_a_cluster_zooms_into_it(window, qtbot):
+    window.timeline.fit_all()
+    window.timeline.repaint()
+    frame = window.timeline.item.frame
+    lane = next(i for i, lp in enumerate(frame.plan.lanes) if lp.cluster_x)
+    x = frame.plan.lanes[lane].cluster_x[0]
+    before = window.timeline.plot.x_range()
+    point = QPoint(round(frame.dev_x0 + x), round(window.timeline.item.marker_y(lane)))
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    after = window.timeline.plot.x_range()
+    assert after[1] - after[0] < (before[1] - before[0]) / 5
+
+
+def test_keyboard_right_moves_to_the_next_event_by_date(window, qtbot):
+    window.controller.select("2014-09-22-mou-signed-ottawa")
+    window.timeline.setFocus()
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Right)
+    assert window.controller.selected == "2015-07-01-new-zealand-joins"
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Left)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Left)
+    assert window.controller.selected == "2011-01-01-precursor-space-cooperation-forum"
+    assert window.detail.plain_text().startswith("Precursor")
+
+
+def test_keyboard_zoom_and_home(window, qtbot):
+    window.timeline.setFocus()
+    full = window.timeline.plot.x_range()
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Plus)
+    zoomed = window.timeline.plot.x_range()
+    assert zoomed[1] - zoomed[0] < full[1] - full[0]
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Home)
+    assert window.timeline.plot.x_range() == pytest.approx(full)
+
+
+def test_selection_far_away_pans_into_view(window):
+    zoom_to_event(window, "2014-09-22-mou-signed-ottawa")
+    window.controller.select(FLORENCE)
+    x0, x1 = window.timeline.plot.x_range()
+    assert x0 <= to_day("2024-12-03") <= x1
+
+
+def test_group_by_nation_gives_ten_lanes_and_bands_start_on_join_dates(window):
+    window.controller.set_grouping("nation")
+    content = window.timeline.plot.content
+    assert len(content.lanes.keys) == 10
+    assert content.member_lanes["JPN"] == to_day("2023-12-05")
+    assert content.member_lanes["NZL"] == to_day("2015-07-01")
+    window.controller.set_grouping("kind")
+    bands = {b.code: b for b in window.timeline.plot.content.members}
+    assert len(bands) == 10
+    assert bands["FRA"].joined == to_day("2020-02-11")
+    assert bands["NOR"].precision_end == to_day("2024-01-01")  # joined "Dec 2023"
+
+
+def test_band_pixels_start_at_the_join_date(window):
+    """The Japan band is drawn from 5 Dec 2023: band colour right of it, none left of it."""
+    window.timeline.fit_all()
+    image = window.timeline.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    plot = window.timeline.plot
+    bands = list(plot.content.members)
+    row = next(i for i, b in enumerate(bands) if b.code == "JPN")
+    item = plot.item
+    frame = item.frame
+    vp = frame.plan.viewport
+    device = item.deviceTransform(window.timeline.viewportTransform())
+    y = round(device.map(QPointF(0, item.member_row_y(row) + 0.15)).y())
+    x_join = frame.dev_x0 + vp.to_px(to_day("2023-12-05"))
+    after = image.pixelColor(round(x_join + 6), y)
+    before = image.pixelColor(round(x_join - 30), y)
+    band = plot.look.member_band.lower()
+    assert after.name() == band
+    assert before.name() != band
+
+
+def test_hostile_text_renders_literally(qtbot, db_copy, tmp_path):
+    evil = (
+        '<img src="http://example.invalid/x.png"><script>alert(1)</script> '
+        + "x" * 1_000_000
+        + " \u202eevil \U0001f680 مرحبا"
+    )
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute(
+            "UPDATE events SET summary = ?, short_title = ? WHERE id = ?",
+            [evil, "<b>bold?</b> \u202e🚀", FLORENCE],
+        )
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(Controller(open_store(db_copy)), settings, remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.controller.select(FLORENCE)
+    qtbot.wait(50)
+    text = w.detail.plain_text()
+    assert '<img src="http://example.invalid/x.png">' in text and "<script>" in text
+    zoom_to_event(w, FLORENCE)
+    index = w.controller.table.index_of(FLORENCE)
+    tip = w.timeline.tooltip_text(("event", index))
+    assert "Florence" in tip
+    # The window still responds: another selection updates the pane.
+    w.controller.select_step(-1)
+    assert "Principals' Board in Florence" not in w.detail.plain_text()[:200]
+
+
+def test_filter_hides_events_and_empty_result_says_so(window):
+    c = window.controller
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    content = window.timeline.plot.content
+    shown = set(c.table.ids[content.lanes.event])
+    assert shown == set(c.table.ids[c.mask]) and len(shown) == 6
+    assert "Japan" in window.windowTitle()
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"], date_to="2015"))
+    assert window.timeline.empty_message and "No events match" in window.timeline.empty_message
+
+
+def test_dim_mode_keeps_filtered_out_events_greyed(window):
+    c = window.controller
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    window.act_dim.trigger()
+    lanes = window.timeline.plot.content.lanes
+    assert len(lanes.event) == 29 and int(lanes.dim.sum()) == 23
+
+
+def test_state_is_remembered(qtbot, bundled_db, tmp_path):
+    path = str(tmp_path / "remember.ini")
+    w = MainWindow(Controller(open_store(bundled_db)), QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.controller.set_grouping("theme")
+    w.set_theme("dark")
+    w.controller.set_filter(build_filter(w.controller.vocabulary, nations=["Norway"]))
+    w.close()
+    again = MainWindow(
+        Controller(open_store(bundled_db)), QSettings(path, QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(again)
+    assert again.controller.grouping == "theme"
+    assert again.theme == "dark"
+    assert again.controller.filter.nations == ("NOR",)
+    again.set_theme("light")
+
+
+def test_open_bad_database_keeps_the_current_one(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    assert window.open_database(bad) is False
+    assert shown and "not an SQLite database" in shown[0]
+    assert window.controller.total_count == 29
+
+
+def run_cli(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cspo_viewer", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
+    )
+
+
+def test_screenshot_is_a_png_of_the_requested_size(tmp_path):
+    out = tmp_path / "shot.png"
+    result = run_cli(
+        "--screenshot",
+        str(out),
+        "--size",
+        "1280x800",
+        "--select",
+        FLORENCE,
+        "--group-by",
+        "nation",
+        "--nation",
+        "Japan",
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    pixels = np.frombuffer(
+        image.convertToFormat(QImage.Format.Format_RGB32).constBits(), dtype=np.uint8
+    )
+    assert len(np.unique(pixels.reshape(-1, 4)[:, :3], axis=0)) > 200  # not blank
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--screenshot", "x.jpg"], "needs a .png file name"),
+        (["--screenshot", "missing-dir/x.png"], "does not exist"),
+        (["--screenshot", "x.png", "--select", "nope"], "no event with id 'nope'"),
+        (["--screenshot", "x.png", "--size", "big"], "invalid --size"),
+        (["--screenshot", "x.png", "--nation", "Atlantis"], "unknown nation 'Atlantis'"),
+    ],
+)
+def test_screenshot_bad_arguments(tmp_path, args, message):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
