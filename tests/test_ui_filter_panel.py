@@ -297,3 +297,28 @@ def test_empty_rows_follow_a_switch_to_a_dark_palette(qapp, panel):
         assert panel.nation_checkbox("USA").palette().color(role) == QColor("#eeeeee")
     finally:
         qapp.setPalette(original)
+
+
+def test_counts_of_a_collapsed_section_catch_up_when_it_opens(panel, controller):
+    panel.section("theme").set_expanded(False)
+    before = panel.count_text("theme", "sanctions")
+    panel.nation_checkbox("NOR").click()
+    assert panel.count_text("nation", "USA") == "(20)"  # open sections follow at once
+    assert panel.count_text("theme", "sanctions") == before  # not worked out unseen
+    panel.section("theme").set_expanded(True)
+    sql = controller.facet_counts("theme")
+    for theme in controller.themes:
+        assert panel.count_text("theme", theme.id) == f"({sql.get(theme.id, 0)})"
+
+
+def test_large_databases_show_the_events_first_and_the_counts_right_after(qtbot, panel, controller):
+    panel.defer_counts_from = 0  # as for 20,000 events and more
+    panel.theme_checkbox("deterrence").click()
+    qtbot.waitUntil(lambda: not panel.counts_pending, timeout=2000)
+    panel.nation_checkbox("JPN").click()  # the theme counts now need a new query
+    assert controller.filter.nations == ("JPN",) and panel.counts_pending
+    qtbot.waitUntil(lambda: not panel.counts_pending, timeout=2000)
+    for facet in ("nation", "theme", "kind"):
+        sql = controller.facet_counts(facet)
+        for value in panel.values(facet):
+            assert panel.count_text(facet, value) == f"({sql.get(value, 0)})"

@@ -269,3 +269,23 @@ def test_screenshot_bad_arguments(tmp_path, args, message):
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_f_reopens_the_filter_dock_and_focuses_search(window, qtbot):
+    window.filter_dock.close()
+    window.act_search.trigger()
+    assert window.filter_dock.isVisible()
+    qtbot.waitUntil(lambda: window.filter_panel.search_edit.hasFocus(), timeout=2000)
+
+
+def test_search_typed_just_before_closing_is_remembered(qtbot, bundled_db, tmp_path):
+    path = str(tmp_path / "typed.ini")
+    w = MainWindow(Controller(open_store(bundled_db)), QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.filter_panel.search_edit.setText("Florence")
+    w.close()  # within the debounce interval
+    again = MainWindow(
+        Controller(open_store(bundled_db)), QSettings(path, QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(again)
+    assert again.controller.filter.text == "Florence"

@@ -144,6 +144,7 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     """Indexes that keep filter queries index-driven at 100,000 events."""
     db["events"].create_index(["date", "id"])
     db["events"].create_index(["kind", "date"])
+    db["events"].create_index(["end_date"])
     db["event_nations"].create_index(["nation_code", "event_id"])
     db["event_themes"].create_index(["theme_id", "event_id"])
     db["event_sources"].create_index(["source_id"])

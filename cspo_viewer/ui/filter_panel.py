@@ -9,8 +9,10 @@ source of truth and no feedback loop.
 The count beside each checkbox is the number of events matching the *other* active
 filters (what ticking it would show). ``FacetCounter`` computes these from the in-memory
 event table with one ``bincount`` per facet, reusing the controller's mask whenever the
-filter without that facet is the filter itself: about 1 ms instead of ~250 ms of SQL
-``GROUP BY`` at 100,000 events, so counts never slow the click-to-repaint path.
+filter without that facet is the filter itself: about 2 ms instead of ~150-250 ms of SQL
+``GROUP BY`` at 100,000 events. When a facet's mask does need a query, large databases
+paint the new events first and fill in the counts in the same event-loop turn; counts of
+a collapsed section or a closed dock wait until they can be seen.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,6 +48,9 @@ FACETS = ("nation", "theme", "kind")
 VALUES_FIELD = {"nation": "nations", "theme": "themes", "kind": "kinds"}
 MATCH_FIELD = {"nation": "match_nations", "theme": "match_themes"}
 SEARCH_DEBOUNCE_MS = 250
+COUNT_DEFER_EVENTS = 20_000
+"""From this many events, counts that need SQL wait until the timeline and list have
+repainted (later in the same event-loop turn), so a click shows its events first."""
 SEARCH_PLACEHOLDER = 'Search titles, text, quotes… ("phrase", prefix*)'
 DATE_FORMAT = "yyyy-MM-dd"
 
@@ -75,6 +80,13 @@ class FacetCounter:
     def clear(self) -> None:
         self._cache.clear()
         self._table = None
+
+    def is_ready(self, facet: str) -> bool:
+        """Whether ``counts(facet)`` needs no SQL (the mask it needs is at hand)."""
+        flt = self._controller.filter
+        reduced = flt.with_(**{VALUES_FIELD[facet]: ()})
+        fresh = self._controller.table is self._table
+        return reduced == flt or reduced.is_empty or (fresh and reduced in self._cache)
 
     def counts(self, facet: str) -> dict[str, int]:
         """``{value: count}`` for every value of ``facet``, zeros included."""
@@ -122,7 +134,7 @@ class _Section(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
         self.toggle.setToolTip(f"Show or hide {title.lower()}")
-        self.toggle.toggled.connect(self.set_expanded)
+        self.toggle.toggled.connect(self._show_expanded)
         self._header = QHBoxLayout()
         self._header.setContentsMargins(0, 0, 0, 0)
         self._header.addWidget(self.toggle)
@@ -148,8 +160,13 @@ class _Section(QWidget):
         body.setVisible(self.toggle.isChecked())
 
     def set_expanded(self, expanded: bool) -> None:
-        with QSignalBlocker(self.toggle):
-            self.toggle.setChecked(expanded)
+        self.toggle.setChecked(expanded)  # emits toggled, as a click does
+
+    @property
+    def expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+    def _show_expanded(self, expanded: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         self.body.setVisible(expanded)
 
@@ -212,6 +229,12 @@ class FilterPanel(QWidget):
         self._rows: dict[str, dict[str, _Row]] = {facet: {} for facet in FACETS}
         self._span = (QDate(2014, 1, 1), QDate(2024, 12, 31))
         self._max_count = 0
+        self._stale: set[str] = set()  # facets whose counts are out of date
+        self.defer_counts_from = COUNT_DEFER_EVENTS
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._update_stale_counts)
 
         self._sections = {
             "nation": _Section("Nations"),
@@ -221,6 +244,8 @@ class FilterPanel(QWidget):
             "search": _Section("Search"),
         }
         self._match = {"nation": _match_combo("nations"), "theme": _match_combo("themes")}
+        for facet in FACETS:  # a collapsed section's counts wait until it opens
+            self._sections[facet].toggle.toggled.connect(self._on_section_toggled)
         for facet, combo in self._match.items():
             self._sections[facet].add_header_widget(combo)
             combo.currentIndexChanged.connect(lambda _i, f=facet: self._on_match_changed(f))
@@ -476,17 +501,54 @@ class FilterPanel(QWidget):
         self._date_note.setText("" if flt.date_from or flt.date_to else "Any date")
 
     def _refresh_counts(self) -> None:
+        """After every results change: counts now if cheap, else right after the repaint."""
+        self._stale.update(FACETS)
+        if self._counter is None:
+            return
+        large = self._controller is not None and (
+            self._controller.total_count >= self.defer_counts_from
+        )
+        if large and not all(self._counter.is_ready(f) for f in FACETS if self._shows(f)):
+            self._count_timer.start()
+        else:
+            self._update_stale_counts()
+
+    def _shows(self, facet: str) -> bool:
+        """Counts nobody can see (collapsed section, closed dock) are left stale."""
+        embedded_and_hidden = self.parentWidget() is not None and not self.isVisible()
+        return self._sections[facet].expanded and not embedded_and_hidden
+
+    def _update_stale_counts(self) -> None:
+        self._count_timer.stop()
         if self._counter is None:
             return
         for facet in FACETS:
-            counts = self._counter.counts(facet)
-            for value, row in self._rows[facet].items():
-                n = counts.get(value, 0)
-                row.count.setText(f"({n:,})")
-                row.box.setAccessibleDescription(f"{n:,} matching events")
-                if row.greyed != (n == 0):
-                    row.greyed = n == 0
-                    _grey(row.widgets(), row.greyed, self.palette())
+            if facet in self._stale and self._shows(facet):
+                self._stale.discard(facet)
+                self._show_counts(facet, self._counter.counts(facet))
+
+    def _show_counts(self, facet: str, counts: dict[str, int]) -> None:
+        for value, row in self._rows[facet].items():
+            n = counts.get(value, 0)
+            row.count.setText(f"({n:,})")
+            row.box.setAccessibleDescription(f"{n:,} matching events")
+            if row.greyed != (n == 0):
+                row.greyed = n == 0
+                _grey(row.widgets(), row.greyed, self.palette())
+
+    def _on_section_toggled(self, expanded: bool) -> None:
+        if expanded and self._stale:
+            self._update_stale_counts()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._update_stale_counts()
+
+    @property
+    def counts_pending(self) -> bool:
+        """Counts for shown sections are still to come (deferred past the repaint)."""
+        return self._count_timer.isActive()
 
     def changeEvent(self, event: QEvent) -> None:
         """A light/dark switch (a new application palette) re-derives the grey of empty

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         )
         self.act_search = self._action(
             "&Search…",
-            self.filter_panel.focus_search,
+            self.focus_search,
             QKeySequence.StandardKey.Find,
             "Full-text search",
         )
@@ -257,6 +257,12 @@ class MainWindow(QMainWindow):
         self.group_combo.setCurrentIndex(GROUPINGS.index(grouping))
         self.group_combo.blockSignals(blocker)
 
+    def focus_search(self) -> None:
+        """Ctrl+F: bring the filter dock back if it was closed, then type into search."""
+        self.filter_dock.show()
+        self.filter_dock.raise_()
+        self.filter_panel.focus_search()
+
     def _toggle_dim(self) -> None:
         self.timeline.set_dim_outside(self.act_dim.isChecked())
 
@@ -353,6 +359,7 @@ class MainWindow(QMainWindow):
         s.setValue("view/grouping", self.controller.grouping)
         s.setValue("view/theme", self._theme)
         s.setValue("view/dim", self.act_dim.isChecked())
+        self.filter_panel.flush_search()  # text typed in the last debounce interval counts
         save_filter(s, self.controller.filter)
         s.sync()
 
