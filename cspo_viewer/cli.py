@@ -8,6 +8,7 @@ start fast and run anywhere.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ from cspo_viewer import __version__
 from cspo_viewer.commands import database, listing
 from cspo_viewer.commands.common import add_db_argument
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
-from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.data.store import DatabaseError, damaged_message
 from cspo_viewer.errors import UserError
 
 COMMAND_MODULES = [listing, database]
@@ -72,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (UserError, DatabaseError, FilterError) as exc:
         print(f"cspo-viewer: error: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # a bad page met after the checks on open
+        where = getattr(args, "db", None) or "the database"
+        print(f"cspo-viewer: error: {damaged_message(where, exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `cspo-viewer list | head`
         return 0

@@ -111,3 +111,28 @@ def test_hostile_database_triggers_and_views_do_not_run(db_copy, tmp_path):
             store.conn.execute(f"ATTACH DATABASE '{marker}' AS x")
     assert sha256(db_copy) == before
     assert not marker.exists()
+
+
+def test_large_file_damaged_deep_inside_is_reported_when_met(tmp_path, monkeypatch, capsys):
+    """Above the quick-check size, damage is found by the query that meets it: still one
+    sentence and exit 2, and the file is untouched."""
+    from cspo_viewer.data import store as store_module
+    from cspo_viewer.data.build import build_database
+    from cspo_viewer.paths import data_src_dir
+
+    path = tmp_path / "big.db"
+    build_database(data_src_dir(), path)
+    data = bytearray(path.read_bytes())
+    with sqlite3.connect(path) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()[
+            0
+        ]
+    page = 4096 * (root - 1)
+    data[page : page + 4096] = b"\xee" * 4096
+    path.write_bytes(bytes(data))
+    before = sha256(path)
+    monkeypatch.setattr(store_module, "QUICK_CHECK_MAX_BYTES", 0)
+    assert main(["list", "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "is damaged" in err and "db check" in err and err.count("\n") == 1
+    assert sha256(path) == before
