@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -289,3 +290,33 @@ def test_search_typed_just_before_closing_is_remembered(qtbot, bundled_db, tmp_p
     )
     qtbot.addWidget(again)
     assert again.controller.filter.text == "Florence"
+
+
+def test_save_copy_then_import_shows_the_new_events(window, tmp_path, monkeypatch):
+    """File → Save database copy as…, then File → Import…: the timeline rereads the file."""
+    from cspo_viewer.data.interchange import ImportOptions, import_file
+    from cspo_viewer.ui import import_dialog
+
+    copy = tmp_path / "mine.db"
+    assert window.save_copy(copy)
+    assert window.controller.db_path == copy and window.controller.total_count == 29
+    sample = Path(__file__).parent / "fixtures" / "timelinejs" / "group_sample.json"
+
+    def fake_dialog(parent, db_path, file_path=None):  # what pressing Import does
+        report = import_file(db_path, sample, ImportOptions())
+        return bool(report.written)
+
+    monkeypatch.setattr(import_dialog, "run_import_dialog", fake_dialog)
+    assert window.import_dialog()
+    assert window.controller.total_count == 29 + 7
+    assert "36 of 36 events" in window.status_label.text()
+    assert len(window.timeline.plot.content.lanes.event) == 36
+
+
+def test_save_copy_refuses_the_open_file(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    assert not window.save_copy(window.controller.db_path)
+    assert shown and "already open" in shown[0]

@@ -166,6 +166,24 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def save_copy(self, target: Path) -> None:
+        """Copy the whole database to ``target`` with SQLite's backup API, atomically.
+
+        This is how an analyst gets a database of their own to import into: the bundled
+        one is derived from ``db/src`` and never written.
+        """
+        from cspo_viewer.data.build import atomic_output
+
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise DatabaseError(f"{target} is the database already open.")
+        with atomic_output(target, ".db") as tmp:
+            dest = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+
     def __enter__(self) -> Store:
         return self
 

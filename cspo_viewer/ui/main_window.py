@@ -130,6 +130,18 @@ class MainWindow(QMainWindow):
             "Open another database",
         )
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_import = self._action(
+            "&Import events…",
+            self.import_dialog,
+            "Ctrl+I",
+            "Add events from JSON, CSV or TimelineJS (preview first)",
+        )
+        self.act_save_copy = self._action(
+            "Save database &copy as…",
+            self.save_copy_dialog,
+            None,
+            "Copy this database to a file of your own (to import into it)",
+        )
         self.act_fit = self._action("&Fit all", tv.fit_all, "Home", "Show the whole history")
         self.act_zoom_in = self._action(
             "Zoom &in", lambda: tv.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in"
@@ -198,6 +210,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
         self.file_menu.addAction(self.act_open)
+        self.file_menu.addAction(self.act_save_copy)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_import)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         view = bar.addMenu("&View")
@@ -307,6 +322,39 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def import_dialog(self, file_path: Path | None = None) -> bool:
+        """File → Import…: preview, then import; the window then rereads the database."""
+        from cspo_viewer.ui.import_dialog import run_import_dialog
+
+        if not run_import_dialog(self, self.controller.db_path, file_path):
+            return False
+        try:
+            self.controller.reload()
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "Cannot reopen database", str(exc))
+            return False
+        self.statusBar().showMessage("Import finished; the timeline shows the new events.", 8000)
+        return True
+
+    def save_copy_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save database copy as",
+            str(Path.home() / "my-cspo.db"),
+            "SQLite databases (*.db)",
+        )
+        if name:
+            self.save_copy(Path(name))
+
+    def save_copy(self, target: Path) -> bool:
+        """Copy the open database to ``target`` and open the copy."""
+        try:
+            self.controller.store.save_copy(target)
+        except (DatabaseError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot save a copy", str(exc))
+            return False
+        return self.open_database(target)
 
     def show_about(self) -> None:
         c = self.controller

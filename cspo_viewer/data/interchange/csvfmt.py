@@ -1,0 +1,257 @@
+"""CSV, both ways: one event per row, as a spreadsheet holds a timeline.
+
+Columns (any order, names case-insensitive; only ``date`` and ``title`` are required):
+``id, date, date_precision, end_date, title, short_title, kind, location, nations, themes,
+summary, statement_text, confidence, uncertainty, evidence``, the first source as
+``source_id, source_title, source_publisher, source_date, source_url, source_document``,
+one quote as ``quote, quote_speaker, quote_role, quote_nation``, and, for a complete dump,
+``more_sources`` and ``quotes`` as JSON lists. Nations and themes are separated by ``;``.
+An empty cell means "none". UTF-8 with or without a BOM; ``,``, ``;`` or tab delimited.
+Rows are numbered as a spreadsheet numbers them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from cspo_viewer.data.interchange.detect import csv_delimiter, header_names
+from cspo_viewer.data.interchange.model import (
+    MAX_RECORD_CHARS,
+    InterchangeError,
+    Problem,
+    RawEvent,
+)
+from cspo_viewer.data.interchange.textio import CHUNK_BYTES, CountingReader, bounded_lines
+
+COLUMN_ALIASES = {
+    "event_id": "id",
+    "start_date": "date",
+    "precision": "date_precision",
+    "nation": "nations",
+    "nation_codes": "nations",
+    "theme": "themes",
+    "quote_text": "quote",
+}
+SCALARS = (
+    "id",
+    "date",
+    "date_precision",
+    "end_date",
+    "title",
+    "short_title",
+    "kind",
+    "location",
+    "summary",
+    "statement_text",
+    "confidence",
+    "uncertainty",
+    "evidence",
+)
+SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "document")
+QUOTE_FIELDS = {"quote": "text", "quote_speaker": "speaker", "quote_role": "role"}
+KNOWN = {
+    *SCALARS,
+    "nations",
+    "themes",
+    *(f"source_{f}" for f in SOURCE_FIELDS),
+    "more_sources",
+    "quotes",
+    *QUOTE_FIELDS,
+    "quote_nation",
+}
+DUMP_COLUMNS = (
+    *SCALARS[:8],
+    "nations",
+    "themes",
+    *SCALARS[8:],
+    *(f"source_{f}" for f in SOURCE_FIELDS),
+    "more_sources",
+    "quotes",
+)
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """csv's field size limit is process-wide; raise it only while reading."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+class CsvReader:
+    """``RawEvent``s from a CSV file with a header row, streamed row by row."""
+
+    format = "csv"
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        self._counter = CountingReader(fh, path)
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._counter, CHUNK_BYTES), encoding="utf-8-sig", newline=""
+        )
+        self.title: str | None = None
+        self.title_after_events = False
+        self.notes: list[str] = []
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counter.count
+
+    def __iter__(self) -> Iterator[RawEvent]:
+        lines = bounded_lines(self._text, self.path, lambda: self._counter.count)
+        first = next(lines, "")
+        delimiter = csv_delimiter(first)
+        if delimiter is None:
+            raise InterchangeError(f"{self.path}: the first row must name date and title columns")
+        columns = self._columns(header_names(first, delimiter))
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        with _field_limit(MAX_RECORD_CHARS):
+            row_number = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise InterchangeError(self._csv_error(row_number + 1, exc)) from None
+                row_number += 1
+                if any(cell.strip() for cell in cells):
+                    yield raw_event(row_number, cells, columns)
+
+    def _columns(self, names: list[str]) -> list[str | None]:
+        """Our field name for each column (None for columns we do not read)."""
+        columns: list[str | None] = []
+        seen: set[str] = set()
+        ignored = []
+        for name in names:
+            field = COLUMN_ALIASES.get(name, name)
+            if field not in KNOWN:
+                columns.append(None)
+                if name:
+                    ignored.append(name)
+                continue
+            if field in seen:
+                raise InterchangeError(f"{self.path}: the column {name!r} appears twice")
+            seen.add(field)
+            columns.append(field)
+        if ignored:
+            self.notes.append(f"columns not imported: {', '.join(ignored)}")
+        return columns
+
+    def _csv_error(self, row: int, exc: csv.Error) -> str:
+        message = str(exc)
+        if "NUL" in message:
+            return f"{self.path} is not a text file (row {row} contains a NUL byte)"
+        if "field larger than field limit" in message:
+            size = MAX_RECORD_CHARS // (1024 * 1024)
+            return f"{self.path}: row {row} has a field larger than {size} MiB"
+        return f"{self.path}: row {row} is not valid CSV ({message})"
+
+
+def raw_event(row_number: int, cells: list[str], columns: list[str | None]) -> RawEvent:
+    """One CSV row in our field names; empty cells are None."""
+    where = f"row {row_number}"
+    values: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, cell in enumerate(cells):
+        if i >= len(columns):
+            if cell.strip():
+                problems.append(
+                    Problem(where, f"has {len(cells)} cells but the header names {len(columns)}")
+                )
+            break
+        field = columns[i]
+        if field is not None and cell.strip():
+            values[field] = cell
+    fields: dict[str, Any] = {name: values.get(name) for name in SCALARS}
+    fields["nations"] = _split(values.get("nations"))
+    fields["themes"] = _split(values.get("themes"))
+    raw = RawEvent(where, fields, problems, style="csv", aliases=_aliases(columns))
+    fields["sources"] = _sources(raw, values, columns)
+    fields["quotes"] = _quotes(raw, values)
+    return raw
+
+
+def _aliases(columns: list[str | None]) -> dict[str, str]:
+    """Messages name the file's columns: ``sources[0].title`` is ``source_title``."""
+    aliases = {c: c for c in columns if c}
+    aliases.update({f"sources[0].{f}": f"source_{f}" for f in SOURCE_FIELDS})
+    if any(c in QUOTE_FIELDS or c == "quote_nation" for c in columns):
+        aliases.update({f"quotes[0].{v}": k for k, v in QUOTE_FIELDS.items()})
+        aliases["quotes[0].nation_code"] = "quote_nation"
+    return aliases
+
+
+def _split(cell: str | None) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()] if cell else []
+
+
+def _sources(raw: RawEvent, values: Mapping[str, str], columns: list[str | None]) -> Any:
+    """The row's sources; None when the file has no source columns at all."""
+    if not any(c and (c.startswith("source_") or c == "more_sources") for c in columns):
+        return None
+    sources: list[Any] = []
+    first = {f: values.get(f"source_{f}") for f in SOURCE_FIELDS}
+    if any(first.values()):
+        sources.append(first if first["title"] or not first["id"] else first["id"])
+    sources.extend(_json_list(raw, values, "more_sources"))
+    return sources
+
+
+def _quotes(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
+    quotes: list[Any] = []
+    if any(values.get(c) for c in (*QUOTE_FIELDS, "quote_nation")):
+        quote = {field: values.get(column) for column, field in QUOTE_FIELDS.items()}
+        quote["nation_code"] = values.get("quote_nation")
+        quotes.append(quote)
+    quotes.extend(_json_list(raw, values, "quotes"))
+    return quotes
+
+
+def _json_list(raw: RawEvent, values: Mapping[str, str], column: str) -> list[Any]:
+    cell = values.get(column)
+    if not cell:
+        return []
+    try:
+        value = json.loads(cell)
+    except (ValueError, RecursionError) as exc:
+        raw.problem(column, f"is not a JSON list ({exc})")
+        return []
+    if not isinstance(value, list):
+        raw.problem(column, "must be a JSON list")
+        return []
+    return value
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+    """One row per event with every field; return the number of events."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(DUMP_COLUMNS)
+    n = 0
+    for record in records:
+        writer.writerow(_dump_row(record))
+        n += 1
+    return n
+
+
+def _dump_row(record: Mapping[str, Any]) -> list[str]:
+    sources = list(record.get("sources") or [])
+    first = sources[0] if sources else {}
+    cells: dict[str, Any] = {name: record.get(name) for name in SCALARS}
+    cells["nations"] = ";".join(record.get("nation_codes") or [])
+    cells["themes"] = ";".join(record.get("themes") or [])
+    for f in SOURCE_FIELDS:
+        cells[f"source_{f}"] = first.get(f)
+    more = sources[1:]
+    cells["more_sources"] = json.dumps(more, ensure_ascii=False) if more else ""
+    quotes = record.get("quotes") or []
+    cells["quotes"] = json.dumps(quotes, ensure_ascii=False) if quotes else ""
+    return ["" if cells[c] is None else str(cells[c]) for c in DUMP_COLUMNS]

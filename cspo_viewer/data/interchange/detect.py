@@ -1,0 +1,51 @@
+"""Which format a file is in, from its content: a ``.txt`` of CSV or a ``.csv`` of JSON
+import the same as correctly named files."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from cspo_viewer.data.interchange.model import Format, InterchangeError
+from cspo_viewer.data.interchange.textio import sniff
+
+_TIMELINEJS_KEY = re.compile(r'"(?:start_date|unique_id)"\s*:')
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def detect_format(path: Path) -> Format:
+    """``json``, ``timelinejs`` or ``csv``; raises ``InterchangeError`` for anything else.
+
+    JSON starts with ``{`` or ``[``; TimelineJS is JSON whose events have ``start_date``
+    (looked for in the first 64 KiB; ``--format timelinejs`` overrides). Anything else must
+    start with a CSV header naming at least ``date`` and ``title``.
+    """
+    head = sniff(path)
+    start = head.lstrip()
+    if start[:1] in ("{", "["):
+        return "timelinejs" if _TIMELINEJS_KEY.search(head) else "json"
+    if csv_delimiter(head) is not None:
+        return "csv"
+    raise InterchangeError(
+        f"{path} is neither JSON nor a CSV file with a header row naming date and title columns"
+    )
+
+
+def header_names(line: str, delimiter: str) -> list[str]:
+    """Normalised column names: lower case, spaces and hyphens as underscores."""
+    row = next(csv.reader([line], delimiter=delimiter), [])
+    return [re.sub(r"[\s-]+", "_", name.strip().lower()) for name in row]
+
+
+def csv_delimiter(head: str) -> str | None:
+    """The delimiter whose split of the first line names both ``date`` and ``title``.
+
+    Spreadsheets in many locales save CSV with semicolons; accept those and tabs too.
+    """
+    first = head.splitlines()[0] if head else ""
+    for delimiter in CSV_DELIMITERS:
+        names = header_names(first, delimiter)
+        if "date" in names and "title" in names:
+            return delimiter
+    return None

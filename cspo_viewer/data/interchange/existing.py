@@ -1,0 +1,106 @@
+"""What the database already holds for the events and sources of one batch, in the same
+canonical shape the validator produces, so "unchanged" and "changed" are plain equality."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
+
+_SQL_PARAMS = 500
+COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), _SQL_PARAMS):
+        yield values[i : i + _SQL_PARAMS]
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def existing_ids(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are already primary keys of ``table`` (events, sources, quotes)."""
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        sql = f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)})"
+        found.update(r[0] for r in conn.execute(sql, list(chunk)))
+    return found
+
+
+def load_events(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Stored events as comparable dicts (tags as sorted tuples, quotes as sorted tuples)."""
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        params = list(chunk)
+        marks = _marks(chunk)
+        rows = conn.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id IN ({marks})", params
+        )
+        batch = {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows}
+        tags = {
+            "nations": _tags(conn, "event_nations", "nation_code", marks, params),
+            "themes": _tags(conn, "event_themes", "theme_id", marks, params),
+            "sources": _tags(conn, "event_sources", "source_id", marks, params),
+        }
+        quotes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        cols = ", ".join(QUOTE_COLUMNS)
+        for row in conn.execute(
+            f"SELECT event_id, {cols} FROM quotes WHERE event_id IN ({marks})", params
+        ):
+            quotes[row[0]].append(tuple(row[1:]))
+        for eid, event in batch.items():
+            for name, values in tags.items():
+                event[name] = tuple(sorted(values.get(eid, ())))
+            event["quotes"] = tuple(sorted(quotes.get(eid, ()), key=repr))
+        out.update(batch)
+    return out
+
+
+def _tags(
+    conn: sqlite3.Connection, table: str, column: str, marks: str, params: list[str]
+) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    sql = f"SELECT event_id, {column} FROM {table} WHERE event_id IN ({marks})"
+    for eid, value in conn.execute(sql, params):
+        out[eid].append(value)
+    return out
+
+
+def comparable(row: dict[str, Any]) -> dict[str, Any]:
+    """A validated row in ``load_events`` shape: order of tags and quotes does not count."""
+    out = {c: row[c] for c in EVENT_COLUMNS}
+    for name in ("nations", "themes", "sources"):
+        out[name] = tuple(sorted(row[name]))
+    out["quotes"] = tuple(
+        sorted((tuple(q[c] for c in QUOTE_COLUMNS) for q in row["quotes"]), key=repr)
+    )
+    return out
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    """Names of the fields that differ, for the preview ("title, summary")."""
+    return tuple(name for name in COMPARED if old.get(name) != new.get(name))
+
+
+def load_sources(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    wanted = list(ids)
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(wanted):
+        sql = f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources WHERE id IN ({_marks(chunk)})"
+        for row in conn.execute(sql, list(chunk)):
+            out[row[0]] = dict(zip(SOURCE_COLUMNS, row, strict=True))
+    return out
+
+
+def quote_owners(conn: sqlite3.Connection, quote_ids: Sequence[str]) -> dict[str, str]:
+    """quote id -> the event that holds it, for the given ids that exist."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(quote_ids):
+        sql = f"SELECT id, event_id FROM quotes WHERE id IN ({_marks(chunk)})"
+        out.update({qid: eid for qid, eid in conn.execute(sql, list(chunk))})
+    return out

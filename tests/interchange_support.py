@@ -1,0 +1,42 @@
+"""Helpers shared by the interchange tests (no tests here): fresh databases, dumps, fixtures."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from cspo_viewer import paths
+from cspo_viewer.data.build import init_database
+from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.interchange import dump, dump_records
+from cspo_viewer.data.store import open_store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_TEMPLATE: dict[str, Path] = {}
+
+
+def fresh_db(folder: Path, name: str = "fresh.db") -> Path:
+    """A new ``db init`` database (reference rows only), copied from one made per session."""
+    if "db" not in _TEMPLATE or not _TEMPLATE["db"].exists():
+        template = Path(folder).parent / "template-init.db"
+        if not template.exists():
+            init_database(paths.data_src_dir(), template)
+        _TEMPLATE["db"] = template
+    target = Path(folder) / name
+    shutil.copyfile(_TEMPLATE["db"], target)
+    return target
+
+
+def dump_text(db: Path, fmt: str = "json") -> str:
+    """The whole database as ``cspo-viewer dump`` writes it."""
+    out = io.StringIO()
+    with open_store(db) as store:
+        dump(store, EventFilter(), fmt, out)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def records(db: Path) -> list[dict]:
+    """Every event in ``list --json`` shape, with ``evidence``."""
+    with open_store(db) as store:
+        return list(dump_records(store, EventFilter()))
