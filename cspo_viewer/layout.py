@@ -120,7 +120,7 @@ class LayoutStyle:
 
     def __post_init__(self) -> None:
         # A label must clear its own marker and the gap, or row 0 would reject it.
-        if self.label_offset_px < self.marker_px / 2 + self.gap_px:
+        if self.label_offset_px < self.marker_px / 2 + self.gap_px - 1e-9:
             raise ValueError("label_offset_px must be at least marker_px / 2 + gap_px")
 
     def scaled(self, factor: float) -> LayoutStyle:

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from cspo_viewer import paths
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
@@ -105,6 +103,8 @@ def run_migrate(args: argparse.Namespace) -> int:
     except DatabaseError as exc:
         if "older schema" not in str(exc):
             raise
+    import sqlite_utils
+
     conn = connect(path, writable=True)
     try:
         old = schema.migrate(sqlite_utils.Database(conn))

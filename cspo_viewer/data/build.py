@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported in new_database: reading never needs it
+    import sqlite_utils
 
 from cspo_viewer.data import schema
 
@@ -158,14 +159,27 @@ def atomic_output(target: Path, suffix: str = ""):  # type: ignore[no-untyped-de
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _final_mode(target))  # mkstemp makes 0600; give the file its usual mode
         os.replace(tmp, target)
     finally:
         with suppress(FileNotFoundError):
             tmp.unlink()
 
 
+def _final_mode(target: Path) -> int:
+    """The replaced file's permissions, or what a new file gets under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def new_database(path: Path) -> sqlite_utils.Database:
     """An empty database at ``path`` (which must not hold data) with the full schema."""
+    import sqlite_utils
+
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)

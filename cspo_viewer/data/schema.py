@@ -8,8 +8,10 @@ so tables and columns are only ever added, never renamed. ``PRAGMA user_version`
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where databases are created: it costs 0.16 s
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 
@@ -151,7 +153,7 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["quotes"].create_index(["event_id"])
 
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 MIGRATIONS: dict[int, Migration] = {}
 """``MIGRATIONS[n]`` upgrades a version-``n`` database to ``n + 1``. Version 1 is the first

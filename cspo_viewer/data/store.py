@@ -16,8 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from cspo_viewer.data import schema
 from cspo_viewer.data.filters import EventFilter, Vocabulary
 from cspo_viewer.data.records import (
@@ -160,8 +158,14 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection, *, writable: bool) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.writable = writable
+
+    @cached_property
+    def db(self):
+        """The same connection through sqlite-utils' ``Database`` API, for writers."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -31,7 +31,36 @@ def _day(d: date) -> float:
     return float((d - EPOCH).days)
 
 
-class DayAxis(pg.AxisItem):
+class _SceneAxis(pg.AxisItem):
+    """An axis that also draws in a scene without a view (the headless briefing export).
+
+    pyqtgraph sizes ticks from the item's device transform, which only a ``QGraphicsView``
+    provides; without one the axis would draw nothing. Rendered 1:1 (scene units are
+    output pixels), the scene transform is the device transform.
+    """
+
+    def deviceTransform_(self):  # pyqtgraph's name
+        if self.getViewWidget() is None:
+            return self.sceneTransform()
+        return super().deviceTransform_()
+
+    def paint(self, p, opt, widget) -> None:
+        """Without a view, draw straight onto the painter instead of replaying a cached
+        ``QPicture``: a picture recorded at screen resolution rescales its text on a
+        300 dpi image, SVG or PDF, and direct drawing keeps vector output vector."""
+        if self.getViewWidget() is not None:
+            super().paint(p, opt, widget)
+            return
+        p.save()
+        if self.style["tickFont"]:
+            p.setFont(self.style["tickFont"])
+        specs = self.generateDrawSpecs(p)
+        if specs is not None:
+            self.drawPicture(p, *specs)
+        p.restore()
+
+
+class DayAxis(_SceneAxis):
     """Ticks on calendar boundaries, choosing the step from the pixels per day."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -90,7 +119,7 @@ class DayAxis(pg.AxisItem):
         return out
 
 
-class LaneAxis(pg.AxisItem):
+class LaneAxis(_SceneAxis):
     """Lane headers at the lane centres, membership codes beside their rows."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -6,7 +6,7 @@ a printed page. So colours and shapes live here and nowhere else.
 
 Colours are the Okabe–Ito palette, which stays distinguishable for the common forms of
 colour blindness; every kind also has its own shape, so a greyscale print still reads.
-The yellow of ``other`` is pale on white: draw markers with a darker outline. ``related``
+``related``
 (Operation Olympic Defender, not a CSpO event) is a neutral grey so that it reads as
 context rather than as part of the initiative.
 
@@ -22,7 +22,7 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "statement": ("#E69F00", "t"),  # orange
     "vision": ("#CC79A7", "d"),  # reddish purple
     "exercise": ("#56B4E9", "h"),  # sky blue
-    "other": ("#F0E442", "p"),  # yellow
+    "other": ("#000000", "p"),  # black (Okabe–Ito's yellow vanishes on white projectors)
     "related": ("#8a8f98", "x"),  # grey: Olympic Defender context, not CSpO
 }
 """Kind id -> (colour as ``#rrggbb``, pyqtgraph symbol name)."""

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -45,6 +46,8 @@ from cspo_viewer.render.style import kind_color, kind_symbol
 
 MEMBER_GAP = 0.35  # lanes of space between the event lanes and the membership rows
 MEMBER_ROW = 0.42  # height of one membership row, in lanes
+VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
+"""Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
 
 
 @dataclass
@@ -64,14 +67,35 @@ def symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | N
 
 @lru_cache(maxsize=256)
 def _symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | None) -> QPixmap:
-    pad = max(2.0, size * 0.35)
-    side = int(np.ceil(size + 2 * pad))
+    side = int(np.ceil(size + 2 * _symbol_pad(size)))
     pix = QPixmap(side, side)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.translate(side / 2, side / 2)
+    draw_symbol(p, QPointF(side / 2, side / 2), kind, size, fill, outline, ring)
+    p.end()
+    return pix
+
+
+def _symbol_pad(size: float) -> float:
+    return max(2.0, size * 0.35)
+
+
+def draw_symbol(
+    p: QPainter,
+    centre: QPointF,
+    kind: str,
+    size: float,
+    fill: str,
+    outline: str,
+    ring: str | None = None,
+) -> None:
+    """Paint a kind's marker centred on ``centre``: what ``symbol_pixmap`` caches, drawn
+    directly where pixels are not wanted (SVG and PDF exports stay vector)."""
+    p.save()
+    p.translate(centre)
     if ring:
+        pad = _symbol_pad(size)
         p.setPen(QPen(QColor(ring), max(1.5, size * 0.18)))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(QPointF(0, 0), size * 0.5 + pad * 0.6, size * 0.5 + pad * 0.6)
@@ -82,8 +106,7 @@ def _symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | 
     p.setPen(QPen(QColor(outline), 1.2 / scale))
     p.setBrush(QColor(fill))
     p.drawPath(path)
-    p.end()
-    return pix
+    p.restore()
 
 
 @lru_cache(maxsize=4096)
@@ -91,25 +114,67 @@ def cluster_pixmap(
     text: str, size: float, fill: str, ring: str, selected: bool, family: str
 ) -> QPixmap:
     """A counted cluster badge ("12"): a disc in the kind's colour with its count."""
-    ring_px = max(1.5, size * (0.16 if selected else 0.1))
-    side = int(np.ceil(size + 2 * ring_px + 2))
+    side = int(np.ceil(size + 2 * _cluster_ring(size, selected) + 2))
     pix = QPixmap(side, side)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    draw_cluster(p, QPointF(side / 2, side / 2), text, size, fill, ring, selected, family)
+    p.end()
+    return pix
+
+
+def _cluster_ring(size: float, selected: bool) -> float:
+    return max(1.5, size * (0.16 if selected else 0.1))
+
+
+def draw_cluster(
+    p: QPainter,
+    centre: QPointF,
+    text: str,
+    size: float,
+    fill: str,
+    ring: str,
+    selected: bool,
+    family: str,
+) -> None:
+    """Paint a cluster badge centred on ``centre`` (what ``cluster_pixmap`` caches)."""
+    ring_px = _cluster_ring(size, selected)
+    p.save()
     p.setPen(QPen(QColor(ring), ring_px))
     p.setBrush(QColor(fill))
     r = size / 2
-    p.drawEllipse(QPointF(side / 2, side / 2), r, r)
+    p.drawEllipse(centre, r, r)
     font = QFont(family)
     font.setBold(True)
     font.setPixelSize(max(1, round(size * (0.55 if len(text) < 3 else 0.42))))
     p.setFont(font)
     p.setPen(QColor("#ffffff"))
-    p.drawText(QRectF(0, 0, side, side), Qt.AlignmentFlag.AlignCenter, text)
-    p.end()
-    return pix
+    half = r + ring_px + 1
+    p.drawText(
+        QRectF(centre.x() - half, centre.y() - half, 2 * half, 2 * half),
+        Qt.AlignmentFlag.AlignCenter,
+        text,
+    )
+    p.restore()
+
+
+def _cached_advance(metrics: QFontMetricsF, limit: int = 65536):  # -> Callable[[str], float]
+    """``metrics.horizontalAdvance`` with a cache. (``functools.lru_cache`` on the bound Qt
+    method would read its signature, which loads PySide's signature module: ~25 ms.)"""
+    advance = metrics.horizontalAdvance
+    cache: dict[str, float] = {}
+
+    def measure(text: str) -> float:
+        width = cache.get(text)
+        if width is None:
+            if len(cache) >= limit:
+                cache.clear()
+            width = cache[text] = advance(text)
+        return width
+
+    return measure
 
 
 class TimelineItem(pg.GraphicsObject):
@@ -125,6 +190,7 @@ class TimelineItem(pg.GraphicsObject):
         self._selected: int | None = None
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
+        self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
         self._fonts()
 
     # --- content ----------------------------------------------------------------------
@@ -139,7 +205,7 @@ class TimelineItem(pg.GraphicsObject):
         self._small_bold = QFont(self._small)
         self._small_bold.setBold(True)
         metrics = QFontMetricsF(self._font)
-        self._measure = lru_cache(maxsize=65536)(metrics.horizontalAdvance)
+        self._measure = _cached_advance(metrics)
         self._line_px = metrics.height()
         self._ascent = metrics.ascent()
 
@@ -223,6 +289,8 @@ class TimelineItem(pg.GraphicsObject):
             label_rows=rows,
         )
         self._frame = Frame(plan, dev_x0, lane_top[:-1], lane_h)
+        engine = p.paintEngine()
+        self._vector = engine is not None and engine.type() in VECTOR_ENGINES
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -304,7 +372,8 @@ class TimelineItem(pg.GraphicsObject):
             metrics = QFontMetricsF(self._small_bold)
             text_w = metrics.horizontalAdvance(band.label)
             baseline = (top + bottom) / 2 + metrics.ascent() * 0.38
-            text_x = max(x_join, dev_x0) + 4
+            # Start where the band is sure, never white on the faded "some time in" part.
+            text_x = max(x_sure, dev_x0) + 4
             if text_x + text_w > right - 4:  # no room in the band: name it left of the join
                 text_x = x_join - 6 - text_w
                 p.setPen(QColor(look.text))
@@ -350,14 +419,12 @@ class TimelineItem(pg.GraphicsObject):
         ):
             fill = kind_color(table.kinds[kind]) if kind >= 0 else look.muted_text
             selected = i == lp.selected_cluster
-            pix = cluster_pixmap(
-                _compact(n),
-                size,
-                fill,
-                look.selection if selected else look.background,
-                selected,
-                look.font_family,
-            )
+            ring = look.selection if selected else look.background
+            args = (_compact(n), size, fill, ring, selected, look.font_family)
+            if self._vector:
+                draw_cluster(p, QPointF(dev_x0 + x, y), *args)
+                continue
+            pix = cluster_pixmap(*args)
             p.drawPixmap(QPointF(dev_x0 + x - pix.width() / 2, y - pix.height() / 2), pix)
 
     def _paint_markers(self, p: QPainter, lp: LanePlan, dev_x0: float, y: float) -> None:
@@ -368,6 +435,11 @@ class TimelineItem(pg.GraphicsObject):
         for x, ev in zip(lp.marker_x, lp.marker_event, strict=True):
             kind = table.kinds[table.kind[ev]]
             ring = look.selection if ev == self._selected else None
+            if self._vector:
+                draw_symbol(
+                    p, QPointF(dev_x0 + x, y), kind, size, kind_color(kind), look.background, ring
+                )
+                continue
             pix = symbol_pixmap(kind, size, kind_color(kind), look.background, ring)
             p.drawPixmap(QPointF(dev_x0 + x - pix.width() / 2, y - pix.height() / 2), pix)
 

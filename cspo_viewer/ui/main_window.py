@@ -29,6 +29,7 @@ from cspo_viewer.render.palette import look
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
 from cspo_viewer.ui.event_list import EventList
+from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
+        self.add_file_action(export_action(self), toolbar=True)
         controller.filterChanged.connect(self._update_title)
         controller.resultsChanged.connect(self._update_status)
         controller.databaseChanged.connect(self._update_status)
@@ -259,9 +261,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
 
     def add_file_action(self, action: QAction, *, toolbar: bool = False) -> None:
-        """Later features (import, export) add their File-menu entries through here."""
-        self.file_menu.insertAction(self.act_open, action)
-        self.file_menu.insertSeparator(self.act_open)
+        """Features such as export add their File-menu entries here, above Quit."""
+        self.file_menu.insertAction(self.act_quit, action)
+        self.file_menu.insertSeparator(self.act_quit)
         if toolbar:
             self.toolbar.addAction(action)
 

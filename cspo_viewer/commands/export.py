@@ -1,0 +1,111 @@
+"""``cspo-viewer export``: the briefing picture of a filter as PNG, SVG or PDF, headless.
+
+Registering the command imports no Qt, so ``list`` and ``db`` stay fast; Qt starts on
+the ``offscreen`` platform only when an export runs, so no display is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cspo_viewer.commands.common import add_db_argument, open_from_args
+from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
+from cspo_viewer.errors import UserError
+
+DEFAULT_TITLE = "Combined Space Operations Initiative, 2014–2024"  # as export.DEFAULT_TITLE
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "export",
+        help="write the timeline as a briefing PNG, SVG or PDF",
+        description=(
+            "Draw the filtered timeline for a briefing: title, the filter in words, legend, "
+            "sources, date generated and an optional handling marking. The format follows "
+            "the file name (.png, .svg or .pdf). No window is shown and no display is needed."
+        ),
+    )
+    p.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="FILE.png, FILE.svg or FILE.pdf"
+    )
+    add_filter_arguments(p, suppress=True)
+    add_db_argument(p, suppress=True)
+    size = p.add_argument_group("picture")
+    size.add_argument("--width", type=int, default=3840, metavar="PX", help="default 3840")
+    size.add_argument("--height", type=int, default=2160, metavar="PX", help="default 2160")
+    size.add_argument(
+        "--title", default=DEFAULT_TITLE, metavar="TEXT", help=f'default "{DEFAULT_TITLE}"'
+    )
+    size.add_argument(
+        "--marking",
+        default="",
+        metavar="TEXT",
+        help='handling marking printed centred at top and bottom, e.g. "OFFICIAL"',
+    )
+    size.add_argument(
+        "--theme-style",
+        choices=("light", "dark"),
+        default="light",
+        help="light background (default, prints well) or dark",
+    )
+    size.add_argument(
+        "--group-by",
+        choices=("kind", "nation", "theme"),
+        default=argparse.SUPPRESS,
+        help="lanes by event kind (default), nation or theme",
+    )
+    size.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    size.add_argument("--no-sources", action="store_true", help='leave out the "Sources:" line')
+    size.add_argument(
+        "--no-subtitle", action="store_true", help="leave out the filter described in words"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    # For tests and reproducible builds: the date printed as "Generated …".
+    p.add_argument("--generated", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def _generated(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"invalid --generated {text!r}; use YYYY-MM-DD") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    # No display needed: Qt draws offscreen unless the caller chose a platform.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cspo_viewer.export import ExportData, ExportOptions, check_target, write_export
+
+    # Cheap checks first: a bad name, folder or size is reported before any drawing.
+    check_target(out, force=args.force)
+    generated = _generated(args.generated)
+    with open_from_args(args) as store:
+        flt = filter_from_args(args, store.vocabulary)
+        options = ExportOptions(
+            width=args.width,
+            height=args.height,
+            title=args.title,
+            subtitle=not args.no_subtitle,
+            marking=args.marking,
+            legend=not args.no_legend,
+            sources=not args.no_sources,
+            theme=args.theme_style,
+            grouping=getattr(args, "group_by", None) or "kind",
+            generated=generated,
+        )
+        data = ExportData.load(store, flt)
+        layout = write_export(out, data, options, force=args.force)
+    n = layout.events_shown
+    print(f"wrote {out} ({options.width}x{options.height}, {n} event{'' if n == 1 else 's'})")
+    if n == 0:
+        print("cspo-viewer: note: no events match the filter", file=sys.stderr)
+    return 0
