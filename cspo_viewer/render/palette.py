@@ -67,7 +67,7 @@ DARK = RenderLook(
     grid="#3a404a",
     dim="#4a505a",
     selection="#ff6b6b",
-    member_band="#6fa0d8",
+    member_band="#3b6aa3",
     label_halo="#1e2127",
 )
 

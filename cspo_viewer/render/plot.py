@@ -55,7 +55,7 @@ class TimelinePlot(pg.PlotItem):
             axis.setStyle(tickLength=round(-6 * look.pen_px), tickTextOffset=round(6 * look.pen_px))
         self.day_axis.setHeight(round(look.font_px * 2.4))
         self._fit_lane_axis()
-        self.showGrid(x=True, y=False, alpha=0.35 if look.is_dark else 0.18)
+        self.showGrid(x=True, y=False, alpha=0.16 if look.is_dark else 0.18)
         self.getViewBox().setBackgroundColor(QColor(look.background))
 
     def set_content(self, content: TimelineContent) -> None:
