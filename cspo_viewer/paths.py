@@ -41,3 +41,15 @@ def data_src_dir() -> Path:
 def resources_dir() -> Path:
     """Icons and stylesheets."""
     return _first_existing(_BUNDLED / "resources", _REPO_ROOT / "resources")
+
+
+def display_path(path: Path) -> str:
+    """How a database path is shown to people: the bundled one by its project name,
+    others relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        if path.resolve() == bundled_db_path().resolve():
+            return f"db/{BUNDLED_DB_NAME} (bundled)"
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (OSError, ValueError):
+        return str(path)

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
     def _update_status(self, *_: object) -> None:
         c = self.controller
         self.status_label.setText(
-            f"{c.db_path} · {c.visible_count} of {c.total_count} events · "
+            f"{paths.display_path(c.db_path)} · {c.visible_count} of {c.total_count} events · "
             f"schema v{c.store.schema_version}"
         )
 
