@@ -39,5 +39,16 @@ def store(bundled_db: Path):
         yield s
 
 
+@pytest.fixture
+def controller(bundled_db: Path):
+    """The window's state object over the bundled database (imports Qt on first use)."""
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
+
+    c = Controller(open_store(bundled_db))
+    yield c
+    c.store.close()
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -8,19 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cspo_viewer.data.filters import build_filter
-from cspo_viewer.data.store import open_store
 from cspo_viewer.data.table import EventTable, TagPairs
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.event_list import DATE, KIND, NATIONS, TITLE, EventList, EventListModel
 
 BOARD = "2024-12-03-florence-principals-board"
-
-
-@pytest.fixture
-def controller(bundled_db):
-    c = Controller(open_store(bundled_db))
-    yield c
-    c.store.close()
 
 
 @pytest.fixture

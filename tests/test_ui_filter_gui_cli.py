@@ -13,7 +13,6 @@ from PySide6.QtCore import QDate, Qt
 from cspo_viewer import paths
 from cspo_viewer.cli import main
 from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_panel import FilterPanel
 
 with open_store(paths.bundled_db_path()) as _store:
@@ -22,13 +21,6 @@ with open_store(paths.bundled_db_path()) as _store:
     KINDS = [k.id for k in _store.kinds()]
 DAYS = ["2014-09-22", "2016-01-01", "2019-06-15", "2020-02-11", "2023-12-01", "2024-12-31"]
 WORDS = ["space", "debris", "Florence", '"outer space"', "sanct", "principals board"]
-
-
-@pytest.fixture
-def controller(bundled_db):
-    c = Controller(open_store(bundled_db))
-    yield c
-    c.store.close()
 
 
 @pytest.fixture

@@ -9,17 +9,9 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QDate, Qt
 
 from cspo_viewer.data.filters import EventFilter, build_filter
-from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FacetCounter, FilterPanel
-
-
-@pytest.fixture
-def controller(bundled_db):
-    c = Controller(open_store(bundled_db))
-    yield c
-    c.store.close()
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ def run_window(args: argparse.Namespace) -> int:
     from cspo_viewer.ui.controller import Controller
     from cspo_viewer.ui.main_window import MainWindow
 
+    _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("cspo-viewer")
     app.setOrganizationName("cspo-viewer")
@@ -130,6 +131,24 @@ def run_window(args: argparse.Namespace) -> int:
         return _screenshot(app, window, Path(screenshot), size)
     window.show()
     return int(app.exec())
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns that it cannot propagate size hints on every shown
+    window; that says nothing to a user making a screenshot, so drop just that line."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):  # noqa: ANN001
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
 
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
