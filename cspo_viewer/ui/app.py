@@ -140,7 +140,7 @@ def _quiet_offscreen_warnings() -> None:
 
     previous = None
 
-    def handler(mode, context, message):  # noqa: ANN001
+    def handler(mode, context, message):
         if "propagateSizeHints" in message:
             return
         if previous is not None:
