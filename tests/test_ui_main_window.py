@@ -320,3 +320,10 @@ def test_save_copy_refuses_the_open_file(window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
     assert not window.save_copy(window.controller.db_path)
     assert shown and "already open" in shown[0]
+
+
+def test_legend_lists_the_kinds_shown(window):
+    c = window.controller
+    assert window.legend.entries == [k.label for k in c.kinds]  # all eight kinds
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    assert window.legend.entries == ["Membership", "Principals' meeting", "Statement", "Exercise"]

@@ -33,6 +33,7 @@ from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
+from cspo_viewer.ui.legend_bar import LegendBar
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
@@ -87,6 +88,9 @@ class MainWindow(QMainWindow):
         top_layout.setSpacing(2)
         top_layout.addWidget(self.chips)
         top_layout.addWidget(self.timeline, 1)
+        self.legend = LegendBar()
+        self.legend.bind(c)
+        top_layout.addWidget(self.legend)
 
         self.centre_split = QSplitter(Qt.Orientation.Vertical)
         self.centre_split.addWidget(top)

@@ -1,0 +1,67 @@
+"""The timeline's legend: the marker shape and colour of each kind on screen.
+
+With lanes by nation or theme the lane headers no longer name the kinds, so the legend
+says which shape is which; it lists only kinds that have events shown, like the export.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from cspo_viewer.render.style import kind_color
+from cspo_viewer.render.timeline_item import symbol_pixmap
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.flow_layout import FlowLayout
+
+
+class LegendBar(QWidget):
+    """A row of "marker  Kind" entries under the timeline."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Wraps instead of widening the window when the timeline is narrow.
+        self._layout = FlowLayout(self)
+        self._layout.setContentsMargins(8, 2, 8, 2)
+        self._controller: Controller | None = None
+        self._entries: list[str] = []
+
+    def bind(self, controller: Controller) -> None:
+        self._controller = controller
+        controller.resultsChanged.connect(self.refresh)
+        controller.databaseChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        c = self._controller
+        if c is None:
+            return
+        table = c.table
+        shown = set(np.unique(table.kind[c.mask]).tolist()) if len(table) else set()
+        labels = {k.id: k.label for k in c.kinds}
+        kinds = [k for i, k in enumerate(table.kinds) if i in shown]
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self._entries = []
+        for kind in kinds:
+            self._layout.addWidget(self._entry(kind, labels.get(kind, kind)))
+            self._entries.append(labels.get(kind, kind))
+
+    @staticmethod
+    def _entry(kind: str, label: str) -> QWidget:
+        entry = QWidget()
+        row = QHBoxLayout(entry)
+        row.setContentsMargins(0, 0, 10, 0)
+        row.setSpacing(5)
+        icon = QLabel()
+        icon.setPixmap(symbol_pixmap(kind, 11, kind_color(kind), "#ffffff", None))
+        row.addWidget(icon)
+        row.addWidget(QLabel(label))
+        return entry
+
+    @property
+    def entries(self) -> list[str]:
+        """The kind labels listed, in lane order (for tests)."""
+        return list(self._entries)
