@@ -150,3 +150,25 @@ def test_facet_counts_ignore_their_own_facet(store):
     assert counts["NOR"] == 7 and counts["USA"] == 20  # what ticking USA would add
     kinds = store.facet_counts(flt, "kind")
     assert sum(kinds.values()) == 7
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2015-10-13", "2015-10-13"),
+        ("2020-02-12", "2021"),
+        ("2024-12-04", None),
+        (None, "2015-10-12"),
+        ("2019", "2019-12"),
+    ],
+)
+def test_date_ranges_alone_and_combined_follow_the_overlap_rule(store, start, end):
+    """Dates alone use index ranges, dates with nations test candidates: same rule."""
+    rows = store.conn.execute("SELECT id, date, COALESCE(end_date, date) FROM events").fetchall()
+    flt = build_filter(store.vocabulary, date_from=start, date_to=end)
+    lo, hi = flt.date_from or "0000", flt.date_to or "9999"
+    expected = {eid for eid, d, e in rows if d <= hi and e >= lo}
+    assert set(store.event_ids(flt)) == expected
+    with_nation = build_filter(store.vocabulary, nations=["NZL"], date_from=start, date_to=end)
+    nz = set(ids(store, nations=["NZL"]))
+    assert set(store.event_ids(with_nation)) == expected & nz
