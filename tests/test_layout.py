@@ -42,7 +42,6 @@ def synthetic_table(starts: list[float], kinds: list[int], spans: list[float]) -
         precision=np.zeros(n, np.int8),
         kind=np.asarray(kinds, dtype=np.int16)[order],
         kinds=KINDS,
-        titles=np.array([f"Event number {i}" for i in range(n)], dtype=object),
         labels=np.array([f"Label {i}" * (1 + i % 3) for i in range(n)], dtype=object),
     )
 

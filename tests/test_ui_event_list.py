@@ -119,6 +119,7 @@ def test_model_is_lazy_and_fast_for_100k_events(qtbot):
     rng = np.random.default_rng(1)
     start = np.sort(rng.integers(0, 9000, n)).astype(np.float64)
     loaded: list[str] = []
+    asked: list[int] = []
 
     def tags(facet: str, position: dict[str, int]) -> TagPairs:
         loaded.append(facet)
@@ -134,15 +135,18 @@ def test_model_is_lazy_and_fast_for_100k_events(qtbot):
         precision=np.zeros(n, np.int8),
         kind=np.zeros(n, np.int16),
         kinds=("membership",),
-        titles=np.array([f"Event {i}" for i in range(n)], dtype=object),
         labels=np.array([f"E{i}" for i in range(n)], dtype=object),
         _tag_loader=tags,
+        _title_loader=lambda rowids: (
+            asked.append(len(rowids)) or {r: f"Event {r - 1}" for r in rowids}
+        ),
     )
     model = EventListModel()
     model.set_rows(table, np.arange(n) % 2 == 0, {"membership": "Membership"})
     assert model.rowCount() == n // 2
     assert loaded == []  # the Nations column was not drawn yet
     assert model.index(10, TITLE).data() == "Event 20"
+    assert asked == [256]  # titles are read in one chunk around the rows shown
     assert model.index(10, KIND).data() == "Membership"
     assert loaded == []
     assert set(model.index(10, NATIONS).data().split()) <= {"AUS", "CAN", "GBR"}

@@ -50,9 +50,9 @@ class EventTable:
     precision: np.ndarray  # int8, PRECISION_CODES
     kind: np.ndarray  # int16 index into kinds
     kinds: tuple[str, ...]
-    titles: np.ndarray  # object (str)
     labels: np.ndarray  # object (str): short titles for the timeline
     _tag_loader: Callable[[str, dict[str, int]], TagPairs] | None = None
+    _title_loader: Callable[[list[int]], dict[int, str]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -77,6 +77,22 @@ class EventTable:
         if self._tag_loader is None:
             return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
         return self._tag_loader(facet, self.position)
+
+    TITLE_CHUNK = 256
+
+    def title(self, index: int) -> str:
+        """An event's full title. Titles load in chunks around the rows asked for: a list
+        shows a few dozen at a time, and reading all 100,000 up front slowed start-up."""
+        cache: dict[int, str] = self.__dict__.setdefault("_titles", {})
+        if index not in cache:
+            if self._title_loader is None:
+                return str(self.labels[index])
+            lo = index - index % self.TITLE_CHUNK
+            rows = range(lo, min(lo + self.TITLE_CHUNK, len(self)))
+            by_rowid = self._title_loader([int(self.rowid[i]) for i in rows])
+            for i in rows:
+                cache[i] = by_rowid.get(int(self.rowid[i]), str(self.labels[i]))
+        return cache[index]
 
     def index_of(self, event_id: str) -> int | None:
         return self.position.get(event_id)
@@ -119,11 +135,11 @@ def load_table(store: Store) -> EventTable:
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
     rows = store.conn.execute(
-        "SELECT rowid, id, date, date_precision, end_date, title, COALESCE(short_title, title),"
-        " kind FROM events ORDER BY date, id"
+        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind"
+        " FROM events ORDER BY date, id"
     ).fetchall()
     n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 7
     start = _days(list(cols[2]))
     precision = np.fromiter(map(PRECISION_CODES.get, cols[3], [0] * n), np.int8, count=n)
     nation_codes = [x.code for x in store.nations()]
@@ -142,13 +158,19 @@ def load_table(store: Store) -> EventTable:
         precision=precision,
         # A kind this code does not know is drawn as "other", never as Olympic Defender.
         kind=np.fromiter(
-            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[7]), np.int16, count=n
+            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[6]), np.int16, count=n
         ),
         kinds=kinds,
-        titles=np.array(cols[5], dtype=object),
-        labels=np.array(cols[6], dtype=object),
+        labels=np.array(cols[5], dtype=object),
         _tag_loader=tags,
+        _title_loader=lambda rowids: _titles(store, rowids),
     )
+
+
+def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
+    marks = ", ".join("?" * len(rowids))
+    sql = f"SELECT rowid, title FROM events WHERE rowid IN ({marks})"
+    return dict(store.conn.execute(sql, rowids).fetchall())
 
 
 def _pairs(

@@ -109,7 +109,7 @@ class EventListModel(QAbstractTableModel):
             if col == DATE:
                 return self._date(i)
             if col == TITLE:
-                title = str(table.titles[i])
+                title = table.title(i)
                 return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
             if col == KIND:
                 kind = table.kinds[table.kind[i]]
@@ -120,7 +120,7 @@ class EventListModel(QAbstractTableModel):
             if col == DATE:
                 return self._long_date(i)
             if col == TITLE:
-                return tooltip(str(table.titles[i]))
+                return tooltip(table.title(i))
             if col == NATIONS:
                 return " ".join(self._nations(i))
         elif role == Qt.ItemDataRole.DecorationRole and col == KIND:
