@@ -327,3 +327,14 @@ def test_legend_lists_the_kinds_shown(window):
     assert window.legend.entries == [k.label for k in c.kinds]  # all eight kinds
     c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
     assert window.legend.entries == ["Membership", "Principals' meeting", "Statement", "Exercise"]
+
+
+def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda *a: shown.append(a[2]))
+    odd = tmp_path / "<b>odd</b>.db"
+    assert window.save_copy(odd)
+    window.show_about()
+    assert "&lt;b&gt;odd&lt;/b&gt;.db" in shown[0] and "<b>odd</b>.db" not in shown[0]

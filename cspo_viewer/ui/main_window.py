@@ -34,6 +34,7 @@ from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
 from cspo_viewer.ui.legend_bar import LegendBar
+from cspo_viewer.ui.rich_text import esc
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
@@ -370,10 +371,10 @@ class MainWindow(QMainWindow):
         text = (
             f"<b>CSpO Timeline</b> {__version__}<br>"
             "A timeline of the Combined Space Operations Initiative, 2014–2024.<br><br>"
-            f"Database: {_esc(str(c.db_path))}<br>"
+            f"Database: {esc(str(c.db_path))}<br>"
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
             "Facts, dates and quotes come from public sources cited with every event "
-            f"(among them: {_esc(sources)}). Summaries are written for this project; "
+            f"(among them: {esc(sources)}). Summaries are written for this project; "
             "quotes are verbatim."
         )
         QMessageBox.about(self, "About CSpO Timeline", text)
@@ -420,9 +421,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.save_state()
         super().closeEvent(event)
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
