@@ -334,7 +334,8 @@ def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
 
     shown = []
     monkeypatch.setattr(QMessageBox, "about", lambda *a: shown.append(a[2]))
-    odd = tmp_path / "<b>odd</b>.db"
-    assert window.save_copy(odd)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    odd = tmp_path / "<b>odd&.db"
+    assert window.save_copy(odd), shown
     window.show_about()
-    assert "&lt;b&gt;odd&lt;/b&gt;.db" in shown[0] and "<b>odd</b>.db" not in shown[0]
+    assert "&lt;b&gt;odd&amp;.db" in shown[0] and "<b>odd" not in shown[0]
