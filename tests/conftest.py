@@ -18,6 +18,23 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_modal_dialogs(monkeypatch):
+    """A message box nobody answers would hang the run until CI's time limit; fail fast.
+    Tests that expect one patch these again with their own recorder."""
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected modal dialog: {args[1:3]}")
+
+    for name in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(widgets.QMessageBox, name, refuse)
+
+
 @pytest.fixture(scope="session")
 def bundled_db() -> Path:
     return paths.bundled_db_path()
