@@ -111,7 +111,7 @@ class CsvReader:
         delimiter = csv_delimiter(first)
         if delimiter is None:
             raise InterchangeError(f"{self.path}: the first row must name date and title columns")
-        columns = self._columns(header_names(first, delimiter))
+        layout = _Layout(self._columns(header_names(first, delimiter)))
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
         with _field_limit(MAX_RECORD_CHARS):
             row_number = 1
@@ -123,8 +123,8 @@ class CsvReader:
                 except csv.Error as exc:
                     raise InterchangeError(self._csv_error(row_number + 1, exc)) from None
                 row_number += 1
-                if any(cell.strip() for cell in cells):
-                    yield raw_event(row_number, cells, columns)
+                if any(cell and not cell.isspace() for cell in cells):
+                    yield raw_event(row_number, cells, layout)
 
     def _columns(self, names: list[str]) -> list[str | None]:
         """Our field name for each column (None for columns we do not read)."""
@@ -156,27 +156,48 @@ class CsvReader:
         return f"{self.path}: row {row} is not valid CSV ({message})"
 
 
-def raw_event(row_number: int, cells: list[str], columns: list[str | None]) -> RawEvent:
+class _Layout:
+    """What the header says, worked out once per file rather than once per row."""
+
+    def __init__(self, columns: list[str | None]) -> None:
+        self.columns = columns
+        self.aliases = _aliases(columns)
+        self.has_sources = any(
+            c and (c.startswith("source_") or c == "more_sources") for c in columns
+        )
+        self.has_quote = any(c in _QUOTE_COLUMNS for c in columns)
+
+
+_SOURCE_COLUMNS = tuple(f"source_{f}" for f in SOURCE_FIELDS)
+_QUOTE_COLUMNS = (*QUOTE_FIELDS, "quote_nation")
+
+
+def _filled(cell: str) -> bool:
+    """Not empty and not only whitespace (``cell.strip()`` without making a new string)."""
+    return bool(cell) and not cell.isspace()
+
+
+def raw_event(row_number: int, cells: list[str], layout: _Layout) -> RawEvent:
     """One CSV row in our field names; empty cells are None."""
     where = f"row {row_number}"
-    values: dict[str, str] = {}
+    columns = layout.columns
     problems: list[Problem] = []
-    for i, cell in enumerate(cells):
-        if i >= len(columns):
-            if cell.strip():
-                problems.append(
-                    Problem(where, f"has {len(cells)} cells but the header names {len(columns)}")
-                )
-            break
-        field = columns[i]
-        if field is not None and cell.strip():
-            values[field] = cell
-    fields: dict[str, Any] = {name: values.get(name) for name in SCALARS}
-    fields["nations"] = _split(values.get("nations"))
-    fields["themes"] = _split(values.get("themes"))
-    raw = RawEvent(where, fields, problems, style="csv", aliases=_aliases(columns))
-    fields["sources"] = _sources(raw, values, columns)
-    fields["quotes"] = _quotes(raw, values)
+    if len(cells) > len(columns) and _filled(cells[len(columns)]):
+        problems.append(
+            Problem(where, f"has {len(cells)} cells but the header names {len(columns)}")
+        )
+    values: dict[str, str] = {
+        field: cell
+        for field, cell in zip(columns, cells, strict=False)  # a short row has fewer
+        if field is not None and cell and not cell.isspace()
+    }
+    get = values.get
+    fields: dict[str, Any] = dict(zip(SCALARS, map(get, SCALARS), strict=True))
+    fields["nations"] = _split(get("nations"))
+    fields["themes"] = _split(get("themes"))
+    raw = RawEvent(where, fields, problems, style="csv", aliases=layout.aliases)
+    fields["sources"] = _sources(raw, values) if layout.has_sources else None
+    fields["quotes"] = _quotes(raw, values) if layout.has_quote or "quotes" in values else []
     return raw
 
 
@@ -194,25 +215,25 @@ def _split(cell: str | None) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()] if cell else []
 
 
-def _sources(raw: RawEvent, values: Mapping[str, str], columns: list[str | None]) -> Any:
-    """The row's sources; None when the file has no source columns at all."""
-    if not any(c and (c.startswith("source_") or c == "more_sources") for c in columns):
-        return None
+def _sources(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
+    """The row's sources (the file has source columns; without, the caller gives None)."""
     sources: list[Any] = []
-    first = {f: values.get(f"source_{f}") for f in SOURCE_FIELDS}
+    first = dict(zip(SOURCE_FIELDS, map(values.get, _SOURCE_COLUMNS), strict=True))
     if any(first.values()):
         sources.append(first if first["title"] or not first["id"] else first["id"])
-    sources.extend(_json_list(raw, values, "more_sources"))
+    if "more_sources" in values:
+        sources.extend(_json_list(raw, values, "more_sources"))
     return sources
 
 
 def _quotes(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
     quotes: list[Any] = []
-    if any(values.get(c) for c in (*QUOTE_FIELDS, "quote_nation")):
+    if any(map(values.get, _QUOTE_COLUMNS)):
         quote = {field: values.get(column) for column, field in QUOTE_FIELDS.items()}
         quote["nation_code"] = values.get("quote_nation")
         quotes.append(quote)
-    quotes.extend(_json_list(raw, values, "quotes"))
+    if "quotes" in values:
+        quotes.extend(_json_list(raw, values, "quotes"))
     return quotes
 
 

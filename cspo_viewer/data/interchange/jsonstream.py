@@ -18,6 +18,7 @@ from cspo_viewer.data.interchange.model import MAX_RECORD_CHARS, InterchangeErro
 from cspo_viewer.data.interchange.textio import text_chunks
 
 _WS = re.compile(r"[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _MIB = 1024 * 1024
 
@@ -81,27 +82,30 @@ class JsonStream:
         )
 
     # --- values ---------------------------------------------------------------------
-    def _value(self, where: str) -> Any:
-        """Decode one value at the cursor, reading more text while it is incomplete."""
+    def _value(self, where: str, index: int | None = None) -> Any:
+        """Decode one value at the cursor, reading more text while it is incomplete.
+
+        ``where`` names the value in messages; with ``index``, it is ``where[index]``.
+        """
         self._peek()
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
                 if not self._eof and _maybe_incomplete(exc, len(self._buf)):
-                    self._grow(where)
+                    self._grow(_name(where, index))
                     continue
-                raise self._syntax(f"{exc.msg} in {where}", exc.pos) from None
+                raise self._syntax(f"{exc.msg} in {_name(where, index)}", exc.pos) from None
             except RecursionError:
                 raise InterchangeError(
-                    f"{self.path}: {where} is nested too deeply to be an event"
+                    f"{self.path}: {_name(where, index)} is nested too deeply to be an event"
                 ) from None
             except ValueError as exc:  # e.g. an integer with 100,000 digits
                 raise InterchangeError(
-                    f"{self.path}: {where} holds an unreadable value ({exc})"
+                    f"{self.path}: {_name(where, index)} holds an unreadable value ({exc})"
                 ) from None
             if end >= len(self._buf) and not self._eof and not isinstance(value, dict | list | str):
-                self._grow(where)  # a number may go on in the next chunk
+                self._grow(_name(where, index))  # a number may go on in the next chunk
                 continue
             self._pos = end
             return value
@@ -153,16 +157,28 @@ class JsonStream:
         self._pos += 1
         index = 0
         while True:
-            c = self._peek()
-            if c == "]":
-                self._pos += 1
-                return
-            if c == "":
-                raise self._syntax(f"the file ends inside the {name} list (truncated?)", self._pos)
-            if index:
-                self._expect(",", f"between elements of {name}")
-            yield ("event", index, self._value(f"{name}[{index}]"))
+            # Between elements, the usual ",\n" or ", " is stepped over in one match;
+            # anything else (the end, a missing comma, the buffer's end) goes the long way.
+            comma = _COMMA.match(self._buf, self._pos) if index else None
+            if comma is not None and comma.end() < len(self._buf):
+                self._pos = comma.end()
+            else:
+                c = self._peek()
+                if c == "]":
+                    self._pos += 1
+                    return
+                if c == "":
+                    raise self._syntax(
+                        f"the file ends inside the {name} list (truncated?)", self._pos
+                    )
+                if index:
+                    self._expect(",", f"between elements of {name}")
+            yield ("event", index, self._value(name, index))
             index += 1
+
+
+def _name(where: str, index: int | None) -> str:
+    return where if index is None else f"{where}[{index}]"
 
 
 def _maybe_incomplete(exc: json.JSONDecodeError, buffer_len: int) -> bool:

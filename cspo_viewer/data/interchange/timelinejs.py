@@ -37,6 +37,9 @@ ALIASES = {
     "kind": "group",
 }
 _INT = re.compile(r"\s*-?\d+\s*")
+_PLAIN_PARTS = (str, int, type(None))
+"""Date parts whose reading depends on their value alone: not ``True`` (``== 1``) or
+``1.0``, which equal other keys but read differently."""
 
 
 class TimelineJsReader:
@@ -52,6 +55,8 @@ class TimelineJsReader:
         self.notes: list[str] = []
         self._media = 0
         self._times = 0
+        self._dates: dict[tuple[Any, ...], tuple[str, str]] = {}
+        """Dates read, by their parts as written (a file repeats a few thousand)."""
 
     @property
     def bytes_read(self) -> int:
@@ -122,6 +127,24 @@ class TimelineJsReader:
     ) -> tuple[str, str] | bool | None:
         """``(iso, precision)``; False when absent (allowed for an end date); None when
         reported as a problem."""
+        if value.__class__ is dict and value:
+            key = (end, value.get("year"), value.get("month"), value.get("day"))
+            if all(part.__class__ in _PLAIN_PARTS for part in key[1:]):
+                found = self._dates.get(key)
+                if found is None:
+                    found = self._check_date(raw, value, name, end=end)
+                    if isinstance(found, tuple):  # a date read without a problem
+                        if len(self._dates) >= 100_000:
+                            self._dates.clear()
+                        self._dates[key] = found
+                elif any(value.get(k) not in (None, "") for k in ("hour", "minute", "second")):
+                    self._times += 1
+                return found
+        return self._check_date(raw, value, name, end=end)
+
+    def _check_date(
+        self, raw: RawEvent, value: Any, name: str, *, end: bool
+    ) -> tuple[str, str] | bool | None:
         path = f"{raw.where}.{name}"
         if value is None or value == "" or value == {}:
             if end:

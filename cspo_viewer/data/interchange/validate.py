@@ -95,6 +95,12 @@ class Validator:
         self.cites_file = False
         self._nations: dict[str, str | None] = {}
         self._source_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # Valid answers by the field values that gave them: a file repeats a few thousand
+        # dates and tag lists across its events, and a lookup is far cheaper than a check.
+        self._dates: dict[tuple[str, str | None], tuple[str, str]] = {}
+        self._end_dates: dict[str, str] = {}
+        self._nation_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._theme_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._kinds = _lookup(self.kind_labels)
         self._themes = _lookup(self.theme_labels)
 
@@ -104,7 +110,16 @@ class Validator:
         day = self._date(raw)
         end = self._end_date(raw, day[0] if day else None)
         title = self._text(raw, "title", required=True)
-        texts = {name: self._text(raw, name) for name in OPTIONAL_TEXT}
+        fields = raw.fields
+        texts = {}
+        for name in OPTIONAL_TEXT:
+            value = fields.get(name)
+            if value is None:
+                texts[name] = None
+            elif value.__class__ is str and _plain(value):
+                texts[name] = value  # the common case, as _text decides it
+            else:
+                texts[name] = self._text(raw, name)
         confidence = self._confidence(raw)
         kind, group_theme = self._kind(raw)
         nations = self._nations_of(raw)
@@ -136,7 +151,7 @@ class Validator:
         value = raw.fields.get(name)
         if value is None and not required:
             return None
-        if value.__class__ is str and value and not _BAD_CHAR.search(value) and not value.isspace():
+        if value.__class__ is str and _plain(value):
             return value  # the common case, checked first
         if value is INVALID:
             return None
@@ -154,6 +169,19 @@ class Validator:
         return value
 
     def _date(self, raw: RawEvent) -> tuple[str, str] | None:
+        fields = raw.fields
+        value, precision = fields.get("date"), fields.get("date_precision")
+        if value.__class__ is not str or not (precision is None or precision.__class__ is str):
+            return self._check_date(raw)
+        key = (value, precision)
+        day = self._dates.get(key)
+        if day is None:
+            day = self._check_date(raw)  # a function of the two values alone
+            if day is not None:
+                _remember(self._dates, key, day)
+        return day
+
+    def _check_date(self, raw: RawEvent) -> tuple[str, str] | None:
         value = raw.fields.get("date")
         if value is INVALID:
             return None
@@ -203,12 +231,15 @@ class Validator:
         if not isinstance(value, str):
             raw.problem("end_date", f"must be text such as 2024-12-05, not {json_type(value)}")
             return None
-        try:
-            first, given = parse_day(value)
-        except ValueError as exc:
-            raw.problem("end_date", str(exc))
-            return None
-        end = period_end(first.isoformat(), given)
+        end = self._end_dates.get(value)
+        if end is None:
+            try:
+                first, given = parse_day(value)
+            except ValueError as exc:
+                raw.problem("end_date", str(exc))
+                return None
+            end = period_end(first.isoformat(), given)
+            _remember(self._end_dates, value, end)
         if start is not None and end < start:
             raw.problem("end_date", f"{value.strip()} is before the start date {start}")
             return None
@@ -259,6 +290,7 @@ class Validator:
             return self._new_entry(label, self._kinds, self.kind_labels, self.new_kinds), None
         if self.map_group == "theme":
             theme = self._new_entry(label, self._themes, self.theme_labels, self.new_themes)
+            self._theme_lists.clear()  # the theme lookup has changed
             return "other", theme
         self.unmapped_groups[label] = self.unmapped_groups.get(label, 0) + 1
         return "other", None
@@ -278,6 +310,33 @@ class Validator:
         return entry
 
     def _nations_of(self, raw: RawEvent) -> tuple[str, ...]:
+        return self._cached_list(raw, "nations", self._nation_lists, self._check_nations)
+
+    def _cached_list(
+        self,
+        raw: RawEvent,
+        name: str,
+        cache: dict[tuple[Any, ...], tuple[str, ...]],
+        check: Any,
+    ) -> tuple[str, ...]:
+        """``check(raw)`` for a list field, remembered by the list's items when it passes
+        (a list that fails is checked every time, so that each gets its messages)."""
+        value = raw.fields.get(name)
+        if value.__class__ is not list:
+            return check(raw)  # type: ignore[no-any-return]
+        key = tuple(value)
+        try:
+            found = cache.get(key)
+        except TypeError:  # an object or a list among the items: check says so
+            return check(raw)  # type: ignore[no-any-return]
+        if found is None:
+            problems = len(raw.problems)
+            found = check(raw)
+            if len(raw.problems) == problems:
+                _remember(cache, key, found)
+        return found  # type: ignore[no-any-return]
+
+    def _check_nations(self, raw: RawEvent) -> tuple[str, ...]:
         words = self._word_list(raw, "nations")
         codes: list[str] = []
         for i, word in words:
@@ -299,6 +358,12 @@ class Validator:
             return None
 
     def _themes_of(self, raw: RawEvent, extra: str | None) -> tuple[str, ...]:
+        themes = self._cached_list(raw, "themes", self._theme_lists, self._check_themes)
+        if extra and extra not in themes:
+            return (*themes, extra)
+        return themes
+
+    def _check_themes(self, raw: RawEvent) -> tuple[str, ...]:
         themes: list[str] = []
         for i, word in self._word_list(raw, "themes"):
             theme = self._themes.get(word.strip().casefold())
@@ -307,8 +372,6 @@ class Validator:
                 raw.problem(f"themes[{i}]", f"unknown theme {word!r}; valid themes: {valid}")
             elif theme not in themes:
                 themes.append(theme)
-        if extra and extra not in themes:
-            themes.append(extra)
         return tuple(themes)
 
     def _word_list(self, raw: RawEvent, name: str) -> list[tuple[int, str]]:
@@ -502,3 +565,22 @@ def _lookup(labels: Mapping[str, str]) -> dict[str, str]:
         out[label.casefold()] = key
         out[key.casefold()] = key
     return out
+
+
+def _plain(value: str) -> bool:
+    """Non-blank text without control characters or lone surrogates: text ``_text`` takes
+    as it is. (Printable text has neither, and ``isprintable`` is the quicker scan; text
+    with line breaks or tabs takes the regular expression.)"""
+    return (
+        bool(value) and not value.isspace() and (value.isprintable() or not _BAD_CHAR.search(value))
+    )
+
+
+_CACHE_LIMIT = 100_000
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """``cache[key] = value``, the cache emptied first when full (memory stays bounded)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value

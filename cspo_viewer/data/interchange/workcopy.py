@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cspo_viewer.data.interchange.model import InterchangeError
-from cspo_viewer.data.store import DatabaseError, connect, open_store
+from cspo_viewer.data.store import DatabaseError, open_store
 
 COPY_INFIX = ".import-"
 
@@ -40,6 +40,19 @@ def _inode(path: Path) -> int | None:
         return None
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """``store.connect(path, writable=True)``, but usable from the writer's helper thread
+    (``check_same_thread`` off; the ``Writer`` never lets two threads use it at once). The
+    hardening is the same: no extensions, no ATTACH, untrusted schema, foreign keys on."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False)
+    if hasattr(conn, "enable_load_extension"):
+        conn.enable_load_extension(False)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
 class WorkingCopy:
     """``with WorkingCopy(db) as conn: ...; copy.commit()`` writes; anything else discards."""
 
@@ -55,7 +68,7 @@ class WorkingCopy:
             self._acquire_lock()
             self._remove_stale_copies()
             self.copy = self._make_copy()
-            self.conn = connect(self.copy, writable=True)
+            self.conn = _connect(self.copy)
             # The copy is private and thrown away on any failure, so it needs no journal;
             # durability comes from the fsync before the rename.
             for pragma in (
@@ -126,6 +139,13 @@ class WorkingCopy:
                 ) from None
             raise
         return copy
+
+    @property
+    def original(self) -> sqlite3.Connection:
+        """A connection to the original holding its write lock, for reading it as it was
+        before the import (nothing is ever written through it)."""
+        assert self._lock is not None
+        return self._lock
 
     def commit(self) -> None:
         """Commit the copy, flush it to disk and rename it over the original."""

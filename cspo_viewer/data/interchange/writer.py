@@ -7,13 +7,36 @@ inserts. So for the length of an import the six FTS triggers are dropped and the
 keeps the index itself, batch by batch: it takes replaced rows out of the index before they
 change and indexes every row it wrote. ``finish`` puts the triggers back with their own
 SQL. This only ever runs on the private working copy.
+
+Each batch travels in two steps, so that on two cores the database work of one batch runs
+while the next one is read and validated (alone, each takes about half of an import):
+
+1. The calling thread binds the batch into the *stage*: a few plain tables without indexes
+   or constraints, one row per event (its tags as JSON lists) and one per quote, the
+   cheapest rows SQLite takes from Python. The stage is a private in-memory database whose
+   image (``serialize``) is handed over whole.
+2. A helper thread loads that image as the schema ``cspo_stage`` attached to the working
+   copy, and applies it with a dozen set-based statements (``INSERT … SELECT``, ``UPDATE``,
+   ``DELETE … WHERE id IN``). SQLite runs each one without holding the GIL.
+
+Only the helper uses the working copy's connection between ``__init__`` and ``finish``
+(which waits for it), so the two threads never share it. Binding rows in the helper was
+tried and lost: each row's step hands the GIL back and forth with the reading thread.
+The helper commits the private copy after each batch, which costs nothing there (no
+journal, no sync) and frees the stage for the next image; crash safety comes from the
+rename (``workcopy``). Where Python's ``sqlite3`` lacks ``serialize`` (SQLite built
+without it), the calling thread binds into ``cspo_stage`` itself, after waiting for the
+helper: the same statements, less overlap.
 """
 
 from __future__ import annotations
 
 import operator
 import sqlite3
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from cspo_viewer.data import schema
@@ -22,11 +45,41 @@ from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 _FTS = {"events": schema.EVENT_FTS_COLUMNS, "quotes": schema.QUOTE_FTS_COLUMNS}
 _event_values = operator.itemgetter(*EVENT_COLUMNS)
 _quote_values = operator.itemgetter(*QUOTE_COLUMNS)
+_source_values = operator.itemgetter(*SOURCE_COLUMNS)
 Row = Mapping[str, Any]
+
+STAGE = "cspo_stage"
+_LINKS = (
+    ("event_nations", "nation_code", "nations"),
+    ("event_themes", "theme_id", "themes"),
+    ("event_sources", "source_id", "sources"),
+)
+_TAGS = tuple(key for _, _, key in _LINKS)
+_STAGED: dict[str, tuple[str, ...]] = {
+    "kinds": ("id", "label", "description", "sort_order"),
+    "themes": ("id", "label", "description"),
+    "sources": SOURCE_COLUMNS,
+    "changed_sources": SOURCE_COLUMNS,
+    "replaced": (*EVENT_COLUMNS, *_TAGS),
+    "events": (*EVENT_COLUMNS, *_TAGS),
+    "quotes": ("event_id", *QUOTE_COLUMNS),
+}
+"""The stage's tables. ``events`` are new events and ``replaced`` the new content of stored
+ones, each with its tags as JSON lists; ``quotes`` are the quotes of both, in that order."""
+_CITED = ("kinds", "themes", "sources")
+"""Staged rows appended first: what events cite."""
+
+SWITCH_INTERVAL = 0.0005
+"""Python's GIL switch interval while importing (5 ms by default): the longest the helper
+waits to take the GIL back after a statement while the reading thread runs Python."""
+
+_LIST_CACHE_LIMIT = 50_000
 
 
 class Writer:
-    """Writes batches of new and replacing events; ``finish`` restores the FTS triggers."""
+    """Writes batches of new and replacing events; ``finish`` waits for the last batch and
+    restores the FTS triggers. ``close`` must follow, whatever happened: it stops and waits
+    for the helper thread."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -40,6 +93,40 @@ class Writer:
                 if row:
                     self._triggers.append(row[0])
                     conn.execute(f'DROP TRIGGER "{table}_{suffix}"')
+        # The stage is the one attachment this connection ever gets: allowed for this
+        # statement only, so the no-ATTACH hardening holds for everything else.
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 1)
+        try:
+            conn.execute(f"ATTACH ':memory:' AS {STAGE}")
+        finally:
+            conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        self._sort_order = int(
+            conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM main.kinds").fetchone()[0]
+        )
+        self._handover = hasattr(conn, "serialize") and hasattr(conn, "deserialize")
+        if not self._handover:
+            _create_stage(conn, STAGE)
+        self._stage = self._new_stage()
+        self._staged: set[str] = set()
+        self._lists: dict[tuple[str, ...], str] = {}
+        self._helper = ThreadPoolExecutor(1, thread_name_prefix="cspo-import-writer")
+        self._pending: Future[None] | None = None
+        self._stopping = False
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
+
+    # --- the calling thread -----------------------------------------------------------
+    def add_kinds(self, kinds: Mapping[str, str], origin: str) -> None:
+        """New kinds (ordered after the existing ones), written with the next batch."""
+        rows = []
+        for kid, label in kinds.items():
+            self._sort_order += 1
+            rows.append((kid, label, f"Imported from {origin}.", self._sort_order))
+        self._put("kinds", rows)
+
+    def add_themes(self, themes: Mapping[str, str], origin: str) -> None:
+        """New themes, written with the next batch."""
+        self._put("themes", [(t, label, f"Imported from {origin}.") for t, label in themes.items()])
 
     def write(
         self,
@@ -48,111 +135,195 @@ class Writer:
         sources: Sequence[Row] = (),
         changed_sources: Sequence[Row] = (),
     ) -> None:
-        """One batch: sources first (events cite them), then events, then their index."""
-        self._add_sources(sources)
-        self._replace_sources(changed_sources)
-        if replaces:
-            self._remove_children(replaces)
-        max_event = self._max_rowid("events")
-        max_quote = self._max_rowid("quotes")
-        self._insert("events", EVENT_COLUMNS, list(map(_event_values, adds)))
-        if replaces:
-            self._update_events(replaces)
-        self._insert_children([*adds, *replaces])
-        self._index("events", f"rowid > {max_event}")
-        self._index("quotes", f"rowid > {max_quote}")
-        if replaces:
-            self._index("events", "id = ?", [[r["id"]] for r in replaces])
-
-    def add_kinds(self, kinds: Mapping[str, str], origin: str) -> None:
-        start = self.conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM kinds").fetchone()[0]
-        self.conn.executemany(
-            "INSERT INTO kinds (id, label, description, sort_order) VALUES (?, ?, ?, ?)",
+        """Stage one batch and hand it to the helper (once it is done with the last one)."""
+        self._put("sources", list(map(_source_values, sources)))
+        self._put("changed_sources", list(map(_source_values, changed_sources)))
+        self._put("replaced", self._event_rows(replaces))
+        self._put("events", self._event_rows(adds))
+        self._put(
+            "quotes",
             [
-                (kid, label, f"Imported from {origin}.", start + i + 1)
-                for i, (kid, label) in enumerate(kinds.items())
+                (r["id"], *_quote_values(q))
+                for rows in (adds, replaces)
+                for r in rows
+                for q in r["quotes"]
             ],
         )
+        staged, self._staged = frozenset(self._staged), set()
+        if not staged:
+            return  # nothing new in this batch (all of it already stored, say)
+        image = None
+        if self._handover:
+            self._stage.commit()
+            image = self._stage.serialize()
+            self._stage.close()
+            self._stage = self._new_stage()
+        self.sync()  # without a handover, sync came before the first _put
+        self._pending = self._helper.submit(self._apply, image, staged)
 
-    def add_themes(self, themes: Mapping[str, str], origin: str) -> None:
-        self.conn.executemany(
-            "INSERT INTO themes (id, label, description) VALUES (?, ?, ?)",
-            [(tid, label, f"Imported from {origin}.") for tid, label in themes.items()],
-        )
+    def sync(self) -> None:
+        """Wait until the helper has written every batch handed over; raise what stopped it."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+            if not self._handover:
+                for table in _STAGED:
+                    self.conn.execute(f"DELETE FROM {STAGE}.{table}")
 
     def finish(self) -> None:
-        """Put the FTS triggers back, so later edits by other tools keep the index."""
+        """Wait for the last batch, then put the FTS triggers back, so later edits by other
+        tools keep the index."""
+        self.sync()
+        self.conn.commit()  # a schema in a transaction cannot be detached
+        self.conn.execute(f"DETACH {STAGE}")
         for sql in self._triggers:
             self.conn.execute(sql)
         self._triggers.clear()
 
-    # --- pieces -------------------------------------------------------------------------
-    def _max_rowid(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0])
+    def close(self) -> None:
+        """Stop the helper (interrupting a statement in progress) and wait for it."""
+        if self._pending is not None and not self._pending.done():
+            self._stopping = True
+            self.conn.interrupt()
+        try:
+            self.sync()
+        except Exception:  # the import is being abandoned for a reason of its own
+            pass
+        finally:
+            self._helper.shutdown(wait=True)
+            if self._handover:
+                self._stage.close()
+            sys.setswitchinterval(self._switch_interval)
 
-    def _index(self, table: str, where: str, params: Sequence[Sequence[Any]] | None = None) -> None:
-        names = ", ".join(f'"{c}"' for c in _FTS[table])
-        sql = (
-            f'INSERT INTO "{table}_fts" (rowid, {names})'
-            f' SELECT rowid, {names} FROM "{table}" WHERE {where}'
-        )
-        if params is None:
-            self.conn.execute(sql)
-        else:
-            self.conn.executemany(sql, params)
+    def _new_stage(self) -> sqlite3.Connection:
+        if not self._handover:
+            return self.conn
+        stage = sqlite3.connect(":memory:")
+        _create_stage(stage, "main")
+        return stage
 
-    def _unindex(self, table: str, where: str, params: Sequence[Sequence[Any]]) -> None:
-        """Take rows out of ``table``'s index while they still hold their old text."""
-        names = ", ".join(f'"{c}"' for c in _FTS[table])
-        self.conn.executemany(
-            f'INSERT INTO "{table}_fts" ("{table}_fts", rowid, {names})'
-            f" SELECT 'delete', rowid, {names} FROM \"{table}\" WHERE {where}",
-            params,
-        )
+    def _put(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if not self._handover and not self._staged:
+            self.sync()  # the stage is the working copy's: wait until the helper is done
+        schema_name = STAGE if not self._handover else "main"
+        marks = ", ".join("?" * len(_STAGED[table]))
+        self._stage.executemany(f"INSERT INTO {schema_name}.{table} VALUES ({marks})", rows)
+        self._staged.add(table)
 
-    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            marks = ", ".join("?" * len(columns))
-            self.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+    def _event_rows(self, rows: Iterable[Row]) -> list[tuple[Any, ...]]:
+        lists = self._json_list
+        return [
+            (*_event_values(r), lists(r["nations"]), lists(r["themes"]), lists(r["sources"]))
+            for r in rows
+        ]
+
+    def _json_list(self, values: tuple[str, ...]) -> str:
+        """``values`` as a JSON list for ``json_each``, remembered: a file has a few
+        thousand distinct lists of tags."""
+        text = self._lists.get(values)
+        if text is None:
+            text = "[" + ",".join(map(encode_basestring_ascii, values)) + "]"
+            if len(self._lists) >= _LIST_CACHE_LIMIT:
+                self._lists.clear()
+            self._lists[values] = text
+        return text
+
+    # --- the helper thread ------------------------------------------------------------
+    def _apply(self, image: bytes | None, staged: frozenset[str]) -> None:
+        """Write one staged batch into the working copy and commit it."""
+        conn = self.conn
+        if image is not None:
+            conn.deserialize(image, name=STAGE)
+        steps = [_append(table) for table in _CITED if table in staged]
+        if "changed_sources" in staged:
+            steps.append(_update("sources", SOURCE_COLUMNS, "changed_sources"))
+        if "replaced" in staged:
+            replaced = f"(SELECT id FROM {STAGE}.replaced)"
+            steps += [  # out of the index while they hold their old text, then rewritten
+                _unindex("events", f"id IN {replaced}"),
+                _unindex("quotes", f"event_id IN {replaced}"),
+                *(
+                    f"DELETE FROM main.{t} WHERE event_id IN {replaced}"
+                    for t in ("event_nations", "event_themes", "event_sources", "quotes")
+                ),
+                _update("events", EVENT_COLUMNS, "replaced"),
+                _index("events", f"id IN {replaced}"),
+            ]
+        for sql in steps:
+            self._step(sql)
+        if self._stopping:
+            return
+        max_event, max_quote = conn.execute(
+            "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM main.events),"
+            " (SELECT COALESCE(MAX(rowid), 0) FROM main.quotes)"
+        ).fetchone()
+        steps = []
+        if "events" in staged:
+            names = ", ".join(EVENT_COLUMNS)
+            steps.append(
+                f"INSERT INTO main.events ({names})"
+                f" SELECT {names} FROM {STAGE}.events ORDER BY rowid"
             )
+        for table, column, key in _LINKS:
+            steps += [  # tags of new events, then of replaced ones, each in its order
+                f"INSERT INTO main.{table} (event_id, {column})"
+                f" SELECT e.id, tag.value FROM {STAGE}.{part} AS e, json_each(e.{key}) AS tag"
+                " ORDER BY e.rowid, tag.key"
+                for part in ("events", "replaced")
+                if part in staged
+            ]
+        if "quotes" in staged:
+            steps.append(_append("quotes"))
+        if "events" in staged:
+            steps.append(_index("events", f"rowid > {int(max_event)}"))
+        if "quotes" in staged:
+            steps.append(_index("quotes", f"rowid > {int(max_quote)}"))
+        for sql in steps:
+            self._step(sql)
+        if not self._stopping:
+            conn.commit()
 
-    def _insert_children(self, rows: Sequence[Row]) -> None:
-        """Nations, themes, sources and quotes of new or replacing events."""
-        for table, column, key in (
-            ("event_nations", "nation_code", "nations"),
-            ("event_themes", "theme_id", "themes"),
-            ("event_sources", "source_id", "sources"),
-        ):
-            self._insert(table, ("event_id", column), [[r["id"], v] for r in rows for v in r[key]])
-        self._insert(
-            "quotes",
-            ("event_id", *QUOTE_COLUMNS),
-            [(r["id"], *_quote_values(q)) for r in rows for q in r["quotes"]],
-        )
+    def _step(self, sql: str) -> None:
+        if not self._stopping:
+            self.conn.execute(sql)
 
-    def _add_sources(self, sources: Sequence[Row]) -> None:
-        self._insert("sources", SOURCE_COLUMNS, [[s[c] for c in SOURCE_COLUMNS] for s in sources])
 
-    def _replace_sources(self, sources: Sequence[Row]) -> None:
-        sets = ", ".join(f"{c} = ?" for c in SOURCE_COLUMNS[1:])
-        self.conn.executemany(
-            f"UPDATE sources SET {sets} WHERE id = ?",
-            [[*(s[c] for c in SOURCE_COLUMNS[1:]), s["id"]] for s in sources],
-        )
+def _create_stage(conn: sqlite3.Connection, schema_name: str) -> None:
+    for table, columns in _STAGED.items():
+        # No declared types: values keep their Python types until they reach the real
+        # table, where its affinities apply exactly as to a direct insert.
+        conn.execute(f"CREATE TABLE {schema_name}.{table} ({', '.join(columns)})")
 
-    def _remove_children(self, rows: Sequence[Row]) -> None:
-        """Tags and quotes of events about to be replaced; their index entries first."""
-        ids = [[r["id"]] for r in rows]
-        self._unindex("events", "id = ?", ids)
-        self._unindex("quotes", "event_id = ?", ids)
-        for table in ("event_nations", "event_themes", "event_sources", "quotes"):
-            self.conn.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
 
-    def _update_events(self, rows: Sequence[Row]) -> None:
-        """Overwrite stored events in place, keeping their rowids."""
-        sets = ", ".join(f"{c} = ?" for c in EVENT_COLUMNS[1:])
-        self.conn.executemany(
-            f"UPDATE events SET {sets} WHERE id = ?",
-            [[*(r.get(c) for c in EVENT_COLUMNS[1:]), r["id"]] for r in rows],
-        )
+def _append(table: str) -> str:
+    names = ", ".join(_STAGED[table])
+    return f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {STAGE}.{table} ORDER BY rowid"
+
+
+def _index(table: str, where: str) -> str:
+    names = ", ".join(f'"{c}"' for c in _FTS[table])
+    return (
+        f'INSERT INTO main."{table}_fts" (rowid, {names})'
+        f' SELECT rowid, {names} FROM main."{table}" WHERE {where}'
+    )
+
+
+def _unindex(table: str, where: str) -> str:
+    """Rows out of ``table``'s index, while they still hold the text they were indexed with."""
+    names = ", ".join(f'"{c}"' for c in _FTS[table])
+    return (
+        f'INSERT INTO main."{table}_fts" ("{table}_fts", rowid, {names})'
+        f" SELECT 'delete', rowid, {names} FROM main.\"{table}\" WHERE {where}"
+    )
+
+
+def _update(table: str, columns: Sequence[str], staged: str) -> str:
+    """Overwrite rows of ``table`` in place (keeping their rowids) with the staged rows of
+    the same id."""
+    rest = ", ".join(columns[1:])
+    return (
+        f"UPDATE main.{table} SET ({rest}) = (SELECT {rest} FROM {STAGE}.{staged} AS new"
+        f" WHERE new.id = {table}.id) WHERE id IN (SELECT id FROM {STAGE}.{staged})"
+    )
