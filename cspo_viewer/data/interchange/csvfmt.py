@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.interchange.detect import csv_delimiter, header_names
 from cspo_viewer.data.interchange.model import (
     MAX_RECORD_CHARS,
@@ -38,22 +39,9 @@ COLUMN_ALIASES = {
     "theme": "themes",
     "quote_text": "quote",
 }
-SCALARS = (
-    "id",
-    "date",
-    "date_precision",
-    "end_date",
-    "title",
-    "short_title",
-    "kind",
-    "location",
-    "summary",
-    "statement_text",
-    "confidence",
-    "uncertainty",
-    "evidence",
-)
-SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "document")
+# The CSV columns are the database's: one list, in build.py, for both.
+SCALARS = EVENT_COLUMNS
+SOURCE_FIELDS = SOURCE_COLUMNS
 QUOTE_FIELDS = {"quote": "text", "quote_speaker": "speaker", "quote_role": "role"}
 KNOWN = {
     *SCALARS,

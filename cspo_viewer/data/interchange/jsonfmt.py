@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.interchange.htmltext import html_to_text
-from cspo_viewer.data.interchange.jsonstream import JsonStream
+from cspo_viewer.data.interchange.jsonstream import JsonStreamReader
 from cspo_viewer.data.interchange.model import InterchangeError, Problem, RawEvent
 
 FORMAT_MARKER = "cspo-viewer/events"
@@ -36,22 +36,14 @@ def json_type(value: Any) -> str:
     return "an object"
 
 
-class JsonReader:
+class JsonReader(JsonStreamReader):
     """``RawEvent``s from our JSON, streamed; ``title`` is known once the reader has seen it."""
 
     format = "json"
 
     def __init__(self, path: Path, fh: BinaryIO) -> None:
-        self.path = path
-        self.stream = JsonStream(fh, path)
-        self.title: str | None = None
-        self.title_after_events = False
-        self.notes: list[str] = []
+        super().__init__(path, fh)
         self._events = 0
-
-    @property
-    def bytes_read(self) -> int:
-        return self.stream.bytes_read
 
     def __iter__(self) -> Iterator[RawEvent]:
         saw_events = False

@@ -184,3 +184,21 @@ def _name(where: str, index: int | None) -> str:
 def _maybe_incomplete(exc: json.JSONDecodeError, buffer_len: int) -> bool:
     """Did decoding fail only because the value goes on past the buffer?"""
     return exc.pos >= buffer_len - 16 or exc.msg.startswith("Unterminated string")
+
+
+class JsonStreamReader:
+    """What the streamed JSON readers (ours and TimelineJS) share: the stream, the file's
+    title once seen (it may come after the events), and notes for the report."""
+
+    format = ""
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        self.stream = JsonStream(fh, path)
+        self.title: str | None = None
+        self.title_after_events = False
+        self.notes: list[str] = []
+
+    @property
+    def bytes_read(self) -> int:
+        return self.stream.bytes_read

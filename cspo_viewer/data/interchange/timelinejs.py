@@ -25,7 +25,7 @@ from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
 from cspo_viewer.data.interchange.jsonfmt import json_type, meta_title
-from cspo_viewer.data.interchange.jsonstream import JsonStream
+from cspo_viewer.data.interchange.jsonstream import JsonStreamReader
 from cspo_viewer.data.interchange.model import INVALID, Problem, RawEvent
 
 ALIASES = {
@@ -42,25 +42,17 @@ _PLAIN_PARTS = (str, int, type(None))
 ``1.0``, which equal other keys but read differently."""
 
 
-class TimelineJsReader:
+class TimelineJsReader(JsonStreamReader):
     """``RawEvent``s from a TimelineJS file, streamed."""
 
     format = "timelinejs"
 
     def __init__(self, path: Path, fh: BinaryIO) -> None:
-        self.path = path
-        self.stream = JsonStream(fh, path)
-        self.title: str | None = None
-        self.title_after_events = False
-        self.notes: list[str] = []
+        super().__init__(path, fh)
         self._media = 0
         self._times = 0
         self._dates: dict[tuple[Any, ...], tuple[str, str]] = {}
         """Dates read, by their parts as written (a file repeats a few thousand)."""
-
-    @property
-    def bytes_read(self) -> int:
-        return self.stream.bytes_read
 
     def __iter__(self) -> Iterator[RawEvent]:
         saw_events = False
