@@ -1,6 +1,6 @@
 """Make a deterministic synthetic database in the real schema, for benchmarks.
 
-    python benchmarks/make_synthetic_db.py --events 100000 --out /tmp/syn100k.db [--seed 1]
+    python benchmarks/make_synthetic_db.py --events 100000 --out syn100k.db [--seed 1]
 
 Events spread over 2014-2024 with 1-4 nations and 1-3 themes each; some carry quotes and
 statement text. The reference rows (nations, memberships, themes, kinds) are the real ones,
