@@ -15,7 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -149,11 +150,21 @@ class _Layout:
 
     def __init__(self, columns: list[str | None]) -> None:
         self.columns = columns
+        self.width = len(columns)
         self.aliases = _aliases(columns)
         self.has_sources = any(
             c and (c.startswith("source_") or c == "more_sources") for c in columns
         )
         self.has_quote = any(c in _QUOTE_COLUMNS for c in columns)
+        # The cells we read, taken from a row in one C call, and their field names.
+        known = [(i, c) for i, c in enumerate(columns) if c is not None]
+        self.names = tuple(c for _, c in known)
+        self.pick = _picker([i for i, _ in known])
+        self.blank = dict.fromkeys(SCALARS)
+        # A file cites a handful of sources and names a few hundred combinations of tags,
+        # row after row: each is parsed once (the validator never changes what it is given).
+        self.sources: dict[tuple[str | None, ...], dict[str, str | None]] = {}
+        self.splits: dict[str, tuple[str, ...]] = {}
 
 
 _SOURCE_COLUMNS = tuple(f"source_{f}" for f in SOURCE_FIELDS)
@@ -165,26 +176,36 @@ def _filled(cell: str) -> bool:
     return bool(cell) and not cell.isspace()
 
 
+def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """``itemgetter`` that always returns a tuple (it returns a bare item for one index)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda cells: (cells[only],)
+    return operator.itemgetter(*indexes)
+
+
 def raw_event(row_number: int, cells: list[str], layout: _Layout) -> RawEvent:
     """One CSV row in our field names; empty cells are None."""
     where = f"row {row_number}"
-    columns = layout.columns
+    width = layout.width
     problems: list[Problem] = []
-    if len(cells) > len(columns) and _filled(cells[len(columns)]):
-        problems.append(
-            Problem(where, f"has {len(cells)} cells but the header names {len(columns)}")
-        )
+    if len(cells) != width:
+        if len(cells) > width and _filled(cells[width]):
+            problems.append(Problem(where, f"has {len(cells)} cells but the header names {width}"))
+        elif len(cells) < width:
+            cells = cells + [""] * (width - len(cells))  # a short row: the rest are empty
     values: dict[str, str] = {
         field: cell
-        for field, cell in zip(columns, cells, strict=False)  # a short row has fewer
-        if field is not None and cell and not cell.isspace()
+        for field, cell in zip(layout.names, layout.pick(cells), strict=True)
+        if cell and not cell.isspace()
     }
     get = values.get
-    fields: dict[str, Any] = dict(zip(SCALARS, map(get, SCALARS), strict=True))
-    fields["nations"] = _split(get("nations"))
-    fields["themes"] = _split(get("themes"))
+    fields: dict[str, Any] = layout.blank.copy()
+    fields.update(values)  # the scalars given (other columns too: the validator reads by name)
+    fields["nations"] = _split(get("nations"), layout.splits)
+    fields["themes"] = _split(get("themes"), layout.splits)
     raw = RawEvent(where, fields, problems, style="csv", aliases=layout.aliases)
-    fields["sources"] = _sources(raw, values) if layout.has_sources else None
+    fields["sources"] = _sources(raw, values, layout) if layout.has_sources else None
     fields["quotes"] = _quotes(raw, values) if layout.has_quote or "quotes" in values else []
     return raw
 
@@ -199,15 +220,26 @@ def _aliases(columns: list[str | None]) -> dict[str, str]:
     return aliases
 
 
-def _split(cell: str | None) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()] if cell else []
+def _split(cell: str | None, seen: dict[str, tuple[str, ...]]) -> list[str]:
+    """``"GBR; USA"`` -> ``["GBR", "USA"]``, each distinct cell split once."""
+    if not cell:
+        return []
+    parts = seen.get(cell)
+    if parts is None:
+        parts = tuple(part for part in map(str.strip, cell.split(";")) if part)
+        _remember(seen, cell, parts)
+    return list(parts)
 
 
-def _sources(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
+def _sources(raw: RawEvent, values: Mapping[str, str], layout: _Layout) -> list[Any]:
     """The row's sources (the file has source columns; without, the caller gives None)."""
     sources: list[Any] = []
-    first = dict(zip(SOURCE_FIELDS, map(values.get, _SOURCE_COLUMNS), strict=True))
-    if any(first.values()):
+    cells = tuple(map(values.get, _SOURCE_COLUMNS))
+    first = layout.sources.get(cells)
+    if first is None:
+        first = dict(zip(SOURCE_FIELDS, cells, strict=True))
+        _remember(layout.sources, cells, first)
+    if any(cells):
         sources.append(first if first["title"] or not first["id"] else first["id"])
     if "more_sources" in values:
         sources.extend(_json_list(raw, values, "more_sources"))
@@ -223,6 +255,13 @@ def _quotes(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
     if "quotes" in values:
         quotes.extend(_json_list(raw, values, "quotes"))
     return quotes
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """``cache[key] = value``, the cache emptied first when full (memory stays bounded)."""
+    if len(cache) >= 10_000:
+        cache.clear()
+    cache[key] = value
 
 
 def _json_list(raw: RawEvent, values: Mapping[str, str], column: str) -> list[Any]:

@@ -95,6 +95,7 @@ class Validator:
         self.cites_file = False
         self._nations: dict[str, str | None] = {}
         self._source_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._last_source: tuple[Any, dict[str, Any] | None] = (None, None)
         # Valid answers by the field values that gave them: a file repeats a few thousand
         # dates and tag lists across its events, and a lookup is far cheaper than a check.
         self._dates: dict[tuple[str, str | None], tuple[str, str]] = {}
@@ -428,13 +429,19 @@ class Validator:
         if not isinstance(item, dict):
             raw.problem(name, f"must be a source object or a source id, not {json_type(item)}")
             return None
+        last_item, last_record = self._last_source
+        if item is last_item:
+            return last_record  # a reader that hands out one object per distinct source
         key = tuple(map(item.get, SOURCE_COLUMNS))
         known = self._source_cache.get(key)
         if known is not None:
+            self._last_source = (item, known)
             return known  # the same source as an earlier event: already checked
         record = self._source_record(raw, name, item)
-        if record is not None and len(self._source_cache) < 100_000:
-            self._source_cache[key] = record
+        if record is not None:
+            self._last_source = (item, record)
+            if len(self._source_cache) < 100_000:
+                self._source_cache[key] = record
         return record
 
     def _source_record(
