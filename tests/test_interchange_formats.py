@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,35 @@ def test_full_text_search_finds_imported_and_replaced_text(tmp_path):
         assert len(hits("curly quotes")) == 1  # the untouched event is still indexed
         assert hits("Jane Doe") != []  # quotes are indexed too
         assert check_store(store) == []
+
+
+def test_many_batches_leave_a_sound_fully_indexed_database(tmp_path, bundled_db, monkeypatch):
+    """One event per batch: dozens of full-text segments, merged only by FTS5's crisis merge
+    while importing; afterwards the index is whole and the merge setting is as before."""
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.data.interchange import importer
+
+    monkeypatch.setattr(importer, "BATCH", 1)
+    source = tmp_path / "all.csv"
+    source.write_text(dump_text(bundled_db, "csv"), encoding="utf-8")
+    db = fresh_db(tmp_path)
+    assert import_file(db, source).added == 29
+    edited = tmp_path / "edited.csv"
+    edited.write_text(source.read_text(encoding="utf-8").replace("Florence", "Zanzibarish"))
+    report = import_file(db, edited, ImportOptions(on_conflict="replace"))
+    assert report.changed > 0 and report.written
+    with open_store(db) as store:
+        assert check_store(store) == []
+        assert store.event_ids(EventFilter(text="Florence")) == []
+        assert len(store.event_ids(EventFilter(text="Zanzibarish"))) == report.changed
+    conn = sqlite3.connect(db)  # FTS5's checks are written as inserts: a plain connection
+    try:
+        for table in ("events_fts", "quotes_fts"):
+            # 'integrity-check' with rank 1 also compares the index with the table's text.
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+            merge = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'").fetchone()
+            assert merge is None or merge[0] == 4
+        triggers = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'")
+        assert triggers.fetchone()[0] == 6
+    finally:
+        conn.close()
