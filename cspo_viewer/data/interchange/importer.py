@@ -41,10 +41,15 @@ from cspo_viewer.data.interchange.workcopy import WorkingCopy
 from cspo_viewer.data.interchange.writer import Writer
 from cspo_viewer.data.store import Store, open_store
 
-BATCH = 5000
+BATCH = 256
+"""Events validated before they are compared with the database and staged for writing.
+Small, so that the batch is still in the processor's cache when it is gone over again: at
+5,000 the comparing took a third longer."""
+HANDOVER = 5000
+"""Events staged before the writer's helper thread writes them (see ``writer``)."""
 BATCH_BYTES = 8 * 1024 * 1024
-"""A batch is flushed at ``BATCH`` events or after this much of the file, whichever comes
-first, so a file of a few huge events does not sit in memory whole."""
+"""Both happen sooner after this much of the file, so that a file of a few huge events
+does not sit in memory whole."""
 TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written, to prove that
 a process killed mid-import leaves the database as it was."""
@@ -165,8 +170,9 @@ class Session:
     """The state of one pass: what has been seen, counted, and (when writing) written.
 
     ``run`` reads and validates events; every ``BATCH`` of them ``_flush`` compares with
-    the database and, when writing, writes; the writer's helper thread moves and indexes
-    one batch while this thread reads the next (see ``writer``).
+    the database and, when writing, stages them; every ``HANDOVER`` events the writer's
+    helper thread writes and indexes what was staged while this thread reads on (see
+    ``writer``).
     """
 
     def __init__(
@@ -235,7 +241,7 @@ class Session:
     def _read(self, reader: Any, total: int, progress: ProgressCallback | None) -> int:
         flush = self._flush
         batch: list[ValidEvent] = []
-        events = flushed_at = 0
+        events = flushed_at = handed_at = staged = 0
         last = time.monotonic()
         for raw in reader:
             events += 1
@@ -249,14 +255,22 @@ class Session:
                 batch.append(valid)
                 if len(batch) >= BATCH or reader.bytes_read - flushed_at > BATCH_BYTES:
                     flush(batch)
+                    staged += len(batch)
                     batch = []
                     flushed_at = reader.bytes_read
+                    if staged >= HANDOVER or flushed_at - handed_at > BATCH_BYTES:
+                        self._handover()
+                        staged, handed_at = 0, flushed_at
             if progress and events % 500 == 0 and time.monotonic() - last > 0.05:
                 last = time.monotonic()
                 progress(Progress("reading", reader.bytes_read, total, events))
         if batch:
             flush(batch)
         return events
+
+    def _handover(self) -> None:
+        if self.writer is not None:
+            self.writer.handover()
 
     def _use_title(self, title: str) -> None:
         self.title = title

@@ -119,8 +119,8 @@ class Writer:
         self._sort_order = int(
             conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM main.kinds").fetchone()[0]
         )
-        self._handover = hasattr(conn, "serialize") and hasattr(conn, "deserialize")
-        if not self._handover:
+        self._serialize = hasattr(conn, "serialize") and hasattr(conn, "deserialize")
+        if not self._serialize:
             _create_stage(conn, STAGE)
         self._stage = self._new_stage()
         self._staged: set[str] = set()
@@ -151,7 +151,11 @@ class Writer:
         sources: Sequence[Row] = (),
         changed_sources: Sequence[Row] = (),
     ) -> None:
-        """Stage one batch and hand it to the helper (once it is done with the last one)."""
+        """Stage some events; ``handover`` (or ``sync``) passes what is staged to the helper.
+
+        The importer stages a few hundred events at a time, while they are still in the
+        processor's cache, and hands over a few thousand at a time: each handover costs
+        the helper a dozen statements and a commit."""
         self._put("sources", list(map(_source_values, sources)))
         self._put("changed_sources", list(map(_source_values, changed_sources)))
         self._put("replaced", self._event_rows(replaces))
@@ -165,24 +169,32 @@ class Writer:
                 for q in r["quotes"]
             ],
         )
+
+    def handover(self) -> None:
+        """Pass what is staged to the helper (once it is done with the last handover)."""
         staged, self._staged = frozenset(self._staged), set()
         if not staged:
-            return  # nothing new in this batch (all of it already stored, say)
+            return  # nothing new since the last handover (all of it already stored, say)
         image = None
-        if self._handover:
+        if self._serialize:
             self._stage.commit()
             image = self._stage.serialize()
             self._stage.close()
             self._stage = self._new_stage()
-        self.sync()  # without a handover, sync came before the first _put
+        self._wait()  # without serialize, _wait came before the first _put
         self._pending = self._helper.submit(self._apply, image, staged)
 
     def sync(self) -> None:
-        """Wait until the helper has written every batch handed over; raise what stopped it."""
+        """Hand over what is staged and wait until the helper has written everything;
+        raise what stopped it."""
+        self.handover()
+        self._wait()
+
+    def _wait(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.result()
-            if not self._handover:
+            if not self._serialize:
                 for table in _STAGED:
                     self.conn.execute(f"DELETE FROM {STAGE}.{table}")
 
@@ -204,17 +216,17 @@ class Writer:
             self._stopping = True
             self.conn.interrupt()
         try:
-            self.sync()
+            self._wait()  # what is still staged is dropped with the stage
         except Exception:  # the import is being abandoned for a reason of its own
             pass
         finally:
             self._helper.shutdown(wait=True)
-            if self._handover:
+            if self._serialize:
                 self._stage.close()
             sys.setswitchinterval(self._switch_interval)
 
     def _new_stage(self) -> sqlite3.Connection:
-        if not self._handover:
+        if not self._serialize:
             return self.conn
         stage = sqlite3.connect(":memory:")
         _create_stage(stage, "main")
@@ -223,9 +235,9 @@ class Writer:
     def _put(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        if not self._handover and not self._staged:
-            self.sync()  # the stage is the working copy's: wait until the helper is done
-        schema_name = STAGE if not self._handover else "main"
+        if not self._serialize and not self._staged:
+            self._wait()  # the stage is the working copy's: wait until the helper is done
+        schema_name = STAGE if not self._serialize else "main"
         execute = self._stage.execute
         per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // len(_STAGED[table])))
         for start in range(0, len(rows), per):
