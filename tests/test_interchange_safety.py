@@ -92,6 +92,44 @@ def test_process_killed_mid_import_leaves_the_database_as_it_was(populated, tmp_
     assert "Event number 11999" in dump_text(populated)
 
 
+@pytest.mark.parametrize(
+    ("method", "value", "unknown"),
+    [
+        ("_nations_of", ("XXX",), "nation 'XXX'"),
+        ("_themes_of", ("no-such-theme",), "theme 'no-such-theme'"),
+        ("_kind", ("no-such-kind", None), "kind 'no-such-kind'"),
+    ],
+)
+def test_a_reference_that_slips_past_validation_is_refused_and_writes_nothing(
+    populated, tmp_path, monkeypatch, method, value, unknown
+):
+    """The working copy skips SQLite's per-row foreign-key checks; the writer checks each
+    batch's references itself, so even a validator bug cannot leave a dangling tag."""
+    from cspo_viewer.data.interchange.validate import Validator
+
+    monkeypatch.setattr(Validator, method, lambda self, raw, *extra: value)
+    before = sha256(populated)
+    with pytest.raises(InterchangeError, match=f"cites the unknown {unknown}; nothing was"):
+        import_file(populated, _big_csv(tmp_path / "bulk.csv", 600))
+    assert sha256(populated) == before
+    assert _leftovers(populated) == []
+
+
+def test_a_quote_reference_that_slips_past_validation_is_refused(populated, tmp_path, monkeypatch):
+    from cspo_viewer.data.interchange.validate import Validator
+
+    monkeypatch.setattr(Validator, "_quote_nation", lambda self, raw, name, item: "XXX")
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        "date,title,source_title,quote,quote_speaker\n2024-01-01,One,S,Words,A. Speaker\n",
+        encoding="utf-8",
+    )
+    before = sha256(populated)
+    with pytest.raises(InterchangeError, match="imported quote cites the unknown nation 'XXX'"):
+        import_file(populated, path)
+    assert sha256(populated) == before
+
+
 def test_disk_full_while_writing_changes_nothing(populated, tmp_path, monkeypatch):
     before_dump, before_hash = dump_text(populated), sha256(populated)
 

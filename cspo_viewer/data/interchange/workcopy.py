@@ -43,7 +43,8 @@ def _inode(path: Path) -> int | None:
 def _connect(path: Path) -> sqlite3.Connection:
     """``store.connect(path, writable=True)``, but usable from the writer's helper thread
     (``check_same_thread`` off; the ``Writer`` never lets two threads use it at once). The
-    hardening is the same: no extensions, no ATTACH, untrusted schema, foreign keys on."""
+    hardening is the same: no extensions, no ATTACH, untrusted schema, foreign keys on
+    (the import turns them off and checks its batches' references itself: see ``Writer``)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False)
     if hasattr(conn, "enable_load_extension"):
         conn.enable_load_extension(False)
@@ -72,6 +73,7 @@ class WorkingCopy:
             # The copy is private and thrown away on any failure, so it needs no journal;
             # durability comes from the fsync before the rename.
             for pragma in (
+                "foreign_keys = OFF",  # checked per batch instead: see Writer
                 "journal_mode = OFF",
                 "synchronous = OFF",
                 "cache_size = -65536",
