@@ -341,13 +341,19 @@ def test_full_text_search_finds_imported_and_replaced_text(tmp_path):
         assert check_store(store) == []
 
 
-def test_many_batches_leave_a_sound_fully_indexed_database(tmp_path, bundled_db, monkeypatch):
-    """One event per batch: dozens of full-text segments, merged only by FTS5's crisis merge
-    while importing; afterwards the index is whole and the merge setting is as before."""
+@pytest.mark.parametrize("images", [True, False], ids=["stage-image", "stage-attached"])
+def test_many_batches_leave_a_sound_fully_indexed_database(
+    tmp_path, bundled_db, monkeypatch, images
+):
+    """One event per batch and two per handover: dozens of full-text segments, merged
+    only by FTS5's crisis merge while importing; afterwards the index is whole and the
+    merge setting is as before. Also without serialized stage images (old SQLite)."""
     from cspo_viewer.data.filters import EventFilter
-    from cspo_viewer.data.interchange import importer
+    from cspo_viewer.data.interchange import importer, writer
 
     monkeypatch.setattr(importer, "BATCH", 1)
+    monkeypatch.setattr(importer, "HANDOVER", 2)
+    monkeypatch.setattr(writer, "HANDOVER_IMAGES", images)
     source = tmp_path / "all.csv"
     source.write_text(dump_text(bundled_db, "csv"), encoding="utf-8")
     db = fresh_db(tmp_path)

@@ -8,25 +8,29 @@ keeps the index itself, batch by batch: it takes replaced rows out of the index 
 change and indexes every row it wrote. ``finish`` puts the triggers back with their own
 SQL. This only ever runs on the private working copy.
 
-Each batch travels in two steps, so that on two cores the database work of one batch runs
+Events travel in two steps, so that on two cores the database work of one batch runs
 while the next one is read and validated (alone, each takes about half of an import):
 
-1. The calling thread binds the batch into the *stage*: a few plain tables without indexes
-   or constraints, one row per event (its tags as JSON lists) and one per quote, the
-   cheapest rows SQLite takes from Python. The stage is a private in-memory database whose
-   image (``serialize``) is handed over whole.
+1. The calling thread binds each few hundred events into the *stage* (``write``): a few
+   plain tables without indexes or constraints, one row per event (its tags as JSON lists)
+   and one per quote, 40 rows per statement. The stage is a private in-memory database
+   whose image (``serialize``) is handed over whole every few thousand events
+   (``handover``).
 2. A helper thread loads that image as the schema ``cspo_stage`` attached to the working
    copy, and applies it with a dozen set-based statements (``INSERT … SELECT``, ``UPDATE``,
    ``DELETE … WHERE id IN``). SQLite runs each one without holding the GIL.
 
 Only the helper uses the working copy's connection between ``__init__`` and ``finish``
 (which waits for it), so the two threads never share it. Binding rows in the helper was
-tried and lost: each row's step hands the GIL back and forth with the reading thread.
-The helper commits the private copy after each batch, which costs nothing there (no
-journal, no sync) and frees the stage for the next image; crash safety comes from the
-rename (``workcopy``). Where Python's ``sqlite3`` lacks ``serialize`` (SQLite built
-without it), the calling thread binds into ``cspo_stage`` itself, after waiting for the
-helper: the same statements, less overlap.
+tried and lost twice (row by row, then 40 rows per statement): binding needs the GIL, so
+it only moves work onto the reading thread's critical path. The helper commits the private
+copy after each handover, which costs nothing there (no journal, no sync) and frees the
+stage for the next image; crash safety comes from the rename (``workcopy``). Where Python's
+``sqlite3`` lacks ``serialize`` (SQLite built without it), the calling thread binds into
+``cspo_stage`` itself, after waiting for the helper: the same statements, less overlap.
+
+The working copy runs without per-row foreign-key checks; ``_check_references`` checks
+what each handover wrote, set-wise, before it is committed.
 """
 
 from __future__ import annotations
@@ -77,6 +81,9 @@ SWITCH_INTERVAL = 0.0001
 waits to take the GIL back after a statement while the reading thread runs Python."""
 
 _LIST_CACHE_LIMIT = 50_000
+HANDOVER_IMAGES = True
+"""Hand the stage over as a serialized image where ``sqlite3`` can (tests turn it off to
+cover the path taken where it cannot)."""
 ROWS_PER_INSERT = 40
 """Rows per statement when staging. ``executemany`` gives the GIL back and takes it again
 for every row, each time waiting for the reading thread to let go of it; one statement of
@@ -120,7 +127,7 @@ class Writer:
         self._sort_order = int(
             conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM main.kinds").fetchone()[0]
         )
-        self._serialize = hasattr(conn, "serialize") and hasattr(conn, "deserialize")
+        self._serialize = HANDOVER_IMAGES and hasattr(conn, "serialize")
         if not self._serialize:
             _create_stage(conn, STAGE)
         self._stage = self._new_stage()
