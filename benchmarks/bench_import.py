@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import CACHE, ROOT, synthetic_db
+from _common import CACHE, ROOT, machine_speed, synthetic_db
 
 from cspo_viewer import paths
 from cspo_viewer.data.build import init_database
@@ -78,6 +78,7 @@ def main() -> int:
     parser.add_argument("--formats", default=",".join(FORMATS))
     args = parser.parse_args()
     row = "{:>11} {:>8} {:>8} {:>9} {:>9} {:>9}"
+    print(machine_speed())
     print(row.format("format", "file MB", "events", "median s", "events/s", "peak MiB"))
     for fmt in args.formats.split(","):
         source = make_file(args.events, fmt)

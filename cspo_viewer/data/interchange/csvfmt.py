@@ -112,7 +112,8 @@ class CsvReader:
                 except csv.Error as exc:
                     raise InterchangeError(self._csv_error(row_number + 1, exc)) from None
                 row_number += 1
-                if any(cell and not cell.isspace() for cell in cells):
+                first = cells[0] if cells else ""
+                if (first and not first.isspace()) or any(map(_filled, cells)):
                     yield raw_event(row_number, cells, layout)
 
     def _columns(self, names: list[str]) -> list[str | None]:

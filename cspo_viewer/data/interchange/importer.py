@@ -191,6 +191,10 @@ class Session:
         # the import (read while the writer's helper writes the working copy), with the
         # batches written so far accounted for here: see _quote_owners.
         self.reads = original or store.conn
+        # A first import into a new database (``db init``) has nothing to compare with.
+        self.stored_events, self.stored_quotes = self.reads.execute(
+            "SELECT EXISTS (SELECT 1 FROM events), EXISTS (SELECT 1 FROM quotes)"
+        ).fetchone()
         self.options = options
         self.writer = writer
         self.title = title
@@ -307,7 +311,11 @@ class Session:
         batch.sort(key=lambda ev: ev.row["id"])  # neighbouring keys: cheaper B-tree inserts
         fresh = self._drop_repeats(batch)
         # Fresh ids are new to this import, so nothing written so far touched them.
-        stored = existing.existing_ids(self.reads, "events", [ev.row["id"] for ev in fresh])
+        stored = (
+            existing.existing_ids(self.reads, "events", [ev.row["id"] for ev in fresh])
+            if self.stored_events
+            else set()
+        )
         old = existing.load_events(self.reads, list(stored)) if stored else {}
         adds: list[ValidEvent] = []
         replaces: list[tuple[ValidEvent, tuple[str, ...]]] = []
@@ -388,7 +396,7 @@ class Session:
         """The owners of these quote ids in the database as the batches written so far
         left it: those of the original, less the quotes of events since replaced (their
         quotes were deleted and rewritten), plus the quotes written since."""
-        owners = existing.quote_owners(self.reads, qids)
+        owners = existing.quote_owners(self.reads, qids) if self.stored_quotes else {}
         if self.written_quotes or self.replaced_written:
             for qid in qids:
                 written_by = self.written_quotes.get(qid)
