@@ -80,9 +80,15 @@ def main() -> int:
     row = "{:>11} {:>8} {:>8} {:>9} {:>9} {:>9}"
     print(machine_speed())
     print(row.format("format", "file MB", "events", "median s", "events/s", "peak MiB"))
-    for fmt in args.formats.split(","):
-        source = make_file(args.events, fmt)
-        runs = [run_once(source, fmt) for _ in range(args.runs)]
+    formats = args.formats.split(",")
+    sources = {fmt: make_file(args.events, fmt) for fmt in formats}
+    # Round robin, so that a busy spell on this shared machine falls on every format alike.
+    results: dict[str, list[dict[str, float]]] = {fmt: [] for fmt in formats}
+    for _ in range(args.runs):
+        for fmt in formats:
+            results[fmt].append(run_once(sources[fmt], fmt))
+    for fmt in formats:
+        source, runs = sources[fmt], results[fmt]
         seconds = statistics.median(r["seconds"] for r in runs)
         added = int(runs[0]["added"])
         peak = max(r["peak_mib"] for r in runs)
