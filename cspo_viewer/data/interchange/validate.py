@@ -50,8 +50,10 @@ class ValidEvent:
     def fingerprint(self) -> int:
         """Equal for identical events, so a repeated line in a file is not a conflict."""
         r = self.row
-        quotes = tuple(map(_quote_values, r["quotes"]))
-        return hash((_event_values(r), r["nations"], r["themes"], r["sources"], quotes))
+        quotes = r["quotes"]
+        if quotes:
+            quotes = tuple(map(_quote_values, quotes))
+        return hash((_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None))
 
 
 def parse_day(text: str) -> tuple[date, str]:
@@ -250,6 +252,9 @@ class Validator:
         value = raw.fields.get("confidence")
         if value is INVALID or value is None or value == "":
             return None
+        known = _CONFIDENCE.get(value)
+        if known is not None:
+            return known  # "high", "medium", "low" as written: the common case
         if not isinstance(value, str) or value.strip().lower() not in schema.CONFIDENCES:
             valid = ", ".join(schema.CONFIDENCES)
             raw.problem("confidence", f"unknown confidence {value!r}; use {valid} or leave empty")
@@ -266,7 +271,9 @@ class Validator:
         if not isinstance(value, str):
             raw.problem("kind", f"must be text, not {json_type(value)}")
             return "other", None
-        kind = self._kinds.get(value.strip().casefold())
+        kind = self._kinds.get(value)  # an id as written: the common case
+        if kind is None:
+            kind = self._kinds.get(value.strip().casefold())
         if kind is None:
             raw.problem(
                 "kind", f"unknown kind {value!r}; valid kinds: {', '.join(self.kind_labels)}"
@@ -563,6 +570,9 @@ class Validator:
             raw.problem(f"{name}.source_id", f"{value!r} is not one of this event's sources")
             return None
         return str(value)
+
+
+_CONFIDENCE = {c: c for c in schema.CONFIDENCES}
 
 
 def _lookup(labels: Mapping[str, str]) -> dict[str, str]:
