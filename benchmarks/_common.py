@@ -42,7 +42,8 @@ def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> fl
 def machine_speed() -> str:
     """How fast this machine runs plain Python right now, to read figures by: machines
     here are shared, and the same code has measured 1.5x slower from one hour to the next.
-    The median of five 2,000,000-step loops (about 0.1 s on an unloaded 2020s core)."""
+    The median of five 2,000,000-step loops: compare it between two runs before comparing
+    their figures."""
 
     def loop() -> None:
         total = 0

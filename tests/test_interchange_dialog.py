@@ -32,10 +32,10 @@ def test_preview_lists_events_to_add_and_import_writes_them(qtbot, tmp_path):
     dialog = ImportDialog(db, VALID)
     qtbot.addWidget(dialog)
     assert "3 to add" in dialog.summary.text() and "0 rejected" in dialog.summary.text()
-    assert [row[1] for row in cells(dialog.added_table)] == [
-        "A year",
-        "Observers join",
+    assert [row[1] for row in cells(dialog.added_table)] == [  # in the file's order
         "Florence Principals' Board, 2024",
+        "Observers join",
+        "A year",
     ]
     assert dialog.tabs.tabText(0) == "To be added (3)"
     assert sha256(db) == before  # the preview wrote nothing

@@ -308,7 +308,6 @@ class Session:
 
     # --- one batch --------------------------------------------------------------------
     def _flush(self, batch: list[ValidEvent]) -> None:
-        batch.sort(key=lambda ev: ev.row["id"])  # neighbouring keys: cheaper B-tree inserts
         fresh = self._drop_repeats(batch)
         # Fresh ids are new to this import, so nothing written so far touched them.
         stored = (
@@ -412,10 +411,16 @@ class Session:
         """Sources to insert and to overwrite. One that differs from the database's follows
         ``on_conflict``; under ``fail`` its events are refused (added to ``refused``)."""
         wanted: dict[str, tuple[dict[str, Any], ValidEvent]] = {}
+        given = self.validator.file_sources  # id -> (record, where), for any event's
         for ev in events:
             for record in ev.sources:
                 if record["id"] not in self.sources_done and record["id"] not in wanted:
                     wanted[record["id"]] = (record, ev)
+            for sid in ev.row["sources"]:
+                # Cited by id, its details given by another event of the file, which may
+                # not be written itself (skipped as a conflict, say).
+                if sid in given and sid not in self.sources_done and sid not in wanted:
+                    wanted[sid] = (given[sid][0], ev)
         if not wanted:
             return [], []
         stored = existing.load_sources(self.reads, wanted)

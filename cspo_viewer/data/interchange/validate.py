@@ -252,9 +252,8 @@ class Validator:
         value = raw.fields.get("confidence")
         if value is INVALID or value is None or value == "":
             return None
-        known = _CONFIDENCE.get(value)
-        if known is not None:
-            return known  # "high", "medium", "low" as written: the common case
+        if value.__class__ is str and value in _CONFIDENCE:
+            return value  # "high", "medium", "low" as written: the common case
         if not isinstance(value, str) or value.strip().lower() not in schema.CONFIDENCES:
             valid = ", ".join(schema.CONFIDENCES)
             raw.problem("confidence", f"unknown confidence {value!r}; use {valid} or leave empty")
@@ -440,7 +439,10 @@ class Validator:
         if item is last_item:
             return last_record  # a reader that hands out one object per distinct source
         key = tuple(map(item.get, SOURCE_COLUMNS))
-        known = self._source_cache.get(key)
+        try:
+            known = self._source_cache.get(key)
+        except TypeError:  # a list or an object among the fields: _source_record says so
+            return self._source_record(raw, name, item)
         if known is not None:
             self._last_source = (item, known)
             return known  # the same source as an earlier event: already checked
@@ -572,7 +574,7 @@ class Validator:
         return str(value)
 
 
-_CONFIDENCE = {c: c for c in schema.CONFIDENCES}
+_CONFIDENCE = frozenset(schema.CONFIDENCES)
 
 
 def _lookup(labels: Mapping[str, str]) -> dict[str, str]:

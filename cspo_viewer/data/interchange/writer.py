@@ -216,7 +216,7 @@ class Writer:
             self.conn.execute(sql)
         self._triggers.clear()
         for table, value in self._automerge.items():
-            _set_automerge(self.conn, table, value)
+            _restore_automerge(self.conn, table, value)
 
     def close(self) -> None:
         """Stop the helper (interrupting a statement in progress) and wait for it."""
@@ -355,18 +355,24 @@ def _insert_values(schema_name: str, table: str, rows: int) -> str:
     return f"INSERT INTO {schema_name}.{table} VALUES " + ", ".join([row] * rows)
 
 
-FTS5_DEFAULT_AUTOMERGE = 4
-
-
-def _automerge(conn: sqlite3.Connection, table: str) -> int:
-    """The ``automerge`` setting of ``table``'s full-text index (FTS5's default if unset)."""
+def _automerge(conn: sqlite3.Connection, table: str) -> object:
+    """The ``automerge`` row of ``table``'s full-text index config, or None if unset."""
     row = conn.execute(
         f"SELECT v FROM main.\"{table}_fts_config\" WHERE k = 'automerge'"
     ).fetchone()
-    return int(row[0]) if row and str(row[0]).isdigit() else FTS5_DEFAULT_AUTOMERGE
+    return row[0] if row else None
+
+
+def _restore_automerge(conn: sqlite3.Connection, table: str, value: object) -> None:
+    """Put the config back as it was: the same value, or no row (FTS5's default) at all."""
+    if value is None:
+        conn.execute(f"DELETE FROM main.\"{table}_fts_config\" WHERE k = 'automerge'")
+    else:
+        conn.execute(f"UPDATE main.\"{table}_fts_config\" SET v = ? WHERE k = 'automerge'", [value])
 
 
 def _set_automerge(conn: sqlite3.Connection, table: str, value: int) -> None:
+    """Through FTS5 itself, so that this connection's index works with the new value."""
     fts = f"{table}_fts"
     conn.execute(f'INSERT INTO main."{fts}" ("{fts}", rank) VALUES (\'automerge\', ?)', [value])
 
