@@ -43,8 +43,8 @@ from cspo_viewer.data.store import Store, open_store
 
 BATCH = 256
 """Events validated before they are compared with the database and staged for writing.
-Small, so that the batch is still in the processor's cache when it is gone over again: at
-5,000 the comparing took a third longer."""
+Small, so that the batch is still in the processor's cache when it is gone over again: a
+dry run of 100,000 CSV events took 3.5-4.3 s of CPU in batches of 5,000, 3.0 s in 256s."""
 HANDOVER = 5000
 """Events staged before the writer's helper thread writes them (see ``writer``)."""
 BATCH_BYTES = 8 * 1024 * 1024
