@@ -161,7 +161,6 @@ class _Layout:
         known = [(i, c) for i, c in enumerate(columns) if c is not None]
         self.names = tuple(c for _, c in known)
         self.pick = _picker([i for i, _ in known])
-        self.blank = dict.fromkeys(SCALARS)
         # A file cites a handful of sources and names a few hundred combinations of tags,
         # row after row: each is parsed once (the validator never changes what it is given).
         self.sources: dict[tuple[str | None, ...], dict[str, str | None]] = {}
@@ -195,19 +194,23 @@ def raw_event(row_number: int, cells: list[str], layout: _Layout) -> RawEvent:
             problems.append(Problem(where, f"has {len(cells)} cells but the header names {width}"))
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))  # a short row: the rest are empty
-    values: dict[str, str] = {
+    # The cells given, by field name; an absent field reads as None (the validator uses
+    # ``get``), and the columns it does not read by name stay harmlessly beside them.
+    fields: dict[str, Any] = {
         field: cell
         for field, cell in zip(layout.names, layout.pick(cells), strict=True)
         if cell and not cell.isspace()
     }
-    get = values.get
-    fields: dict[str, Any] = layout.blank.copy()
-    fields.update(values)  # the scalars given (other columns too: the validator reads by name)
+    get = fields.get
+    has_quotes_cell = "quotes" in fields
+    raw = RawEvent(where, fields, problems, "csv", layout.aliases)
+    # Each reads its cells before the field of the same name is replaced.
+    sources = _sources(raw, fields, layout) if layout.has_sources else None
+    quotes = _quotes(raw, fields) if layout.has_quote or has_quotes_cell else []
     fields["nations"] = _split(get("nations"), layout.splits)
     fields["themes"] = _split(get("themes"), layout.splits)
-    raw = RawEvent(where, fields, problems, style="csv", aliases=layout.aliases)
-    fields["sources"] = _sources(raw, values, layout) if layout.has_sources else None
-    fields["quotes"] = _quotes(raw, values) if layout.has_quote or "quotes" in values else []
+    fields["sources"] = sources
+    fields["quotes"] = quotes
     return raw
 
 
