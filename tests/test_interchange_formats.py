@@ -472,3 +472,24 @@ def test_reports_follow_the_file_order_whatever_the_batch_size(tmp_path, monkeyp
         "events[2]: quote id q1 already belongs to event zzz"
     ]
     assert [item.id for item in report.added_items] == ["zzz", "mmm"]
+
+
+def test_csv_json_cells_that_are_not_lists_are_problems(tmp_path):
+    path = tmp_path / "cells.csv"
+    rows = ['[{"speaker": "A", "text": "B"}', '{"speaker": "A"}', " [] ", "[]x", "[" * 5000]
+    lines = ["date,title,source_title,quotes"]
+    lines += [
+        f'2024-01-0{i + 1},T{i},S,"{cell.replace(chr(34), chr(34) * 2)}"'
+        for i, cell in enumerate(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_file(fresh_db(tmp_path), path, ImportOptions(dry_run=True))
+    problems = [str(p) for p in report.problems]
+    prefix = "column quotes: is not a JSON list"
+    assert problems[:3] == [
+        f"row 2, {prefix} (Expecting ',' delimiter: line 1 column 31 (char 30))",
+        "row 3, column quotes: must be a JSON list",
+        f"row 5, {prefix} (Extra data: line 1 column 3 (char 2))",
+    ]
+    assert problems[3].startswith(f"row 6, {prefix} (maximum recursion depth exceeded")
+    assert len(problems) == 4 and report.added == 1  # " [] ": an empty list, spaces and all
