@@ -306,15 +306,19 @@ class Writer:
                 f" SELECT {names} FROM {STAGE}.events ORDER BY rowid"
             )
         for table, column, key in _LINKS:
-            steps += [  # tags of new events, then of replaced ones, each in its order
+            # Tags of new events, then of replaced ones, by event id: the rows' keys
+            # (event_id, tag) then reach the table's indexes in order, which saves a
+            # fifth of the time (file order is random there). Each event's tags keep
+            # their order (rowid), which is how the store reads them back.
+            steps += [
                 f"INSERT INTO main.{table} (event_id, {column})"
                 f" SELECT e.id, tag.value FROM {STAGE}.{part} AS e, json_each(e.{key}) AS tag"
-                " ORDER BY e.rowid, tag.key"
+                " ORDER BY e.id, tag.key"
                 for part in ("events", "replaced")
                 if part in staged
             ]
         if "quotes" in staged:
-            steps.append(_append("quotes"))
+            steps.append(_append("quotes", "event_id, rowid"))  # as tags, for the same reason
         if "events" in staged:
             steps.append(_index("events", f"rowid > {int(max_event)}"))
         if "quotes" in staged:
@@ -427,9 +431,10 @@ def _create_stage(conn: sqlite3.Connection, schema_name: str) -> None:
         conn.execute(f"CREATE TABLE {schema_name}.{table} ({', '.join(columns)})")
 
 
-def _append(table: str) -> str:
+def _append(table: str, order: str = "rowid") -> str:
     names = ", ".join(_STAGED[table])
-    return f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {STAGE}.{table} ORDER BY rowid"
+    select = f"SELECT {names} FROM {STAGE}.{table} ORDER BY {order}"
+    return f"INSERT INTO main.{table} ({names}) {select}"
 
 
 def _index(table: str, where: str) -> str:
