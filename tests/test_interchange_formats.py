@@ -493,3 +493,24 @@ def test_csv_json_cells_that_are_not_lists_are_problems(tmp_path):
     ]
     assert problems[3].startswith(f"row 6, {prefix} (maximum recursion depth exceeded")
     assert len(problems) == 4 and report.added == 1  # " [] ": an empty list, spaces and all
+
+
+def test_handovers_grow_from_one_batch_and_shrink_near_the_end():
+    """The helper starts after one batch and the reading thread, done, waits for a small
+    last handover; in between, handovers are about ``HANDOVER`` events."""
+    from cspo_viewer.data.interchange import importer
+
+    batch, most, total = importer.BATCH, importer.HANDOVER, 400 * importer.BATCH
+    sizes, handed, staged = [], 0, 0
+    for read in range(batch, total + 1, batch):  # as Session._read stages batches
+        staged += batch
+        if staged >= importer.handover_size(handed, total - read):
+            sizes.append(staged)
+            handed, staged = handed + staged, 0
+    assert staged == 0 and sum(sizes) == total
+    assert sizes[:5] == [batch, batch, 2 * batch, 4 * batch, 8 * batch]
+    assert max(sizes) < most + batch and sizes.count(max(sizes)) >= 2
+    assert sizes[-2:] == [batch, batch]
+    peak = sizes.index(max(sizes))
+    assert sizes[:peak] == sorted(sizes[:peak])
+    assert sizes[-4:] == sorted(sizes[-4:], reverse=True)

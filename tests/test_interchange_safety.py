@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -141,6 +142,33 @@ def test_disk_full_while_writing_changes_nothing(populated, tmp_path, monkeypatc
         import_file(populated, _big_csv(tmp_path / "big.csv", 10))
     assert sha256(populated) == before_hash and dump_text(populated) == before_dump
     assert _leftovers(populated) == []
+
+
+def test_a_failed_handover_stops_those_queued_behind_it(populated, tmp_path, monkeypatch):
+    """The helper may hold two handovers; after one fails, the next is not written on top
+    of it, and the reading thread hears of the first failure."""
+    written = []
+    gate = threading.Event()
+
+    def fail_first(self, image, staged):
+        written.append(len(written))
+        gate.wait(10)  # hold the helper until the next handover is queued behind this one
+        raise sqlite3.OperationalError("database or disk is full")
+
+    real_handover = writer.Writer.handover
+
+    def handover(self):
+        real_handover(self)
+        if len(self._pending) == writer.QUEUED:
+            gate.set()
+
+    monkeypatch.setattr(writer.Writer, "_write_stage", fail_first)
+    monkeypatch.setattr(writer.Writer, "handover", handover)
+    before_hash = sha256(populated)
+    with pytest.raises(InterchangeError, match="is full; nothing was imported"):
+        import_file(populated, _big_csv(tmp_path / "big.csv", 3000))
+    assert gate.is_set() and written == [0]
+    assert sha256(populated) == before_hash and _leftovers(populated) == []
 
 
 def test_no_room_for_the_working_copy_changes_nothing(populated, monkeypatch):

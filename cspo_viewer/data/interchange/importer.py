@@ -46,7 +46,9 @@ BATCH = 256
 Small, so that the batch is still in the processor's cache when it is gone over again: a
 dry run of 100,000 CSV events took 3.5-4.3 s of CPU in batches of 5,000, 3.0 s in 256s."""
 HANDOVER = 5000
-"""Events staged before the writer's helper thread writes them (see ``writer``)."""
+"""Events staged before the writer's helper thread writes them (see ``writer``). Fewer at
+the start and near the end of the file (``handover_size``), so that the helper starts
+early and the reading thread, done, waits only for a small last handover."""
 BATCH_BYTES = 8 * 1024 * 1024
 """Both happen sooner after this much of the file, so that a file of a few huge events
 does not sit in memory whole."""
@@ -162,6 +164,17 @@ def _run(
             return result
 
 
+def handover_size(handed: int, left: int) -> int:
+    """Events to stage before the next handover, given those handed over so far and an
+    estimate of those left in the file.
+
+    The two threads overlap only while both have work: the helper idles until the first
+    handover and the reading thread, at the end, waits for the last one to be written.
+    So handovers grow from one batch to ``HANDOVER`` (doubling) and shrink again to half
+    of what is left, down to one batch."""
+    return max(BATCH, min(HANDOVER, handed, left // 2))
+
+
 def _reader(fmt: Format, path: Path, fh: BinaryIO) -> Any:
     return READERS[fmt](path, fh)
 
@@ -245,7 +258,7 @@ class Session:
     def _read(self, reader: Any, total: int, progress: ProgressCallback | None) -> int:
         flush = self._flush
         batch: list[ValidEvent] = []
-        events = flushed_at = handed_at = staged = 0
+        events = flushed_at = handed_at = staged = handed = 0
         last = time.monotonic()
         for raw in reader:
             events += 1
@@ -262,8 +275,13 @@ class Session:
                     staged += len(batch)
                     batch = []
                     flushed_at = reader.bytes_read
-                    if staged >= HANDOVER or flushed_at - handed_at > BATCH_BYTES:
+                    left = (total - flushed_at) * events // max(flushed_at, 1)
+                    if (
+                        staged >= handover_size(handed, left)
+                        or flushed_at - handed_at > BATCH_BYTES
+                    ):
                         self._handover()
+                        handed += staged
                         staged, handed_at = 0, flushed_at
             if progress and events % 500 == 0 and time.monotonic() - last > 0.05:
                 last = time.monotonic()
