@@ -514,3 +514,33 @@ def test_handovers_grow_from_one_batch_and_shrink_near_the_end():
     peak = sizes.index(max(sizes))
     assert sizes[:peak] == sorted(sizes[:peak])
     assert sizes[-4:] == sorted(sizes[-4:], reverse=True)
+
+
+def test_quote_rules_each_have_their_message(tmp_path):
+    """A quote's nation by code, name or the ``nation`` key (``nation_code`` wins when both
+    are there), a speaker that is only spaces, an unknown nation, an id used twice."""
+
+    def event(n, *quotes):
+        return {"id": f"e{n}", "date": "2024-01-01", "title": f"T{n}", "quotes": list(quotes)}
+
+    events = [
+        event(1, {"speaker": "A", "text": "W", "nation": "Japan"}),
+        event(2, {"speaker": "A", "text": "W", "nation_code": None, "nation": "Japan"}),
+        event(3, {"speaker": "A", "text": "W", "nation_code": "gb"}),
+        event(4, {"speaker": "   ", "text": "W"}),
+        event(5, {"speaker": "A", "text": "W", "nation_code": "Atlantis"}),
+        event(6, *({"id": "q", "speaker": s, "text": "W"} for s in "AB")),
+    ]
+    src = tmp_path / "quotes.json"
+    src.write_text(json.dumps(events), encoding="utf-8")
+    db = fresh_db(tmp_path)
+    report = import_file(db, src, ImportOptions(dry_run=True))
+    assert [str(p) for p in report.problems] == [
+        "events[3].quotes[0].speaker: missing; a quote needs a speaker",
+        "events[4].quotes[0].nation_code: unknown nation 'Atlantis'",
+        "events[5].quotes[1].id: quote id q appears twice",
+    ]
+    src.write_text(json.dumps(events[:3]), encoding="utf-8")
+    assert import_file(db, src).written
+    nations = {r["id"]: r["quotes"][0]["nation_code"] for r in records(db)}
+    assert nations == {"e1": "JPN", "e2": None, "e3": "GBR"}

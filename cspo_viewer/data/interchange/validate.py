@@ -347,10 +347,7 @@ class Validator:
         words = self._word_list(raw, "nations")
         codes: list[str] = []
         for i, word in words:
-            code = self._nations.get(word, INVALID)
-            if code is INVALID:
-                code = self._resolve_nation(word)
-                self._nations[word] = code
+            code = self._nation(word)
             if code is None:
                 valid = ", ".join(self.vocab.nations)
                 raw.problem(f"nations[{i}]", f"unknown nation {word!r}; valid: {valid}")
@@ -358,11 +355,17 @@ class Validator:
                 codes.append(code)
         return tuple(codes)
 
-    def _resolve_nation(self, word: str) -> str | None:
-        try:
-            return self.vocab.resolve_nation(word)
-        except ValueError:
-            return None
+    def _nation(self, word: str) -> str | None:
+        """The nation code ``word`` names (a code, name or ISO alpha-2), or None; remembered,
+        as a file names the same few nations again and again."""
+        code = self._nations.get(word, INVALID)
+        if code is INVALID:
+            try:
+                code = self.vocab.resolve_nation(word)
+            except ValueError:
+                code = None
+            _remember(self._nations, word, code)
+        return code  # type: ignore[no-any-return]
 
     def _themes_of(self, raw: RawEvent, extra: str | None) -> tuple[str, ...]:
         themes = self._cached_list(raw, "themes", self._theme_lists, self._check_themes)
@@ -510,11 +513,13 @@ class Validator:
             raw.problem("quotes", f"must be a list, not {json_type(value)}")
             return []
         quotes: list[dict[str, Any]] = []
+        qids: set[Any] = set()
         for i, item in enumerate(value):
             quote = self._quote(raw, i, item, event_id, source_ids)
             if quote is not None:
-                if any(q["id"] == quote["id"] for q in quotes):
+                if quote["id"] in qids:
                     raw.problem(f"quotes[{i}].id", f"quote id {quote['id']} appears twice")
+                qids.add(quote["id"])
                 quotes.append(quote)
         return quotes
 
@@ -531,8 +536,11 @@ class Validator:
             raw.problem(name, f"must be an object, not {json_type(item)}")
             return None
         quote: dict[str, Any] = {}
-        for column, label in (("speaker", "a speaker"), ("text", "its text"), ("role", "")):
+        for column, label in _QUOTE_TEXT:
             value = item.get(column)
+            if value.__class__ is str and _plain(value):
+                quote[column] = value  # the common case, as below decides it
+                continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 if label:
                     raw.problem(f"{name}.{column}", f"missing; a quote needs {label}")
@@ -554,10 +562,12 @@ class Validator:
         return quote
 
     def _quote_nation(self, raw: RawEvent, name: str, item: Mapping[str, Any]) -> str | None:
-        value = item.get("nation_code", item.get("nation"))
+        value = item.get("nation_code", INVALID)
+        if value is INVALID:
+            value = item.get("nation")
         if value is None or value == "":
             return None
-        code = self._resolve_nation(value) if isinstance(value, str) else None
+        code = self._nation(value) if isinstance(value, str) else None
         if code is None:
             raw.problem(f"{name}.nation_code", f"unknown nation {value!r}")
         return code
@@ -575,6 +585,8 @@ class Validator:
 
 
 _CONFIDENCE = frozenset(schema.CONFIDENCES)
+_QUOTE_TEXT = (("speaker", "a speaker"), ("text", "its text"), ("role", ""))
+"""A quote's text fields and, for those it cannot do without, what the message calls them."""
 
 
 def _lookup(labels: Mapping[str, str]) -> dict[str, str]:
