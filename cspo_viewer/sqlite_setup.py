@@ -11,13 +11,15 @@ nor this program uses.
 
 SQLite takes the setting only before it initializes, which ``import sqlite3`` does. So
 ``cspo_viewer/__init__.py`` calls this first thing, and it does nothing at all when
-``sqlite3`` is already loaded, off Linux (a variadic C call through ``ctypes`` is only
-portable where the calling convention is the plain one), or where the module does not
-expose SQLite's functions (SQLite linked in privately).
+``sqlite3`` is already loaded (an interactive shell that imported it first, say), off
+Linux on x86-64 and 64-bit Arm (a variadic C call through ``ctypes`` is only portable
+where the calling convention is the plain one), or where the module does not expose
+SQLite's functions (SQLite linked in privately). The setting is process-wide.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 SQLITE_OK = 0
@@ -27,7 +29,7 @@ SQLITE_CONFIG_MEMSTATUS = 9
 
 def disable_memory_statistics() -> bool:
     """Turn SQLite's memory statistics off for this process; True if it was done."""
-    if "_sqlite3" in sys.modules or not sys.platform.startswith("linux"):
+    if "_sqlite3" in sys.modules or not _plain_varargs():
         return False
     try:
         import ctypes
@@ -44,3 +46,9 @@ def disable_memory_statistics() -> bool:
         return bool(config(SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0)) == SQLITE_OK)
     except (ImportError, OSError, AttributeError, ValueError):
         return False
+
+
+def _plain_varargs() -> bool:
+    """Linux on x86-64 or 64-bit Arm: an int passed to a variadic C function the way
+    ``ctypes`` passes it to any other (not so on Apple's Arm, nor checked elsewhere)."""
+    return sys.platform.startswith("linux") and os.uname().machine in ("x86_64", "aarch64")

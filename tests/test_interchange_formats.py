@@ -514,6 +514,8 @@ def test_handovers_grow_from_one_batch_and_shrink_near_the_end():
     peak = sizes.index(max(sizes))
     assert sizes[:peak] == sorted(sizes[:peak])
     assert sizes[-4:] == sorted(sizes[-4:], reverse=True)
+    unknown = [importer.handover_size(n, None) for n in (0, batch, 4 * batch, 10 * most)]
+    assert unknown == [batch, batch, 4 * batch, most]  # nothing known of what is left
 
 
 def test_quote_rules_each_have_their_message(tmp_path):
@@ -544,3 +546,26 @@ def test_quote_rules_each_have_their_message(tmp_path):
     assert import_file(db, src).written
     nations = {r["id"]: r["quotes"][0]["nation_code"] for r in records(db)}
     assert nations == {"e1": "JPN", "e2": None, "e3": "GBR"}
+
+
+def test_a_file_read_ahead_whole_is_handed_over_in_growing_steps(tmp_path, monkeypatch):
+    """JSON is read a MiB ahead, so in a small file nothing is "left" from the first batch
+    on: that must not shrink every handover to one batch (dozens of full-text segments)."""
+    from cspo_viewer.data.interchange import importer
+
+    events = [
+        {"date": "2024-01-01", "title": f"Event {i}", "sources": [{"title": "S"}]}
+        for i in range(3000)
+    ]
+    src = tmp_path / "small.json"
+    src.write_text(json.dumps(events), encoding="utf-8")
+    assert src.stat().st_size < 1024 * 1024
+    handovers = []
+    real = importer.Session._handover
+    monkeypatch.setattr(
+        importer.Session, "_handover", lambda self: handovers.append(1) or real(self)
+    )
+    db = fresh_db(tmp_path)
+    assert import_file(db, src).added == 3000
+    assert len(handovers) == 4  # 256, 256, 512 and 1024 events; the rest as it finishes
+    assert len(records(db)) == 3000

@@ -164,15 +164,18 @@ def _run(
             return result
 
 
-def handover_size(handed: int, left: int) -> int:
+def handover_size(handed: int, left: int | None) -> int:
     """Events to stage before the next handover, given those handed over so far and an
-    estimate of those left in the file.
+    estimate of those left in the file (None: not known).
 
     The two threads overlap only while both have work: the helper idles until the first
     handover and the reading thread, at the end, waits for the last one to be written.
     So handovers grow from one batch to ``HANDOVER`` (doubling) and shrink again to half
     of what is left, down to one batch."""
-    return max(BATCH, min(HANDOVER, handed, left // 2))
+    size = min(HANDOVER, handed)
+    if left is not None:
+        size = min(size, left // 2)
+    return max(BATCH, size)
 
 
 def _reader(fmt: Format, path: Path, fh: BinaryIO) -> Any:
@@ -275,7 +278,11 @@ class Session:
                     staged += len(batch)
                     batch = []
                     flushed_at = reader.bytes_read
-                    left = (total - flushed_at) * events // max(flushed_at, 1)
+                    # Events still to come, from the bytes not yet read; unknown once the
+                    # reader holds the rest of the file (JSON reads ahead by the MiB).
+                    left = (total - flushed_at) * events // flushed_at
+                    if flushed_at >= total:
+                        left = None
                     if (
                         staged >= handover_size(handed, left)
                         or flushed_at - handed_at > BATCH_BYTES
