@@ -342,3 +342,26 @@ def test_a_large_file_is_streamed_not_loaded(tmp_path, fmt):
         tracemalloc.stop()
     assert report.added == 400
     assert peak < 20_000_000, peak  # one 8 MiB batch and the read buffer, not the file
+
+
+def test_an_interrupted_wait_keeps_the_running_handover_for_close_to_stop():
+    """Ctrl+C while waiting for the helper: the handover still running stays queued, so
+    ``close`` interrupts it rather than waiting for it to run its course."""
+    from collections import deque
+    from concurrent.futures import Future
+
+    class Interrupted(Future):
+        def result(self, timeout=None):
+            raise KeyboardInterrupt
+
+    done: Future[None] = Future()
+    done.set_exception(sqlite3.OperationalError("database or disk is full"))
+    w = writer.Writer.__new__(writer.Writer)
+    w._pending = deque([Interrupted()])
+    with pytest.raises(KeyboardInterrupt):
+        w._wait_oldest()
+    assert len(w._pending) == 1  # still running: close() will interrupt it
+    w._pending = deque([done])
+    with pytest.raises(sqlite3.OperationalError):
+        w._wait_oldest()
+    assert not w._pending  # finished, failed: gone from the queue, its error raised

@@ -217,7 +217,14 @@ class Writer:
                 self.conn.execute(f"DELETE FROM {STAGE}.{table}")
 
     def _wait_oldest(self) -> None:
-        self._pending.popleft().result()
+        """Wait for the oldest handover. It leaves the queue once done, so that one still
+        running when a KeyboardInterrupt stops the wait is interrupted by ``close``."""
+        pending = self._pending[0]
+        try:
+            pending.result()
+        finally:
+            if pending.done():
+                self._pending.popleft()
 
     def finish(self) -> None:
         """Wait for the last batch, then put the FTS triggers back, so later edits by other
