@@ -280,9 +280,9 @@ class Session:
                     flushed_at = reader.bytes_read
                     # Events still to come, from the bytes not yet read; unknown once the
                     # reader holds the rest of the file (JSON reads ahead by the MiB).
-                    left = (total - flushed_at) * events // flushed_at
-                    if flushed_at >= total:
-                        left = None
+                    left = None
+                    if 0 < flushed_at < total:
+                        left = (total - flushed_at) * events // flushed_at
                     if (
                         staged >= handover_size(handed, left)
                         or flushed_at - handed_at > BATCH_BYTES

@@ -97,7 +97,7 @@ MAX_PARAMETERS = 999
 QUEUED = 2
 """Handovers the helper may have in hand (one being written, one waiting): the reading
 thread goes on staging while the helper catches up with a slow stretch, instead of
-waiting at each handover for the one before (about a tenth of an import's time)."""
+waiting at each handover for the one before."""
 
 
 class Writer:
