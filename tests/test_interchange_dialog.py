@@ -61,6 +61,31 @@ def test_rejected_rows_are_listed_with_reasons_and_block_the_import(qtbot, tmp_p
     assert not dialog.import_button.isEnabled()
 
 
+def test_a_long_preview_says_the_list_is_cut_and_titles_take_the_width(
+    qtbot, tmp_path, monkeypatch
+):
+    """Reports list the first events only (memory stays bounded): the dialog says so, so
+    an analyst scrolling to the end does not take the list for the whole file."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from cspo_viewer.data.interchange import importer
+
+    monkeypatch.setattr(importer, "PREVIEW_LIMIT", 2)
+    dialog = ImportDialog(fresh_db(tmp_path), VALID)
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.tabText(0) == "To be added (3)" and dialog.added_table.rowCount() == 2
+    assert "the first 2 of 3 events to add; the counts are complete" in dialog.notes.text()
+    header = dialog.added_table.horizontalHeader()
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch  # the title
+    dialog.resize(900, 500)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    widths = [header.sectionSize(c) for c in range(3)]
+    assert widths[1] > widths[0] + widths[2]  # the date and id take what they need
+    assert sum(widths) >= dialog.added_table.viewport().width() - 1  # no empty band
+    assert dialog.added_table.item(0, 1).toolTip() == dialog.added_table.item(0, 1).text()
+
+
 def test_changed_events_follow_the_conflict_choice(qtbot, tmp_path):
     db = fresh_db(tmp_path)
     assert import_file(db, FIXTURES / "interchange" / "valid.json").written

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressDialog,
@@ -99,9 +100,9 @@ class ImportDialog(QDialog):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
-        self.added_table = self._table(("Date", "Title", "Id"))
-        self.changed_table = self._table(("Date", "Title", "Differs in", "Id"))
-        self.rejected_table = self._table(("Where", "Why"))
+        self.added_table = self._table(("Date", "Title", "Id"), stretch=1)
+        self.changed_table = self._table(("Date", "Title", "Differs in", "Id"), stretch=1)
+        self.rejected_table = self._table(("Where", "Why"), stretch=1)
         for table, name in (
             (self.added_table, "To be added"),
             (self.changed_table, "Changed"),
@@ -120,13 +121,17 @@ class ImportDialog(QDialog):
         layout.addWidget(buttons)
 
     @staticmethod
-    def _table(headers: tuple[str, ...]) -> QTableWidget:
+    def _table(headers: tuple[str, ...], *, stretch: int) -> QTableWidget:
+        """A read-only table whose ``stretch`` column (the title, the reason) takes the
+        width the others leave; those are sized to their contents when filled."""
         table = QTableWidget(0, len(headers))
         table.setHorizontalHeaderLabels(list(headers))
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return table
 
     # --- actions ------------------------------------------------------------------------
@@ -253,6 +258,17 @@ class ImportDialog(QDialog):
         if report.rejected:
             self.tabs.setCurrentIndex(2)
         notes = list(report.notes)
+        listed = (
+            ("events to add", len(report.added_items), report.added),
+            ("changed events", len(report.changed_items), report.changed + report.skipped),
+            ("problems", len(report.problems), report.problems_total),
+        )
+        for what, shown, total in listed:
+            if shown < total:  # reports keep the first few (memory stays bounded)
+                notes.append(
+                    f"The list shows the first {shown:,} of {total:,} {what}; "
+                    "the counts are complete."
+                )
         if report.skipped:
             notes.append(
                 f"{report.skipped} event(s) differ from the database and will be kept as they "
@@ -265,8 +281,13 @@ class ImportDialog(QDialog):
         table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(value))
-        table.resizeColumnsToContents()
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # the whole text of a long title or reason
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        for c in range(table.columnCount()):
+            if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Stretch:
+                table.resizeColumnToContents(c)
 
 
 def run_import_dialog(parent: QWidget | None, db_path: Path, file_path: Path | None = None) -> bool:
