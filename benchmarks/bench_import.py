@@ -7,7 +7,9 @@ a real file carries: nations, themes, a source, some quotes and statement texts 
 TimelineJS file carries only what that format holds). Each run imports into a new
 ``db init`` database in a fresh process; the script prints the median events/s and the
 peak resident memory of the import process. Target (issue 6): 20,000 events/s or better
-with memory that does not grow with the file.
+with memory that does not grow with the file. The child process imports ``cspo_viewer``
+before anything loads ``sqlite3``, as the ``cspo-viewer`` command does, so it runs with
+the same SQLite settings (``cspo_viewer/sqlite_setup.py``).
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from cspo_viewer.data.interchange import import_file, ImportOptions
+from cspo_viewer import sqlite_setup
 t0 = time.perf_counter()
 report = import_file(Path(sys.argv[1]), Path(sys.argv[2]), ImportOptions(format=sys.argv[3]))
 seconds = time.perf_counter() - t0
 assert report.written and report.rejected == 0, report.problems[:5]
 peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "added": report.added, "peak_mib": peak_kib / 1024}))
+print(json.dumps({"seconds": seconds, "added": report.added, "peak_mib": peak_kib / 1024,
+                  "statistics_off": sqlite_setup.statistics_off}))
 """
 
 
@@ -95,6 +99,8 @@ def main() -> int:
         size = source.stat().st_size / 1e6
         rate = f"{added / seconds:,.0f}"
         print(row.format(fmt, f"{size:.1f}", added, f"{seconds:.2f}", rate, f"{peak:.0f}"))
+    off = all(r["statistics_off"] for runs in results.values() for r in runs)
+    print(f"SQLite memory statistics: {'off' if off else 'ON (sqlite_setup did not apply)'}")
     return 0
 
 

@@ -25,10 +25,20 @@ import sys
 SQLITE_OK = 0
 SQLITE_CONFIG_MEMSTATUS = 9
 """From ``sqlite3.h``: ``sqlite3_config(SQLITE_CONFIG_MEMSTATUS, int onoff)``."""
+statistics_off = False
+"""Whether this process runs without the statistics (the benchmarks report it)."""
 
 
 def disable_memory_statistics() -> bool:
-    """Turn SQLite's memory statistics off for this process; True if it was done."""
+    """Turn SQLite's memory statistics off for this process; True if it was done now."""
+    global statistics_off
+    if not statistics_off and _disable():
+        statistics_off = True
+        return True
+    return False
+
+
+def _disable() -> bool:
     if "_sqlite3" in sys.modules or not _plain_varargs():
         return False
     try:
