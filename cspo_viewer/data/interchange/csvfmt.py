@@ -224,15 +224,16 @@ def _aliases(columns: list[str | None]) -> dict[str, str]:
     return aliases
 
 
-def _split(cell: str | None, seen: dict[str, tuple[str, ...]]) -> list[str]:
-    """``"GBR; USA"`` -> ``["GBR", "USA"]``, each distinct cell split once."""
+def _split(cell: str | None, seen: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """``"GBR; USA"`` -> ``("GBR", "USA")``, each distinct cell split once (a tuple, which
+    the validator also uses as the key of what it has already checked)."""
     if not cell:
-        return []
+        return ()
     parts = seen.get(cell)
     if parts is None:
         parts = tuple(part for part in map(str.strip, cell.split(";")) if part)
         _remember(seen, cell, parts)
-    return list(parts)
+    return parts
 
 
 def _sources(raw: RawEvent, values: Mapping[str, str], layout: _Layout) -> list[Any]:

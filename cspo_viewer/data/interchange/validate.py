@@ -329,9 +329,12 @@ class Validator:
         """``check(raw)`` for a list field, remembered by the list's items when it passes
         (a list that fails is checked every time, so that each gets its messages)."""
         value = raw.fields.get(name)
-        if value.__class__ is not list:
+        if value.__class__ is tuple:
+            key = value  # as the CSV reader gives them: already a key
+        elif value.__class__ is list:
+            key = tuple(value)
+        else:
             return check(raw)  # type: ignore[no-any-return]
-        key = tuple(value)
         try:
             found = cache.get(key)
         except TypeError:  # an object or a list among the items: check says so
@@ -388,7 +391,7 @@ class Validator:
         value = raw.fields.get(name)
         if value is None or value is INVALID:
             return []
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):
             raw.problem(name, f"must be a list, not {json_type(value)}")
             return []
         if all(item.__class__ is str for item in value):
