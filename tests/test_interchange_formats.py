@@ -569,3 +569,13 @@ def test_a_file_read_ahead_whole_is_handed_over_in_growing_steps(tmp_path, monke
     assert import_file(db, src).added == 3000
     assert len(handovers) == 4  # 256, 256, 512 and 1024 events; the rest as it finishes
     assert len(records(db)) == 3000
+
+
+def test_memo_caches_stay_within_their_limit():
+    """A file of all-distinct values empties a cache at its limit rather than growing it."""
+    from cspo_viewer.data.interchange.caches import remember
+
+    cache: dict[int, int] = {}
+    for i in range(25):
+        remember(cache, i, i * i, 10)
+    assert len(cache) <= 10 and cache[24] == 576 and 0 not in cache

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.interchange.caches import remember
 from cspo_viewer.data.interchange.detect import csv_delimiter, header_names
 from cspo_viewer.data.interchange.model import (
     MAX_RECORD_CHARS,
@@ -168,6 +169,8 @@ class _Layout:
 
 
 _SOURCE_COLUMNS = tuple(f"source_{f}" for f in SOURCE_FIELDS)
+_CACHE_LIMIT = 10_000
+"""Distinct source and tag cells remembered per file (see ``caches``)."""
 _QUOTE_COLUMNS = (*QUOTE_FIELDS, "quote_nation")
 
 
@@ -232,7 +235,7 @@ def _split(cell: str | None, seen: dict[str, tuple[str, ...]]) -> tuple[str, ...
     parts = seen.get(cell)
     if parts is None:
         parts = tuple(part for part in map(str.strip, cell.split(";")) if part)
-        _remember(seen, cell, parts)
+        remember(seen, cell, parts, _CACHE_LIMIT)
     return parts
 
 
@@ -243,7 +246,7 @@ def _sources(raw: RawEvent, values: Mapping[str, str], layout: _Layout) -> list[
     first = layout.sources.get(cells)
     if first is None:
         first = dict(zip(SOURCE_FIELDS, cells, strict=True))
-        _remember(layout.sources, cells, first)
+        remember(layout.sources, cells, first, _CACHE_LIMIT)
     if any(cells):
         sources.append(first if first["title"] or not first["id"] else first["id"])
     if "more_sources" in values:
@@ -260,13 +263,6 @@ def _quotes(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
     if "quotes" in values:
         quotes.extend(_json_list(raw, values, "quotes"))
     return quotes
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    """``cache[key] = value``, the cache emptied first when full (memory stays bounded)."""
-    if len(cache) >= 10_000:
-        cache.clear()
-    cache[key] = value
 
 
 _scan = json.JSONDecoder().scan_once

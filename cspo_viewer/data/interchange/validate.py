@@ -20,6 +20,7 @@ from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.interchange import ids
+from cspo_viewer.data.interchange.caches import remember
 from cspo_viewer.data.interchange.jsonfmt import json_type
 from cspo_viewer.data.interchange.model import INVALID, MapGroup, RawEvent
 
@@ -181,7 +182,7 @@ class Validator:
         if day is None:
             day = self._check_date(raw)  # a function of the two values alone
             if day is not None:
-                _remember(self._dates, key, day)
+                remember(self._dates, key, day, _CACHE_LIMIT)
         return day
 
     def _check_date(self, raw: RawEvent) -> tuple[str, str] | None:
@@ -242,7 +243,7 @@ class Validator:
                 raw.problem("end_date", str(exc))
                 return None
             end = period_end(first.isoformat(), given)
-            _remember(self._end_dates, value, end)
+            remember(self._end_dates, value, end, _CACHE_LIMIT)
         if start is not None and end < start:
             raw.problem("end_date", f"{value.strip()} is before the start date {start}")
             return None
@@ -343,7 +344,7 @@ class Validator:
             problems = len(raw.problems)
             found = check(raw)
             if len(raw.problems) == problems:
-                _remember(cache, key, found)
+                remember(cache, key, found, _CACHE_LIMIT)
         return found  # type: ignore[no-any-return]
 
     def _check_nations(self, raw: RawEvent) -> tuple[str, ...]:
@@ -367,7 +368,7 @@ class Validator:
                 code = self.vocab.resolve_nation(word)
             except ValueError:
                 code = None
-            _remember(self._nations, word, code)
+            remember(self._nations, word, code, _CACHE_LIMIT)
         return code  # type: ignore[no-any-return]
 
     def _themes_of(self, raw: RawEvent, extra: str | None) -> tuple[str, ...]:
@@ -611,10 +612,4 @@ def _plain(value: str) -> bool:
 
 
 _CACHE_LIMIT = 100_000
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    """``cache[key] = value``, the cache emptied first when full (memory stays bounded)."""
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
+"""Distinct dates, tag lists and nation names remembered per import (see ``caches``)."""

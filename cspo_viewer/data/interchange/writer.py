@@ -50,6 +50,7 @@ from typing import Any
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.interchange.caches import remember
 from cspo_viewer.data.interchange.model import InterchangeError
 
 _FTS = {"events": schema.EVENT_FTS_COLUMNS, "quotes": schema.QUOTE_FTS_COLUMNS}
@@ -286,9 +287,7 @@ class Writer:
         text = self._lists.get(values)
         if text is None:
             text = "[" + ",".join(map(encode_basestring_ascii, values)) + "]"
-            if len(self._lists) >= _LIST_CACHE_LIMIT:
-                self._lists.clear()
-            self._lists[values] = text
+            remember(self._lists, values, text, _LIST_CACHE_LIMIT)
         return text
 
     # --- the helper thread ------------------------------------------------------------
