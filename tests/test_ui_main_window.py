@@ -339,3 +339,17 @@ def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
     assert window.save_copy(odd), shown
     window.show_about()
     assert "&lt;b&gt;odd&amp;.db" in shown[0] and "<b>odd" not in shown[0]
+
+
+def test_window_fits_a_screen_smaller_than_its_default_size(window):
+    """On a 1500x950 screen the 1600x1000 default (or a size remembered from a larger
+    monitor) must not open partly off screen; on a larger screen the size is kept."""
+    from PySide6.QtCore import QRect
+
+    window.resize(1600, 1000)
+    window.fit_to(QRect(0, 30, 1500, 920))
+    assert (window.width(), window.height()) == (1500, 920)
+    assert window.frameGeometry().topLeft().y() >= 30
+    window.resize(1200, 800)
+    window.fit_to(QRect(0, 0, 2560, 1440))
+    assert (window.width(), window.height()) == (1200, 800)

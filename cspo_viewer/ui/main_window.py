@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
         if self._remember:
             self._restore_state()
+        screen = self.screen()
+        if screen is not None:
+            self.fit_to(screen.availableGeometry())
         self._update_title()
         self._update_status()
 
@@ -378,6 +381,15 @@ class MainWindow(QMainWindow):
             "quotes are verbatim."
         )
         QMessageBox.about(self, "About CSpO Timeline", text)
+
+    def fit_to(self, available: QRect) -> None:
+        """Shrink the window to fit ``available`` (a screen less its panels): the default
+        size, or one remembered from a larger monitor, must not open partly off screen."""
+        width = min(self.width(), available.width())
+        height = min(self.height(), available.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.move(available.topLeft())
 
     def _restore_state(self) -> None:
         s = self.settings
