@@ -151,7 +151,7 @@ def test_large_file_shows_progress_and_can_be_cancelled(qtbot, tmp_path):
 
     dialog._progress_callback = spy  # type: ignore[method-assign]
     dialog.set_file(big)
-    assert "20000 to add" in dialog.summary.text() and "reading" in seen
+    assert "20000 to add" in dialog.summary.text() and "checking" in seen
     before = sha256(db)
 
     def cancel(progress_dialog):

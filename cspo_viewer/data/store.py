@@ -1,14 +1,19 @@
 """Open a database safely, and the queries the app and the commands need.
 
 Opening never changes a file's bytes unless the caller asked to write: read-only
-connections use SQLite's ``mode=ro`` URI with ``query_only``. Every connection has
-``trusted_schema`` off and extension loading disabled, because a database from elsewhere
-can carry triggers and views. Problems become one ``DatabaseError`` sentence.
+connections use SQLite's ``mode=ro`` URI with ``query_only`` (the one exception: a
+transaction a killed program left half done is rolled back first, as SQLite requires).
+Every connection starts with ``trusted_schema`` off and extension loading disabled,
+because a database from elsewhere can carry triggers and views; a writing connection
+trusts the schema again only if its triggers are cspo-viewer's own (``trust_own_triggers``).
+Problems become one ``DatabaseError`` sentence.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -112,7 +117,7 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
     if writable and not os.access(p.parent, os.W_OK):
         raise DatabaseError(f"The folder holding {p} is read-only, so SQLite cannot write.")
     try:
-        conn = connect(p, writable=writable)
+        conn = _connect_recovering(p, writable=writable)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{p} is damaged and cannot be opened ({exc}).") from None
     try:
@@ -138,6 +143,8 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
             raise DatabaseError(
                 f"{p} has the older schema v{version}; run: cspo-viewer db migrate --db {p}"
             )
+        if writable:
+            trust_own_triggers(p, conn)
     except DatabaseError:
         conn.close()
         raise
@@ -145,6 +152,89 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
         conn.close()
         raise DatabaseError(f"{p} is damaged or not a database ({exc}).") from None
     return Store(p, conn, writable=writable)
+
+
+SQLITE_READONLY_ROLLBACK = 776
+
+
+def _connect_recovering(path: Path, *, writable: bool) -> sqlite3.Connection:
+    """``connect``, after letting SQLite undo a transaction a killed program left half
+    done. SQLite rolls such a "hot" journal back when the file is next read, but only
+    through a connection that may write; a read-only one is refused with
+    ``SQLITE_READONLY_ROLLBACK``."""
+    try:
+        conn = connect(path, writable=writable)
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if writable or getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
+            raise
+    _roll_back_interrupted_write(path)
+    return connect(path, writable=False)
+
+
+def _roll_back_interrupted_write(path: Path) -> None:
+    """Let SQLite undo a killed writer's transaction (its journal says how), so that the
+    file reads as it was before that transaction; then it opens read-only as usual."""
+    if _read_only(path) or not os.access(path.parent, os.W_OK):
+        raise DatabaseError(
+            f"{path} holds an unfinished change from a program that stopped mid-write; "
+            "open it once where it is writable so SQLite can undo that change."
+        )
+    conn = connect(path, writable=True)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()  # the first read rolls it back
+    finally:
+        conn.close()
+
+
+def _normalized(sql: str) -> str:
+    """SQL compared word for word: spacing and sqlite-utils' old ``[name]`` quoting aside."""
+    return " ".join(re.sub(r"\[([^\]]*)\]", r'"\1"', sql).split())
+
+
+@functools.cache
+def own_triggers() -> frozenset[tuple[str, str]]:
+    """(name, SQL) of every trigger ``schema.create_schema`` makes: the sqlite-utils
+    triggers that keep the full-text indexes in step with ``events`` and ``quotes``."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    schema.create_schema(db)
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    db.close()
+    return frozenset((name, _normalized(sql)) for name, sql in rows)
+
+
+def trust_own_triggers(path: Path, conn: sqlite3.Connection) -> None:
+    """Let a writing connection run the database's full-text triggers, if they are ours.
+
+    ``connect`` turns ``trusted_schema`` off, so triggers and views in a file from
+    elsewhere cannot use virtual tables or functions with side effects. That also stops
+    the sqlite-utils triggers that keep ``events_fts`` and ``quotes_fts`` current ("unsafe
+    use of virtual table"), and every write to events or quotes fails. So a writing
+    connection trusts the schema again when every trigger and view in the file is one
+    cspo-viewer makes, word for word; otherwise writing is refused in one sentence. (The
+    trust also covers CHECK and DEFAULT expressions; with extension loading off and no
+    functions of ours registered, those can only call SQLite's built-in functions, which
+    reach nothing outside the database.)
+    """
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+    ).fetchall()
+    own = own_triggers()
+    foreign = [
+        name
+        for kind, name, sql in rows
+        if kind == "view" or (name, _normalized(sql or "")) not in own
+    ]
+    if foreign:
+        names = ", ".join(sorted(foreign)[:5]) + (", …" if len(foreign) > 5 else "")
+        raise DatabaseError(
+            f"{path} has triggers or views cspo-viewer did not create ({names}); "
+            "it does not run them to change the file (write to a copy made with db init)."
+        )
+    conn.execute("PRAGMA trusted_schema = ON")
 
 
 _ROW_COLUMNS = (

@@ -152,22 +152,22 @@ def _quiet_offscreen_warnings() -> None:
 
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
-    """Render the whole window to ``target`` (written to a temporary name, then renamed)."""
-    from cspo_viewer.data.build import atomic_output
+    """Render the whole window to ``target``, whole or not at all (``file_output``)."""
+    from cspo_viewer.data.file_output import check_folder, output_error, replacing
 
-    if not target.parent.is_dir():
-        raise UserError(f"the folder {target.parent} does not exist")
-    if not os.access(target.parent, os.W_OK):
-        raise UserError(f"cannot write to {target.parent}: permission denied")
+    check_folder(target)
     window.show()
     if size:
         window.resize(*size)
     for _ in range(5):
         app.processEvents()
     pixmap = window.grab()
-    with atomic_output(target, ".png") as tmp:
-        if not pixmap.save(str(tmp), "PNG"):
-            raise UserError(f"could not write the PNG {target}")
+    try:
+        with replacing(target, ".png") as tmp:
+            if not pixmap.save(str(tmp), "PNG"):
+                raise UserError(f"could not write the PNG {target}")
+    except OSError as exc:
+        raise output_error(target, exc) from None
     window.close()
     print(f"wrote {target} ({pixmap.width()}x{pixmap.height()})")
     return 0
