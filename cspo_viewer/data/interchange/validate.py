@@ -95,6 +95,10 @@ class Validator:
         self.unmapped_groups: dict[str, int] = {}
         self.file_sources: dict[str, tuple[dict[str, Any], str]] = {}
         self.cites_file = False
+        self._nation_codes: dict[str, str] = {}  # what resolve_nation matches, as one index
+        for code, (name, alpha2) in vocab.nations.items():
+            for word in (code, name, alpha2 or ""):
+                self._nation_codes.setdefault(word.casefold(), code)
         self._kinds = _lookup(self.kind_labels)
         self._themes = _lookup(self.theme_labels)
 
@@ -304,10 +308,7 @@ class Validator:
 
     def _nation(self, word: str) -> str | None:
         """The nation code ``word`` names (a code, name or ISO alpha-2), or None."""
-        try:
-            return self.vocab.resolve_nation(word)
-        except ValueError:
-            return None
+        return self._nation_codes.get(word.strip().casefold()) if word.strip() else None
 
     def _themes_of(self, raw: RawEvent, extra: str | None) -> tuple[str, ...]:
         themes = self._check_themes(raw)
