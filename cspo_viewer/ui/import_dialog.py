@@ -237,6 +237,9 @@ class ImportDialog(QDialog):
         job.done.connect(self._finished)
         job.done.connect(thread.quit)
         self._job, self._thread = job, thread
+        self.summary.setStyleSheet("")
+        verb = "Checking" if dry_run else "Importing"
+        self.summary.setText(f"{verb} {self.file_path.name}…")
         self.progress.setValue(0)
         self.progress.setFormat(f"{'Checking' if dry_run else 'Importing'} %p%")
         self.progress.show()
