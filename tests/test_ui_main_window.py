@@ -358,3 +358,55 @@ def test_window_fits_a_screen_smaller_than_its_default_size(window):
     window.resize(1200, 800)
     window.fit_to(QRect(0, 0, 2560, 1440))
     assert (window.width(), window.height()) == (1200, 800)
+
+
+@pytest.mark.parametrize(("width", "height", "least"), [(1600, 1000, 27), (1920, 1200, 29)])
+def test_window_names_the_bundled_events(window, width, height, least):
+    window.resize(width, height)
+    window.timeline.fit_all()
+    window.timeline.repaint()
+    named = window.timeline.item.frame.plan.named()
+    assert len(named) >= least
+
+
+def test_selecting_moves_no_other_label(window):
+    window.timeline.fit_all()
+    window.timeline.repaint()
+
+    def labels():
+        plan = window.timeline.item.frame.plan
+        return [
+            list(zip(lp.label_event, lp.label_x, lp.label_row, strict=True)) for lp in plan.lanes
+        ]
+
+    before = labels()
+    window.controller.select("2016-01-01-france-germany-observers")
+    window.timeline.repaint()
+    assert labels() == before
+
+
+def test_fit_follows_the_filter(window, qtbot):
+    c = window.controller
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    window.act_fit.trigger()
+    x0, x1 = window.timeline.plot.x_range()
+    table = c.table
+    assert x0 <= table.start[c.mask].min() and x1 >= table.end[c.mask].max()
+    assert x1 - x0 < 2 * 365  # Japan's events, not the whole history
+
+
+def test_pin_from_the_context_menu_is_remembered(window, tmp_path):
+    view = window.timeline
+    menu = view.event_menu("2023-12-07-italy-joins")
+    pin = next(a for a in menu.actions() if "label" in a.text().lower())
+    pin.trigger()
+    assert "2023-12-07-italy-joins" in window.controller.pinned
+    assert window.timeline.item._pinned == window.controller.pinned_indexes()
+
+
+def test_view_menu_shows_empty_lanes(window):
+    c = window.controller
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    assert "founding" not in window.timeline.plot.content.lanes.keys
+    window.act_empty_lanes.trigger()
+    assert "founding" in window.timeline.plot.content.lanes.keys

@@ -264,51 +264,74 @@ class _Placer:
         return all(self._try(i, self.widths(i)) for i in range(len(self.lane.x)))
 
     def by_priority(self, order: Sequence[int], key_width: float | None) -> None:
-        """Titles by priority in all rows but the last; the rest swept into the last."""
+        """Titles by priority in all rows but the last (with one row: the pinned only);
+        the rest swept into the last row around them."""
         last = self.row_ids[-1]
+        first_rows = self.row_ids[:-1]
         rest = []
-        if len(self.row_ids) > 1:
-            for i in order:
-                if not self._try(i, self.widths(i), rows=self.row_ids[:-1]):
-                    rest.append(i)
-        else:
-            rest = list(order)
+        for i in order:
+            rows = first_rows if first_rows else ((last,) if self.lane.rank[i] < 0 else ())
+            if not rows or not self._try(i, self.widths(i), rows=rows):
+                rest.append(i)
         self.sweep(sorted(rest, key=lambda i: float(self.lane.x[i])), last, key_width)
 
     def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
-        """Left to right in one empty row: each event named if its title ends before the
-        next event's marker, else numbered for the key (or bare), else counted in the
-        badge it touches (a badge starts right after what came before it, so nothing
-        overlaps)."""
+        """Left to right in one row: each event named if its title ends before the next
+        event's marker (and clear of what the row holds), else numbered for the key (or
+        bare), else counted in the badge it touches; a badge goes in the first free
+        place at or after its first event, so nothing overlaps."""
         st, lane = self.style, self.lane
         half, gap = st.marker_px / 2, st.gap_px
         badge_half = half * 1.3
         starts = [min(float(lane.x[i]) - half, float(lane.bar0[i])) for i in indices]
-        end = -1e18
+        taken = self.rows[row]
         for pos, i in enumerate(indices):
             x = float(lane.x[i])
-            if starts[pos] - gap >= end:
+            lo, hi = starts[pos], max(x + half, float(lane.bar1[i]))
+            if taken.free(lo - gap, hi + gap):
                 nxt = starts[pos + 1] if pos + 1 < len(indices) else 1e18
-                end = self._sweep_one(i, row, key_width, min(nxt, self.bounds[1] + gap))
+                self._sweep_one(i, row, key_width, min(nxt, self.bounds[1] + gap))
                 continue
-            if self.badges and self.badges[-1][3] >= end:
-                self.badges[-1][2].append(i)
+            badge = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
+            if badge is not None and x - badge[0] < 4 * badge_half:
+                badge[2].append(i)
                 continue
-            centre = max(x, end + badge_half)
-            end = centre + badge_half + gap
-            self.badges.append([centre, row, [i], end])
+            centre = self._free_from(taken, x - badge_half - gap, 2 * (badge_half + gap))
+            centre += badge_half + gap
+            taken.add(centre - badge_half - gap, centre + badge_half + gap)
+            self.badges.append([centre, row, [i], centre + badge_half])
 
-    def _sweep_one(self, i: int, row: int, key_width: float | None, limit: float) -> float:
+    @staticmethod
+    def _free_from(taken: _Row, left: float, width: float) -> float:
+        """The first left edge at or after ``left`` where ``width`` is free in the row."""
+        i = max(bisect.bisect_left(taken.lefts, left) - 1, 0)
+        while i < len(taken.lefts):
+            if taken.rights[i] <= left:
+                i += 1
+                continue
+            if taken.lefts[i] >= left + width:
+                break
+            left = taken.rights[i]
+            i += 1
+        return left
+
+    def _sweep_one(self, i: int, row: int, key_width: float | None, limit: float) -> None:
         """Place ``i`` with the widest of title, number or nothing that ends before
-        ``limit``; returns where the row is free again."""
-        st = self.style
-        x, bar1 = float(self.lane.x[i]), float(self.lane.bar1[i])
+        ``limit`` and is free in the row."""
+        st, taken = self.style, self.rows[row]
+        x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
+        lo = min(x - st.marker_px / 2, b0) - st.gap_px
         for width, key in ((self.widths(i), False), (key_width, True)):
-            if width is not None and x + st.label_offset_px + width + st.gap_px <= limit:
+            if width is None:
+                continue
+            right = x + st.label_offset_px + width
+            hi = max(right, b1) + st.gap_px
+            if right + st.gap_px <= limit and taken.free(lo, hi):
+                taken.add(lo, hi)
                 self.placed[i] = _Placed(row, (x + st.label_offset_px, width), key)
-                return max(x + st.label_offset_px + width, bar1) + st.gap_px
+                return
+        taken.add(lo, max(x + st.marker_px / 2, b1) + st.gap_px)
         self.placed[i] = _Placed(row, None)
-        return max(x + st.marker_px / 2, bar1) + st.gap_px
 
     def rows_used(self) -> int:
         return max((p.row for p in self.placed.values()), default=0) + 1

@@ -287,6 +287,7 @@ class _Timeline:
         self.page = page
         self.plot = TimelinePlot(timeline_look(page))
         self.plot.item.set_page_mode(key=True, clip_labels=True, x_range=page.x_range)
+        self.plot.item.set_pinned(page.pinned)
         self.scene = pg.GraphicsScene()
         self.scene.addItem(self.plot)
 
