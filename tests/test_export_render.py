@@ -214,7 +214,20 @@ def test_options_are_validated():
         ExportOptions(theme="blue")
     with pytest.raises(UserError, match="too large"):
         ExportOptions(width=16000, height=16000)
-    assert ExportOptions().title == DEFAULT_TITLE
+    assert ExportOptions().title is None  # the years come from the range shown
+
+
+def test_title_years_are_those_of_the_range_shown(store):
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.export import build_page
+
+    everything = build_page(ExportData.load(store, EventFilter()), ExportOptions())
+    assert everything.title == "Combined Space Operations Initiative, 2011–2024"
+    japan = EventFilter(nations=("JPN",))
+    page = build_page(ExportData.load(store, japan), ExportOptions())
+    assert page.title == "Combined Space Operations Initiative, 2023–2024"
+    given = build_page(ExportData.load(store, japan), ExportOptions(title=DEFAULT_TITLE))
+    assert given.title == DEFAULT_TITLE
 
 
 def test_source_line_names_the_most_cited_and_counts_the_rest(store):

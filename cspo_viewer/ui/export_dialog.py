@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import (
-    DEFAULT_TITLE,
     FORMATS,
     MAX_SIDE,
     MIN_SIDE,
@@ -47,6 +46,7 @@ from cspo_viewer.export import (
     range_days,
     write_export,
 )
+from cspo_viewer.export.options import PRODUCT_TITLE
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
@@ -100,8 +100,8 @@ class ExportDialog(QDialog):
         size_row.addWidget(QLabel("px"))
         form.addRow("&Size:", size_row)
 
-        self.title_edit = QLineEdit(DEFAULT_TITLE)
-        self.title_edit.setPlaceholderText("No title")
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(f"{PRODUCT_TITLE}, and the years shown")
         form.addRow("&Title:", self.title_edit)
 
         self.subtitle_box = QCheckBox("Subtitle stating the filter:")
@@ -216,7 +216,7 @@ class ExportDialog(QDialog):
         return ExportOptions(
             width=self.width_box.value(),
             height=self.height_box.value(),
-            title=self.title_edit.text().strip(),
+            title=self.title_edit.text().strip() or None,
             subtitle=self.subtitle_box.isChecked(),
             marking=self.marking.currentText().strip(),
             legend=self.legend_box.isChecked(),
