@@ -525,7 +525,7 @@ def _plan_dense(
     lp.density, lp.density_bin_px = counts, bin_px
     if n_rows < 2:
         return
-    stretch = style.marker_px * 12
+    stretch = style.marker_px * 4
     seg = np.floor(cand.x[visible] / stretch).astype(np.int64)
     # Per stretch, the most important event (the first in start order among equals):
     # one stable sort on a combined key.
