@@ -144,7 +144,7 @@ def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> 
 
 
 atomic_output = replacing
-"""The old name of ``file_output.replacing``, kept while ``export.py`` and
+"""The old name of ``file_output.replacing``, kept while ``export/files.py`` and
 ``Store.save_copy`` still import it."""
 
 
