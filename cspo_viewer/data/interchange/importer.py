@@ -21,6 +21,7 @@ The same code serves ``cspo-viewer import`` and the window's File → Import eve
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import sys
@@ -159,7 +160,7 @@ def _in_use(db_path: Path) -> str:
 
 def _sentence(exc: BaseException, db_path: Path) -> Exception | None:
     """What SQLite's refusal while writing means for the user, or None to let it through."""
-    if isinstance(exc, OSError) and exc.errno in (28, 122):  # ENOSPC, EDQUOT
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
     if not isinstance(exc, sqlite3.Error):
         return None
