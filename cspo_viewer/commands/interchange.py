@@ -30,11 +30,14 @@ All or nothing: every event is checked first, and if any is rejected nothing is 
 and the exit code is 2, with each problem listed by CSV row (the header is row 1) or JSON
 path. Events already in the database with the same content are left alone, so importing
 a file twice adds nothing. An event whose id exists with different content is kept as it
-is (skip, the default), overwritten (replace) or counts as a problem (fail).
+is (skip, the default), overwritten (replace) or counts as a problem (fail). The events
+are written into the database itself in one SQLite transaction; a database another
+program is writing is waited for 5 seconds, then refused (exit 2: try again).
 
 Formats are recognised by content: our JSON (as written by dump or list --json), CSV with
 a header row (date, title, kind, nations and themes separated by ';', summary,
-source_title, source_url, ...), and Knight Lab TimelineJS JSON. Events of a file that
+source_title, source_url, ...), and Knight Lab TimelineJS JSON. JSON files are read whole
+and may be at most 64 MiB; CSV has no such limit. Events of a file that
 names no sources (TimelineJS never does) cite the file itself as their source.
 """
 
