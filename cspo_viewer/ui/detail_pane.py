@@ -35,6 +35,7 @@ from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.detail_html import FIRST_HIT, date_text, detail_html, document_css, is_web_link
+from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.flow_layout import FlowLayout
 from cspo_viewer.ui.rich_text import has_hit, search_pattern, tooltip
 
@@ -120,6 +121,7 @@ class DetailPane(QWidget):
         self._pattern = None
         self._build()
         self._show_empty()
+        self._attach_event_menu()
 
     # --- widgets ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -353,6 +355,15 @@ class DetailPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._detail is not None:
             self._show(self._detail)
+
+    # --- context menu (copy for a briefing, compare: event_actions) -------------------
+    def _attach_event_menu(self) -> None:
+        self.event_menu = attach_event_menu(
+            self,
+            lambda: self._controller,
+            lambda _pos: self._detail.row.id if self._detail else None,
+            take_over_children=True,
+        )
 
     # --- for tests and tools ----------------------------------------------------------
     def plain_text(self) -> str:

@@ -35,6 +35,7 @@ from cspo_viewer.data.table import PRECISION_CODES, EventTable
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.rich_text import tooltip
 
 COLUMNS = ("Date", "Title", "Kind", "Nations")
@@ -181,6 +182,7 @@ class EventList(QWidget):
         super().__init__(parent)
         self._controller: Controller | None = None
         self._syncing = False
+        self._from_view = False  # the controller's selection change came from this list
         self.model = EventListModel(self)
         self.count_label = QLabel()
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -188,7 +190,8 @@ class EventList(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl+click selects a second event to compare with (event_actions).
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setSortingEnabled(False)
@@ -204,6 +207,7 @@ class EventList(QWidget):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         self._column_widths()
         self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
+        self._attach_event_menu()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -254,6 +258,11 @@ class EventList(QWidget):
         try:
             if row is None:
                 selection.clearSelection()
+            elif self._from_view and selection.isRowSelected(row):
+                # A Ctrl+click added this row: keep the other selected rows.
+                selection.setCurrentIndex(
+                    self.model.index(row, TITLE), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
             else:
                 index = self.model.index(row, TITLE)
                 flags = (
@@ -271,9 +280,28 @@ class EventList(QWidget):
             return
         rows = {i.row() for i in selected.indexes()}
         if rows:
-            self._controller.select(self.model.id_at(min(rows)))
+            self._from_view = True
+            try:
+                self._controller.select(self.model.id_at(min(rows)))
+            finally:
+                self._from_view = False
         elif not self.view.selectionModel().hasSelection():
             self._controller.select(None)
+
+    # --- context menu (copy for a briefing, compare: event_actions) -------------------
+    def _attach_event_menu(self) -> None:
+        def event_at(pos) -> str | None:
+            index = self.view.indexAt(pos)
+            return self.model.id_at(index.row()) if index.isValid() else None
+
+        self.event_menu = attach_event_menu(
+            self.view, lambda: self._controller, event_at, self.selected_ids
+        )
+
+    def selected_ids(self) -> list[str]:
+        """The selected events in list order (two, after a Ctrl+click, to compare)."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        return [eid for eid in (self.model.id_at(r) for r in rows) if eid is not None]
 
     # --- for tests and tools ----------------------------------------------------------
     def row_of(self, event_id: str) -> int | None:

@@ -28,6 +28,7 @@ from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
+from cspo_viewer.ui.event_actions import install_briefing_actions
 from cspo_viewer.ui.event_list import EventList
 from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self.add_file_action(export_action(self), toolbar=True)
+        self.briefing = install_briefing_actions(self)  # Edit menu, event context menus
         controller.filterChanged.connect(self._update_title)
         controller.resultsChanged.connect(self._update_status)
         controller.databaseChanged.connect(self._update_status)

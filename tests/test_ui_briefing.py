@@ -1,0 +1,284 @@
+"""Copy for a briefing and compare two statements, driven as an analyst does: right-click
+menus on the timeline, list and detail pane, Ctrl+click in the list, the Edit menu."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMenu
+
+from cspo_viewer.data.briefing_note import citation
+from cspo_viewer.data.store import open_store
+from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
+from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.main_window import MainWindow
+from tests.test_compare import FLORENCE, SEVEN, TEXT_A, TEXT_B
+from tests.test_ui_main_window import marker_point, zoom_to_event
+
+MOU = "2014-09-22-mou-signed-ottawa"
+HOSTILE = '<img src="http://example.invalid/x.png"><b>bold</b> & <script>x()</script>'
+
+
+def make_window(qtbot, db, tmp_path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(Controller(open_store(db)), settings, remember=False)
+    w.resize(1600, 1000)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.timeline.repaint()
+    return w
+
+
+@pytest.fixture
+def two_statements(db_copy):
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_A, SEVEN])
+        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_B, FLORENCE])
+    return db_copy
+
+
+@pytest.fixture
+def window(qtbot, two_statements, tmp_path):
+    w = make_window(qtbot, two_statements, tmp_path)
+    yield w
+    for dialog in w.findChildren(CompareDialog) + w.findChildren(EventPicker):
+        dialog.close()
+
+
+def right_click(target, pos: QPoint) -> None:
+    """What a right mouse button sends a widget (a context-menu event at ``pos``)."""
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, target.mapToGlobal(pos))
+    QApplication.sendEvent(target, event)
+
+
+def action(menu: QMenu, text: str):
+    for act in menu.actions():
+        if act.text().replace("&", "") == text:
+            return act
+    raise AssertionError(f"no {text!r} in {[a.text() for a in menu.actions()]}")
+
+
+def list_row_point(window, event_id: str) -> QPoint:
+    view = window.event_list.view
+    index = window.event_list.model.index(window.event_list.row_of(event_id), 1)
+    view.scrollTo(index)
+    return view.visualRect(index).center()
+
+
+def clipboard_mime():
+    return QGuiApplication.clipboard().mimeData()
+
+
+# --- copy ---------------------------------------------------------------------------
+def test_list_menu_copies_a_briefing_note_as_text_and_html(window, qtbot):
+    QGuiApplication.clipboard().clear()
+    point = list_row_point(window, FLORENCE)
+    qtbot.mouseClick(window.event_list.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    right_click(window.event_list.view.viewport(), point)
+    menu = window.event_list.event_menu.menu
+    assert menu is not None and menu.isVisible()
+    action(menu, "Copy as briefing note").trigger()
+    mime = clipboard_mime()
+    assert mime.hasText() and mime.hasHtml()
+    text = mime.text()
+    title = window.controller.detail(FLORENCE).row.title
+    assert text.splitlines()[:2] == [title, "6 Dec 2024 · Florence, Italy"]
+    assert "— CSpO Initiative Principals (joint statement), Principals' Board [1]" in text
+    assert "\n[4] Arab News Japan" in text
+    assert "<ol><li>" in mime.html() and "<blockquote>" in mime.html()
+    assert "briefing note" in window.statusBar().currentMessage()
+
+
+def test_detail_pane_menu_copies_the_citation(window):
+    window.controller.select(FLORENCE)
+    pane = window.detail
+    label = pane.title_label
+    right_click(label, label.rect().center())  # the label passes the click up to the pane
+    menu = pane.event_menu.menu
+    assert menu is not None
+    action(menu, "Copy citation").trigger()
+    expected = citation(window.controller.detail(FLORENCE))
+    assert QGuiApplication.clipboard().text() == expected
+    assert "\n" not in expected and expected.count("; ") == 3
+
+
+def test_detail_pane_menu_offers_copy_of_selected_text(window):
+    window.controller.select(FLORENCE)
+    pane = window.detail
+    label = pane.title_label
+    label.setSelection(0, 5)
+    right_click(label, label.rect().center())
+    menu = pane.event_menu.menu
+    assert [a.text().replace("&", "") for a in menu.actions() if a.text()][:2] == [
+        "Copy",
+        "Copy as briefing note",
+    ]
+    action(menu, "Copy").trigger()
+    assert QGuiApplication.clipboard().text() == "Joint"
+
+
+def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
+    zoom_to_event(window, MOU)
+    point = marker_point(window, MOU)
+    right_click(window.timeline.viewport(), point)
+    menu = window.briefing.timeline_menu.menu
+    assert menu is not None and menu.isVisible()
+    names = [a.text().replace("&", "") for a in menu.actions() if a.text()]
+    assert names == [
+        "Copy as briefing note",
+        "Copy citation",
+        "Compare with…",
+        "Copy timeline image",
+    ]
+    action(menu, "Copy as briefing note").trigger()
+    assert clipboard_mime().text().startswith(window.controller.detail(MOU).row.title + "\n")
+
+
+def test_timeline_menu_off_any_event_offers_only_the_image(window):
+    right_click(window.timeline.viewport(), QPoint(5, 5))
+    menu = window.briefing.timeline_menu.menu
+    assert [a.text().replace("&", "") for a in menu.actions() if a.text()] == [
+        "Copy timeline image"
+    ]
+
+
+def test_edit_menu_copies_the_timeline_image(window):
+    QGuiApplication.clipboard().clear()
+    edit = window.briefing.menu
+    assert [m.title() for m in [a.menu() for a in window.menuBar().actions()] if m][:2] == [
+        "&File",
+        "&Edit",
+    ]
+    action(edit, "Copy timeline image").trigger()
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull()
+    ratio = window.timeline.devicePixelRatioF()
+    assert (image.width(), image.height()) == (
+        round(window.timeline.width() * ratio),
+        round(window.timeline.height() * ratio),
+    )
+    # It is the drawn timeline, not a blank picture: markers and axis in many colours.
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 10
+
+
+def test_edit_menu_copy_actions_follow_the_selection(window):
+    edit = window.briefing.menu
+    window.controller.select(None)
+    assert not action(edit, "Copy as briefing note").isEnabled()
+    window.controller.select(SEVEN)
+    act = action(edit, "Copy as briefing note")
+    assert act.isEnabled() and act.shortcut().toString() == "Ctrl+Shift+C"
+    act.trigger()
+    assert clipboard_mime().text().startswith("Seven-nation Multinational Statement")
+
+
+# --- compare --------------------------------------------------------------------------
+def open_dialog(window) -> CompareDialog:
+    dialogs = window.findChildren(CompareDialog)
+    assert len(dialogs) == 1
+    return dialogs[0]
+
+
+def test_ctrl_click_two_rows_then_compare_selected(window, qtbot):
+    view = window.event_list.view
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=list_row_point(window, FLORENCE)
+    )
+    seven = list_row_point(window, SEVEN)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, seven
+    )
+    assert window.event_list.selected_ids() == [SEVEN, FLORENCE]
+    right_click(view.viewport(), seven)
+    action(window.event_list.event_menu.menu, "Compare selected").trigger()
+    dialog = open_dialog(window)
+    qtbot.waitExposed(dialog)
+    assert not dialog.isModal()
+    assert dialog.title_labels["a"].text().startswith("A  Seven-nation Multinational Statement")
+    assert dialog.title_labels["b"].text().startswith("B  Joint Statement")
+    assert dialog.note_label.text() == "Compared: the two statement texts, sentence by sentence."
+    assert dialog.counts_label.text() == "3 shared · 1 near-identical · 1 only in A · 1 only in B"
+    a, b = dialog.side_text("a"), dialog.side_text("b")
+    assert "= The Principals met in Ottawa on Dec. 5, 2019." in a
+    assert "+ An old sentence that only the first statement has." in a
+    assert "+ A new paragraph that the second statement adds." in b
+    assert "~ 1. Space is vital to our collective security and prosperity." in b
+    html_b = dialog.side_source("b")
+    assert '<span class="word">collective</span>' in html_b
+    assert '<span class="word">and prosperity</span>' in html_b
+    assert '<span class="only">A new paragraph' in html_b
+    # Nations and themes each has that the other lacks; quotes of both.
+    assert "NATIONS ONLY HERE\nItaly, Japan, Norway" in b
+    assert "NATIONS ONLY HERE\n—" in a
+    assert "Deterrence" in a and "Debris & ASAT tests" in b
+    assert "“In part, CSpO collaboration includes enhanced Space Situational Awareness" in a
+    assert "“Principals reaffirmed national commitments" in b
+    assert "Both: nations Australia, Canada" in dialog.shared_label.text()
+    assert dialog.resource_requests == []
+
+
+def test_compare_with_picks_the_other_event(window, qtbot):
+    window.controller.select(SEVEN)
+    right_click(window.detail, QPoint(30, 30))
+    action(window.detail.event_menu.menu, "Compare with…").trigger()
+    (picker,) = window.findChildren(EventPicker)
+    assert picker.isVisible()
+    qtbot.keyClicks(picker.search, "Florence joint")
+    assert picker.chosen() == FLORENCE
+    qtbot.keyClick(picker.view, Qt.Key.Key_Return)
+    dialog = open_dialog(window)
+    assert dialog.comparison.a.row.id == SEVEN and dialog.comparison.b.row.id == FLORENCE
+
+
+def test_edit_menu_compare_asks_for_the_second_event_when_one_is_selected(window):
+    window.controller.select(FLORENCE)
+    action(window.briefing.menu, "Compare selected events").trigger()
+    (picker,) = window.findChildren(EventPicker)
+    picker.choose(SEVEN)
+    picker.accept()
+    dialog = open_dialog(window)
+    # The earlier event is A whichever was picked first.
+    assert dialog.comparison.a.row.id == SEVEN
+
+
+def test_events_without_statements_say_what_is_compared(qtbot, bundled_db, tmp_path):
+    w = make_window(qtbot, bundled_db, tmp_path)
+    w.controller.select(SEVEN)
+    action(w.briefing.menu, "Compare selected events").trigger()
+    (picker,) = w.findChildren(EventPicker)
+    picker.choose(FLORENCE)
+    picker.accept()
+    dialog = open_dialog(w)
+    assert dialog.note_label.text().startswith(f"{SEVEN} has no statement text, so")
+    assert "SUMMARY (no statement text)" in dialog.side_text("a")
+    dialog.close()
+
+
+def test_hostile_text_is_escaped_in_the_dialog(qtbot, two_statements, tmp_path):
+    with sqlite3.connect(two_statements) as conn:
+        conn.execute(
+            "UPDATE events SET title = ?, statement_text = statement_text || ? WHERE id = ?",
+            [HOSTILE, " " + HOSTILE + ".", SEVEN],
+        )
+    w = make_window(qtbot, two_statements, tmp_path)
+    w.controller.select(SEVEN)
+    action(w.briefing.menu, "Compare selected events").trigger()
+    (picker,) = w.findChildren(EventPicker)
+    picker.choose(FLORENCE)
+    picker.accept()
+    dialog = open_dialog(w)
+    qtbot.waitExposed(dialog)
+    assert dialog.title_labels["a"].text() == f"A  {HOSTILE}"
+    assert HOSTILE in dialog.side_text("a")
+    source = dialog.side_source("a")
+    assert "<img" not in source and "<script>" not in source and "<b>bold" not in source
+    assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt;" in source
+    assert dialog.resource_requests == []
+    dialog.close()
