@@ -69,6 +69,18 @@ def list_row_point(window, event_id: str) -> QPoint:
     return view.visualRect(index).center()
 
 
+def names(menu: QMenu) -> list[str]:
+    """The menu's enabled entries as a person reads them."""
+    return [a.text().replace("&", "") for a in menu.actions() if a.text() and a.isEnabled()]
+
+
+def header(menu: QMenu) -> str:
+    """The greyed first line naming the event the menu acts on."""
+    first = menu.actions()[0]
+    assert not first.isEnabled()
+    return first.text()
+
+
 def clipboard_mime():
     return QGuiApplication.clipboard().mimeData()
 
@@ -81,6 +93,7 @@ def test_list_menu_copies_a_briefing_note_as_text_and_html(window, qtbot):
     right_click(window.event_list.view.viewport(), point)
     menu = window.event_list.event_menu.menu
     assert menu is not None and menu.isVisible()
+    assert header(menu) == "Florence joint statement"
     action(menu, "Copy as briefing note").trigger()
     mime = clipboard_mime()
     assert mime.hasText() and mime.hasHtml()
@@ -113,10 +126,7 @@ def test_detail_pane_menu_offers_copy_of_selected_text(window):
     label.setSelection(0, 5)
     right_click(label, label.rect().center())
     menu = pane.event_menu.menu
-    assert [a.text().replace("&", "") for a in menu.actions() if a.text()][:2] == [
-        "Copy",
-        "Copy as briefing note",
-    ]
+    assert names(menu)[:2] == ["Copy", "Copy as briefing note"]
     action(menu, "Copy").trigger()
     assert QGuiApplication.clipboard().text() == "Joint"
 
@@ -127,8 +137,8 @@ def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
     right_click(window.timeline.viewport(), point)
     menu = window.briefing.timeline_menu.menu
     assert menu is not None and menu.isVisible()
-    names = [a.text().replace("&", "") for a in menu.actions() if a.text()]
-    assert names == [
+    assert header(menu) == "CSpO MoU signed"
+    assert names(menu) == [
         "Copy as briefing note",
         "Copy citation",
         "Compare with…",
@@ -141,9 +151,7 @@ def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
 def test_timeline_menu_off_any_event_offers_only_the_image(window):
     right_click(window.timeline.viewport(), QPoint(5, 5))
     menu = window.briefing.timeline_menu.menu
-    assert [a.text().replace("&", "") for a in menu.actions() if a.text()] == [
-        "Copy timeline image"
-    ]
+    assert names(menu) == ["Copy timeline image"]
 
 
 def test_edit_menu_copies_the_timeline_image(window):
@@ -230,7 +238,14 @@ def test_compare_with_picks_the_other_event(window, qtbot):
     action(window.detail.event_menu.menu, "Compare with…").trigger()
     (picker,) = window.findChildren(EventPicker)
     assert picker.isVisible()
-    qtbot.keyClicks(picker.search, "Florence joint")
+    qtbot.keyClicks(picker.search, "Florence")
+    # Dates as precise as known: the tabletop exercise is known to the month.
+    assert picker.shown() == [
+        "2024-12  Florence tabletop exercise",
+        "2024-12-03  Florence Board",
+        "2024-12-06  Florence joint statement",
+    ]
+    qtbot.keyClicks(picker.search, " joint")
     assert picker.chosen() == FLORENCE
     qtbot.keyClick(picker.view, Qt.Key.Key_Return)
     dialog = open_dialog(window)

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.compare import EventComparison
-from cspo_viewer.data.dates import date_with_precision, from_day
+from cspo_viewer.data.dates import date_with_precision, from_day, short_iso
+from cspo_viewer.data.table import PRECISION_CODES
 from cspo_viewer.ui.compare_html import (
     compare_css,
     counts_text,
@@ -159,7 +160,12 @@ class EventPicker(QDialog):
         table = controller.table
         keep = np.flatnonzero(table.ids != exclude)
         self._ids = [str(table.ids[i]) for i in keep]
-        lines = [f"{from_day(table.start[i]).isoformat()}  {table.labels[i]}" for i in keep]
+        precision = {code: name for name, code in PRECISION_CODES.items()}
+        lines = [
+            f"{short_iso(from_day(table.start[i]).isoformat(), precision[int(table.precision[i])])}"
+            f"  {table.labels[i]}"
+            for i in keep
+        ]
         self._model = QStringListModel(lines, self)
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self._model)
@@ -201,6 +207,10 @@ class EventPicker(QDialog):
         """Make ``event_id`` the current row (as a click on it would)."""
         row = self._ids.index(event_id)
         self.view.setCurrentIndex(self._proxy.mapFromSource(self._model.index(row, 0)))
+
+    def shown(self) -> list[str]:
+        """The lines the list shows now (after narrowing)."""
+        return [self._proxy.index(r, 0).data() for r in range(self._proxy.rowCount())]
 
     def chosen(self) -> str | None:
         index = self.view.currentIndex()

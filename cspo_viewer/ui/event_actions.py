@@ -130,6 +130,10 @@ def event_menu(
     """The actions on one event; "Compare selected" when it is one of two selected."""
     menu = QMenu(parent)
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Which event the actions apply to: on the timeline it may not be the selected one.
+    header = menu.addAction(_title(controller, event_id).replace("&", "&&"))
+    header.setEnabled(False)
+    menu.addSeparator()
     menu.addAction(NOTE_TEXT, lambda: copy_briefing_note(controller, event_id))
     menu.addAction(CITATION_TEXT, lambda: copy_citation(controller, event_id))
     menu.addSeparator()
