@@ -40,13 +40,18 @@ TEXT_B = (
 )
 
 
+def add_two_statements(db):
+    """Statement texts on the 2019 statement (``TEXT_A``) and the Florence one (``TEXT_B``)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_A, SEVEN])
+        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_B, FLORENCE])
+    return db
+
+
 @pytest.fixture
 def two_statements(db_copy):
     """The bundled data with statement texts on the 2019 statement and the Florence one."""
-    with sqlite3.connect(db_copy) as conn:
-        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_A, SEVEN])
-        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_B, FLORENCE])
-    return db_copy
+    return add_two_statements(db_copy)
 
 
 # --- sentences --------------------------------------------------------------------------

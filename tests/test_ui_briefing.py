@@ -15,7 +15,7 @@ from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
-from tests.test_compare import FLORENCE, SEVEN, TEXT_A, TEXT_B
+from tests.test_compare import FLORENCE, SEVEN, add_two_statements
 from tests.test_ui_main_window import marker_point, zoom_to_event
 
 MOU = "2014-09-22-mou-signed-ottawa"
@@ -35,10 +35,7 @@ def make_window(qtbot, db, tmp_path) -> MainWindow:
 
 @pytest.fixture
 def two_statements(db_copy):
-    with sqlite3.connect(db_copy) as conn:
-        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_A, SEVEN])
-        conn.execute("UPDATE events SET statement_text = ? WHERE id = ?", [TEXT_B, FLORENCE])
-    return db_copy
+    return add_two_statements(db_copy)
 
 
 @pytest.fixture
@@ -252,25 +249,24 @@ def test_compare_with_picks_the_other_event(window, qtbot):
     assert dialog.comparison.a.row.id == SEVEN and dialog.comparison.b.row.id == FLORENCE
 
 
-def test_edit_menu_compare_asks_for_the_second_event_when_one_is_selected(window):
-    window.controller.select(FLORENCE)
+def compare_from_edit_menu(window, first: str, second: str) -> CompareDialog:
+    """Select ``first``, Edit → Compare selected events, pick ``second`` in the picker."""
+    window.controller.select(first)
     action(window.briefing.menu, "Compare selected events").trigger()
     (picker,) = window.findChildren(EventPicker)
-    picker.choose(SEVEN)
+    picker.choose(second)
     picker.accept()
-    dialog = open_dialog(window)
+    return open_dialog(window)
+
+
+def test_edit_menu_compare_asks_for_the_second_event_when_one_is_selected(window):
+    dialog = compare_from_edit_menu(window, FLORENCE, SEVEN)
     # The earlier event is A whichever was picked first.
     assert dialog.comparison.a.row.id == SEVEN
 
 
 def test_events_without_statements_say_what_is_compared(qtbot, bundled_db, tmp_path):
-    w = make_window(qtbot, bundled_db, tmp_path)
-    w.controller.select(SEVEN)
-    action(w.briefing.menu, "Compare selected events").trigger()
-    (picker,) = w.findChildren(EventPicker)
-    picker.choose(FLORENCE)
-    picker.accept()
-    dialog = open_dialog(w)
+    dialog = compare_from_edit_menu(make_window(qtbot, bundled_db, tmp_path), SEVEN, FLORENCE)
     assert dialog.note_label.text().startswith(f"{SEVEN} has no statement text, so")
     assert "SUMMARY (no statement text)" in dialog.side_text("a")
     dialog.close()
@@ -282,13 +278,7 @@ def test_hostile_text_is_escaped_in_the_dialog(qtbot, two_statements, tmp_path):
             "UPDATE events SET title = ?, statement_text = statement_text || ? WHERE id = ?",
             [HOSTILE, " " + HOSTILE + ".", SEVEN],
         )
-    w = make_window(qtbot, two_statements, tmp_path)
-    w.controller.select(SEVEN)
-    action(w.briefing.menu, "Compare selected events").trigger()
-    (picker,) = w.findChildren(EventPicker)
-    picker.choose(FLORENCE)
-    picker.accept()
-    dialog = open_dialog(w)
+    dialog = compare_from_edit_menu(make_window(qtbot, two_statements, tmp_path), SEVEN, FLORENCE)
     qtbot.waitExposed(dialog)
     assert dialog.title_labels["a"].text() == f"A  {HOSTILE}"
     assert HOSTILE in dialog.side_text("a")

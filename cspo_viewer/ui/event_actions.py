@@ -233,19 +233,8 @@ class EventMenuHook(QObject):
         menu.popup(origin.mapToGlobal(pos))
 
 
-def attach_event_menu(
-    widget: QWidget,
-    controller: Callable[[], Controller | None],
-    event_at: Callable[[QPoint], str | None],
-    selected: Callable[[], Sequence[str]] = tuple,
-    *,
-    take_over_children: bool = False,
-    extra: Sequence[QAction] = (),
-) -> EventMenuHook:
-    """Give ``widget`` the event context menu (see ``EventMenuHook``)."""
-    return EventMenuHook(
-        widget, controller, event_at, selected, take_over_children=take_over_children, extra=extra
-    )
+attach_event_menu = EventMenuHook
+"""Give a widget the event context menu: ``attach_event_menu(widget, controller, event_at)``."""
 
 
 def timeline_event_at(timeline: QWidget) -> Callable[[QPoint], str | None]:
