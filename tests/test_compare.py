@@ -186,7 +186,8 @@ def test_huge_hostile_text_is_compared_in_bounded_time():
     many = " ".join(f"Sentence number {i} says thing {i}." for i in range(3_000))
     c = compare_texts(many, many.replace("thing", "item"))
     assert c.pairing_limited
-    assert len(c.changed) <= 500
+    assert 0 < len(c.changed) <= 200
+    assert len(c.shared) + len(c.changed) + len(c.only_a) == 3_000
 
 
 # --- CLI --------------------------------------------------------------------------------
@@ -270,6 +271,18 @@ def test_cli_runs_as_a_process(two_statements):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["b"]["id"] == FLORENCE
+
+
+def test_megabyte_text_is_clipped_and_the_note_says_so(store):
+    from dataclasses import replace
+
+    a, b = store.event_detail(SEVEN), store.event_detail(FLORENCE)
+    huge = replace(a, statement_text=". " * 500_000 + "Never reached.")
+    c = compare_events(huge, b)
+    assert c.basis == "statement_text"
+    assert c.text.clipped
+    assert "Only the first 200,000 characters of each text are compared" in c.note
+    assert "Never reached." not in c.text.only_a
 
 
 def _has_2019_statement() -> bool:

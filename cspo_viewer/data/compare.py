@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -37,10 +37,21 @@ means well over half of the words line up: a sentence with a few words reworded 
 above it (one word changed in twenty scores 0.95), while two different sentences that share
 stock phrases ("the CSpO Initiative", "in and through space") score far below it."""
 
-MAX_PAIRING_SENTENCES = 500
-"""Sentences per side considered for pairing. Pairing compares every sentence of A with
-every one of B; a database may hold a book-length "statement", so beyond this many the
-remaining sentences are listed as only in one and the note says pairing stopped."""
+MAX_TEXT_CHARS = 200_000
+"""Characters of each text compared. A long statement runs to a few pages (the 2024
+Florence statement is under 4,000 characters); a database may hold megabytes in the
+field, and the rest beyond this is left out of the comparison, which says so."""
+
+MAX_PAIRING_SENTENCES = 200
+"""Unmatched sentences per side considered for pairing. Pairing compares every such
+sentence of A with every one of B; a database may hold a book-length "statement", so
+beyond this many the rest are listed as only in one, and the note says pairing stopped."""
+
+MAX_RATIO_CALLS = 10_000
+"""Full ``SequenceMatcher.ratio`` computations per comparison (the cheap upper bounds
+``real_quick_ratio`` and ``quick_ratio`` rule most pairs out first). Texts whose every
+sentence is like every other (a hostile or machine-made text) would otherwise need one per
+pair; past the budget pairing stops and the note says so."""
 
 MAX_PAIRING_WORDS = 2_000
 """Sentences longer than this many words are never paired (only matched exactly):
@@ -72,6 +83,8 @@ _LIST_LINE = re.compile(r"\n[ \t]*(?=(?:[-–•*▪◦]|\(?\d{1,3}[.)]|\(?[a-zA
 _LIST_MARKER = re.compile(r"^(?:[-–•*▪◦]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxlc]+\))\s+")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")  # "U.S" / "e.g" before the stop
 _LIST_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxlc]+)$")  # "1", "(2", "a", "iv"
+_LOOK_BACK = 64  # characters before a stop that decide whether it ends a sentence
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 _TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]")
 _SPACE = re.compile(r"\s+")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
@@ -109,25 +122,29 @@ def _split_run(text: str) -> list[str]:
 
 
 def _ends_sentence(text: str, start: int, m: re.Match[str]) -> bool:
-    following = text[m.end() :].lstrip()
-    if following[:1].islower():
+    """Each test looks only near the stop (never at the whole text), so a huge text is
+    split in linear time."""
+    after = _NEXT_CHAR.match(text, m.end())
+    following = after.group(1) if after else ""
+    if following.islower():
         return False
     if not m.group().startswith("."):
         return True
-    before = text[start : m.start()]
-    words = before.split()
-    if not words:
+    before = text[max(start, m.start() - _LOOK_BACK) : m.start()]
+    last = before.rsplit(None, 1)
+    if not last:
         return False
-    word = words[-1].lstrip("([\"'“‘")
+    word = last[-1].lstrip("([\"'“‘")
     lower = word.lower()
     if lower in TITLE_ABBREVIATIONS or _INITIALISM.match(word):
         return False
-    if lower in NUMBER_ABBREVIATIONS and following[:1].isdigit():
+    if lower in NUMBER_ABBREVIATIONS and following.isdigit():
         return False
     if len(word) == 1 and word.isupper():
         return False
     # "1." or "b." opening a sentence is a list number, not a sentence of its own.
-    return not (len(words) == 1 and _LIST_NUMBER.match(word))
+    alone = m.start() - start <= _LOOK_BACK and len(text[start : m.start()].split(None, 1)) == 1
+    return not (alone and _LIST_NUMBER.match(word))
 
 
 def _keep(sentences: list[str], piece: str) -> None:
@@ -216,6 +233,7 @@ class TextComparison:
     b: tuple[Sentence, ...]
     changed: tuple[ChangedPair, ...]
     pairing_limited: bool = False
+    clipped: bool = False  # a text was longer than MAX_TEXT_CHARS; its end is not compared
 
     @property
     def shared(self) -> list[str]:
@@ -234,20 +252,23 @@ class TextComparison:
 
 def compare_texts(text_a: str | None, text_b: str | None) -> TextComparison:
     """Sentences of two texts: shared, changed (near-identical pairs) and only in one."""
-    a, b = split_sentences(text_a), split_sentences(text_b)
+    clipped = len(text_a or "") > MAX_TEXT_CHARS or len(text_b or "") > MAX_TEXT_CHARS
+    a = split_sentences((text_a or "")[:MAX_TEXT_CHARS])
+    b = split_sentences((text_b or "")[:MAX_TEXT_CHARS])
     a_partner: dict[int, int] = {}
-    unused_b: dict[str, list[int]] = defaultdict(list)
+    unused_b: dict[str, deque[int]] = defaultdict(deque)
     for j, sentence in enumerate(b):
         unused_b[sentence_key(sentence)].append(j)
     for i, sentence in enumerate(a):
         waiting = unused_b.get(sentence_key(sentence))
         if waiting:
-            a_partner[i] = waiting.pop(0)
+            a_partner[i] = waiting.popleft()
     b_partner = {j: i for i, j in a_partner.items()}
     rest_a = [i for i in range(len(a)) if i not in a_partner]
     rest_b = [j for j in range(len(b)) if j not in b_partner]
     limited = len(rest_a) > MAX_PAIRING_SENTENCES or len(rest_b) > MAX_PAIRING_SENTENCES
-    pairs = _pair(a, b, rest_a[:MAX_PAIRING_SENTENCES], rest_b[:MAX_PAIRING_SENTENCES])
+    pairs, stopped = _pair(a, b, rest_a[:MAX_PAIRING_SENTENCES], rest_b[:MAX_PAIRING_SENTENCES])
+    limited = limited or stopped
     changed = tuple(sorted(pairs, key=lambda p: p.a_index))
     a_changed = {p.a_index: p for p in changed}
     b_changed = {p.b_index: p for p in changed}
@@ -272,18 +293,24 @@ def compare_texts(text_a: str | None, text_b: str | None) -> TextComparison:
         side(b, b_partner, b_changed, False),
         changed,
         limited,
+        clipped,
     )
 
 
-def _pair(a: list[str], b: list[str], rest_a: list[int], rest_b: list[int]) -> list[ChangedPair]:
+def _pair(
+    a: list[str], b: list[str], rest_a: list[int], rest_b: list[int]
+) -> tuple[list[ChangedPair], bool]:
     """Best pairs first: every candidate pair at or above ``NEAR_IDENTICAL``, taken in
-    order of similarity while both sentences are still free."""
+    order of similarity while both sentences are still free. Also says whether the
+    ``MAX_RATIO_CALLS`` budget stopped the search early."""
     tokens_a = {i: _tokens(a[i]) for i in rest_a}
     tokens_b = {j: _tokens(b[j]) for j in rest_b}
     folded_a = {i: _fold_tokens(t) for i, t in tokens_a.items() if len(t) <= MAX_PAIRING_WORDS}
     folded_b = {j: _fold_tokens(t) for j, t in tokens_b.items() if len(t) <= MAX_PAIRING_WORDS}
     candidates: list[tuple[float, int, int]] = []
     matcher = SequenceMatcher(autojunk=False)
+    calls = 0
+    stopped = False
     for j, words_b in folded_b.items():
         matcher.set_seq2(words_b)  # SequenceMatcher caches facts about its second sequence
         for i, words_a in folded_a.items():
@@ -292,9 +319,13 @@ def _pair(a: list[str], b: list[str], rest_a: list[int], rest_b: list[int]) -> l
                 continue
             if matcher.quick_ratio() < NEAR_IDENTICAL:
                 continue
+            calls += 1
             ratio = matcher.ratio()
             if ratio >= NEAR_IDENTICAL:
                 candidates.append((ratio, i, j))
+        if calls >= MAX_RATIO_CALLS:
+            stopped = True
+            break
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     taken_a: set[int] = set()
     taken_b: set[int] = set()
@@ -305,7 +336,7 @@ def _pair(a: list[str], b: list[str], rest_a: list[int], rest_b: list[int]) -> l
         taken_a.add(i)
         taken_b.add(j)
         pairs.append(_changed(a[i], b[j], i, j, ratio, tokens_a[i], tokens_b[j]))
-    return pairs
+    return pairs, stopped
 
 
 def _changed(
@@ -482,10 +513,15 @@ def compare_events(a: EventDetail, b: EventDetail) -> EventComparison:
             f"{which}, so their summaries (written for this record, not the nations' "
             "words) and their quotes are compared instead."
         )
+    if text.clipped:
+        note += (
+            f" Only the first {MAX_TEXT_CHARS:,} characters of each text are compared;"
+            " the rest is not shown here."
+        )
     if text.pairing_limited:
         note += (
-            f" The texts are long: only the first {MAX_PAIRING_SENTENCES} unmatched "
-            "sentences of each were searched for near-identical pairs."
+            " The texts are too long to search every pair of sentences: some sentences "
+            "listed as only in one may have a near-identical partner in the other."
         )
     return EventComparison(
         a,
