@@ -22,6 +22,15 @@ MOU = "2014-09-22-mou-signed-ottawa"
 HOSTILE = '<img src="http://example.invalid/x.png"><b>bold</b> & <script>x()</script>'
 
 
+@pytest.fixture(autouse=True)
+def empty_clipboard_afterwards():
+    """Qt's offscreen platform crashes at process exit (SIGSEGV after the last test) while
+    its clipboard still holds a QMimeData made from Python; a desktop platform (xcb)
+    does not. Empty it after each test so the run's exit code stays meaningful."""
+    yield
+    QGuiApplication.clipboard().clear()
+
+
 def make_window(qtbot, db, tmp_path) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(Controller(open_store(db)), settings, remember=False)
@@ -227,6 +236,11 @@ def test_ctrl_click_two_rows_then_compare_selected(window, qtbot):
     assert "“Principals reaffirmed national commitments" in b
     assert "Both: nations Australia, Canada" in dialog.shared_label.text()
     assert dialog.resource_requests == []
+    # Edit → Compare selected events does the same for the two rows.
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(CompareDialog))
+    action(window.briefing.menu, "Compare selected events").trigger()
+    assert open_dialog(window).comparison.b.row.id == FLORENCE
 
 
 def test_compare_with_picks_the_other_event(window, qtbot):
