@@ -20,7 +20,7 @@ def test_note_has_title_date_summary_quotes_and_numbered_sources(store):
     assert d.summary in note.text
     assert "Uncertainty: Only Germany's defence ministry" in note.text
     assert f"“{d.quotes[0].text}”" in note.text
-    assert "— CSpO Initiative Principals (joint statement), Principals' Board [1]" in note.text
+    assert "— CSpO Initiative Principals, Joint statement of the Principals' Board [1]" in note.text
     sources = lines[lines.index("Sources") + 1 :]
     assert [s[:4] for s in sources] == ["[1] ", "[2] ", "[3] ", "[4] "]
     assert sources[1] == (

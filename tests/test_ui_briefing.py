@@ -15,7 +15,7 @@ from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
-from tests.test_compare import FLORENCE, SEVEN, add_two_statements
+from tests.test_compare import BOARD, FLORENCE, SEVEN, add_two_statements
 from tests.test_ui_main_window import marker_point, zoom_to_event
 
 MOU = "2014-09-22-mou-signed-ottawa"
@@ -106,7 +106,7 @@ def test_list_menu_copies_a_briefing_note_as_text_and_html(window, qtbot):
     text = mime.text()
     title = window.controller.detail(FLORENCE).row.title
     assert text.splitlines()[:2] == [title, "6 Dec 2024 · Florence, Italy"]
-    assert "— CSpO Initiative Principals (joint statement), Principals' Board [1]" in text
+    assert "— CSpO Initiative Principals, Joint statement of the Principals' Board [1]" in text
     assert "\n[4] Arab News Japan" in text
     assert "<ol><li>" in mime.html() and "<blockquote>" in mime.html()
     assert "briefing note" in window.statusBar().currentMessage()
@@ -280,9 +280,11 @@ def test_edit_menu_compare_asks_for_the_second_event_when_one_is_selected(window
 
 
 def test_events_without_statements_say_what_is_compared(qtbot, bundled_db, tmp_path):
-    dialog = compare_from_edit_menu(make_window(qtbot, bundled_db, tmp_path), SEVEN, FLORENCE)
-    assert dialog.note_label.text().startswith(f"{SEVEN} has no statement text, so")
+    window = make_window(qtbot, bundled_db, tmp_path)
+    dialog = compare_from_edit_menu(window, FLORENCE, BOARD)
+    assert dialog.note_label.text().startswith(f"{BOARD} has no statement text, so")
     assert "SUMMARY (no statement text)" in dialog.side_text("a")
+    assert "SUMMARY\n" in dialog.side_text("b")
     dialog.close()
 
 
