@@ -210,6 +210,7 @@ def test_ctrl_click_two_rows_then_compare_selected(window, qtbot):
         view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, seven
     )
     assert window.event_list.selected_ids() == [SEVEN, FLORENCE]
+    assert window.controller.selected == SEVEN  # the detail pane shows the last one clicked
     right_click(view.viewport(), seven)
     action(window.event_list.event_menu.menu, "Compare selected").trigger()
     dialog = open_dialog(window)
@@ -241,6 +242,12 @@ def test_ctrl_click_two_rows_then_compare_selected(window, qtbot):
     qtbot.waitUntil(lambda: not window.findChildren(CompareDialog))
     action(window.briefing.menu, "Compare selected events").trigger()
     assert open_dialog(window).comparison.b.row.id == FLORENCE
+    # Ctrl+click on a selected row unselects it; the other stays selected and shown.
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, seven
+    )
+    assert window.event_list.selected_ids() == [FLORENCE]
+    assert window.controller.selected == FLORENCE
 
 
 def test_compare_with_picks_the_other_event(window, qtbot):

@@ -279,13 +279,15 @@ class EventList(QWidget):
         if self._syncing or self._controller is None:
             return
         rows = {i.row() for i in selected.indexes()}
-        if rows:
+        # A Ctrl+click that unselects one of two rows leaves the other one shown.
+        remaining = [i.row() for i in self.view.selectionModel().selectedRows()]
+        if rows or remaining:
             self._from_view = True
             try:
-                self._controller.select(self.model.id_at(min(rows)))
+                self._controller.select(self.model.id_at(min(rows or remaining)))
             finally:
                 self._from_view = False
-        elif not self.view.selectionModel().hasSelection():
+        else:
             self._controller.select(None)
 
     # --- context menu (copy for a briefing, compare: event_actions) -------------------
