@@ -137,27 +137,44 @@ def test_detail_pane_menu_offers_copy_of_selected_text(window):
     assert QGuiApplication.clipboard().text() == "Joint"
 
 
+def visible_menu() -> QMenu:
+    menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+    assert len(menus) == 1, "expected one open context menu"
+    return menus[0]
+
+
 def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
     zoom_to_event(window, MOU)
     point = marker_point(window, MOU)
-    right_click(window.timeline.viewport(), point)
-    menu = window.briefing.timeline_menu.menu
-    assert menu is not None and menu.isVisible()
-    assert header(menu) == "CSpO MoU signed"
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.RightButton, pos=point)
+    menu = visible_menu()
+    # The timeline's own entry (pin the label) first, then this feature's.
     assert names(menu) == [
+        "Always label this event",
         "Copy as briefing note",
         "Copy citation",
         "Compare with…",
         "Copy timeline image",
     ]
     action(menu, "Copy as briefing note").trigger()
+    menu.close()
     assert clipboard_mime().text().startswith(window.controller.detail(MOU).row.title + "\n")
+    assert clipboard_mime().hasHtml()
 
 
-def test_timeline_menu_off_any_event_offers_only_the_image(window):
-    right_click(window.timeline.viewport(), QPoint(5, 5))
-    menu = window.briefing.timeline_menu.menu
-    assert names(menu) == ["Copy timeline image"]
+def test_timeline_menu_compares_with_a_picked_event(window, qtbot):
+    zoom_to_event(window, MOU)
+    qtbot.mouseClick(
+        window.timeline.viewport(), Qt.MouseButton.RightButton, pos=marker_point(window, MOU)
+    )
+    menu = visible_menu()
+    action(menu, "Compare with…").trigger()
+    menu.close()
+    (picker,) = window.findChildren(EventPicker)
+    picker.choose(FLORENCE)
+    picker.accept()
+    dialog = open_dialog(window)
+    assert (dialog.comparison.a.row.id, dialog.comparison.b.row.id) == (MOU, FLORENCE)
 
 
 def test_edit_menu_copies_the_timeline_image(window):

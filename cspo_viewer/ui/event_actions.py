@@ -11,8 +11,9 @@ three offer the same actions under the same names:
   changed" reads forwards in time.
 - Edit → **Copy timeline image**: the timeline as it is on screen.
 
-Widgets hand over only how to find the event under the cursor (``attach_event_menu``);
-no widget builds a note, runs a query or compares texts itself.
+The list and the detail pane hand over only how to find the event under the cursor
+(``attach_event_menu``); the timeline offers its own menu and this module adds to it. No
+widget builds a note, runs a query or compares texts itself.
 """
 
 from __future__ import annotations
@@ -121,19 +122,15 @@ def choose_and_compare(parent: QWidget, controller: Controller, event_id: str) -
 
 
 # --- menus ------------------------------------------------------------------------------
-def event_menu(
+def add_event_actions(
+    menu: QMenu,
     parent: QWidget,
     controller: Controller,
     event_id: str,
     selected: Sequence[str] = (),
-) -> QMenu:
-    """The actions on one event; "Compare selected" when it is one of two selected."""
-    menu = QMenu(parent)
-    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    # Which event the actions apply to: on the timeline it may not be the selected one.
-    header = menu.addAction(_title(controller, event_id).replace("&", "&&"))
-    header.setEnabled(False)
-    menu.addSeparator()
+) -> None:
+    """Append the actions on one event to ``menu`` ("Compare selected" only when the event
+    is one of two selected)."""
     menu.addAction(NOTE_TEXT, lambda: copy_briefing_note(controller, event_id))
     menu.addAction(CITATION_TEXT, lambda: copy_citation(controller, event_id))
     menu.addSeparator()
@@ -143,6 +140,22 @@ def event_menu(
             COMPARE_SELECTED_TEXT, lambda: open_compare(parent, controller, first, second)
         )
     menu.addAction(COMPARE_WITH_TEXT, lambda: choose_and_compare(parent, controller, event_id))
+
+
+def event_menu(
+    parent: QWidget,
+    controller: Controller,
+    event_id: str,
+    selected: Sequence[str] = (),
+) -> QMenu:
+    """The list's and the detail pane's menu: a greyed line naming the event, then the
+    actions on it."""
+    menu = QMenu(parent)
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    header = menu.addAction(_title(controller, event_id).replace("&", "&&"))
+    header.setEnabled(False)
+    menu.addSeparator()
+    add_event_actions(menu, parent, controller, event_id, selected)
     return menu
 
 
@@ -163,7 +176,6 @@ class EventMenuHook(QObject):
     ``pos`` is in the coordinates Qt reports (a scroll area's viewport for views).
     ``take_over_children`` makes the labels and text views inside ``widget`` pass their
     right-clicks up to it (the detail pane); the menu then offers Copy for selected text.
-    ``extra`` adds actions shown with or without an event under the cursor.
     """
 
     def __init__(
@@ -174,7 +186,6 @@ class EventMenuHook(QObject):
         selected: Callable[[], Sequence[str]] = tuple,
         *,
         take_over_children: bool = False,
-        extra: Sequence[QAction] = (),
     ) -> None:
         super().__init__(widget)
         self._widget = widget
@@ -182,7 +193,6 @@ class EventMenuHook(QObject):
         self._event_at = event_at
         self._selected = selected
         self._take_over = take_over_children
-        self._extra = list(extra)
         self.menu: QMenu | None = None  # the last menu shown (for tests and tools)
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         widget.customContextMenuRequested.connect(self.show_at)
@@ -195,18 +205,14 @@ class EventMenuHook(QObject):
                 child.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
     def build(self, pos: QPoint) -> QMenu | None:
-        """The menu a right-click at ``pos`` opens, or None where there is nothing to do."""
+        """The menu a right-click at ``pos`` opens, or None where there is no event."""
         if self._take_over:
             self._pass_up()  # chips and views made since last time pass their clicks up too
         controller = self._controller()
         event_id = self._event_at(pos) if controller is not None else None
-        if event_id is not None and controller is not None:
-            menu = event_menu(self._widget, controller, event_id, self._selected())
-        elif self._extra:
-            menu = QMenu(self._widget)
-            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        else:
+        if event_id is None or controller is None:
             return None
+        menu = event_menu(self._widget, controller, event_id, self._selected())
         if self._take_over:
             under = self._widget.childAt(pos)
             text = _selected_text(under)
@@ -214,13 +220,9 @@ class EventMenuHook(QObject):
                 copy = QAction("&Copy", menu)
                 copy.setShortcut(QKeySequence.StandardKey.Copy)
                 copy.triggered.connect(lambda: _clipboard(None).setText(text))
-                first = menu.actions()[0] if menu.actions() else None
+                first = menu.actions()[0]
                 menu.insertAction(first, copy)
-                if first is not None:
-                    menu.insertSeparator(first)
-        if self._extra:
-            menu.addSeparator()
-            menu.addActions(self._extra)
+                menu.insertSeparator(first)
         return menu
 
     def show_at(self, pos: QPoint) -> None:
@@ -237,24 +239,10 @@ attach_event_menu = EventMenuHook
 """Give a widget the event context menu: ``attach_event_menu(widget, controller, event_at)``."""
 
 
-def timeline_event_at(timeline: QWidget) -> Callable[[QPoint], str | None]:
-    """For a timeline view: the id of the event drawn at a viewport position, if any.
-
-    Uses only the view's public hit test (``hit_at_scene``), so the timeline module
-    needs no change to offer the menu."""
-
-    def event_at(pos: QPoint) -> str | None:
-        hit = timeline.hit_at_scene(timeline.mapToScene(pos))  # type: ignore[attr-defined]
-        if hit is None or hit[0] != "event":
-            return None
-        return str(timeline.controller.table.ids[int(hit[1])])  # type: ignore[attr-defined]
-
-    return event_at
-
-
 # --- the window ---------------------------------------------------------------------------
 class BriefingActions(QObject):
-    """The Edit menu (copy for a briefing, compare) and the timeline's event menu.
+    """The Edit menu (copy for a briefing, compare) and this feature's entries in the
+    timeline's event menu (through ``TimelineView.eventMenuRequested``).
 
     The window passes itself; its ``controller``, ``timeline`` and ``event_list`` are
     used, nothing else. Kept out of ``main_window`` so that file gains one line.
@@ -290,11 +278,14 @@ class BriefingActions(QObject):
         after_file = bar.actions()[1] if len(bar.actions()) > 1 else None
         bar.insertMenu(after_file, self.menu)
 
-        image = QAction(IMAGE_TEXT, self.timeline)
-        image.triggered.connect(self.copy_image)
-        self.timeline_menu = attach_event_menu(
-            self.timeline, lambda: self._controller, timeline_event_at(self.timeline), extra=[image]
-        )
+        # The timeline builds its own event menu (pin the label) and lets others add to it.
+        self.timeline.eventMenuRequested.connect(self._add_to_timeline_menu)  # type: ignore[attr-defined]
+
+    def _add_to_timeline_menu(self, menu: QMenu, event_id: str) -> None:
+        menu.addSeparator()
+        add_event_actions(menu, self.timeline, self._controller, event_id)
+        menu.addSeparator()
+        menu.addAction(IMAGE_TEXT, self.copy_image)
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: str | None = None):
         act = QAction(text, self._window)
