@@ -402,7 +402,7 @@ class TimelineItem(pg.GraphicsObject):
             start, end = table.start[ev], table.end[ev]
             if end - start <= 1.5:
                 continue
-            colour = QColor(kind_color(table.kinds[table.kind[ev]]))
+            colour = QColor(kind_color(table.kinds[table.kind[ev]], self._look.is_dark))
             colour.setAlphaF(0.28)
             x0 = dev_x0 + float(vp.to_px(start))
             x1 = dev_x0 + float(vp.to_px(end))
@@ -417,7 +417,7 @@ class TimelineItem(pg.GraphicsObject):
         for i, (x, n, kind) in enumerate(
             zip(lp.cluster_x, lp.cluster_count, lp.cluster_kind, strict=True)
         ):
-            fill = kind_color(table.kinds[kind]) if kind >= 0 else look.muted_text
+            fill = kind_color(table.kinds[kind], look.is_dark) if kind >= 0 else look.muted_text
             selected = i == lp.selected_cluster
             ring = look.selection if selected else look.background
             args = (_compact(n), size, fill, ring, selected, look.font_family)
@@ -435,12 +435,11 @@ class TimelineItem(pg.GraphicsObject):
         for x, ev in zip(lp.marker_x, lp.marker_event, strict=True):
             kind = table.kinds[table.kind[ev]]
             ring = look.selection if ev == self._selected else None
+            colour = kind_color(kind, look.is_dark)
             if self._vector:
-                draw_symbol(
-                    p, QPointF(dev_x0 + x, y), kind, size, kind_color(kind), look.background, ring
-                )
+                draw_symbol(p, QPointF(dev_x0 + x, y), kind, size, colour, look.background, ring)
                 continue
-            pix = symbol_pixmap(kind, size, kind_color(kind), look.background, ring)
+            pix = symbol_pixmap(kind, size, colour, look.background, ring)
             p.drawPixmap(QPointF(dev_x0 + x - pix.width() / 2, y - pix.height() / 2), pix)
 
     def _paint_labels(self, p: QPainter, lp: LanePlan, dev_x0: float, y: float) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from cspo_viewer import paths
+
 _DARK = {
     QPalette.ColorRole.Window: "#23272e",
     QPalette.ColorRole.WindowText: "#e6e9ee",
@@ -41,6 +43,11 @@ _LIGHT = {
 }
 
 
+def is_dark(palette: QPalette) -> bool:
+    """Whether ``palette`` draws on a dark background (kind colours depend on it)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def apply_app_theme(name: str) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -50,3 +57,14 @@ def apply_app_theme(name: str) -> None:
     for role, colour in (_DARK if name == "dark" else _LIGHT).items():
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
+    # After the palette: setting the sheet re-polishes every widget, so widgets styled by
+    # a sheet (ours, or one of their own) take the new colours instead of the old ones.
+    app.setStyleSheet(style_sheet())
+
+
+def style_sheet() -> str:
+    """The application's style rules (``resources/style.qss``); none if it is missing."""
+    try:
+        return (paths.resources_dir() / "style.qss").read_text(encoding="utf-8")
+    except OSError:
+        return ""
