@@ -39,6 +39,7 @@ from cspo_viewer.data.dates import display_date
 from cspo_viewer.data.facets import FACETS, MATCH_FIELD, VALUES_FIELD, FacetCounter
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.rich_text import literal, plain_label
 
 SEARCH_DEBOUNCE_MS = 250
 COUNT_DEFER_EVENTS = 20_000
@@ -66,7 +67,7 @@ class _Section(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
-        self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.toggle.setObjectName("sectionToggle")  # bold, borderless: resources/style.qss
         self.toggle.setToolTip(f"Show or hide {title.lower()}")
         self.toggle.toggled.connect(self._show_expanded)
         self._header = QHBoxLayout()
@@ -273,9 +274,9 @@ class FilterPanel(QWidget):
         count_width = body.fontMetrics().horizontalAdvance(f"({self._max_count:,})")
         for r, (value, label, extra_text, tip) in enumerate(items):
             box = QCheckBox(escape_mnemonic(label))
-            box.setToolTip(tip)
+            box.setToolTip(literal(tip))
             box.toggled.connect(lambda checked, v=value: self._on_value_toggled(facet, v, checked))
-            count = QLabel("(0)")
+            count = plain_label("(0)")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             count.setMinimumWidth(count_width)
             count.setToolTip(
@@ -284,9 +285,9 @@ class FilterPanel(QWidget):
             extra = None
             grid.addWidget(box, r, 0)
             if extra_text:
-                extra = QLabel(extra_text)
+                extra = plain_label(extra_text)
                 extra.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-                extra.setToolTip(tip)
+                extra.setToolTip(literal(tip))
                 grid.addWidget(extra, r, 1)
             grid.addWidget(count, r, 2)
             rows[value] = _Row(box, count, extra)

@@ -17,6 +17,7 @@ from cspo_viewer.layout import build_content
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.rich_text import literal
 
 ZOOM_STEP = 1.25
 
@@ -45,6 +46,7 @@ class TimelineView(pg.PlotWidget):
         self._region.sigRegionChangeFinished.connect(self._region_dragged)
         self.plot.addItem(self._region, ignoreBounds=True)
         self._empty = QLabel(self)
+        self._empty.setTextFormat(Qt.TextFormat.PlainText)  # it names the filter's values
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._empty.setStyleSheet(
@@ -182,7 +184,7 @@ class TimelineView(pg.PlotWidget):
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
-        QToolTip.showText(global_pos, self.tooltip_text(hit), self)
+        QToolTip.showText(global_pos, literal(self.tooltip_text(hit)), self)
 
     def tooltip_text(self, hit: tuple[str, object]) -> str:
         """Plain text (never rich text): date, title and nations, or a cluster's summary."""
