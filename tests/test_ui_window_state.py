@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QTableWidget, QTextBrowser, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QTableWidget, QTextBrowser, QWidget
 
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.controller import Controller
@@ -38,8 +38,8 @@ def window(qtbot, bundled_db, tmp_path):
     w.set_theme("light")  # the application palette outlives the window
 
 
-def contrast(widget: QWidget) -> float:
-    """WCAG contrast ratio of the widget's text colour against the window background."""
+def ratio_of(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1: the same; 21: black on white)."""
 
     def luminance(c: QColor) -> float:
         def channel(v: float) -> float:
@@ -49,11 +49,14 @@ def contrast(widget: QWidget) -> float:
             0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
         )
 
-    pal = widget.palette()
-    fg = luminance(pal.color(widget.foregroundRole()))
-    bg = luminance(widget.window().palette().color(QPalette.ColorRole.Window))
-    hi, lo = max(fg, bg), min(fg, bg)
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def contrast(widget: QWidget) -> float:
+    """Contrast of the widget's text colour against the window background."""
+    background = widget.window().palette().color(QPalette.ColorRole.Window)
+    return ratio_of(widget.palette().color(widget.foregroundRole()), background)
 
 
 def readable_parts(w: MainWindow) -> dict[str, QWidget]:
@@ -77,11 +80,17 @@ def test_theme_switches_leave_every_part_readable(qtbot, window):
         assert (background.lightness() < 100) == (name == "dark")
         for part, widget in readable_parts(window).items():
             assert contrast(widget) >= 3.0, (name, part, contrast(widget))
+        for edit in window.filter_panel.date_edits:  # greyed (no bound), but legible
+            line = edit.findChild(QLineEdit)
+            pal = line.palette()
+            ratio = ratio_of(pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base))
+            assert ratio >= 1.5, (name, edit.text(), ratio)
 
 
 def test_detail_text_follows_the_theme(qtbot, window):
     window.controller.select("2024-12-03-florence-principals-board")
     window.act_theme["dark"].trigger()
+    qtbot.wait(10)
     view = window.detail.body_view
     text = view.palette().color(QPalette.ColorRole.Text)
     base = view.palette().color(QPalette.ColorRole.Base)

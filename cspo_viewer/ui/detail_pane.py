@@ -44,6 +44,15 @@ LABEL_LIMIT = 1_000  # characters of a title or place shown in a label
 CHIP_LIMIT = 60
 HIT_MARGIN_PX = 80  # room kept above and below a search hit scrolled into view
 
+CHIP_STYLE = """
+QLabel[chip="true"] {
+    border: 1px solid palette(mid);
+    border-radius: 10px;
+    padding: 2px 9px;
+    background: palette(alternate-base);
+}
+"""
+
 
 def _anchor_position(view: QTextBrowser, name: str) -> int | None:
     """Where the anchor ``name`` sits in the view's document."""
@@ -231,9 +240,11 @@ class DetailPane(QWidget):
 
     @staticmethod
     def _chip_box() -> QWidget:
-        """Chips are styled by the application's sheet (``resources/style.qss``), which
-        follows theme switches; a sheet of their own would freeze their colours."""
-        return QWidget()
+        """Chips get their style sheet here only: a style sheet on the whole pane would
+        stop palette changes (a theme switch) from reaching the text views."""
+        box = QWidget()
+        box.setStyleSheet(CHIP_STYLE)  # follows theme switches: theme.restyle
+        return box
 
     def _view(self) -> _RichView:
         view = _RichView(self.resource_requests)

@@ -20,6 +20,16 @@ from cspo_viewer.ui.flow_layout import FlowLayout
 from cspo_viewer.ui.rich_text import literal, plain_label
 
 TEXT_CHIP_MAX = 40
+CHIP_STYLE = """
+QToolButton[chip="true"] {
+    border: 1px solid palette(mid);
+    border-radius: 9px;
+    padding: 1px 8px;
+    background: palette(alternate-base);
+}
+QToolButton[chip="true"]:hover { border-color: palette(highlight); }
+QToolButton#clearLink { color: palette(link); }
+"""
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class FilterChips(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterChips")
+        self.setStyleSheet(CHIP_STYLE)  # follows theme switches: theme.restyle
         self._controller: Controller | None = None
         self._chips: list[tuple[Chip, QToolButton]] = []
 
@@ -90,7 +101,7 @@ class FilterChips(QWidget):
         self.clear_button.setAutoRaise(True)
         self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.clear_button.setToolTip("Remove every filter and show all events")
-        self.clear_button.setObjectName("clearLink")  # styled as a link (resources/style.qss)
+        self.clear_button.setObjectName("clearLink")  # reads as a link (CHIP_STYLE)
         self.clear_button.clicked.connect(self._on_clear)
 
         self.count_label = plain_label(parent=self)

@@ -67,7 +67,7 @@ class _Section(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
-        self.toggle.setObjectName("sectionToggle")  # bold, borderless: resources/style.qss
+        self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
         self.toggle.setToolTip(f"Show or hide {title.lower()}")
         self.toggle.toggled.connect(self._show_expanded)
         self._header = QHBoxLayout()

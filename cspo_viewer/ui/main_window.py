@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         controller.groupingChanged.connect(self._grouping_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1600, 1000)
-        self.set_theme(self._theme)  # our palette and style sheet, whatever the desktop's
+        self.set_theme(self._theme)  # our palette, whatever the desktop's
         if self._remember:
             self._restore_state()
         screen = self.screen()
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_dim_outside(self.act_dim.isChecked())
 
     def set_theme(self, name: str) -> None:
-        """Light or dark: window palette, style sheet and timeline colours together."""
+        """Light or dark: window palette and timeline colours together."""
         self._theme = name
         apply_app_theme(name)
         self.timeline.set_look(look(name))

@@ -9,8 +9,6 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from cspo_viewer import paths
-
 _DARK = {
     QPalette.ColorRole.Window: "#23272e",
     QPalette.ColorRole.WindowText: "#e6e9ee",
@@ -43,6 +41,10 @@ _LIGHT = {
 }
 
 
+_DISABLED_TEXT = {"dark": "#7d8590", "light": "#9aa1ab"}
+"""Greyed text (empty filter rows, unbounded dates, disabled items) in each theme."""
+
+
 def is_dark(palette: QPalette) -> bool:
     """Whether ``palette`` draws on a dark background (kind colours depend on it)."""
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
@@ -56,15 +58,27 @@ def apply_app_theme(name: str) -> None:
     palette = QPalette()
     for role, colour in (_DARK if name == "dark" else _LIGHT).items():
         palette.setColor(role, QColor(colour))
+    grey = QColor(_DISABLED_TEXT["dark" if name == "dark" else "light"])
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
     app.setPalette(palette)
-    # After the palette: setting the sheet re-polishes every widget, so widgets styled by
-    # a sheet (ours, or one of their own) take the new colours instead of the old ones.
-    app.setStyleSheet(style_sheet())
+    restyle(app)
 
 
-def style_sheet() -> str:
-    """The application's style rules (``resources/style.qss``); none if it is missing."""
-    try:
-        return (paths.resources_dir() / "style.qss").read_text(encoding="utf-8")
-    except OSError:
-        return ""
+def restyle(app: QApplication) -> None:
+    """Polish every widget that has a style sheet again, with the current palette.
+
+    A style sheet fixes the palette of its widget and the widget's children when they are
+    polished, so a later application palette (View → Dark) never reached them: filter
+    headers, the event count and "Clear all" kept the launch theme's colours. Setting each
+    sheet again re-polishes them; colours in our sheets are palette roles
+    (``palette(mid)``), so they follow as well.
+    """
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
