@@ -207,6 +207,13 @@ class MainWindow(QMainWindow):
             "Show events outside the filter greyed instead of hiding",
         )
         self.act_dim.setCheckable(True)
+        self.act_empty_lanes = self._action(
+            "Show &empty lanes",
+            lambda: self.timeline.set_show_empty_lanes(self.act_empty_lanes.isChecked()),
+            None,
+            "Keep lanes that have no matching event (left out by default)",
+        )
+        self.act_empty_lanes.setCheckable(True)
         self.group_actions = QActionGroup(self)
         self.act_group: dict[str, QAction] = {}
         for i, grouping in enumerate(GROUPINGS):
@@ -258,7 +265,13 @@ class MainWindow(QMainWindow):
         for act in (self.act_prev, self.act_next):
             view.addAction(act)
         view.addSeparator()
-        for act in (self.act_search, self.act_visible_dates, self.act_clear, self.act_dim):
+        for act in (
+            self.act_search,
+            self.act_visible_dates,
+            self.act_clear,
+            self.act_dim,
+            self.act_empty_lanes,
+        ):
             view.addAction(act)
         view.addAction(self.filter_dock.toggleViewAction())
         view.addSeparator()
@@ -430,7 +443,10 @@ class MainWindow(QMainWindow):
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
             "Facts, dates and quotes come from public sources cited with every event "
             f"(among them: {esc(sources)}). Summaries are written for this project; "
-            "quotes are verbatim."
+            "quotes are verbatim.<br><br>"
+            "The record has gaps: an event missing here is not evidence that it did not happen. "
+            "Known gaps, such as Principals' Boards for which no source was found, are noted "
+            "under Uncertainty on the nearest events."
         )
         QMessageBox.about(self, "About CSpO Timeline", text)
 
@@ -498,12 +514,24 @@ class MainWindow(QMainWindow):
         if s.value("view/dim", False) in (True, "true"):
             self.act_dim.setChecked(True)
             self._toggle_dim()
+        pinned = s.value("timeline/pinned", [])
+        if isinstance(pinned, str):
+            pinned = [pinned]
+        if isinstance(pinned, list):
+            self.controller.set_pinned({str(p) for p in pinned if p})
+        self.controller.pinsChanged.connect(self._save_pins)
         theme = s.value("view/theme", "light")
         self.set_theme("dark" if theme == "dark" else "light")
         column, order = s.value("list/sort_column", 0), s.value("list/sort_order", 0)
         with contextlib.suppress(TypeError, ValueError):  # a hand-edited value: date order
             self.event_list.sort_by(int(column), Qt.SortOrder(int(order)))
         restore_filter(s, self.controller)
+
+    def _save_pins(self) -> None:
+        """Pinned labels are remembered as soon as they change, not only on Quit."""
+        if self._remember and self.settings is not None:
+            self.settings.setValue("timeline/pinned", sorted(self.controller.pinned))
+            self.settings.sync()
 
     def save_state(self) -> None:
         self._save_timer.stop()
