@@ -5,14 +5,15 @@ Up/Down. It opens in date order; a click on a column header sorts by that column
 the other way round), and the order holds across filter changes. It must stay instant at
 100,000 events, so the model keeps only a numpy array of the visible table rows, in the
 order shown, and makes each cell's text when Qt asks for it (Qt only asks for the rows on
-screen). Sorting by a column ranks the whole table by it once (titles and nations are then
-read for every event) and orders the visible rows by that rank, so a later filter change
+screen). Sorting by a column ranks the whole table by it once (titles from one query in
+``data.ordering``) and orders the visible rows by that rank, so a later filter change
 re-sorts with one numpy ``argsort``. Nation codes come from the table's tag pairs, grouped
 per event once, the first time the Nations column is drawn or sorted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.dates import display_date, from_day, short_iso
+from cspo_viewer.data.ordering import rank_of, tag_rank, title_rank
 from cspo_viewer.data.table import PRECISION_CODES, EventTable
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
@@ -60,6 +62,8 @@ class EventListModel(QAbstractTableModel):
         self._row_at = np.zeros(0, dtype=np.int64)  # per table index: its row, or -1
         self._sort = (DATE, Qt.SortOrder.AscendingOrder)
         self._ranks: dict[int, np.ndarray] = {}  # per column: each event's rank in it
+        self.title_ranker: Callable[[EventTable], np.ndarray] | None = None
+        """Ranks a table by title in one query (set by ``EventList.bind``)."""
         self._kind_labels: dict[str, str] = {}
         self._nation_starts: np.ndarray | None = None  # per event: offset into _nation_tags
         self._nation_tags: np.ndarray | None = None  # tag indexes grouped by event
@@ -132,19 +136,15 @@ class EventListModel(QAbstractTableModel):
             table = self._table
             assert table is not None
             n = len(table)
-            if column == TITLE:
-                keys = np.array([table.title(i).casefold() for i in range(n)], dtype=object)
+            if column == TITLE and self.title_ranker is not None:
+                rank = self.title_ranker(table)
+            elif column == TITLE:
+                rank = rank_of([table.title(i).casefold() for i in range(n)])
             elif column == KIND:
                 labels = [self._kind_labels.get(k, k).casefold() for k in table.kinds]
-                by_label = np.argsort(np.array(labels, dtype=object), kind="stable")
-                kind_rank = np.empty(len(labels), dtype=np.int64)
-                kind_rank[by_label] = np.arange(len(labels))
-                keys = kind_rank[table.kind] if n else np.zeros(0, np.int64)
+                rank = rank_of(labels)[table.kind] if n else np.zeros(0, np.int64)
             else:
-                keys = np.array([" ".join(self._nations(i)) for i in range(n)], dtype=object)
-            order = np.argsort(keys, kind="stable")
-            rank = np.empty(n, dtype=np.int64)
-            rank[order] = np.arange(n)
+                rank = tag_rank(table.nations, n)
             self._ranks[column] = rank
         return self._ranks[column]
 
@@ -305,6 +305,7 @@ class EventList(QWidget):
     def bind(self, controller: Controller) -> None:
         """Show ``controller``'s matching events and keep the selection in step with it."""
         self._controller = controller
+        self.model.title_ranker = lambda table: title_rank(controller.store, table)
         controller.resultsChanged.connect(self._reload)
         controller.selectionChanged.connect(self._select_row)
         controller.databaseChanged.connect(self._fit_kind_column)
