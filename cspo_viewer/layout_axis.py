@@ -115,6 +115,10 @@ def _day_full(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]}"
 
 
+def _day_context(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
 def _day_concise(d: date) -> str:
     if d.day == 1:
         return str(d.year) if d.month == 1 else MONTHS[d.month - 1]
@@ -151,21 +155,25 @@ class _Step:
     mean_days: float
     ticks: Callable[[int, int], Iterator[int]]
     labels: tuple[Callable[[date], str], ...]  # richest first
+    context: Callable[[date], str]  # the first label's form: it always names the year
     minors: tuple[str, ...]  # finer steps nested in this one, finest first
 
 
 def _days_step(name: str, mean: float, minors: tuple[str, ...]) -> _Step:
     pick = _DAY_SETS[name]
-    return _Step(name, mean, lambda lo, hi: _days_of_month(lo, hi, pick), _DAY_LABELS, minors)
+    return _Step(
+        name, mean, lambda lo, hi: _days_of_month(lo, hi, pick), _DAY_LABELS, _day_context, minors
+    )
 
 
 def _months_step(name: str, n: int, labels: tuple, minors: tuple[str, ...]) -> _Step:
-    return _Step(name, n * 30.44, lambda lo, hi: _month_starts(lo, hi, n), labels, minors)
+    ticks = lambda lo, hi: _month_starts(lo, hi, n)  # noqa: E731
+    return _Step(name, n * 30.44, ticks, labels, labels[0], minors)
 
 
 def _years_step(n: int, minors: tuple[str, ...]) -> _Step:
     name = "year" if n == 1 else f"{n} years"
-    return _Step(name, n * 365.25, lambda lo, hi: _year_starts(lo, hi, n), (_year,), minors)
+    return _Step(name, n * 365.25, lambda lo, hi: _year_starts(lo, hi, n), (_year,), _year, minors)
 
 
 STEPS: tuple[_Step, ...] = (
@@ -206,13 +214,20 @@ def _try(
     cap: int,
 ) -> list[Tick] | None:
     """The step's ticks with labels, or None at the first pair of labels closer than
-    ``min_gap_px`` (or when there are more ticks than could ever carry labels)."""
+    ``min_gap_px`` (or when there are more ticks than could ever carry labels).
+
+    The first drawn label takes the step's context form ("27 Nov 2023" before "28", "29"),
+    so the axis names its year even when no 1 January is in view; the few labels that
+    longer text would touch are left out rather than making the whole step coarser.
+    """
     out: list[Tick] = []
     right = -math.inf  # right edge of the last drawn label
+    context_right: float | None = None  # right edge of the context label, once drawn
     for day in step.ticks(lo, hi):
         if len(out) >= cap:
             return None
-        text = label(_date(day))
+        d = _date(day)
+        text = label(d) if context_right is not None else step.context(d)
         w = measure(text)
         x = to_px(day)
         left = x - w / 2
@@ -220,8 +235,13 @@ def _try(
             out.append(Tick(float(day), "", True))  # its label would be cut by the edge
             continue
         if left < right + min_gap_px:
-            return None
+            if right != context_right:
+                return None
+            out.append(Tick(float(day), "", True))  # under the context label
+            continue
         right = x + w / 2
+        if context_right is None:
+            context_right = right
         out.append(Tick(float(day), text, True))
     return out
 

@@ -19,7 +19,7 @@ from cspo_viewer.data.dates import EPOCH, to_day
 from cspo_viewer.layout_axis import FIRST_DAY, LAST_DAY, Tick, date_ticks
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-WIDEST = "1 Jan 2024"  # the longest label any step uses
+WIDEST = "27 Nov 2023"  # the longest label any step uses
 YEARS_2000 = 2000 * 365.25
 
 
@@ -59,6 +59,7 @@ def names_date(text: str, d: date) -> bool:
     """Whether ``text`` is one of the ways the axis may name the day ``d``."""
     mon, q = MONTHS[d.month - 1], (d.month - 1) // 3 + 1
     ok = set()
+    ok.add(f"{d.day} {mon} {d.year}")  # the first label of a day step names its year
     if (d.month, d.day) == (1, 1):
         ok |= {str(d.year), f"1 Jan {d.year}", f"Jan {d.year}", f"Q1 {d.year}"}
     elif d.day == 1:
@@ -98,6 +99,10 @@ def check(x0, x1, width, measure, gap) -> list[Tick]:
             assert names_date(t.text, d), (t.text, d)
     majors = [t.day for t in ticks if t.major]
     assert majors == sorted(majors)
+
+    labelled = [t for t in ticks if t.text]
+    if labelled:  # the first label names its year: no axis leaves the reader guessing it
+        assert labelled[0].text.endswith(str(to_date(labelled[0].day).year)), labelled[0]
 
     boxes = label_boxes(ticks, x0, x1, width, measure)
     for left, right, text in boxes:
@@ -169,15 +174,15 @@ def test_a_wider_font_picks_a_coarser_step():
 
 def test_label_formats_follow_the_step():
     """Days carry their month, months their year, and the compact forms keep context on
-    the first of the month and of the year."""
+    the first of the month and of the year; the first label always names the year."""
     x0 = to_day("2023-11-27") - 0.5
     days = [t.text for t in date_ticks(x0, x0 + 10, 1600, mono(7.0), 10.0) if t.text]
-    assert days[:6] == ["27 Nov", "28 Nov", "29 Nov", "30 Nov", "1 Dec", "2 Dec"]
+    assert days[:6] == ["27 Nov 2023", "28 Nov", "29 Nov", "30 Nov", "1 Dec", "2 Dec"]
     x0 = to_day("2023-06-20")
     weeks = [t.text for t in date_ticks(x0, x0 + 365, 1600, mono(7.0), 10.0) if t.text]
-    assert weeks[:6] == ["22", "Jul", "8", "15", "22", "Aug"]
+    assert weeks[:6] == ["1 Jul 2023", "15", "22", "Aug", "8", "15"]
     months = [t.text for t in date_ticks(x0, x0 + 365, 500, mono(7.0), 10.0) if t.text]
-    assert months[:8] == ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "2024", "Feb"]
+    assert months[:6] == ["Aug 2023", "Oct", "Nov", "Dec", "2024", "Feb"]
     wide = [t.text for t in date_ticks(x0, x0 + 365, 1400, mono(7.0), 40.0) if t.text]
     assert wide[:3] == ["Jul 2023", "Aug 2023", "Sep 2023"]
 
