@@ -9,7 +9,9 @@ font simply picks a coarser step.
 
 Geometry (the axis draws exactly this): a tick at day ``d`` sits at
 ``(d - x0) / (x1 - x0) * width_px`` and its label is centred on it; a label that would
-stick out of ``[0, width_px]`` is not drawn (its tick is, with an empty text).
+stick out of ``[0, width_px]`` is not drawn (its tick is, with an empty text). The first
+drawn label always names its year ("27 Nov 2023", "Aug 2023", "Q2 2014"), so a zoomed-in
+axis with no 1 January in view still says which year it shows.
 
 Ticks are generated lazily and a candidate is abandoned at its first collision, so the
 work per call is bounded by the number of labels that fit, not by the span in days.
@@ -23,7 +25,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-_EPOCH_ORD = date(2000, 1, 1).toordinal()
+from cspo_viewer.data.dates import EPOCH
+
+_EPOCH_ORD = EPOCH.toordinal()
 FIRST_DAY = date(1, 1, 1).toordinal() - _EPOCH_ORD
 LAST_DAY = date(9999, 12, 31).toordinal() - _EPOCH_ORD
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

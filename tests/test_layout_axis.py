@@ -131,7 +131,7 @@ def check(x0, x1, width, measure, gap) -> list[Tick]:
     return ticks
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(ranges(), st.floats(200, 8000), measures, st.floats(0, 30))
 @example((to_day("1815-01-01"), to_day("1985-12-31")), 1600.0, mono(7.0), 10.0)
 @example((to_day("2014-01-01"), to_day("2024-12-31")), 1600.0, mono(7.0), 10.0)
