@@ -16,7 +16,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from cspo_viewer.data.dates import EPOCH, to_day
-from cspo_viewer.layout_axis import FIRST_DAY, LAST_DAY, Tick, date_ticks
+from cspo_viewer.layout.axis import FIRST_DAY, LAST_DAY, Tick, date_ticks
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 WIDEST = "27 Nov 2023"  # the longest label any step uses
@@ -196,6 +196,6 @@ def test_nothing_to_show():
 
 
 def test_module_needs_no_qt():
-    code = "import sys, cspo_viewer.layout_axis; print('PySide6' in sys.modules)"
+    code = "import sys, cspo_viewer.layout.axis; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from cspo_viewer.layout_axis import Tick, date_ticks
+from cspo_viewer.layout.axis import Tick, date_ticks
 
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 
@@ -47,7 +47,7 @@ class _SceneAxis(pg.AxisItem):
 
 class DayAxis(_SceneAxis):
     """Calendar ticks whose labels never overprint: the step comes from the labels' widths
-    measured in the axis's own tick font (``layout_axis.date_ticks``), so a 3x export font
+    measured in the axis's own tick font (``layout.axis.date_ticks``), so a 3x export font
     or a two-century record simply gets a coarser step.
 
     pyqtgraph draws exactly the ticks laid out: labelled ticks on the first level, with
