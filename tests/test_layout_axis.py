@@ -71,6 +71,11 @@ def names_date(text: str, d: date) -> bool:
     return text in ok
 
 
+def names_year(t: Tick) -> bool:
+    year = str(to_date(t.day).year)
+    return t.text == year or t.text.endswith(" " + year)
+
+
 def label_boxes(ticks: list[Tick], x0, x1, width, measure) -> list[tuple[float, float, str]]:
     px = width / (x1 - x0)
     boxes = []
@@ -100,9 +105,14 @@ def check(x0, x1, width, measure, gap) -> list[Tick]:
     majors = [t.day for t in ticks if t.major]
     assert majors == sorted(majors)
 
+    # No axis leaves the reader guessing the year: the first label names it, or the labels
+    # before the first one that does fall in the year just before (the first label stays
+    # plain rather than hide that year's label).
     labelled = [t for t in ticks if t.text]
-    if labelled:  # the first label names its year: no axis leaves the reader guessing it
-        assert labelled[0].text.endswith(str(to_date(labelled[0].day).year)), labelled[0]
+    if labelled:
+        first = next(i for i, t in enumerate(labelled) if names_year(t))
+        year = to_date(labelled[first].day).year
+        assert all(to_date(t.day).year == year - 1 for t in labelled[:first]), labelled
 
     boxes = label_boxes(ticks, x0, x1, width, measure)
     for left, right, text in boxes:

@@ -206,6 +206,10 @@ _BY_NAME = {s.name: s for s in STEPS}
 
 
 # --- choosing -------------------------------------------------------------------------
+def _names_year(text: str, d: date) -> bool:
+    return text == str(d.year) or text.endswith(f" {d.year}")
+
+
 def _try(
     step: _Step,
     label: Callable[[date], str],
@@ -216,13 +220,16 @@ def _try(
     measure: Measure,
     min_gap_px: float,
     cap: int,
+    context: bool = True,
 ) -> list[Tick] | None:
     """The step's ticks with labels, or None at the first pair of labels closer than
     ``min_gap_px`` (or when there are more ticks than could ever carry labels).
 
     The first drawn label takes the step's context form ("27 Nov 2023" before "28", "29"),
     so the axis names its year even when no 1 January is in view; the few labels that
-    longer text would touch are left out rather than making the whole step coarser.
+    longer text would touch are left out rather than making the whole step coarser. If
+    one of those names a year itself ("2012" after "Jul 2011"), the year is there to read
+    and the first label stays plain instead.
     """
     out: list[Tick] = []
     right = -math.inf  # right edge of the last drawn label
@@ -231,9 +238,15 @@ def _try(
         if len(out) >= cap:
             return None
         d = _date(day)
-        text = label(d) if context_right is not None else step.context(d)
-        w = measure(text)
+        text = label(d)
+        if context and context_right is None and not _names_year(text, d):
+            text = step.context(d)
         x = to_px(day)
+        year = _names_year(text, d)
+        if right == context_right and x < right + min_gap_px and not year:
+            out.append(Tick(float(day), "", True))  # under the context label, however short
+            continue
+        w = measure(text)
         left = x - w / 2
         if left < 0 or x + w / 2 > width_px:
             out.append(Tick(float(day), "", True))  # its label would be cut by the edge
@@ -241,10 +254,13 @@ def _try(
         if left < right + min_gap_px:
             if right != context_right:
                 return None
+            if year:  # the year is there to read: the first label can stay plain
+                args = (lo, hi, to_px, width_px, measure, min_gap_px, cap)
+                return _try(step, label, *args, context=False)
             out.append(Tick(float(day), "", True))  # under the context label
             continue
         right = x + w / 2
-        if context_right is None:
+        if context and context_right is None:
             context_right = right
         out.append(Tick(float(day), text, True))
     return out
