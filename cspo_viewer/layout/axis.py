@@ -270,7 +270,8 @@ def _minors(
     step: _Step, majors: list[Tick], lo: int, hi: int, px_per_day: float, min_px: float
 ) -> list[Tick]:
     """The finest nested subdivision (at most about 12 per step) whose ticks are at least
-    ``min_px`` apart, so the count stays a small multiple of the labels'."""
+    ``min_px`` apart (the label gap: grid lines no denser than the words), so the count
+    stays a small multiple of the labels'."""
     taken = {t.day for t in majors}
     for name in step.minors:
         minor = _BY_NAME[name]
@@ -319,10 +320,10 @@ def date_ticks(
                 continue
             shown = sum(1 for t in ticks if t.text)
             if shown >= 2:
-                return ticks + _minors(step, ticks, lo, hi, px_per_day, max(4.0, gap / 2))
+                return ticks + _minors(step, ticks, lo, hi, px_per_day, max(4.0, gap))
             if shown == 1 and fallback is None:
                 fallback = (step, ticks)
     if fallback is None:
         return []
     step, ticks = fallback
-    return ticks + _minors(step, ticks, lo, hi, px_per_day, max(4.0, gap / 2))
+    return ticks + _minors(step, ticks, lo, hi, px_per_day, max(4.0, gap))

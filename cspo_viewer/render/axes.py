@@ -92,7 +92,6 @@ class DayAxis(_SceneAxis):
         # Laid out in the item's own units, the ones pyqtgraph places the texts in.
         width = self.mapRectFromParent(self.geometry()).width()
         lo, hi = sorted((minVal, maxVal))
-        self._font_metrics()
         self.ticks = date_ticks(lo, hi, width, self.label_width, self.label_gap())
         self._texts = {t.day: t.text for t in self.ticks if t.major}
         labelled = [t.day for t in self.ticks if t.major]
