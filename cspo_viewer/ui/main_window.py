@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
             None,
             "Copy this database to a file of your own (to import into it)",
         )
-        self.act_fit = self._action("&Fit all", tv.fit_all, "Home", "Show the whole history")
+        self.act_fit = self._action(
+            "&Fit all", tv.fit_all, "Home", "Fit the matching events (as the export does)"
+        )
         self.act_zoom_in = self._action(
             "Zoom &in", lambda: tv.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in"
         )
@@ -391,7 +393,10 @@ class MainWindow(QMainWindow):
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
             "Facts, dates and quotes come from public sources cited with every event "
             f"(among them: {esc(sources)}). Summaries are written for this project; "
-            "quotes are verbatim."
+            "quotes are verbatim.<br><br>"
+            "The record has gaps: an event missing here is not evidence that it did not happen. "
+            "Known gaps, such as Principals' Boards for which no source was found, are noted "
+            "under Uncertainty on the nearest events."
         )
         QMessageBox.about(self, "About CSpO Timeline", text)
 
