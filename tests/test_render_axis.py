@@ -6,6 +6,7 @@ specs, so what is checked is what is painted."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pyqtgraph as pg
 import pytest
@@ -117,3 +118,47 @@ def test_the_window_draws_what_was_laid_out(qtbot):
         assert plot.day_axis.mapRectFromParent(plot.day_axis.geometry()).width() > 1300
         assert_readable(plot, drawn[-1])
     widget.close()
+
+
+def test_zooming_the_window_in_keeps_every_year_readable(qtbot, bundled_db, tmp_path):
+    """The analyst's way in: the main window on the bundled record, Zoom in pressed
+    (toolbar action) from the whole 2011-2025 range down to days, then right arrow to walk
+    events. At every step the axis draws exactly its layout, no two labels closer than the
+    gap, and the first label (or the second, then a 1 January) names the year."""
+    from PySide6.QtCore import QSettings, Qt
+
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
+    from cspo_viewer.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
+    window.resize(1600, 1000)
+    qtbot.addWidget(window)
+    plot = window.timeline.plot
+    drawn = spy_on_texts(plot.day_axis)
+    window.show()
+    qtbot.waitExposed(window)
+    seen_spans = []
+
+    def check_frame() -> None:
+        window.timeline.grab()  # paints; the axis re-lays out whenever the range moved
+        assert drawn, "the axis was painted"
+        texts = drawn[-1]
+        assert_readable(plot, texts)
+        first, second = (t for _, t in texts[:2])
+        year = re.compile(r"20[12]\d")  # the record's years, 2011-2025
+        assert year.fullmatch(first.split()[-1]) or year.fullmatch(second), texts[:2]
+        x0, x1 = plot.x_range()
+        seen_spans.append(x1 - x0)
+
+    check_frame()
+    for _ in range(30):
+        window.act_zoom_in.trigger()
+        check_frame()
+    window.timeline.setFocus()
+    for _ in range(6):
+        qtbot.keyClick(window.timeline, Qt.Key.Key_Right)
+        check_frame()
+    assert max(seen_spans) > 12 * 365 and min(seen_spans) < 15
+    window.close()
