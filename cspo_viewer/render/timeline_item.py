@@ -280,7 +280,7 @@ class TimelineItem(pg.GraphicsObject):
             self._look.layout,
             available,
             pinned=self._pinned,
-            bounds=None if self._clip_labels else content.x_range,
+            bounds=None if self._clip_labels else content.fit_range,
         )
         if rows == self._rows:
             return False
@@ -353,7 +353,7 @@ class TimelineItem(pg.GraphicsObject):
 
     def layout_plan(self, viewport: Viewport) -> Plan:
         """The plan for ``viewport``: what this item draws there (tests read it)."""
-        assert self._table is not None and self._lanes is not None
+        assert self._table is not None and self._lanes is not None and self._content is not None
         return plan_view(
             self._table,
             self._lanes,
@@ -363,7 +363,7 @@ class TimelineItem(pg.GraphicsObject):
             rows=self._rows,
             pinned=self._pinned,
             key=self._key,
-            bounds=None if self._clip_labels else self._x_range,
+            bounds=None if self._clip_labels else self._content.fit_range,
         )
 
     def paint(self, p: QPainter, *args: object) -> None:
