@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
+from cspo_viewer.data.usable import clean_text, clean_texts
 
 PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
 
@@ -131,17 +133,30 @@ def _ends(start: np.ndarray, precision: np.ndarray, end_iso: list[str | None]) -
 
 
 def load_table(store: Store) -> EventTable:
-    """Read every event once, in date order; tags follow on first use."""
+    """Read every event once, in date order; tags follow on first use.
+
+    Rows this code cannot use (a date that is not a day, a BLOB title, a kind the kinds
+    table lacks) are left out and named in ``store.skipped``; when that leaves nothing of a
+    database that holds events, ``DatabaseError`` says so.
+    """
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
     rows = store.conn.execute(
-        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind"
+        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
+        " typeof(title) = 'text'"
         " FROM events ORDER BY date, id"
     ).fetchall()
+    n_read = len(rows)
+    columns = _columns(rows)
+    start = _usable_days(columns, kind_index)
+    if start is None:  # some row is unusable: find which, one by one (slow, rare)
+        rows = _usable_rows(store, rows)
+        if n_read and not rows:
+            raise store.nothing_usable(n_read)
+        columns = _columns(rows)
+        start = _days(list(columns[2]))
     n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 7
-    start = _days(list(cols[2]))
-    precision = np.fromiter(map(PRECISION_CODES.get, cols[3], [0] * n), np.int8, count=n)
+    precision = np.fromiter(map(PRECISION_CODES.get, columns[3], [0] * n), np.int8, count=n)
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -151,26 +166,71 @@ def load_table(store: Store) -> EventTable:
         return _pairs(store, "event_themes", "theme_id", theme_ids, position)
 
     return EventTable(
-        rowid=np.array(cols[0], dtype=np.int64),
-        ids=np.array(cols[1], dtype=object),
+        rowid=np.array(columns[0], dtype=np.int64),
+        ids=np.array(columns[1], dtype=object),
         start=start,
-        end=_ends(start, precision, list(cols[4])),
+        end=_ends(start, precision, list(columns[4])),
         precision=precision,
-        # A kind this code does not know is drawn as "other", never as Olympic Defender.
-        kind=np.fromiter(
-            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[6]), np.int16, count=n
-        ),
+        kind=np.fromiter(map(kind_index.__getitem__, columns[6]), np.int16, count=n),
         kinds=kinds,
-        labels=np.array(cols[5], dtype=object),
+        labels=np.array(clean_texts(columns[5]), dtype=object),
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
     )
 
 
+def _columns(rows: list[tuple]) -> list[tuple]:
+    return list(zip(*rows, strict=True)) if rows else [()] * 8
+
+
+def _usable_days(columns: list[tuple], kind_index: dict[str, int]) -> np.ndarray | None:
+    """The start days when every row is usable, else ``None``: a few passes in C over the
+    columns, so a sound database of 100,000 events pays milliseconds for the check."""
+    ids, dates, precisions, ends, labels, kinds, title_ok = columns[1:8]
+    text = {str}
+    if not (
+        set(map(type, ids)) <= text
+        and set(map(type, dates)) <= text
+        and set(map(type, precisions)) <= text
+        and set(map(type, labels)) <= text
+        and set(map(type, ends)) <= {str, type(None)}
+        and set(map(len, dates)) <= {10}
+        and all(title_ok)
+        and set(kinds) <= kind_index.keys()
+    ):
+        return None
+    given = [e for e in ends if e is not None]
+    if not set(map(len, given)) <= {10}:
+        return None
+    try:
+        start = _days(list(dates))
+        end = _days(given)
+    except ValueError:  # "2025-02-30", "2014-9-22"
+        return None
+    if len(start) and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
+        return None
+    explicit = np.array([e is not None for e in ends], dtype=bool)
+    if len(end) and (end < start[explicit]).any():
+        return None
+    return start
+
+
+FIRST_DAY = (np.datetime64("0001-01-01", "D") - np.datetime64(EPOCH, "D")).astype(np.float64)
+
+
+def _usable_rows(store: Store, rows: list[tuple]) -> list[tuple]:
+    """The rows ``store`` can use, by the rules of ``usable`` (each bad one recorded)."""
+    full = store.conn.execute(
+        "SELECT id, date, date_precision, end_date, title, short_title, kind, location"
+        " FROM events ORDER BY date, id"
+    ).fetchall()
+    return [row for row, event in zip(rows, full, strict=True) if store.usable_event(event)]
+
+
 def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
     marks = ", ".join("?" * len(rowids))
     sql = f"SELECT rowid, title FROM events WHERE rowid IN ({marks})"
-    return dict(store.conn.execute(sql, rowids).fetchall())
+    return {r: clean_text(t) for r, t in store.conn.execute(sql, rowids) if type(t) is str}
 
 
 def _pairs(
@@ -178,9 +238,22 @@ def _pairs(
 ) -> TagPairs:
     index = {name: i for i, name in enumerate(names)}
     pairs = store.conn.execute(f"SELECT event_id, {column} FROM {table}").fetchall()
+    n = len(pairs)
     events, tags = zip(*pairs, strict=True) if pairs else ((), ())
-    event = np.fromiter(map(position.__getitem__, events), dtype=np.int32, count=len(pairs))
-    tag = np.fromiter(map(index.__getitem__, tags), dtype=np.int32, count=len(pairs))
+    event = np.fromiter(map(position.get, events, repeat(-1, n)), dtype=np.int32, count=n)
+    tag = np.fromiter(map(index.get, tags, repeat(-1, n)), dtype=np.int32, count=n)
+    unknown = tag < 0
+    if unknown.any() or (event < 0).any():
+        # A tag naming a nation or theme the database lacks is left out and recorded; tags
+        # of events not in the table (skipped, or missing altogether) are simply not drawn.
+        what = "nation" if column == "nation_code" else "theme"
+        for i in np.flatnonzero(unknown & (event >= 0)):
+            store.skip(
+                f"event {events[i]}",
+                f"its {what} {tags[i]!r} is not in the {what}s table; that tag is left out",
+            )
+        keep = ~unknown & (event >= 0)
+        event, tag = event[keep], tag[keep]
     return TagPairs(tuple(names), event, tag)
 
 
