@@ -155,10 +155,14 @@ def _quiet_offscreen_warnings() -> None:
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     """Render the whole window to ``target`` (written to a temporary name, then renamed)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
     from cspo_viewer.data.build import atomic_output
 
     if not target.parent.is_dir():
         raise UserError(f"the folder {target.parent} does not exist")
+    if target.is_dir():
+        raise UserError(f"cannot write {target}: it is a folder")
     if not os.access(target.parent, os.W_OK):
         raise UserError(f"cannot write to {target.parent}: permission denied")
     window.show()
@@ -167,9 +171,19 @@ def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     for _ in range(5):
         app.processEvents()
     pixmap = window.grab()
-    with atomic_output(target, ".png") as tmp:
-        if not pixmap.save(str(tmp), "PNG"):
-            raise UserError(f"could not write the PNG {target}")
+    # Encoded in memory and written by us: a full disk is then one sentence, where Qt's
+    # PNG writer printed its own "libpng error" line first.
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        raise UserError(f"could not encode the PNG {target}")
+    try:
+        with atomic_output(target, ".png") as tmp:
+            tmp.write_bytes(bytes(buffer.data().data()))
+    except OSError as exc:
+        raise UserError(
+            f"could not write {target}: {exc.strerror or exc}; nothing was written"
+        ) from None
     window.close()
     print(f"wrote {target} ({pixmap.width()}x{pixmap.height()})")
     return 0
