@@ -532,7 +532,8 @@ class Store:
         return rows
 
     def sources_for(self, flt: EventFilter) -> list[Source]:
-        """The distinct sources cited by the matching events, most cited first."""
+        """The distinct sources cited by the matching events, most cited first (for
+        drawing: title and publisher made safe by ``clean_text``)."""
         where, params = flt.where()
         sql = (
             "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM sources s JOIN"
@@ -540,7 +541,11 @@ class Store:
             f" ON e.id = es.event_id WHERE {where} GROUP BY es.source_id) c"
             " ON c.source_id = s.id ORDER BY c.n DESC, s.publisher, s.title"
         )
-        return [Source(*r) for r in self.conn.execute(sql, params) if not has_blob(r)]
+        return [
+            Source(r[0], clean_text(r[1] or ""), r[2] and clean_text(r[2]), *r[3:])
+            for r in self.conn.execute(sql, params)
+            if not has_blob(r)
+        ]
 
     # --- whole records (list --json, dump) ---------------------------------------------
     def records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, compress, repeat
+from typing import NamedTuple
 
 import numpy as np
 
@@ -118,18 +119,29 @@ def _days(iso: list[str]) -> np.ndarray:
     return (np.array(iso, dtype="datetime64[D]") - np.datetime64(EPOCH, "D")).astype(np.float64)
 
 
-def _ends(start: np.ndarray, precision: np.ndarray, end_iso: list[str | None]) -> np.ndarray:
-    """The day after the last day each event covers: end date, or end of month/year."""
+def _ends(
+    start: np.ndarray, precision: np.ndarray, explicit: np.ndarray, given: np.ndarray
+) -> np.ndarray:
+    """The day after the last day each event covers: end date, or end of month/year.
+    ``given`` holds the end days (as ``_days``) of the rows ``explicit`` marks."""
     day0 = np.datetime64(EPOCH, "D")
     as_day = start.astype("timedelta64[D]") + day0
     month_end = (as_day.astype("datetime64[M]") + 1).astype("datetime64[D]")
     year_end = (as_day.astype("datetime64[Y]") + 1).astype("datetime64[D]")
     end = np.where(precision == 1, month_end, np.where(precision == 2, year_end, as_day + 1))
-    explicit = np.array([e is not None for e in end_iso], dtype=bool)
-    if explicit.any():
-        given = np.array([e for e in end_iso if e is not None], dtype="datetime64[D]") + 1
-        end[explicit] = given
-    return (end - day0).astype(np.float64)
+    out = (end - day0).astype(np.float64)
+    out[explicit] = given + 1
+    return out
+
+
+class _Columns(NamedTuple):
+    rowid: np.ndarray
+    ids: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    precision: np.ndarray
+    kind: np.ndarray
+    labels: np.ndarray
 
 
 def load_table(store: Store) -> EventTable:
@@ -147,16 +159,13 @@ def load_table(store: Store) -> EventTable:
         " FROM events ORDER BY date, id"
     ).fetchall()
     n_read = len(rows)
-    columns = _columns(rows)
-    start = _usable_days(columns, kind_index)
-    if start is None:  # some row is unusable: find which, one by one (slow, rare)
+    columns = _arrays(rows, kind_index)
+    if columns is None:  # some row is unusable: find which, one by one (slow, rare)
         rows = _usable_rows(store, rows)
         if n_read and not rows:
             raise store.nothing_usable(n_read)
-        columns = _columns(rows)
-        start = _days(list(columns[2]))
-    n = len(rows)
-    precision = np.fromiter(map(PRECISION_CODES.get, columns[3], [0] * n), np.int8, count=n)
+        columns = _arrays(rows, kind_index)
+        assert columns is not None, "rows the rules accept convert"
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -166,53 +175,57 @@ def load_table(store: Store) -> EventTable:
         return _pairs(store, "event_themes", "theme_id", theme_ids, position)
 
     return EventTable(
-        rowid=np.array(columns[0], dtype=np.int64),
-        ids=np.array(columns[1], dtype=object),
-        start=start,
-        end=_ends(start, precision, list(columns[4])),
-        precision=precision,
-        kind=np.fromiter(map(kind_index.__getitem__, columns[6]), np.int16, count=n),
+        rowid=columns.rowid,
+        ids=columns.ids,
+        start=columns.start,
+        end=columns.end,
+        precision=columns.precision,
+        kind=columns.kind,
         kinds=kinds,
-        labels=np.array(clean_texts(columns[5]), dtype=object),
+        labels=columns.labels,
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
     )
 
 
-def _columns(rows: list[tuple]) -> list[tuple]:
-    return list(zip(*rows, strict=True)) if rows else [()] * 8
-
-
-def _usable_days(columns: list[tuple], kind_index: dict[str, int]) -> np.ndarray | None:
-    """The start days when every row is usable, else ``None``: a few passes in C over the
-    columns, so a sound database of 100,000 events pays milliseconds for the check."""
-    ids, dates, precisions, ends, labels, kinds, title_ok = columns[1:8]
-    text = {str}
-    if not (
-        set(map(type, ids)) <= text
-        and set(map(type, dates)) <= text
-        and set(map(type, precisions)) <= text
-        and set(map(type, labels)) <= text
-        and set(map(type, ends)) <= {str, type(None)}
-        and set(map(len, dates)) <= {10}
-        and all(title_ok)
-        and set(kinds) <= kind_index.keys()
-    ):
-        return None
-    given = [e for e in ends if e is not None]
-    if not set(map(len, given)) <= {10}:
+def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
+    """The table's columns, or ``None`` when some row is unusable. The checks are a few
+    passes in C over the columns (types, lengths, numpy's date parsing, kind lookup), so
+    a sound database of 100,000 events pays milliseconds for them; ``usable`` then names
+    the bad rows on the slow path."""
+    n = len(rows)
+    rowid, ids, dates, precisions, ends, labels, kinds, title_ok = (
+        zip(*rows, strict=True) if rows else [()] * 8
+    )
+    explicit = np.array(ends, dtype=object) != None  # noqa: E711 - elementwise, in C
+    given = list(compress(ends, explicit))
+    texts = chain(ids, dates, precisions, labels, given)
+    if not all(title_ok) or not set(map(type, texts)) <= {str}:
         return None
     try:
+        if not set(map(len, dates)) <= {10} or not set(map(len, given)) <= {10}:
+            return None
         start = _days(list(dates))
-        end = _days(given)
-    except ValueError:  # "2025-02-30", "2014-9-22"
+        given_days = _days(given)
+    except (TypeError, ValueError):  # an end date that is not text; "2025-02-30"
         return None
-    if len(start) and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
+    if n and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
         return None
-    explicit = np.array([e is not None for e in ends], dtype=bool)
-    if len(end) and (end < start[explicit]).any():
+    if (given_days < start[explicit]).any():
         return None
-    return start
+    kind = np.fromiter(map(kind_index.get, kinds, repeat(-1, n)), np.int16, count=n)
+    if n and kind.min() < 0:
+        return None
+    precision = np.fromiter(map(PRECISION_CODES.get, precisions, repeat(0, n)), np.int8, count=n)
+    return _Columns(
+        rowid=np.array(rowid, dtype=np.int64),
+        ids=np.array(ids, dtype=object),
+        start=start,
+        end=_ends(start, precision, explicit, given_days),
+        precision=precision,
+        kind=kind,
+        labels=np.array(clean_texts(labels), dtype=object),
+    )
 
 
 FIRST_DAY = (np.datetime64("0001-01-01", "D") - np.datetime64(EPOCH, "D")).astype(np.float64)
