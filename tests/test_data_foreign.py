@@ -239,3 +239,11 @@ def test_date_span_ignores_dates_that_are_not_days(tmp_path, bundled_db):
     with open_store(path) as store, open_store(bundled_db) as sound:
         first, last = store.date_span()
         assert last == sound.date_span()[1] and first == sound.date_span()[0]
+
+
+def test_filter_in_words_holds_no_character_xml_forbids(store):
+    from cspo_viewer.data.filters import build_filter
+
+    flt = build_filter(store.vocabulary, text="x\uffffy\x01")
+    assert flt.describe(store.vocabulary).endswith("Search: “x\ufffdy\ufffd”")
+    assert flt.text == "x\uffffy\x01"  # the search itself is what was typed
