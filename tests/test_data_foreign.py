@@ -247,3 +247,18 @@ def test_filter_in_words_holds_no_character_xml_forbids(store):
     flt = build_filter(store.vocabulary, text="x\uffffy\x01")
     assert flt.describe(store.vocabulary).endswith("Search: “x\ufffdy\ufffd”")
     assert flt.text == "x\uffffy\x01"  # the search itself is what was typed
+
+
+def test_a_filter_matching_a_skipped_event_selects_nothing_in_its_place(tmp_path, bundled_db):
+    from cspo_viewer.data.filters import build_filter
+    from cspo_viewer.data.table import matching_mask
+
+    path = foreign(tmp_path, bundled_db, CASES["bad dates"][0])
+    with open_store(path) as store:
+        table = load_table(store)
+        flt = build_filter(store.vocabulary, kinds=["founding"])  # only the skipped MOU
+        mask = matching_mask(store, table, flt)
+        assert not mask.any()
+        assert store.count(flt) == 0 and store.facet_counts(flt, "kind").get("founding", 0) == 0
+        everything = build_filter(store.vocabulary, date_from="2000")
+        assert int(matching_mask(store, table, everything).sum()) == len(table) == 26

@@ -230,6 +230,7 @@ class Store:
         self.conn = conn
         self.writable = writable
         self.skipped: dict[str, str] = {}
+        self.skipped_events: set[str] = set()
         """What the loaders left out because this code cannot use it: "event <id>" (or
         "nation <code>", ...) -> why. Commands print it once, as ``skipped_note``."""
 
@@ -309,6 +310,8 @@ class Store:
         if why is None:
             return True
         self.skip(f"event {row[0]!s}", why, replace=True)
+        if type(row[0]) is str:
+            self.skipped_events.add(row[0])
         return False
 
     # --- reference data ---------------------------------------------------------------
@@ -385,13 +388,22 @@ class Store:
         return first, max(first, last)
 
     # --- filtered queries -------------------------------------------------------------
-    def event_ids(self, flt: EventFilter) -> list[str]:
+    def where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        """``flt.where()`` less the events a loader has skipped as unusable, so that counts
+        beside the filter boxes and the sources listed agree with the events shown."""
         where, params = flt.where()
+        if not self.skipped_events:
+            return where, params
+        ids = json.dumps(sorted(self.skipped_events))
+        return f"({where}) AND e.id NOT IN (SELECT value FROM json_each(?))", [*params, ids]
+
+    def event_ids(self, flt: EventFilter) -> list[str]:
+        where, params = self.where(flt)
         sql = f"SELECT e.id FROM events e WHERE {where} ORDER BY e.date, e.id"
         return [r[0] for r in self.conn.execute(sql, params)]
 
     def count(self, flt: EventFilter) -> int:
-        where, params = flt.where()
+        where, params = self.where(flt)
         return int(
             self.conn.execute(f"SELECT COUNT(*) FROM events e WHERE {where}", params).fetchone()[0]
         )
@@ -461,19 +473,19 @@ class Store:
         ticking it would add.
         """
         if facet == "nation":
-            where, params = flt.with_(nations=()).where()
+            where, params = self.where(flt.with_(nations=()))
             sql = (
                 f"SELECT t.nation_code, COUNT(*) FROM event_nations t JOIN events e"
                 f" ON e.id = t.event_id WHERE {where} GROUP BY t.nation_code"
             )
         elif facet == "theme":
-            where, params = flt.with_(themes=()).where()
+            where, params = self.where(flt.with_(themes=()))
             sql = (
                 f"SELECT t.theme_id, COUNT(*) FROM event_themes t JOIN events e"
                 f" ON e.id = t.event_id WHERE {where} GROUP BY t.theme_id"
             )
         elif facet == "kind":
-            where, params = flt.with_(kinds=()).where()
+            where, params = self.where(flt.with_(kinds=()))
             sql = f"SELECT e.kind, COUNT(*) FROM events e WHERE {where} GROUP BY e.kind"
         else:
             raise ValueError(f"unknown facet {facet!r}")
@@ -534,7 +546,7 @@ class Store:
     def sources_for(self, flt: EventFilter) -> list[Source]:
         """The distinct sources cited by the matching events, most cited first (for
         drawing: title and publisher made safe by ``clean_text``)."""
-        where, params = flt.where()
+        where, params = self.where(flt)
         sql = (
             "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM sources s JOIN"
             f" (SELECT es.source_id, COUNT(*) AS n FROM event_sources es JOIN events e"

@@ -101,15 +101,20 @@ class EventTable:
         return self.position.get(event_id)
 
     def mask_for_rowids(self, rowids: np.ndarray) -> np.ndarray:
+        """Rows of the table among ``rowids``; rowids of events not in the table (left out
+        as unusable) select nothing."""
         mask = np.zeros(len(self), dtype=bool)
+        index = self._index_by_rowid
+        rowids = rowids[(rowids >= 0) & (rowids < len(index))]
         if len(rowids):
-            mask[self._index_by_rowid[rowids]] = True
+            found = index[rowids]
+            mask[found[found >= 0]] = True
         return mask
 
     @cached_property
     def _index_by_rowid(self) -> np.ndarray:
         size = int(self.rowid.max()) + 1 if len(self) else 1
-        index = np.zeros(size, dtype=np.int64)
+        index = np.full(size, -1, dtype=np.int64)
         index[self.rowid] = np.arange(len(self))
         return index
 
