@@ -262,3 +262,15 @@ def test_a_filter_matching_a_skipped_event_selects_nothing_in_its_place(tmp_path
         assert store.count(flt) == 0 and store.facet_counts(flt, "kind").get("founding", 0) == 0
         everything = build_filter(store.vocabulary, date_from="2000")
         assert int(matching_mask(store, table, everything).sum()) == len(table) == 26
+
+
+def test_opening_a_foreign_database_in_the_window_says_what_was_left_out(
+    controller, tmp_path, bundled_db
+):
+    path = foreign(tmp_path, bundled_db, CASES["blob title"][0])
+    said: list[str] = []
+    controller.message.connect(said.append)
+    controller.open_database(path)
+    assert controller.total_count == 28
+    assert len(said) == 1 and "2015-10-12-wellington-meeting" in said[0]
+    assert "title is binary data" in said[0]
