@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cspo_viewer.data.interchange import import_file
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.store import open_store
 from tests.interchange_support import FIXTURES, big_csv, fresh_db, records
 
 VALID = FIXTURES / "interchange" / "valid_bom.csv"
@@ -191,23 +191,52 @@ def test_hard_links_owner_and_mode_are_kept(tmp_path):
     assert len(records(other_name)) == 3  # one file under two names
 
 
-def test_a_database_with_triggers_of_its_own_is_not_written(tmp_path):
+def test_a_foreign_trigger_on_the_full_text_index_is_not_trusted(tmp_path):
     """Writing needs the schema trusted (the FTS triggers use a virtual table); a trigger
-    cspo-viewer did not make is never run for it, and the file stays as it was."""
+    cspo-viewer did not make that uses the index itself keeps it untrusted, so nothing is
+    written and the sentence names the trigger."""
     db = fresh_db(tmp_path)
     conn = sqlite3.connect(db)
     conn.execute(
-        "CREATE TRIGGER spy AFTER INSERT ON events BEGIN"
-        " UPDATE sources SET title = 'spied'; END"
+        "CREATE TRIGGER wipe AFTER INSERT ON events BEGIN"
+        " INSERT INTO events_fts (events_fts) VALUES ('delete-all'); END"
     )
     conn.commit()
     conn.close()
-    refused = r"triggers or views cspo-viewer did not create \(spy\)"
-    with pytest.raises(DatabaseError, match=refused):
-        import_file(db, VALID)
-    assert records(db) == [] and "spied" not in _source_titles(db)
-    with open_store(db) as store:  # reading it is fine: untrusted triggers never run there
+    result = _cli("import", str(VALID), "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"cspo-viewer: error: {db} has triggers cspo-viewer did not create that use its "
+        "full-text index (wipe), so that index cannot be kept; nothing was imported (import "
+        "into a database made with db init)"
+    ]
+    assert records(db) == []
+    with open_store(db, writable=True) as store:
+        assert store.conn.execute("PRAGMA trusted_schema").fetchone() == (0,)
+    with open_store(db) as store:  # reading it is fine
         assert store.total_events() == 0
+
+
+def test_a_foreign_trigger_that_refuses_the_change_is_heard(tmp_path):
+    """A trigger of the file's own that uses no virtual table runs as in any SQLite tool;
+    its refusal is the sentence, and nothing is written."""
+    db = fresh_db(tmp_path)
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE TRIGGER stamp AFTER INSERT ON events BEGIN"
+        " UPDATE sources SET title = 'stamped'; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER frozen BEFORE INSERT ON quotes BEGIN"
+        " SELECT RAISE(ABORT, 'quotes are frozen'); END"
+    )
+    conn.commit()
+    conn.close()
+    quoted = FIXTURES / "interchange" / "valid.json"  # has a quote
+    result = _cli("import", str(quoted), "--db", str(db))
+    assert result.returncode == 2 and "quotes are frozen" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert records(db) == [] and "stamped" not in _source_titles(db)  # rolled back
 
 
 def test_writing_connections_keep_the_full_text_index_through_the_triggers(tmp_path):

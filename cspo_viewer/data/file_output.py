@@ -76,8 +76,8 @@ def open_replacing(
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``target`` with ``data``."""
-    with open_replacing(target, "wb") as fh:
-        fh.write(data)
+    with replacing(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def _real(path: Path) -> Path:

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from cspo_viewer.commands.common import db_path
+from cspo_viewer.commands.common import open_from_args
 from cspo_viewer.errors import UserError
 
 XCB_LIBRARIES = {
@@ -88,13 +88,12 @@ def _filter_given(args: argparse.Namespace) -> bool:
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window on ``--db`` (or the bundled database) in the state asked for."""
     from cspo_viewer.data.filters import filter_from_args
-    from cspo_viewer.data.store import open_store
 
     size = parse_size(getattr(args, "size", None))
     screenshot = getattr(args, "screenshot", None)
     if screenshot and not str(screenshot).lower().endswith(".png"):
         raise UserError(f"--screenshot needs a .png file name, not {screenshot!r}")
-    store = open_store(db_path(args))  # a bad database is reported before Qt starts
+    store = open_from_args(args)  # a bad database is reported before Qt starts
     flt = filter_from_args(args, store.vocabulary)
     select = getattr(args, "select", None)
     if select and store.event_detail(select) is None:
@@ -119,6 +118,9 @@ def run_window(args: argparse.Namespace) -> int:
     controller = Controller(store)
     # A screenshot shows exactly what the arguments say, never remembered state.
     window = MainWindow(controller, settings, remember=not screenshot)
+    note = store.skipped_note()
+    if note:  # rows of a foreign-written database left out: say so where a person looks
+        controller.message.emit(note)
     if getattr(args, "group_by", None):
         controller.set_grouping(args.group_by)
     if not flt.is_empty or _filter_given(args):
@@ -153,8 +155,12 @@ def _quiet_offscreen_warnings() -> None:
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     """Render the whole window to ``target``, whole or not at all (``file_output``)."""
-    from cspo_viewer.data.file_output import check_folder, output_error, replacing
+    from PySide6.QtCore import QBuffer, QIODevice
 
+    from cspo_viewer.data.file_output import check_folder, output_error, write_bytes
+
+    if target.is_dir():
+        raise UserError(f"cannot write {target}: it is a folder")
     check_folder(target)
     window.show()
     if size:
@@ -162,10 +168,14 @@ def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     for _ in range(5):
         app.processEvents()
     pixmap = window.grab()
+    # Encoded in memory and written by us: a full disk is then one sentence, where Qt's
+    # PNG writer printed its own "libpng error" line first.
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        raise UserError(f"could not encode the PNG {target}")
     try:
-        with replacing(target, ".png") as tmp:
-            if not pixmap.save(str(tmp), "PNG"):
-                raise UserError(f"could not write the PNG {target}")
+        write_bytes(target, bytes(buffer.data().data()))
     except OSError as exc:
         raise output_error(target, exc) from None
     window.close()

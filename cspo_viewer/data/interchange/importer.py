@@ -49,7 +49,13 @@ from cspo_viewer.data.interchange.model import (
 from cspo_viewer.data.interchange.textio import open_binary
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
-from cspo_viewer.data.store import DatabaseError, Store, open_store
+from cspo_viewer.data.store import (
+    DatabaseError,
+    Store,
+    open_store,
+    sqlite_message,
+    untrusted_triggers,
+)
 
 BATCH = 500
 """Events compared with the database (and written) together: one query per batch for
@@ -94,6 +100,8 @@ def import_file(
             store.conn.execute("BEGIN")  # a read transaction: one snapshot to compare with
             try:
                 report = Session(store, file_path, fmt, options, reader).run(total, progress)
+            except sqlite3.Error as exc:  # a bad page met while comparing, say
+                raise DatabaseError(sqlite_message(store.path, exc)) from None
             finally:
                 store.conn.rollback()
             if options.dry_run or not report.ok or not report.has_changes:
@@ -124,7 +132,7 @@ def _write(
         _commit(conn, store.path)
     except BaseException as exc:
         conn.rollback()
-        sentence = _sentence(exc, store.path)
+        sentence = _sentence(exc, store)
         if sentence is None:
             raise
         raise sentence from None
@@ -158,19 +166,29 @@ def _in_use(db_path: Path) -> str:
     return f"{db_path} is in use by another program; nothing was imported, try again"
 
 
-def _sentence(exc: BaseException, db_path: Path) -> Exception | None:
-    """What SQLite's refusal while writing means for the user, or None to let it through."""
+def _sentence(exc: BaseException, store: Store) -> Exception | None:
+    """What SQLite's refusal while writing means for the user, or None to let it through
+    (a cancel, an interrupt, our own errors)."""
+    db_path = store.path
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
     if not isinstance(exc, sqlite3.Error):
         return None
-    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
         return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
-    if isinstance(exc, sqlite3.IntegrityError):
+    if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
         return InterchangeError(
             f"{db_path} refused an imported event ({exc}); nothing was imported"
         )
-    return None
+    if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
+        names = ", ".join(untrusted_triggers(store.conn)[:5])
+        return DatabaseError(
+            f"{db_path} has triggers cspo-viewer did not create that use its full-text index "
+            f"({names}), so that index cannot be kept; nothing was imported (import into a "
+            "database made with db init)"
+        )
+    return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; nothing was imported")
 
 
 def is_bundled_database(path: Path) -> bool:
