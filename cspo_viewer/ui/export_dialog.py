@@ -128,6 +128,18 @@ class ExportDialog(QDialog):
         self.sources_box.setChecked(True)
         self.members_box = QCheckBox("Membership strip")
         self.members_box.setChecked(True)
+        # PowerPoint deck and views (briefing pack)
+        self.view_combo = QComboBox()
+        self.view_combo.addItem("Timeline", "timeline")
+        self.view_combo.addItem("Membership growth", "members")
+        self.view_combo.addItem("Participation matrix", "participation")
+        self.event_slides_box = QCheckBox("One slide per event (PowerPoint .pptx only)")
+        self.event_slides_box.setToolTip(
+            "After the timeline slide, one slide per event shown: date, location, summary, "
+            "quotes and sources"
+        )
+        form.addRow("&Picture:", self.view_combo)
+        form.addRow("Deck:", self.event_slides_box)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
@@ -155,7 +167,7 @@ class ExportDialog(QDialog):
             self.current.setEnabled(False)
 
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("timeline.png (or .svg, .pdf)")
+        self.path_edit.setPlaceholderText("timeline.png (or .svg, .pdf, .pptx)")
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self.browse)
         file_row = QHBoxLayout()
@@ -230,6 +242,8 @@ class ExportDialog(QDialog):
             x_range=self._view_range() if self.current.isChecked() else None,
             grouping=self.controller.grouping,
             generated=self.generated,
+            view=self.view_combo.currentData(),
+            event_slides=self.event_slides_box.isChecked(),
         )
 
     def export_data(self) -> ExportData:
@@ -250,7 +264,8 @@ class ExportDialog(QDialog):
             self,
             "Export timeline",
             str(start),
-            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+            ";;PowerPoint deck (*.pptx)",
             options=QFileDialog.Option.DontConfirmOverwrite,  # accept() asks, once
         )
         if name:
