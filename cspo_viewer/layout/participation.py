@@ -68,11 +68,13 @@ def build_participation(
     )
     counts = np.zeros((len(codes), len(years)), dtype=np.int64)
     pairs = table.nations
-    row_of = {pairs.names.index(c): i for i, c in enumerate(codes) if c in pairs.names}
+    row_of = np.full(len(pairs.names), -1, dtype=np.int64)  # tag index -> matrix row
+    for i, code in enumerate(codes):
+        if code in pairs.names:
+            row_of[pairs.names.index(code)] = i
     if len(pairs.event) and years:
-        keep = mask[pairs.event] & np.isin(pairs.tag, list(row_of))
-        ev, tag = pairs.event[keep], pairs.tag[keep]
-        rows = np.array([row_of[int(t)] for t in tag], dtype=np.int64)
+        keep = mask[pairs.event] & (row_of[pairs.tag] >= 0)
+        ev, rows = pairs.event[keep], row_of[pairs.tag[keep]]
         start, last_day = table.start[ev], table.end[ev] - 1
         for col, (a, b) in enumerate(spans):
             touch = (start < b) & (last_day >= a)

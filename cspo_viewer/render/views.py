@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from cspo_viewer.layout.membership import MembershipSeries
 from cspo_viewer.layout.participation import (
@@ -43,22 +43,40 @@ def member_colour(lk: RenderLook) -> str:
     return MEMBER_DARK if lk.is_dark else MEMBER_LIGHT
 
 
-def status_brush(status: int, lk: RenderLook, u: float) -> QBrush:
-    """Solid for members, diagonal hatch for associates, dots for observers."""
+def fill_status(p: QPainter, rect: QRectF, status: int, lk: RenderLook, u: float) -> None:
+    """Fill ``rect`` for a membership status: solid for members, diagonal lines for
+    associates, a grid of dots for observers. Drawn as lines and dots of the page's
+    scale (Qt's pattern brushes are one device pixel thin at 4K and vary in SVG/PDF)."""
+    if rect.width() <= 0 or rect.height() <= 0 or status == NONE:
+        return
     colour = QColor(member_colour(lk))
     if status in (MEMBER, JOINED):
-        return QBrush(colour)
+        p.fillRect(rect, colour)
+        return
+    p.save()
+    p.setClipRect(rect, Qt.ClipOperation.IntersectClip)
     if status == ASSOCIATE:
-        brush = QBrush(colour, Qt.BrushStyle.BDiagPattern)
-    elif status == OBSERVER:
-        brush = QBrush(colour, Qt.BrushStyle.Dense6Pattern)
+        pen = QPen(colour, 1.6 * u)
+        p.setPen(pen)
+        step = 7 * u
+        x = rect.left() - rect.height()
+        while x < rect.right():
+            p.drawLine(QPointF(x, rect.bottom()), QPointF(x + rect.height(), rect.top()))
+            x += step
     else:
-        return QBrush(Qt.BrushStyle.NoBrush)
-    if u > 1.5:  # hatching spaced for the page, not one line per device pixel
-        from PySide6.QtGui import QTransform
-
-        brush.setTransform(QTransform.fromScale(u, u))
-    return brush
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        step, r = 6 * u, 1.3 * u
+        y = rect.top() + step / 2
+        row = 0
+        while y < rect.bottom():
+            x = rect.left() + step / 2 + (step / 2 if row % 2 else 0)
+            while x < rect.right():
+                p.drawEllipse(QPointF(x, y), r, r)
+                x += step
+            y += step
+            row += 1
+    p.restore()
 
 
 # --- membership growth ------------------------------------------------------------------
@@ -86,7 +104,7 @@ def paint_members(
     axis_font = _font(family, 12.5 * u)
     am = QFontMetricsF(axis_font)
     codes = series.status_codes
-    row_h = am.height() * 1.9
+    row_h = am.height() * 2.5  # the pattern shows above and below a bar's label
     strip_h = (len(codes) * row_h + am.height() * 1.6) if codes else 0.0
     key_h = am.height() * 1.8
     left = rect.left() + max(am.horizontalAdvance(t) for t in ("10", *codes)) + 14 * u
@@ -225,7 +243,7 @@ def _status_strip(p, series, geo, rect, chart, x_of, lk, u, font, row_h) -> None
     geo.strip = QRectF(chart.left(), top, chart.width(), row_h * len(series.status_codes))
     for i, code in enumerate(series.status_codes):
         y = top + i * row_h
-        bar_h = row_h * 0.72
+        bar_h = row_h * 0.8
         p.setPen(QColor(lk.text))
         p.drawText(
             QRectF(rect.left(), y, chart.left() - rect.left() - 6 * u, bar_h),
@@ -245,10 +263,10 @@ def _status_strip(p, series, geo, rect, chart, x_of, lk, u, font, row_h) -> None
                 continue
             bar = QRectF(a, y, b - a, bar_h)
             code_status = {"observer": OBSERVER, "associate": ASSOCIATE}.get(status, MEMBER)
+            p.fillRect(bar, QColor(lk.background))
+            fill_status(p, bar, code_status, lk, u)
             p.setPen(QPen(QColor(member_colour(lk)), max(1.0, u)))
-            p.setBrush(QColor(lk.background))
-            p.drawRect(bar)
-            p.setBrush(status_brush(code_status, lk, u))
+            p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(bar)
             _bar_label(p, bar, label, code_status, lk, font, u)
             geo.bars.append((code, label, bar))
@@ -359,14 +377,11 @@ def paint_participation(
             if status == JOINED:
                 f = float(matrix.joined_fraction[r, c])
                 before = int(matrix.before[r, c])
-                if before != NONE:  # an associate until the join date
-                    p.setBrush(status_brush(before, lk, u))
-                    p.drawRect(cell.adjusted(0, 0, -cell.width() * (1 - f), 0))
-                p.setBrush(status_brush(MEMBER, lk, u))
-                p.drawRect(cell.adjusted(cell.width() * f, 0, 0, 0))
-            elif status != NONE:
-                p.setBrush(status_brush(status, lk, u))
-                p.drawRect(cell)
+                # an associate (say) until the join date, a member from it
+                fill_status(p, cell.adjusted(0, 0, -cell.width() * (1 - f), 0), before, lk, u)
+                fill_status(p, cell.adjusted(cell.width() * f, 0, 0, 0), MEMBER, lk, u)
+            else:
+                fill_status(p, cell, status, lk, u)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.setPen(border)
             p.drawRect(cell)
@@ -400,16 +415,14 @@ def _key(p, entries, rect, lk, u, font, note: str = "") -> None:
     p.setFont(font)
     for status, name in entries:
         swatch = QRectF(x, y + (m.height() - size) / 2, size * 1.4, size)
-        p.setPen(QPen(QColor(lk.grid), max(1.0, u)))
-        p.setBrush(QColor(lk.background))
-        p.drawRect(swatch)
+        p.fillRect(swatch, QColor(lk.background))
         if status == JOINED:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(status_brush(MEMBER, lk, u))
-            p.drawRect(swatch.adjusted(swatch.width() * 0.5, 0, 0, 0))
-        elif status != NONE:
-            p.setBrush(status_brush(status, lk, u))
-            p.drawRect(swatch)
+            fill_status(p, swatch.adjusted(swatch.width() * 0.5, 0, 0, 0), MEMBER, lk, u)
+        else:
+            fill_status(p, swatch, status, lk, u)
+        p.setPen(QPen(QColor(lk.grid), max(1.0, u)))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(swatch)
         p.setPen(QColor(lk.text))
         p.drawText(QPointF(swatch.right() + 6 * u, y + m.ascent()), name)
         x = swatch.right() + 6 * u + m.horizontalAdvance(name) + 24 * u

@@ -75,6 +75,8 @@ class BriefingView(QWidget):
         self._history: list[Any] = []
         painter = paint_members if kind == "members" else paint_participation
         self.canvas = _Canvas(painter, lambda: getattr(window, "theme", "light"))
+        # Ten members' steps with a readable label each, and the status strip below.
+        self.canvas.setMinimumHeight(MIN_HEIGHT[kind])
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.back = QPushButton("← Back")
@@ -139,6 +141,9 @@ class BriefingView(QWidget):
         self.back.setVisible(bool(self._history))
 
 
+MIN_HEIGHT = {"members": 420, "participation": 300}
+"""Canvas heights below which labels would shrink past legibility (window sizes)."""
+
 VIEWS = (
     ("members", "&Membership growth", "Ctrl+Shift+M", "Members over time, each accession named"),
     (
@@ -148,6 +153,14 @@ VIEWS = (
         "Nations by years: events taken part in and membership status",
     ),
 )
+
+
+def _show(window: Any, dock: QDockWidget) -> None:
+    """Bring the dock forward at a height its view can use."""
+    dock.raise_()
+    want = dock.widget().minimumSizeHint().height() + 40
+    if dock.height() < want:
+        window.resizeDocks([dock], [want], Qt.Orientation.Vertical)
 
 
 def install_briefing_views(window: Any, menu: Any) -> dict[str, QAction]:
@@ -170,7 +183,7 @@ def install_briefing_views(window: Any, menu: Any) -> dict[str, QAction]:
         action.setText(text)
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
-        action.triggered.connect(lambda checked, d=dock: checked and d.raise_())
+        action.triggered.connect(lambda checked, d=dock: checked and _show(window, d))
         menu.addAction(action)
         actions[kind] = action
         setattr(window, f"{kind}_view", view)
