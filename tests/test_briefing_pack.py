@@ -355,3 +355,44 @@ def test_pptx_in_the_file_types(window, qtbot, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.browse()
     assert "PowerPoint deck (*.pptx)" in seen["filters"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--theme", "resilience"],
+        ["--kind", "statement", "--kind", "principals-meeting"],
+        ["--from", "2020", "--to", "2022"],
+        ["--search", "debris"],
+        ["--nation", "France", "--nation", "Germany", "--match-nations", "all"],
+    ],
+)
+def test_deck_takes_every_filter(qapp, tmp_path, capsys, store, args):
+    from cspo_viewer.cli import build_parser
+    from cspo_viewer.data.filters import filter_from_args
+
+    target = tmp_path / "f.pptx"
+    code, _, err = run(capsys, "--out", str(target), "--event-slides", *args)
+    assert code == 0, err
+    flt = filter_from_args(build_parser().parse_args(["list", *args]), store.vocabulary)
+    rows = store.event_rows(flt)
+    deck = Presentation(str(target))
+    assert [texts(s)["Title"] for s in list(deck.slides)[1:]] == [r.title for r in rows]
+    assert texts(deck.slides[0])["Filter"] == flt.describe(store.vocabulary)
+
+
+def test_deck_of_no_events_says_so(qapp, tmp_path, capsys):
+    target = tmp_path / "none.pptx"
+    code, out, err = run(capsys, "--out", str(target), "--search", "zzzqqq", "--event-slides")
+    assert code == 0 and "0 events" in out and "no events match" in err
+    deck = Presentation(str(target))
+    assert len(deck.slides) == 1
+    assert "none recorded" in notes(deck.slides[0])
+
+
+def test_huge_title_is_shortened_on_the_slide(qapp, tmp_path, capsys):
+    target = tmp_path / "t.pptx"
+    code, _, err = run(capsys, "--out", str(target), "--title", "A" * 50_000, "--kind", "vision")
+    assert code == 0, err
+    title = texts(Presentation(str(target)).slides[0])["Title"]
+    assert len(title) <= 1_400 and title.endswith("…")

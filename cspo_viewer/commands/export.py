@@ -145,7 +145,10 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".pptx":
         slides = 1 + (n if args.event_slides else 0)
         size = f"{slides} slide{'' if slides == 1 else 's'}, picture {size}"
-    print(f"wrote {out} ({size}, {n} event{'' if n == 1 else 's'})")
+    what = f"{n} event{'' if n == 1 else 's'}"
+    if args.view != "timeline":  # "10 accessions shown", "29 events counted"
+        what = f"{args.view} view: {layout.footer_text.rsplit(' · ', 1)[-1]}"
+    print(f"wrote {out} ({size}, {what})")
     if n == 0:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
     elif args.view == "timeline":

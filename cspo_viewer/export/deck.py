@@ -123,10 +123,9 @@ def _box(slide, rect, text: str | Sequence[str], px: float, **style):
         if style.get("centre"):
             para.alignment = PP_ALIGN.CENTER
         run = para.add_run()
-        run.text = plain(line)
+        run.text = plain(line, MAX_SLIDE_CHARS)
         run.font.size = _pt(px)
         run.font.bold = bool(style.get("bold"))
-        run.font.name = "DejaVu Sans"
         run.font.color.rgb = RGBColor.from_string(style.get("colour", "1b1f24").lstrip("#"))
     if style.get("fill"):
         shape.fill.solid()
