@@ -91,12 +91,12 @@ class _Fonts:
         self.u = options.scale
         self.look: RenderLook = look(options.theme).scaled(self.u)
         family = self.look.font_family
-        self.banner = _font(family, 15 * self.u, bold=True)
-        self.title = _font(family, 30 * self.u, bold=True)
-        self.subtitle = _font(family, 17 * self.u)
-        self.legend = _font(family, 14 * self.u)
-        self.small = _font(family, 12.5 * self.u)
-        self.empty = _font(family, 22 * self.u)
+        self.banner = pixel_font(family, 15 * self.u, bold=True)
+        self.title = pixel_font(family, 30 * self.u, bold=True)
+        self.subtitle = pixel_font(family, 17 * self.u)
+        self.legend = pixel_font(family, 14 * self.u)
+        self.small = pixel_font(family, 12.5 * self.u)
+        self.empty = pixel_font(family, 22 * self.u)
         self.pad_x = round(28 * self.u)
         self.gap = round(12 * self.u)
         if self.look.is_dark:
@@ -105,7 +105,8 @@ class _Fonts:
             self.banner_colour, self.banner_text = "#1b1f24", "#ffffff"
 
 
-def _font(family: str, px: float, *, bold: bool = False) -> QFont:
+def pixel_font(family: str, px: float, *, bold: bool = False) -> QFont:
+    """A font of ``px`` output pixels (page sizes are pixels, not points)."""
     font = QFont(family)
     font.setPixelSize(max(1, round(px)))
     font.setBold(bold)

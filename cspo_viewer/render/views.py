@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from cspo_viewer.layout.membership import MembershipSeries
 from cspo_viewer.layout.participation import (
@@ -24,19 +24,13 @@ from cspo_viewer.layout.participation import (
     STATUS_NAMES,
     ParticipationMatrix,
 )
+from cspo_viewer.render.page import pixel_font
 from cspo_viewer.render.palette import RenderLook
 from cspo_viewer.render.style import kind_color
 
 MEMBER_LIGHT, MEMBER_DARK = "#3f6e9e", "#6f9bd0"
 """Full membership (fill of the matrix, bars of the strip): dark enough for white text,
 and in greyscale distinct from the hatched and dotted statuses."""
-
-
-def _font(family: str, px: float, *, bold: bool = False) -> QFont:
-    font = QFont(family)
-    font.setPixelSize(max(1, round(px)))
-    font.setBold(bold)
-    return font
 
 
 def member_colour(lk: RenderLook) -> str:
@@ -101,7 +95,7 @@ def paint_members(
     under it one row per nation with observer or associate years, apart from the steps."""
     geo = MembersGeometry()
     family = lk.font_family
-    axis_font = _font(family, 12.5 * u)
+    axis_font = pixel_font(family, 12.5 * u)
     am = QFontMetricsF(axis_font)
     codes = series.status_codes
     row_h = am.height() * 2.5  # the pattern shows above and below a bar's label
@@ -196,7 +190,7 @@ def _accessions(p, series, geo, chart, x_of, y_of, lk, u) -> None:
     The curve only rises, so those bands hold no line and no other label."""
     band = y_of(0) - y_of(1)
     px = min(15 * u, 0.62 * band)  # a label never taller than its band
-    font = _font(lk.font_family, px, bold=True)
+    font = pixel_font(lk.font_family, px, bold=True)
     m = QFontMetricsF(font)
     geo.label_px = font.pixelSize()
     gap = 8 * u
@@ -340,7 +334,7 @@ def paint_participation(
     if not geo.rows or not geo.cols:
         return geo
     family = lk.font_family
-    head = _font(family, 13 * u)
+    head = pixel_font(family, 13 * u)
     hm = QFontMetricsF(head)
     key_h = hm.height() * 1.8
     names = [f"{name} ({code})" for code, name in zip(matrix.codes, matrix.names, strict=True)]
@@ -366,7 +360,7 @@ def paint_participation(
         box = QRectF(rect.left(), grid.top() + r * cell_h, name_w - 12 * u, cell_h)
         text = hm.elidedText(name, Qt.TextElideMode.ElideMiddle, box.width())
         p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
-    count_font = _font(family, min(15 * u, cell_h * 0.55), bold=True)
+    count_font = pixel_font(family, min(15 * u, cell_h * 0.55), bold=True)
     cm = QFontMetricsF(count_font)
     border = QPen(QColor(lk.grid), max(1.0, u))
     for r in range(geo.rows):
