@@ -396,3 +396,12 @@ def test_huge_title_is_shortened_on_the_slide(qapp, tmp_path, capsys):
     assert code == 0, err
     title = texts(Presentation(str(target)).slides[0])["Title"]
     assert len(title) <= 1_400 and title.endswith("…")
+
+
+def test_event_slides_refuse_a_huge_deck(qapp, tmp_path, capsys, monkeypatch):
+    from cspo_viewer.export import deck
+
+    monkeypatch.setattr(deck, "MAX_EVENT_SLIDES", 10)
+    code, _, err = run(capsys, "--out", str(tmp_path / "big.pptx"), "--event-slides")
+    assert code == 2 and "29 events match" in err and "at most 10" in err
+    assert list(tmp_path.iterdir()) == []

@@ -27,6 +27,8 @@ from cspo_viewer.render.page import ExportLayout, Progress
 SLIDE_W, SLIDE_H = 12_192_000, 6_858_000  # EMU: 13.333 x 7.5 in, 16:9
 MAX_SLIDE_CHARS = 1_400
 """A summary or quote longer than this is shortened on its slide (never in the data)."""
+MAX_EVENT_SLIDES = 500
+"""``event_slides`` makes at most this many slides: a deck of thousands briefs no one."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PRECISION_WORDS = {
     "day": "",
@@ -66,6 +68,11 @@ def encode_deck(
     width, height = DECK_SIZE
     picture_options = replace(options, width=width, height=height, heading_painted=False)
     page = build_page(data, picture_options)
+    if options.event_slides and page.events_shown > MAX_EVENT_SLIDES:
+        raise UserError(
+            f"{page.events_shown:,} events match, and one slide per event makes at most "
+            f"{MAX_EVENT_SLIDES}; narrow the filter or leave out --event-slides"
+        )
     image, layout = render_page(page, progress)
     report(60, "Making the slides")
     deck = Presentation()

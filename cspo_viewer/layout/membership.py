@@ -158,22 +158,26 @@ def _statuses(
     if "membership" not in table.kinds or not len(table):
         return []
     kind = table.kinds.index("membership")
-    rows = np.flatnonzero(mask & (table.kind == kind))
+    join_day = {n.code: float(to_day(n.joined)) for n in chosen if n.joined}
+    if not join_day:
+        return []
+    # A status precedes a join: only membership events before the last join, and of
+    # those only the ones whose title names a status, need their nations (the nation
+    # pairs of a large record take longer to load than the rest of the chart).
+    before = mask & (table.kind == kind) & (table.start < max(join_day.values()))
+    status_by_row = {int(r): status_of(table.title(int(r))) for r in np.flatnonzero(before)}
+    rows = np.array([r for r, st in status_by_row.items() if st], dtype=np.int64)
     if not len(rows):
         return []
-    join_day = {n.code: float(to_day(n.joined)) for n in chosen if n.joined}
     pairs = table.nations
     found: dict[str, list[tuple[float, str, int]]] = {}
     in_rows = np.isin(pairs.event, rows)
     for ev, tag in zip(pairs.event[in_rows], pairs.tag[in_rows], strict=True):
         code = pairs.names[int(tag)]
-        if wanted and code not in wanted:
-            continue
-        status = status_of(table.title(int(ev)))
         start = float(table.start[ev])
-        if status is None or code not in join_day or start >= join_day[code]:
+        if (wanted and code not in wanted) or code not in join_day or start >= join_day[code]:
             continue
-        found.setdefault(code, []).append((start, status, int(ev)))
+        found.setdefault(code, []).append((start, str(status_by_row[int(ev)]), int(ev)))
     spans: list[StatusSpan] = []
     for code, items in found.items():
         items.sort()

@@ -350,6 +350,8 @@ class ExportDialog(QDialog):
             self.set_preset(w, h)
             self.marking.setCurrentText(str(s.value("marking", "") or ""))
             self.theme.setCurrentIndex(1 if s.value("theme") == "dark" else 0)
+            self.view_combo.setCurrentIndex(max(self.view_combo.findData(s.value("view")), 0))
+            self.event_slides_box.setChecked(s.value("event_slides", False) in (True, "true"))
             for key, box in (
                 ("legend", self.legend_box),
                 ("sources", self.sources_box),
@@ -374,6 +376,8 @@ class ExportDialog(QDialog):
             s.setValue("height", self.height_box.value())
             s.setValue("marking", self.marking.currentText().strip())
             s.setValue("theme", self.theme.currentData())
+            s.setValue("view", self.view_combo.currentData())
+            s.setValue("event_slides", self.event_slides_box.isChecked())
             s.setValue("legend", self.legend_box.isChecked())
             s.setValue("sources", self.sources_box.isChecked())
             s.setValue("members", self.members_box.isChecked())
