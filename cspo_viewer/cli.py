@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import database, listing
+from cspo_viewer.commands import compare, database, listing
 from cspo_viewer.commands.common import add_db_argument
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
 from cspo_viewer.data.store import DatabaseError, damaged_message
 from cspo_viewer.errors import UserError
 
-COMMAND_MODULES = [listing, database]
+COMMAND_MODULES = [listing, database, compare]
 """Each has ``register(subparsers)``; the order is the order in ``--help``."""
 
 

@@ -56,3 +56,29 @@ def display_date(iso: str, precision: str = "day", end_date: str | None = None) 
 def short_iso(iso: str, precision: str = "day") -> str:
     """The ISO date cut to its precision: "2015-07" for a month, "2016" for a year."""
     return {"year": iso[:4], "month": iso[:7]}.get(precision, iso)
+
+
+def date_with_precision(iso: str, precision: str = "day", end_date: str | None = None) -> str:
+    """ "3–5 Dec 2024", "Jul 2015 (month known)", "2016 (year known)": a reader must not
+    take a month-precision date for a known day. A date that does not parse is shown as
+    stored."""
+    try:
+        text = display_date(iso, precision, end_date)
+    except ValueError:
+        return iso
+    note = {"month": "month known", "year": "year known"}.get(precision)
+    return f"{text} ({note})" if note else text
+
+
+def source_date(value: str | None) -> str:
+    """A source's date as precise as it was given ("2024-12" → "Dec 2024", "unknown" as is)."""
+    if not value:
+        return ""
+    try:
+        if len(value) == 4:
+            return display_date(f"{value}-01-01", "year")
+        if len(value) == 7:
+            return display_date(f"{value}-01", "month")
+        return display_date(value)
+    except ValueError:
+        return value

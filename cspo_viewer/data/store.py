@@ -272,31 +272,6 @@ class Store:
             out[event_id].append(value)
         return out
 
-    def facet_counts(self, flt: EventFilter, facet: str) -> dict[str, int]:
-        """Per nation, theme or kind: how many events match the *other* active filters.
-
-        This is what the filter panel shows beside each checkbox, so an analyst sees what
-        ticking it would add.
-        """
-        if facet == "nation":
-            where, params = flt.with_(nations=()).where()
-            sql = (
-                f"SELECT t.nation_code, COUNT(*) FROM event_nations t JOIN events e"
-                f" ON e.id = t.event_id WHERE {where} GROUP BY t.nation_code"
-            )
-        elif facet == "theme":
-            where, params = flt.with_(themes=()).where()
-            sql = (
-                f"SELECT t.theme_id, COUNT(*) FROM event_themes t JOIN events e"
-                f" ON e.id = t.event_id WHERE {where} GROUP BY t.theme_id"
-            )
-        elif facet == "kind":
-            where, params = flt.with_(kinds=()).where()
-            sql = f"SELECT e.kind, COUNT(*) FROM events e WHERE {where} GROUP BY e.kind"
-        else:
-            raise ValueError(f"unknown facet {facet!r}")
-        return {k: int(n) for k, n in self.conn.execute(sql, params)}
-
     # --- one event --------------------------------------------------------------------
     def event_detail(self, event_id: str) -> EventDetail | None:
         row = self.conn.execute(

@@ -129,10 +129,6 @@ class Controller(QObject):
     def clear_filter(self) -> None:
         self.set_filter(EventFilter())
 
-    def facet_counts(self, facet: str) -> dict[str, int]:
-        """For the filter panel: per value, the events matching the *other* active filters."""
-        return self._store.facet_counts(self._filter, facet)
-
     def is_visible(self, event_id: str) -> bool:
         index = self._table.index_of(event_id)
         return index is not None and bool(self._mask[index])
