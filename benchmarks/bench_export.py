@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, synthetic_db
+from _common import ROOT, machine_speed, synthetic_db
 
 BARE = """
 import sys
@@ -80,7 +80,9 @@ def interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
 
 def pack(export: list[str], big: Path, out: Path, runs: int, events: int) -> int:
     """(e): the deck and the two views against the PNG export of the same data."""
-    print(f"briefing pack, whole processes, medians of {runs} interleaved runs:")
+    print(
+        f"briefing pack, whole processes, medians of {runs} interleaved runs ({machine_speed()}):"
+    )
     for label, db in (("bundled data", []), (f"{events:,} events", ["--db", str(big)])):
         tag = "big" if db else "small"
         cmds = {
