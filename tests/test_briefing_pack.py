@@ -405,3 +405,13 @@ def test_event_slides_refuse_a_huge_deck(qapp, tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "--out", str(tmp_path / "big.pptx"), "--event-slides")
     assert code == 2 and "29 events match" in err and "at most 10" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_hidden_views_wait_until_shown(window, qtbot):
+    view = window.members_view
+    assert not view.isVisible() and view.canvas.model is None  # nothing built while closed
+    window.controller.set_filter(build_filter(window.controller.vocabulary, nations=["Japan"]))
+    assert view.canvas.model is None
+    view_action(window, "&Membership growth").trigger()
+    qtbot.waitUntil(lambda: view.canvas.model is not None)
+    assert [a.label for a in view.canvas.model.accessions] == ["JPN 5 Dec 2023"]

@@ -73,6 +73,7 @@ class BriefingView(QWidget):
         self.controller = window.controller
         self.kind = kind
         self._history: list[Any] = []
+        self._stale = True
         painter = paint_members if kind == "members" else paint_participation
         self.canvas = _Canvas(painter, lambda: getattr(window, "theme", "light"))
         # Ten members' steps with a readable label each, and the status strip below.
@@ -97,8 +98,18 @@ class BriefingView(QWidget):
         self.controller.databaseChanged.connect(self.refresh)
         self.refresh()
 
+    def showEvent(self, event) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self, *_: object) -> None:
-        """Rebuild the model for the current filter (only while the view is visible)."""
+        """Rebuild the model for the current filter. A hidden view only notes that it is
+        out of date, so filter changes cost nothing while it is closed."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         c = self.controller
         data = ExportData(c.store, c.table, c.filter, c.mask)
         series, _ = membership_model(data)
