@@ -385,6 +385,7 @@ def test_deck_of_no_events_says_so(qapp, tmp_path, capsys):
     target = tmp_path / "none.pptx"
     code, out, err = run(capsys, "--out", str(target), "--search", "zzzqqq", "--event-slides")
     assert code == 0 and "0 events" in out and "no events match" in err
+    assert "named" not in err
     deck = Presentation(str(target))
     assert len(deck.slides) == 1
     assert "none recorded" in notes(deck.slides[0])
@@ -415,3 +416,12 @@ def test_hidden_views_wait_until_shown(window, qtbot):
     view_action(window, "&Membership growth").trigger()
     qtbot.waitUntil(lambda: view.canvas.model is not None)
     assert [a.label for a in view.canvas.model.accessions] == ["JPN 5 Dec 2023"]
+
+
+def test_empty_view_says_so(qapp, tmp_path, capsys):
+    target = tmp_path / "none.png"
+    args = ["--view", "members", "--nation", "Japan", "--from", "2010", "--to", "2012"]
+    code, out, err = run(capsys, "--out", str(target), *args)
+    assert code == 0 and "0 accessions shown" in out and "nothing to show" in err
+    code, out, err = run(capsys, "--out", str(tmp_path / "all.png"), "--view", "members")
+    assert code == 0 and "10 accessions shown" in out and err == ""

@@ -149,9 +149,14 @@ def run(args: argparse.Namespace) -> int:
     if args.view != "timeline":  # "10 accessions shown", "29 events counted"
         what = f"{args.view} view: {layout.footer_text.rsplit(' · ', 1)[-1]}"
     print(f"wrote {out} ({size}, {what})")
-    if n == 0:
+    if args.view != "timeline":
+        if layout.view is None:  # the page says why in its body
+            print(
+                "cspo-viewer: note: the view has nothing to show for this filter", file=sys.stderr
+            )
+    elif n == 0:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
-    elif args.view == "timeline":
+    else:
         print(f"cspo-viewer: {named_sentence(layout)}", file=sys.stderr)
     return 0
 
