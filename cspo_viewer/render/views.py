@@ -37,6 +37,17 @@ def member_colour(lk: RenderLook) -> str:
     return MEMBER_DARK if lk.is_dark else MEMBER_LIGHT
 
 
+def tint(colour: str, background: str, share: float) -> QColor:
+    """``share`` of ``colour`` over ``background``, as one opaque colour: SVG viewers
+    differ in how they honour fill-opacity, a plain colour reads the same in all."""
+    a, b = QColor(colour), QColor(background)
+    return QColor.fromRgbF(
+        a.redF() * share + b.redF() * (1 - share),
+        a.greenF() * share + b.greenF() * (1 - share),
+        a.blueF() * share + b.blueF() * (1 - share),
+    )
+
+
 def fill_status(p: QPainter, rect: QRectF, status: int, lk: RenderLook, u: float) -> None:
     """Fill ``rect`` for a membership status: solid for members, diagonal lines for
     associates, a grid of dots for observers. Drawn as lines and dots of the page's
@@ -145,9 +156,7 @@ def paint_members(
     area = QPainterPath(path)
     area.lineTo(chart.right(), y_of(0))
     area.closeSubpath()
-    fill = QColor(colour)
-    fill.setAlphaF(0.12)
-    p.fillPath(area, fill)
+    p.fillPath(area, tint(member_colour(lk), lk.background, 0.12))
     pen = QPen(colour)
     pen.setWidthF(3 * u)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
@@ -200,12 +209,9 @@ def _accessions(p, series, geo, chart, x_of, y_of, lk, u) -> None:
         centre_y = top + band / 2
         # The date's precision: the step's level drawn across the whole month or year.
         if acc.period_end - acc.day > 1.5:
-            whisker = QPen(QColor(member_colour(lk)))
+            whisker = QPen(tint(member_colour(lk), lk.background, 0.45))
             whisker.setWidthF(9 * u)
             whisker.setCapStyle(Qt.PenCapStyle.FlatCap)
-            faint = whisker.color()
-            faint.setAlphaF(0.45)
-            whisker.setColor(faint)
             p.setPen(whisker)
             p.drawLine(QPointF(x, top), QPointF(min(x_of(acc.period_end), chart.right()), top))
         point = QPointF(x, top)
