@@ -425,3 +425,22 @@ def test_empty_view_says_so(qapp, tmp_path, capsys):
     assert code == 0 and "0 accessions shown" in out and "nothing to show" in err
     code, out, err = run(capsys, "--out", str(tmp_path / "all.png"), "--view", "members")
     assert code == 0 and "10 accessions shown" in out and err == ""
+
+
+def test_clicking_an_accession_selects_its_event(window, qtbot):
+    view_action(window, "&Membership growth").trigger()
+    view = window.members_view
+    qtbot.waitUntil(lambda: view.canvas.geometry_drawn is not None)
+    view.canvas.repaint()
+    boxes = dict(view.canvas.geometry_drawn.labels)
+    for label, event_id in (
+        ("NZL Jul 2015", "2015-07-01-new-zealand-joins"),
+        ("AUS CAN GBR USA 22 Sep 2014", "2014-09-22-mou-signed-ottawa"),
+        ("ITA 7 Dec 2023", "2023-12-07-italy-joins"),
+    ):
+        centre = boxes[label].center()
+        qtbot.mouseClick(
+            view.canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(centre.x()), round(centre.y()))
+        )
+        assert window.controller.selected == event_id
+        assert window.event_list.selected_id() == event_id  # the list follows

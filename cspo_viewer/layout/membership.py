@@ -225,3 +225,22 @@ def _range(
     if hi <= lo:
         hi = lo + 1
     return lo, hi
+
+
+def accession_event(table: EventTable, acc: Accession) -> int | None:
+    """The row of the event that records ``acc`` (a membership or founding event of its
+    nations, dated in the accession's period), for the window to select; None if the
+    record has none."""
+    kinds = [table.kinds.index(k) for k in ("membership", "founding") if k in table.kinds]
+    if not kinds or not len(table):
+        return None
+    rows = np.flatnonzero(
+        np.isin(table.kind, kinds) & (table.start >= acc.day) & (table.start < acc.period_end)
+    )
+    if not len(rows):
+        return None
+    pairs = table.nations
+    codes = [pairs.names.index(c) for c in acc.codes if c in pairs.names]
+    hit = np.isin(pairs.event, rows) & np.isin(pairs.tag, codes)
+    found = np.unique(pairs.event[hit])
+    return int(found[0]) if len(found) else None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.export.page import ExportData, membership_model, participation_model
+from cspo_viewer.layout.membership import accession_event
 from cspo_viewer.layout.participation import cell_filter
 from cspo_viewer.render.palette import look
 from cspo_viewer.render.views import (
@@ -91,9 +92,8 @@ class BriefingView(QWidget):
         box.setContentsMargins(4, 2, 4, 2)
         box.addLayout(top)
         box.addWidget(self.canvas, 1)
-        if kind == "participation":
-            self.canvas.clicked.connect(self.click_at)
-            self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.canvas.clicked.connect(self.click_at)
+        self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
         self.controller.resultsChanged.connect(self.refresh)
         self.controller.databaseChanged.connect(self.refresh)
         self.refresh()
@@ -130,14 +130,27 @@ class BriefingView(QWidget):
         self.canvas.update()
 
     def click_at(self, point: QPointF) -> None:
+        """A matrix cell lists its events; an accession selects the event recording it."""
         geo = self.canvas.geometry_drawn
-        matrix = self.canvas.model
-        if not isinstance(geo, MatrixGeometry) or matrix is None:
+        if isinstance(geo, MembersGeometry):
+            self.select_accession(geo, point)
+            return
+        if not isinstance(geo, MatrixGeometry) or self.canvas.model is None:
             return
         cell = geo.cell_at(point)
-        if cell is None:
-            return
-        self.open_cell(*cell)
+        if cell is not None:
+            self.open_cell(*cell)
+
+    def select_accession(self, geo: MembersGeometry, point: QPointF) -> None:
+        series = self.canvas.model
+        reach = 10.0  # px around a step's dot
+        for i, ((_, box), dot) in enumerate(zip(geo.labels, geo.points, strict=True)):
+            near = abs(dot.x() - point.x()) <= reach and abs(dot.y() - point.y()) <= reach
+            if box.contains(point) or near:
+                row = accession_event(self.controller.table, series.accessions[i])
+                if row is not None:
+                    self.controller.select(str(self.controller.table.ids[row]))
+                return
 
     def open_cell(self, row: int, col: int) -> None:
         """Filter the window to the events of one cell; Back returns to this filter."""
