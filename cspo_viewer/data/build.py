@@ -1,19 +1,16 @@
 """Build the shipped SQLite file from the reviewable text data in ``db/src/``.
 
 The JSON files are what people review in pull requests; the ``.db`` is derived. A build
-writes a temporary file next to the target and renames it into place, so a failed build
-never leaves a half-written database, and the tests compare the shipped file with a fresh
-build so the two cannot drift.
+writes a new file beside the target and renames it into place (``file_output``), so a
+failed build never leaves a half-written database, and the tests compare the shipped file
+with a fresh build so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +18,7 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
     import sqlite_utils
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.file_output import replacing
 
 EVENT_COLUMNS = (
     "id",
@@ -52,7 +50,14 @@ def load_src(src_dir: Path) -> dict[str, Any]:
     for event in events:
         rel = event.pop("statement_file", None)
         if rel:
-            event["statement_text"] = (src_dir / rel).read_text(encoding="utf-8").strip()
+            try:
+                text = (src_dir / rel).read_text(encoding="utf-8")
+            except (FileNotFoundError, IsADirectoryError):
+                raise ValueError(
+                    f"event {event.get('id')} names the statement file {rel}, which is not"
+                    f" in {src_dir}"
+                ) from None
+            event["statement_text"] = text.strip()
     return {
         "nations": load_json(src_dir / "nations.json"),
         "themes": load_json(src_dir / "themes.json"),
@@ -145,35 +150,9 @@ def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> 
     return len(batch)
 
 
-@contextmanager
-def atomic_output(target: Path, suffix: str = ""):  # type: ignore[no-untyped-def]
-    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
-
-    A crash or an exception leaves ``target`` exactly as it was and removes the temporary.
-    """
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, _final_mode(target))  # mkstemp makes 0600; give the file its usual mode
-        os.replace(tmp, target)
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _final_mode(target: Path) -> int:
-    """The replaced file's permissions, or what a new file gets under the umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+atomic_output = replacing
+"""The old name of ``file_output.replacing``, kept while ``export/files.py`` and
+``Store.save_copy`` still import it."""
 
 
 def new_database(path: Path) -> sqlite_utils.Database:
@@ -191,7 +170,7 @@ def new_database(path: Path) -> sqlite_utils.Database:
 def build_database(src_dir: Path, out: Path) -> int:
     """Build ``out`` from ``src_dir`` atomically; return the number of events."""
     data = load_src(src_dir)
-    with atomic_output(out, ".db") as tmp:
+    with replacing(out, ".db") as tmp:
         tmp.unlink()
         db = new_database(tmp)
         try:
@@ -216,7 +195,7 @@ def init_database(src_dir: Path, out: Path) -> None:
         raise FileExistsError(f"{out} already exists; db init only creates new databases")
     data = load_src(src_dir)
     membership_sources = {n.get("membership_source_id") for n in data["nations"]}
-    with atomic_output(out, ".db") as tmp:
+    with replacing(out, ".db") as tmp:
         tmp.unlink()
         db = new_database(tmp)
         try:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, compress, repeat
+from typing import NamedTuple
 
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
+from cspo_viewer.data.usable import clean_text, clean_texts
 
 PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
 
@@ -51,7 +54,7 @@ class EventTable:
     kind: np.ndarray  # int16 index into kinds
     kinds: tuple[str, ...]
     labels: np.ndarray  # object (str): short titles for the timeline
-    _tag_loader: Callable[[str, dict[str, int]], TagPairs] | None = None
+    _tag_loader: Callable[[str, np.ndarray], TagPairs] | None = None  # facet, rowid -> row
     _title_loader: Callable[[list[int]], dict[int, str]] | None = None
 
     def __len__(self) -> int:
@@ -76,7 +79,7 @@ class EventTable:
     def _tags(self, facet: str) -> TagPairs:
         if self._tag_loader is None:
             return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
-        return self._tag_loader(facet, self.position)
+        return self._tag_loader(facet, self._index_by_rowid)
 
     TITLE_CHUNK = 256
 
@@ -98,15 +101,20 @@ class EventTable:
         return self.position.get(event_id)
 
     def mask_for_rowids(self, rowids: np.ndarray) -> np.ndarray:
+        """Rows of the table among ``rowids``; rowids of events not in the table (left out
+        as unusable) select nothing."""
         mask = np.zeros(len(self), dtype=bool)
+        index = self._index_by_rowid
+        rowids = rowids[(rowids >= 0) & (rowids < len(index))]
         if len(rowids):
-            mask[self._index_by_rowid[rowids]] = True
+            found = index[rowids]
+            mask[found[found >= 0]] = True
         return mask
 
     @cached_property
     def _index_by_rowid(self) -> np.ndarray:
         size = int(self.rowid.max()) + 1 if len(self) else 1
-        index = np.zeros(size, dtype=np.int64)
+        index = np.full(size, -1, dtype=np.int64)
         index[self.rowid] = np.arange(len(self))
         return index
 
@@ -116,72 +124,169 @@ def _days(iso: list[str]) -> np.ndarray:
     return (np.array(iso, dtype="datetime64[D]") - np.datetime64(EPOCH, "D")).astype(np.float64)
 
 
-def _ends(start: np.ndarray, precision: np.ndarray, end_iso: list[str | None]) -> np.ndarray:
-    """The day after the last day each event covers: end date, or end of month/year."""
+def _ends(
+    start: np.ndarray, precision: np.ndarray, explicit: np.ndarray, given: np.ndarray
+) -> np.ndarray:
+    """The day after the last day each event covers: end date, or end of month/year.
+    ``given`` holds the end days (as ``_days``) of the rows ``explicit`` marks."""
     day0 = np.datetime64(EPOCH, "D")
     as_day = start.astype("timedelta64[D]") + day0
     month_end = (as_day.astype("datetime64[M]") + 1).astype("datetime64[D]")
     year_end = (as_day.astype("datetime64[Y]") + 1).astype("datetime64[D]")
     end = np.where(precision == 1, month_end, np.where(precision == 2, year_end, as_day + 1))
-    explicit = np.array([e is not None for e in end_iso], dtype=bool)
-    if explicit.any():
-        given = np.array([e for e in end_iso if e is not None], dtype="datetime64[D]") + 1
-        end[explicit] = given
-    return (end - day0).astype(np.float64)
+    out = (end - day0).astype(np.float64)
+    out[explicit] = given + 1
+    return out
+
+
+class _Columns(NamedTuple):
+    rowid: np.ndarray
+    ids: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    precision: np.ndarray
+    kind: np.ndarray
+    labels: np.ndarray
 
 
 def load_table(store: Store) -> EventTable:
-    """Read every event once, in date order; tags follow on first use."""
+    """Read every event once, in date order; tags follow on first use.
+
+    Rows this code cannot use (a date that is not a day, a BLOB title, a kind the kinds
+    table lacks) are left out and named in ``store.skipped``; when that leaves nothing of a
+    database that holds events, ``DatabaseError`` says so.
+    """
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
     rows = store.conn.execute(
-        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind"
+        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
+        " typeof(title) = 'text'"
         " FROM events ORDER BY date, id"
     ).fetchall()
-    n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 7
-    start = _days(list(cols[2]))
-    precision = np.fromiter(map(PRECISION_CODES.get, cols[3], [0] * n), np.int8, count=n)
+    n_read = len(rows)
+    columns = _arrays(rows, kind_index)
+    if columns is None:  # some row is unusable: find which, one by one (slow, rare)
+        rows = _usable_rows(store, rows)
+        if n_read and not rows:
+            raise store.nothing_usable(n_read)
+        columns = _arrays(rows, kind_index)
+        assert columns is not None, "rows the rules accept convert"
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
-    def tags(facet: str, position: dict[str, int]) -> TagPairs:
+    def tags(facet: str, by_rowid: np.ndarray) -> TagPairs:
         if facet == "nation":
-            return _pairs(store, "event_nations", "nation_code", nation_codes, position)
-        return _pairs(store, "event_themes", "theme_id", theme_ids, position)
+            return _pairs(store, "event_nations", "nation_code", nation_codes, by_rowid)
+        return _pairs(store, "event_themes", "theme_id", theme_ids, by_rowid)
 
     return EventTable(
-        rowid=np.array(cols[0], dtype=np.int64),
-        ids=np.array(cols[1], dtype=object),
-        start=start,
-        end=_ends(start, precision, list(cols[4])),
-        precision=precision,
-        # A kind this code does not know is drawn as "other", never as Olympic Defender.
-        kind=np.fromiter(
-            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[6]), np.int16, count=n
-        ),
+        rowid=columns.rowid,
+        ids=columns.ids,
+        start=columns.start,
+        end=columns.end,
+        precision=columns.precision,
+        kind=columns.kind,
         kinds=kinds,
-        labels=np.array(cols[5], dtype=object),
+        labels=columns.labels,
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
     )
 
 
+def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
+    """The table's columns, or ``None`` when some row is unusable. The checks are a few
+    passes in C over the columns (types, lengths, numpy's date parsing, kind lookup), so
+    a sound database of 100,000 events pays milliseconds for them; ``usable`` then names
+    the bad rows on the slow path."""
+    n = len(rows)
+    rowid, ids, dates, precisions, ends, labels, kinds, title_ok = (
+        zip(*rows, strict=True) if rows else [()] * 8
+    )
+    explicit = np.array(ends, dtype=object) != None  # noqa: E711 - elementwise, in C
+    given = list(compress(ends, explicit))
+    texts = chain(ids, dates, precisions, labels, given)
+    if not all(title_ok) or not set(map(type, texts)) <= {str}:
+        return None
+    try:
+        if not set(map(len, dates)) <= {10} or not set(map(len, given)) <= {10}:
+            return None
+        start = _days(list(dates))
+        given_days = _days(given)
+    except (TypeError, ValueError):  # an end date that is not text; "2025-02-30"
+        return None
+    if n and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
+        return None
+    if (given_days < start[explicit]).any():
+        return None
+    kind = np.fromiter(map(kind_index.get, kinds, repeat(-1, n)), np.int16, count=n)
+    if n and kind.min() < 0:
+        return None
+    precision = np.fromiter(map(PRECISION_CODES.get, precisions, repeat(0, n)), np.int8, count=n)
+    return _Columns(
+        rowid=np.array(rowid, dtype=np.int64),
+        ids=np.array(ids, dtype=object),
+        start=start,
+        end=_ends(start, precision, explicit, given_days),
+        precision=precision,
+        kind=kind,
+        labels=np.array(clean_texts(labels), dtype=object),
+    )
+
+
+FIRST_DAY = (np.datetime64("0001-01-01", "D") - np.datetime64(EPOCH, "D")).astype(np.float64)
+
+
+def _usable_rows(store: Store, rows: list[tuple]) -> list[tuple]:
+    """The rows ``store`` can use, by the rules of ``usable`` (each bad one recorded)."""
+    full = store.conn.execute(
+        "SELECT id, date, date_precision, end_date, title, short_title, kind, location"
+        " FROM events ORDER BY date, id"
+    ).fetchall()
+    return [row for row, event in zip(rows, full, strict=True) if store.usable_event(event)]
+
+
 def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
     marks = ", ".join("?" * len(rowids))
     sql = f"SELECT rowid, title FROM events WHERE rowid IN ({marks})"
-    return dict(store.conn.execute(sql, rowids).fetchall())
+    return {r: clean_text(t) for r, t in store.conn.execute(sql, rowids) if type(t) is str}
 
 
 def _pairs(
-    store: Store, table: str, column: str, names: list[str], position: dict[str, int]
+    store: Store, table: str, column: str, names: list[str], by_rowid: np.ndarray
 ) -> TagPairs:
-    index = {name: i for i, name in enumerate(names)}
-    pairs = store.conn.execute(f"SELECT event_id, {column} FROM {table}").fetchall()
-    events, tags = zip(*pairs, strict=True) if pairs else ((), ())
-    event = np.fromiter(map(position.__getitem__, events), dtype=np.int32, count=len(pairs))
-    tag = np.fromiter(map(index.__getitem__, tags), dtype=np.int32, count=len(pairs))
-    return TagPairs(tuple(names), event, tag)
+    """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
+    and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
+    Python was most of a 100,000-event window's start-up); a tag whose name the reference
+    table lacks comes back with its names, to be left out and recorded."""
+    ref, key = ("nations", "code") if column == "nation_code" else ("themes", "id")
+    ref_rowids = dict(store.conn.execute(f"SELECT {key}, rowid FROM {ref}").fetchall())
+    tag_of_ref = np.full(max(ref_rowids.values(), default=0) + 1, -1, dtype=np.int32)
+    for i, name in enumerate(names):
+        if name in ref_rowids:
+            tag_of_ref[ref_rowids[name]] = i
+    rows = store.conn.execute(
+        f"SELECT IFNULL(e.rowid, -1), IFNULL(r.rowid, -1) FROM {table} t"
+        f" LEFT JOIN events e ON e.id = t.event_id LEFT JOIN {ref} r ON r.{key} = t.{column}"
+    ).fetchall()
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    rowid, ref_rowid = pairs[:, 0], pairs[:, 1]
+    inside = (rowid >= 0) & (rowid < len(by_rowid))
+    event = np.full(len(rowid), -1, dtype=np.int64)
+    event[inside] = by_rowid[rowid[inside]]
+    tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
+    if (ref_rowid < 0).any():
+        what = "nation" if column == "nation_code" else "theme"
+        for event_id, name in store.conn.execute(
+            f"SELECT t.event_id, t.{column} FROM {table} t"
+            f" WHERE t.{column} IS NULL OR t.{column} NOT IN (SELECT {key} FROM {ref})"
+        ):
+            store.skip(
+                f"event {event_id}",
+                f"its {what} {name!r} is not in the {what}s table; that tag is left out",
+            )
+    # Tags of events not in the table (skipped, or missing altogether) are not drawn.
+    keep = (tag >= 0) & (event >= 0)
+    return TagPairs(tuple(names), event[keep].astype(np.int32), tag[keep].astype(np.int32))
 
 
 def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarray:

@@ -72,6 +72,9 @@ class Controller(QObject):
         self.filterChanged.emit(self._filter)
         self.resultsChanged.emit()
         self.selectionChanged.emit(None)
+        note = store.skipped_note()
+        if note:  # rows of a foreign-written database were left out
+            self.message.emit(note)
 
     def reload(self) -> None:
         """Re-read the table after the database changed underneath (e.g. an import)."""

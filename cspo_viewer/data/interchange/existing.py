@@ -10,13 +10,13 @@ from typing import Any
 
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 
-_SQL_PARAMS = 500
+SQL_PARAMS = 500
 COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(values), _SQL_PARAMS):
-        yield values[i : i + _SQL_PARAMS]
+    for i in range(0, len(values), SQL_PARAMS):
+        yield values[i : i + SQL_PARAMS]
 
 
 def _marks(values: Sequence[str]) -> str:
