@@ -444,3 +444,20 @@ def test_clicking_an_accession_selects_its_event(window, qtbot):
         )
         assert window.controller.selected == event_id
         assert window.event_list.selected_id() == event_id  # the list follows
+
+
+def test_dialog_exports_a_view(window, qtbot, tmp_path):
+    from cspo_viewer.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.set_preset(1280, 720)
+    dialog.view_combo.setCurrentIndex(dialog.view_combo.findData("participation"))
+    dialog.set_path(tmp_path / "who.png")
+    dialog.accept()
+    assert dialog.written == tmp_path / "who.png"
+    assert dialog.layout_drawn.title_text.startswith(
+        "Combined Space Operations Initiative: who takes part"
+    )
+    assert dialog.layout_drawn.view.rows == 10
+    assert QImage(str(dialog.written)).width() == 1280
