@@ -216,7 +216,7 @@ class _Placer:
         self,
         lane: _Lane,
         rows: int,
-        widths: Callable[[int], float],
+        widths: Callable[[int], float | None],
         style: LayoutStyle,
         bounds: tuple[float, float],
         first_row: int = 0,
@@ -290,6 +290,8 @@ class _Placer:
         st, lane = self.style, self.lane
         x, half = float(lane.x[i]), st.marker_px / 2
         width = self.widths(i)
+        if width is None:
+            return False
         right, left = x + st.label_offset_px, x - st.label_offset_px - width
         if right + width <= self.bounds[1]:
             lo, hi, label = min(x - half, float(lane.bar0[i])), right + width, (right, width)
@@ -352,7 +354,8 @@ class _Placer:
         x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
         half, gap = st.marker_px / 2, st.gap_px
         lo = min(x - half, b0) - gap
-        for width, key in ((self.widths(i), False), (key_width, True)):
+        title = self.widths(i)  # None: named in another lane, a marker is enough
+        for width, key in ((title, False), (key_width, True)) if title is not None else ():
             if width is None:
                 continue
             right = x + st.label_offset_px + width
@@ -455,6 +458,7 @@ def plan_view(
         )
     key_width = measure(key_text(888)) if key else None
     plans = []
+    named: set[int] = set()  # by title in an earlier lane (nation or theme lanes)
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
@@ -464,7 +468,8 @@ def plan_view(
         else:
             cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned)
             lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
-            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
+            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width, named)
+        named.update(ev for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k)
         plans.append(lp)
     plan = Plan(viewport, plans)
     if key:
@@ -493,10 +498,22 @@ def _plan_sparse(
     style: LayoutStyle,
     bounds: tuple[float, float],
     key_width: float | None,
+    named: set[int],
 ) -> None:
+    """Everything named if first-fit can; else by priority, where an event already named
+    in an earlier lane (one event in several nation lanes) comes last and keeps only its
+    marker, so the room goes to events not yet named anywhere."""
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds)
     if not placer.first_fit():
+        again = np.fromiter((int(e) in named for e in cand.events), bool, len(cand.events))
+        if again.any():
+            cand.rank = np.where(again, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
+            plain = width
+
+            def width(i: int) -> float | None:  # type: ignore[misc]
+                return None if again[i] else plain(i)
+
         placer = _Placer(cand, n_rows, width, style, bounds)
         placer.by_priority(np.lexsort((cand.x, cand.rank)).tolist(), key_width)
     _emit(lp, table, cand, placer)

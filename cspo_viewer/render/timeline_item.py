@@ -52,7 +52,8 @@ MEMBER_GAP = 0.3  # rows between the event lanes and the membership strip
 MEMBER_BAND = 0.55  # height of the strip's bar, in rows
 MEMBER_TEXT = 0.8  # height of one line of join names under the bar, in rows
 MEMBER_LINES = 2
-MIN_ROW_LINES = 1.2  # a row is at least this many text lines high
+COMPACT_PAD = 0.08  # lane padding when rows are short
+MIN_ROW_LINES = 1.12  # a row is at least this many text lines high
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
 
@@ -66,10 +67,11 @@ class Frame:
     dev_y0: float  # device y of item y = 0
     row_px: float  # device pixels per row
     lane_top: list[float]  # item y of each lane's top (rows)
+    pad: float = LANE_PAD  # rows of padding in each lane
 
     def row_y(self, lane: int, row: int) -> float:
         """Device y of a lane row's marker line."""
-        return self.dev_y0 + (self.lane_top[lane] + LANE_PAD / 2 + row + 0.5) * self.row_px
+        return self.dev_y0 + (self.lane_top[lane] + self.pad / 2 + row + 0.5) * self.row_px
 
 
 def symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | None) -> QPixmap:
@@ -201,6 +203,8 @@ class TimelineItem(pg.GraphicsObject):
         self._members: list[MemberBand] = []
         self._member_lanes: dict[str, float] = {}  # nation grouping: lane key -> join day
         self._rows: list[int] = []
+        self._pad = LANE_PAD
+        self._member_lines = MEMBER_LINES
         self._selected: int | None = None
         self._pinned: frozenset[int] = frozenset()
         self._key = False  # number the unnamed events (a page's key)
@@ -270,22 +274,42 @@ class TimelineItem(pg.GraphicsObject):
         if self._content is None or self._table is None or self._lanes is None:
             return False
         content = self._content
-        fixed = self.strip_height + LANE_PAD * len(self._rows)
-        available = int(height_px / self.min_row_px - fixed)
-        rows = lane_rows(
+        viewport = Viewport(*(self._allot_range or content.fit_range), max(width_px, 1.0))
+        bounds = None if self._clip_labels else content.fit_range
+
+        def allot(pad: float, lines: int) -> list[int]:
+            fixed = self._strip_rows(lines) + pad * len(self._lanes.keys)
+            return lane_rows(
+                self._table,
+                self._lanes,
+                viewport,
+                self.measure,
+                self._look.layout,
+                int(height_px / self.min_row_px - fixed),
+                pinned=self._pinned,
+                bounds=bounds,
+            )
+
+        # Tight on room, lanes give up their padding and the strip a line of names
+        # before any event gives up its name.
+        want = lane_rows(
             self._table,
             self._lanes,
-            Viewport(*(self._allot_range or content.fit_range), max(width_px, 1.0)),
+            viewport,
             self.measure,
             self._look.layout,
-            available,
+            10_000,
             pinned=self._pinned,
-            bounds=None if self._clip_labels else content.fit_range,
+            bounds=bounds,
         )
-        if rows == self._rows:
+        layout = (LANE_PAD, MEMBER_LINES, allot(LANE_PAD, MEMBER_LINES))
+        if layout[2] != want:
+            layout = (COMPACT_PAD, 1, allot(COMPACT_PAD, 1))
+        pad, lines, rows = layout
+        if (pad, lines, rows) == (self._pad, self._member_lines, self._rows):
             return False
         self.prepareGeometryChange()
-        self._rows = rows
+        self._pad, self._member_lines, self._rows = pad, lines, rows
         self.update()
         return True
 
@@ -307,10 +331,10 @@ class TimelineItem(pg.GraphicsObject):
 
     def lane_top(self, lane: int) -> float:
         """Item y of a lane's top edge (rows)."""
-        return float(sum(self._rows[:lane])) + LANE_PAD * lane
+        return float(sum(self._rows[:lane])) + self._pad * lane
 
     def lane_centre(self, lane: int) -> float:
-        return self.lane_top(lane) + (self._rows[lane] + LANE_PAD) / 2
+        return self.lane_top(lane) + (self._rows[lane] + self._pad) / 2
 
     @property
     def lanes_height(self) -> float:
@@ -318,9 +342,12 @@ class TimelineItem(pg.GraphicsObject):
 
     @property
     def strip_height(self) -> float:
+        return self._strip_rows(self._member_lines)
+
+    def _strip_rows(self, lines: int) -> float:
         if not self._members:
             return 0.0
-        return MEMBER_GAP + MEMBER_BAND + MEMBER_TEXT * MEMBER_LINES
+        return MEMBER_GAP + MEMBER_BAND + MEMBER_TEXT * lines
 
     @property
     def strip_top(self) -> float:
@@ -375,7 +402,7 @@ class TimelineItem(pg.GraphicsObject):
         row_px = tr.map(QPointF(0, 1)).y() - dev_y0
         plan = self.layout_plan(viewport)
         tops = [self.lane_top(i) for i in range(self.lane_count)]
-        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops)
+        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops, self._pad)
         engine = p.paintEngine()
         self._vector = engine is not None and engine.type() in VECTOR_ENGINES
         p.save()
@@ -492,7 +519,7 @@ class TimelineItem(pg.GraphicsObject):
                 groups[-1][1].append(band.code)
             else:
                 groups.append((x, [band.code]))
-        ends = [-1e18] * MEMBER_LINES
+        ends = [-1e18] * self._member_lines
         gap = self._look.layout.gap_px * 2
         for x, codes in groups:
             if not left <= x <= right:
@@ -500,7 +527,7 @@ class TimelineItem(pg.GraphicsObject):
             text = " ".join(codes)
             w = metrics.horizontalAdvance(text)
             tx = x + 3 if x + 3 + w <= right else x - 3 - w
-            for line in range(MEMBER_LINES):
+            for line in range(self._member_lines):
                 if tx >= ends[line] + gap:
                     ends[line] = tx + w
                     baseline = y0 + (line + 0.5) * MEMBER_TEXT * frame.row_px
@@ -572,7 +599,7 @@ class TimelineItem(pg.GraphicsObject):
             fill = kind_color(table.kinds[kind], look.is_dark) if kind >= 0 else look.muted_text
             selected = self._selected is not None and bool((events == self._selected).any())
             ring = look.selection if selected else look.background
-            args = (_compact(n), size, fill, ring, selected, look.font_family)
+            args = (f"+{_compact(n)}", size, fill, ring, selected, look.font_family)
             centre = QPointF(frame.dev_x0 + x, frame.row_y(lane, row))
             if self._vector:
                 draw_cluster(p, centre, *args)
@@ -664,7 +691,7 @@ class TimelineItem(pg.GraphicsObject):
     def lane_row_at(self, item_y: float) -> tuple[int, int] | None:
         """(lane, row) under item y (rows), or None outside the event lanes."""
         for lane in range(self.lane_count):
-            top = self.lane_top(lane) + LANE_PAD / 2
+            top = self.lane_top(lane) + self._pad / 2
             if self.lane_top(lane) <= item_y < self.lane_top(lane + 1):
                 row = int(np.clip(np.floor(item_y - top), 0, self._rows[lane] - 1))
                 return lane, row
