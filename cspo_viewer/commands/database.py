@@ -12,7 +12,6 @@ from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import build_database, init_database
 from cspo_viewer.data.check import check_store
-from cspo_viewer.data.store import DatabaseError, connect
 from cspo_viewer.errors import UserError
 
 
@@ -95,22 +94,16 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
+    """Upgrade in place; a writable open does it (see ``open_store``), this says what happened."""
     path = db_path(args)
-    try:
-        open_from_args(args).close()
+    with open_from_args(args) as store:  # read-only first: a current file is never opened rw
+        if store.schema_version >= schema.SCHEMA_VERSION:
+            print(f"{path} is already at schema v{store.schema_version}")
+            return 0
+    with open_from_args(args, writable=True) as store:
+        old = store.migrated_from
+    if old is None:  # another program upgraded it between the two opens
         print(f"{path} is already at schema v{schema.SCHEMA_VERSION}")
-        return 0
-    except DatabaseError as exc:
-        if "older schema" not in str(exc):
-            raise
-    import sqlite_utils
-
-    conn = connect(path, writable=True)
-    try:
-        old = schema.migrate(sqlite_utils.Database(conn))
-    except ValueError as exc:
-        raise UserError(f"{path}: {exc}") from None
-    finally:
-        conn.close()
-    print(f"migrated {path} from schema v{old} to v{schema.SCHEMA_VERSION}")
+    else:
+        print(f"migrated {path} from schema v{old} to v{schema.SCHEMA_VERSION}")
     return 0

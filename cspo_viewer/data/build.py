@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
     import sqlite_utils
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.dates import split_source_date
 
 EVENT_COLUMNS = (
     "id",
@@ -38,6 +39,9 @@ EVENT_COLUMNS = (
     "evidence",
 )
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document")
+"""The source fields that import and dump exchange (see interchange/)."""
+SOURCE_TABLE_COLUMNS = (*SOURCE_COLUMNS, "date_note")
+"""Every column of ``sources`` (schema v2 added ``date_note``)."""
 QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
 
 
@@ -92,9 +96,18 @@ def insert_reference(
 def insert_sources(
     db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]], *, replace: bool = False
 ) -> None:
-    db["sources"].insert_all(
-        ({c: s.get(c) for c in SOURCE_COLUMNS} for s in sources), replace=replace
-    )
+    """Sources as ``sources.json`` gives them; a date that is not ISO is refused (it
+    belongs in ``date_note``), so the file and the schema's promise cannot part."""
+    rows = []
+    for s in sources:
+        row = {c: s.get(c) for c in SOURCE_TABLE_COLUMNS}
+        if row["date"] is not None and split_source_date(row["date"]) != (row["date"], None):
+            raise ValueError(
+                f"source {row['id']} has the date {row['date']!r}: write YYYY, YYYY-MM or"
+                " YYYY-MM-DD, and put anything else in date_note"
+            )
+        rows.append(row)
+    db["sources"].insert_all(rows, replace=replace)
 
 
 def insert_events(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.dates import is_partial_iso
 from cspo_viewer.data.store import Store
 
 
@@ -32,7 +33,8 @@ def check_store(store: Store) -> list[str]:
         problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
     version = store.schema_version
     if version != schema.SCHEMA_VERSION:
-        problems.append(f"schema version is v{version}, expected v{schema.SCHEMA_VERSION}")
+        upgrade = " (run: cspo-viewer db migrate)" if version < schema.SCHEMA_VERSION else ""
+        problems.append(f"schema version is v{version}, expected v{schema.SCHEMA_VERSION}{upgrade}")
 
     def ids(sql: str) -> list[str]:
         return [str(r[0]) for r in conn.execute(sql)]
@@ -53,6 +55,9 @@ def check_store(store: Store) -> list[str]:
             problems.append(f"event {eid}: date {day} does not fit its {precision} precision")
         if end is not None and (not _valid_day(end) or end < day):
             problems.append(f"event {eid} has an end date {end!r} before or unlike its start")
+    for sid, given in conn.execute("SELECT id, date FROM sources WHERE date IS NOT NULL"):
+        if version >= 2 and not (isinstance(given, str) and is_partial_iso(given)):
+            problems.append(f"source {sid} has the date {given!r}, not YYYY, YYYY-MM or YYYY-MM-DD")
     for qid in ids("SELECT id FROM quotes WHERE TRIM(COALESCE(speaker, '')) = ''"):
         problems.append(f"quote {qid} has no speaker")
     for qid in ids("SELECT id FROM quotes WHERE source_id IS NULL"):

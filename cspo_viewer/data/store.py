@@ -29,6 +29,8 @@ from cspo_viewer.data.records import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+MIN_READABLE_VERSION = 1
+"""The oldest schema read as it is (read-only); a writable open upgrades it first."""
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 """Files up to this size get SQLite's quick_check on open (a few ms). It reads the whole
 file, ~0.4 s at 100,000 events, so larger files rely on the header checks here and on
@@ -103,7 +105,8 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
 
     Checks, in order: the file exists and looks like SQLite, it is writable when asked,
     SQLite finds it intact, its schema version is one this code reads, and it holds the
-    cspo-viewer tables.
+    cspo-viewer tables. A writable open of an older schema upgrades the file first
+    (``Store.migrated_from`` then says from which version); a read-only one never does.
     """
     p = Path(path)
     _check_file(p)
@@ -134,17 +137,37 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
                 f"{p} is an SQLite database but not a cspo-viewer one "
                 f"(missing tables: {', '.join(missing)})."
             )
-        if version < schema.SCHEMA_VERSION:
+        if version < MIN_READABLE_VERSION:
             raise DatabaseError(
-                f"{p} has the older schema v{version}; run: cspo-viewer db migrate --db {p}"
+                f"{p} has no cspo-viewer schema version (PRAGMA user_version is {version})."
             )
+        migrated_from = _upgrade(p, conn) if writable and version < schema.SCHEMA_VERSION else None
     except DatabaseError:
         conn.close()
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseError(f"{p} is damaged or not a database ({exc}).") from None
-    return Store(p, conn, writable=writable)
+    store = Store(p, conn, writable=writable)
+    store.migrated_from = migrated_from
+    return store
+
+
+def _upgrade(path: Path, conn: sqlite3.Connection) -> int:
+    """A writable open brings an older file up to date first, so that every writer works
+    on the current schema (read-only opens read older files as they are)."""
+    from cspo_viewer.data.migrations import MigrationError, migrate
+
+    try:
+        return migrate(conn)
+    except MigrationError as exc:
+        raise DatabaseError(f"{path} cannot be upgraded: {exc}.") from None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseError(
+                f"{path} is being changed by another program; it was not upgraded, try again."
+            ) from None
+        raise
 
 
 _ROW_COLUMNS = (
@@ -159,6 +182,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.writable = writable
+        self.migrated_from: int | None = None
 
     @cached_property
     def db(self):
@@ -198,6 +222,12 @@ class Store:
     @cached_property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @cached_property
+    def _source_columns(self) -> str:
+        """The columns of ``Source``; a v1 file (read as it is) has no ``date_note``."""
+        note = "s.date_note" if self.schema_version >= 2 else "NULL"
+        return f"s.id, s.title, s.publisher, s.date, s.url, s.document, {note}"
 
     def nations(self) -> list[Nation]:
         """Nations with their membership, in order of joining."""
@@ -330,7 +360,7 @@ class Store:
         sources = [
             Source(*r)
             for r in self.conn.execute(
-                "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM event_sources es"
+                f"SELECT {self._source_columns} FROM event_sources es"
                 " JOIN sources s ON s.id = es.source_id WHERE es.event_id = ? ORDER BY es.rowid",
                 [event_id],
             )
@@ -349,7 +379,7 @@ class Store:
         """The distinct sources cited by the matching events, most cited first."""
         where, params = flt.where()
         sql = (
-            "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM sources s JOIN"
+            f"SELECT {self._source_columns} FROM sources s JOIN"
             f" (SELECT es.source_id, COUNT(*) AS n FROM event_sources es JOIN events e"
             f" ON e.id = es.event_id WHERE {where} GROUP BY es.source_id) c"
             " ON c.source_id = s.id ORDER BY c.n DESC, s.publisher, s.title"
