@@ -28,7 +28,7 @@ def _optional_modules() -> list[object]:
     import importlib
 
     found = []
-    for name in ("export", "interchange"):
+    for name in ("export", "interchange", "serve"):
         try:
             found.append(importlib.import_module(f"cspo_viewer.commands.{name}"))
         except ModuleNotFoundError as exc:

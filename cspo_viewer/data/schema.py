@@ -153,4 +153,3 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["event_themes"].create_index(["theme_id", "event_id"])
     db["event_sources"].create_index(["source_id"])
     db["quotes"].create_index(["event_id"])
-
