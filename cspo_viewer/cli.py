@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import database, listing
+from cspo_viewer.commands import database, desktop, listing
 from cspo_viewer.commands.common import add_db_argument
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
 from cspo_viewer.data.store import DatabaseError, damaged_message
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_db_argument(parser)
+    desktop.add_arguments(parser)
     window = parser.add_argument_group("window")
     window.add_argument(
         "--screenshot", metavar="FILE.png", help="render the main window to FILE.png and exit"
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.install_desktop_entry:
+            return desktop.install(args)
         if args.command is None:
             return _run_window(args)
         return int(args.func(args))

@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="database to write (default: the bundled db/cspo.db)",
+        help="database to write (default: db/cspo.db of a source checkout; required when "
+        "cspo-viewer is installed)",
     )
     build.set_defaults(func=run_build)
 
@@ -52,6 +53,11 @@ def register(subparsers: Any) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     src = args.src or paths.data_src_dir()
+    if args.out is None and paths.is_installed_package():
+        raise UserError(
+            "this cspo-viewer is installed, so db build will not rewrite the database inside "
+            "the package; write your own: cspo-viewer db build --out cspo.db"
+        )
     out = args.out or paths.bundled_db_path()
     if not (src / "events.json").is_file():
         raise UserError(f"{src} holds no events.json to build from")

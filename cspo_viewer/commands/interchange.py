@@ -93,6 +93,7 @@ def register(subparsers: Any) -> None:
     out.add_argument(
         "--out", type=Path, metavar="FILE", help="write to FILE (default: standard output)"
     )
+    out.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     add_filter_arguments(out, suppress=True)
     add_db_argument(out, suppress=True)
     out.set_defaults(func=run_dump)
@@ -195,18 +196,20 @@ def run_dump(args: argparse.Namespace) -> int:
         if args.out is None:
             n = dump(store, flt, args.format, sys.stdout)
         else:
-            n = _dump_to_file(store, flt, args.format, args.out)
+            n = _dump_to_file(store, flt, args.format, args.out, args.force)
             print(f"wrote {n} events to {args.out}", file=sys.stderr)
     return 0
 
 
-def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path) -> int:
+def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path, force: bool = False) -> int:
     """Written beside ``out`` and renamed into place: a failed dump leaves no half file.
 
     CSV files get a byte-order mark so that spreadsheet programs read them as UTF-8.
     """
     if not out.parent.is_dir():
         raise UserError(f"the folder {out.parent} does not exist")
+    if out.exists() and not force:
+        raise UserError(f"{out} already exists; use --force to overwrite it")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
         with atomic_output(out) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer import __version__, paths
+from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.controller import GROUPINGS, Controller
@@ -38,7 +38,7 @@ from cspo_viewer.ui.rich_text import esc
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
-APP_TITLE = "CSpO Timeline"
+APP_TITLE = PRODUCT_NAME
 GROUP_LABELS = {"kind": "Kind", "nation": "Nation", "theme": "Theme"}
 
 
@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             act.setChecked(name == self._theme)
             self.theme_actions.addAction(act)
             self.act_theme[name] = act
-        self.act_about = self._action("&About CSpO Timeline", self.show_about)
+        self.act_about = self._action(f"&About {APP_TITLE}", self.show_about)
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
             f"{s.publisher}" for s in c.store.sources_for(c.filter)[:6] if s.publisher
         )
         text = (
-            f"<b>CSpO Timeline</b> {__version__}<br>"
+            f"<b>{APP_TITLE}</b> {__version__}<br>"
             "A timeline of the Combined Space Operations Initiative, 2014–2024.<br><br>"
             f"Database: {esc(str(c.db_path))}<br>"
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
             f"(among them: {esc(sources)}). Summaries are written for this project; "
             "quotes are verbatim."
         )
-        QMessageBox.about(self, "About CSpO Timeline", text)
+        QMessageBox.about(self, f"About {APP_TITLE}", text)
 
     def fit_to(self, available: QRect) -> None:
         """Shrink the window to fit ``available`` (a screen less its panels): the default
