@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tomllib
 
 from cspo_viewer import paths
@@ -50,3 +51,14 @@ def test_db_build_in_an_installed_copy_refuses_to_rewrite_the_package(
 
 def test_a_source_checkout_is_not_an_installed_package():
     assert not paths.is_installed_package()
+
+
+def test_without_datasette_one_sentence_names_the_install_line(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "datasette", None)
+    monkeypatch.setitem(sys.modules, "datasette.app", None)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "cspo-viewer: error: cspo-viewer serve needs Datasette, which is not installed; "
+        "run: pip install 'cspo-viewer[serve]'\n"
+    )

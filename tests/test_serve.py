@@ -145,17 +145,6 @@ def test_metadata_follows_a_database_of_another_name(tmp_path, bundled_db):
     assert get_json(other, "/mine/search.json?q=space&_shape=array")
 
 
-def test_without_datasette_one_sentence_names_the_install_line(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "datasette", None)
-    monkeypatch.setitem(sys.modules, "datasette.app", None)
-    assert main(["serve"]) == 2
-    err = capsys.readouterr().err
-    assert err == (
-        "cspo-viewer: error: cspo-viewer serve needs Datasette, which is not installed; "
-        "run: pip install 'cspo-viewer[serve]'\n"
-    )
-
-
 def test_a_bad_database_or_busy_port_is_one_sentence(tmp_path, capsys):
     assert main(["serve", "--db", str(tmp_path / "nope.db")]) == 2
     assert "No database at" in capsys.readouterr().err
