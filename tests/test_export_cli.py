@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from cspo_viewer import export
 from cspo_viewer.cli import main
-from cspo_viewer.commands import export as export_command
+from cspo_viewer.export import files as export_files
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = ["--width", "640", "--height", "360", "--generated", "2025-01-15"]
@@ -143,7 +142,7 @@ def test_full_disk_leaves_no_partial_file(qapp, tmp_path, capsys, monkeypatch):
         fh.write(payload[: len(payload) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export, "_write_bytes", half_then_full)
+    monkeypatch.setattr(export_files, "_write_bytes", half_then_full)
     code, _, err = run(capsys, "--out", str(tmp_path / "t.png"), *SMALL)
     assert code == 2 and "No space left on device" in err and "nothing was written" in err
     assert listing(tmp_path) == []
@@ -158,7 +157,7 @@ def test_failed_encoding_leaves_nothing(qapp, tmp_path, capsys, monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(export.zlib, "compress", no_memory)
+    monkeypatch.setattr(export_files, "png_bytes", no_memory)
     code, _, err = run(capsys, "--out", str(tmp_path / "t.png"), *SMALL)
     assert code == 2 and "not enough memory" in err
     assert listing(tmp_path) == []
@@ -176,10 +175,6 @@ def test_bad_arguments_exit_2(tmp_path, capsys, args, words):
     code, _, err = run(capsys, "--out", str(tmp_path / "t.png"), *args)
     assert code == 2 and words in err
     assert listing(tmp_path) == []
-
-
-def test_default_title_matches_the_export_module():
-    assert export_command.DEFAULT_TITLE == export.DEFAULT_TITLE
 
 
 def test_runs_headless_without_a_display(tmp_path):

@@ -214,7 +214,20 @@ def test_options_are_validated():
         ExportOptions(theme="blue")
     with pytest.raises(UserError, match="too large"):
         ExportOptions(width=16000, height=16000)
-    assert ExportOptions().title == DEFAULT_TITLE
+    assert ExportOptions().title is None  # the years come from the range shown
+
+
+def test_title_years_are_those_of_the_range_shown(store):
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.export import build_page
+
+    everything = build_page(ExportData.load(store, EventFilter()), ExportOptions())
+    assert everything.title == "Combined Space Operations Initiative, 2011–2024"
+    japan = EventFilter(nations=("JPN",))
+    page = build_page(ExportData.load(store, japan), ExportOptions())
+    assert page.title == "Combined Space Operations Initiative, 2023–2024"
+    given = build_page(ExportData.load(store, japan), ExportOptions(title=DEFAULT_TITLE))
+    assert given.title == DEFAULT_TITLE
 
 
 def test_source_line_names_the_most_cited_and_counts_the_rest(store):
@@ -254,3 +267,71 @@ def test_png_encoding_is_lossless_and_carries_its_resolution(everything, tmp_pat
     assert np.array_equal(pixels(back), pixels(image))
     assert round(back.dotsPerMeterX() * 0.0254) == 300
     assert back.text("Title") == "Zeitstrahl – ä" and back.text("Warning") == "OFFICIAL"
+
+
+SIZES = [(3840, 2160), (1920, 1080), (3508, 2480)]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_bundled_event_is_named_on_the_timeline(everything, width, height):
+    """The measured goal: 29 of 29 named on the timeline itself (not in a key), at the
+    two slide sizes and an A4 page, each label beside its own marker."""
+    _, layout = render_export(everything, ExportOptions(width=width, height=height))
+    assert layout.events_shown == 29
+    assert layout.named == 29 and layout.keyed == 0 and layout.uncounted == 0
+    assert layout.key is None
+    plan = layout.plan
+    for lp in plan.lanes:
+        where = dict(
+            zip(lp.marker_event, zip(lp.marker_x, lp.marker_row, strict=True), strict=True)
+        )
+        for x, w, row, ev in zip(
+            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
+        ):
+            mx, mrow = where[ev]
+            assert row == mrow and (x > mx or x + w < mx)
+
+
+def test_labels_are_legible_when_projected():
+    """11 pt on a 13.33 in slide: 44 px at 4K, 22 px at 1080p; 11 pt at 300 dpi on A4."""
+    assert ExportOptions(width=3840, height=2160).label_px >= 44
+    assert ExportOptions(width=1920, height=1080).label_px >= 22
+    assert ExportOptions(width=3508, height=2480).label_px >= 45.5
+
+
+def test_japan_export_names_its_six_and_draws_no_empty_lane(japan):
+    _, layout = render_export(japan, ExportOptions(width=1920, height=1080))
+    assert layout.events_shown == 6 and layout.named == 6
+    assert all(lp.marker_event for lp in layout.plan.lanes)  # no lane without events
+
+
+def test_no_members_leaves_the_strip_out(everything):
+    from cspo_viewer.export import build_page
+
+    with_strip = build_page(everything, ExportOptions())
+    without = build_page(everything, ExportOptions(members=False))
+    assert len(with_strip.content.members) == 10 and without.content.members == ()
+
+
+def test_a_crowded_small_page_numbers_what_it_cannot_name(everything):
+    """Too small to name all: the rest are numbered beside their markers and listed in
+    the key, so nothing on the page is anonymous."""
+    _, layout = render_export(everything, ExportOptions(width=900, height=420))
+    assert layout.named < 29
+    assert layout.named + layout.keyed + layout.uncounted == 29
+    assert layout.key is not None and len(layout.key_lines) >= 1
+    numbered = [line for line in layout.key_lines if line[0].isdigit()]
+    assert len(numbered) == layout.keyed
+    if layout.uncounted:
+        assert "more not named" in layout.key_lines[-1]
+
+
+def test_pinned_event_is_named_first(everything):
+    small = ExportOptions(width=900, height=420)
+    _, plain = render_export(everything, small)
+    table = everything.table
+    unnamed = [i for i in range(len(table)) if i not in plain.plan.named()]
+    target = str(table.ids[unnamed[0]])
+    pinned = ExportOptions(width=900, height=420, pinned=(target,))
+    _, layout = render_export(everything, pinned)
+    assert table.index_of(target) in layout.plan.named()

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from cspo_viewer.data.table import EventTable, TagPairs, load_table
 from cspo_viewer.layout import (
+    Lanes,
     LayoutStyle,
     Viewport,
     assign_lanes,
     build_content,
+    lane_rows,
     plan_view,
 )
 
@@ -50,79 +52,179 @@ def measure(text: str) -> float:
     return 6.5 * len(text)
 
 
-def assert_no_overlap(plan, style: LayoutStyle) -> None:
-    """No two labels in a lane row overlap; no label leaves the viewport or covers a
-    marker or cluster on the marker line other than its own."""
-    boxes = plan.label_boxes()
-    by_row: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    for lane, row, left, right in boxes:
-        assert left >= 0 and right <= plan.viewport.width_px
-        by_row.setdefault((lane, row), []).append((left, right))
-    for intervals in by_row.values():
-        intervals.sort()
-        for (_, r1), (l2, _) in itertools.pairwise(intervals):
-            assert r1 <= l2, intervals
+def assert_unambiguous(plan, style: LayoutStyle, table: EventTable) -> None:
+    """Every label is its own event's: on its marker's row, starting just right of the
+    marker (or ending just left of it). In each lane row, no two markers-with-labels,
+    badges or labels overlap, so no label can sit where it reads as another marker's."""
     half = style.marker_px / 2
     for lane, lp in enumerate(plan.lanes):
-        shapes = [(x - half, x + half) for x in lp.marker_x]
-        shapes += [(x - half * 1.3, x + half * 1.3) for x in lp.cluster_x]
-        for x, w, row in zip(lp.label_x, lp.label_width, lp.label_row, strict=True):
-            if row:
-                continue
-            for a, b in shapes:
-                assert b <= x or a >= x + w, (lane, x, w, a, b)
-        # Markers and clusters never touch each other either.
-        centres = sorted(lp.marker_x + lp.cluster_x)
-        for a, b in itertools.pairwise(centres):
-            assert b - a >= style.marker_px - 1e-6
+        where = {
+            ev: (x, row)
+            for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True)
+        }
+        spans: dict[int, list[tuple[float, float, int]]] = {}
+        for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
+            spans.setdefault(row, []).append((x - half, x + half, ev))
+        for x, row in zip(lp.cluster_x, lp.cluster_row, strict=True):
+            spans.setdefault(row, []).append((x - half * 1.3, x + half * 1.3, -1))
+        for x, w, row, ev in zip(
+            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
+        ):
+            assert ev in where, "a label without its marker"
+            mx, mrow = where[ev]
+            assert mrow == row, "a label on another row than its marker"
+            right_of = abs(x - (mx + style.label_offset_px)) < 1e-6
+            left_of = abs(x + w - (mx - style.label_offset_px)) < 1e-6
+            assert right_of or left_of, "a label not beside its own marker"
+            assert x >= 0 and x + w <= plan.viewport.width_px
+            spans[row].append((x, x + w, ev))
+        for row, items in spans.items():
+            items.sort()
+            for (_, r1, e1), (l2, _, e2) in itertools.pairwise(items):
+                assert r1 <= l2 + 1e-6 or (e1 == e2 and e1 >= 0), (lane, row, items)
+        assert all(0 <= r < lp.rows for r in lp.marker_row + lp.cluster_row)
+
+
+def accounted(plan) -> set[int]:
+    """Events drawn: alone (named, keyed or bare), in a badge, or in a density strip."""
+    seen = plan.drawn()
+    for lp in plan.lanes:
+        for events in lp.cluster_events:
+            seen.update(int(e) for e in events)
+    return seen
+
+
+event_lists = st.lists(
+    st.tuples(st.floats(0, 4000), st.integers(0, len(KINDS) - 1), st.floats(0, 400)),
+    min_size=1,
+    max_size=300,
+)
+views = st.tuples(st.floats(-100, 3000), st.floats(5, 5000), st.floats(200, 3000))
 
 
 @settings(max_examples=120, deadline=None)
-@given(
-    events=st.lists(
-        st.tuples(st.floats(0, 4000), st.integers(0, len(KINDS) - 1), st.floats(0, 400)),
-        min_size=1,
-        max_size=400,
-    ),
-    view=st.tuples(st.floats(-100, 3000), st.floats(5, 5000), st.floats(200, 3000)),
-)
-def test_labels_never_overlap(events, view):
+@given(events=event_lists, view=views, rows=st.integers(1, 8), key=st.booleans())
+def test_labels_are_unambiguous_and_every_event_is_accounted_for(events, view, rows, key):
     starts, kinds, spans = (list(v) for v in zip(*events, strict=True))
     table = synthetic_table(starts, kinds, spans)
     lanes = assign_lanes(table, table.all, "kind", TITLES)
     style = LayoutStyle()
     vp = Viewport(view[0], view[0] + view[1], view[2])
-    plan = plan_view(table, lanes, vp, measure, style)
-    assert_no_overlap(plan, style)
-    # Every visible event is drawn exactly once: alone or inside a cluster.
-    drawn = sum(len(lp.marker_x) + sum(lp.cluster_count) + len(lp.dim_x) for lp in plan.lanes)
-    visible = np.sum((table.start <= vp.x1) & (table.end >= vp.x0))
-    assert drawn == visible
+    plan = plan_view(table, lanes, vp, measure, style, rows=[rows] * len(lanes.keys), key=key)
+    assert_unambiguous(plan, style, table)
+    centre = np.where(
+        table.end - table.start > 1.5, (table.start + table.end) / 2, table.start + 0.5
+    )
+    visible = set(np.flatnonzero((centre >= vp.x0) & (centre <= vp.x1)).tolist())
+    dense = any(lp.density is not None for lp in plan.lanes)
+    if not dense:
+        assert accounted(plan) == visible
+    if key:
+        # Numbers run 1..n in date order, each drawn beside its own event's marker.
+        assert sorted(n for n, _ in plan.key) == list(range(1, len(plan.key) + 1))
+        numbered = {ev for _, ev in plan.key}
+        assert not numbered & plan.named()
+        starts = [table.start[ev] for _, ev in sorted(plan.key)]
+        assert starts == sorted(starts)
+        drawn_numbers = {
+            (text, ev)
+            for lp in plan.lanes
+            for text, ev, k in zip(lp.label_text, lp.label_event, lp.label_key, strict=True)
+            if k
+        }
+        assert drawn_numbers == {(str(n), ev) for n, ev in plan.key}
 
 
-def test_zooming_in_reveals_labels_zooming_out_clusters():
+@settings(max_examples=60, deadline=None)
+@given(events=event_lists, width=st.floats(300, 3000), available=st.integers(1, 40))
+def test_rows_given_name_everything_when_there_is_room(events, width, available):
+    starts, kinds, spans = (list(v) for v in zip(*events, strict=True))
+    table = synthetic_table(starts, kinds, spans)
+    lanes = assign_lanes(table, table.all, "kind", TITLES)
+    style = LayoutStyle()
+    vp = Viewport(-50, 4450, width)
+    rows = lane_rows(table, lanes, vp, measure, style, available)
+    assert all(1 <= r <= 8 for r in rows)
+    assert sum(rows) <= max(available, len(rows))
+    plan = plan_view(table, lanes, vp, measure, style, rows=rows)
+    assert_unambiguous(plan, style, table)
+    unlimited = lane_rows(table, lanes, vp, measure, style, 10_000)
+    if (
+        rows == unlimited
+        and max(unlimited) < 8
+        and not any(lp.density is not None for lp in plan.lanes)
+    ):
+        assert plan.named() == set(range(len(table))), "room for all, yet some unnamed"
+
+
+def test_close_events_take_rows_and_are_all_named():
+    """Three accessions two days apart (5-7 Dec 2023) each get a row and a name."""
+    table = synthetic_table([100, 101, 102], [1, 1, 1], [1, 1, 1])
+    lanes = assign_lanes(table, table.all, "kind", TITLES)
+    vp = Viewport(0, 3650, 1200)  # the three are within one marker's width
+    rows = lane_rows(table, lanes, vp, measure, LayoutStyle(), 20)
+    assert rows == [3]
+    plan = plan_view(table, lanes, vp, measure, rows=rows)
+    assert plan.named() == {0, 1, 2}
+    assert sorted(plan.lanes[0].marker_row) == [0, 1, 2]
+
+
+def test_dense_lanes_show_density_and_still_name_some():
     rng = np.random.default_rng(3)
     starts = sorted(rng.uniform(0, 3650, 2000).tolist())
     table = synthetic_table(starts, [1] * 2000, [1] * 2000)
     lanes = assign_lanes(table, table.all, "kind", TITLES)
-    wide = plan_view(table, lanes, Viewport(0, 3650, 1200), measure)
-    membership = wide.lanes[1]
-    assert membership.cluster_count and sum(membership.cluster_count) > 1900
-    assert len(membership.marker_x) + len(membership.cluster_x) <= 1200 / 15 + 1
-    narrow = plan_view(table, lanes, Viewport(1000, 1010, 1200), measure)
-    assert narrow.lanes[1].label_event  # a ten-day window names its events
+    plan = plan_view(table, lanes, Viewport(0, 3650, 1200), measure, rows=[3])
+    lane = plan.lanes[0]
+    assert lane.density is not None and lane.density.sum() == 2000
+    assert not lane.cluster_count  # no row of numbered badges
+    assert 5 <= len(plan.named()) <= 1200 / 60
+    assert_unambiguous(plan, LayoutStyle(), table)
+    narrow = plan_view(table, lanes, Viewport(1000, 1010, 1200), measure, rows=[3])
+    assert narrow.lanes[0].density is None and narrow.named()  # zoomed in: named
 
 
-def test_selected_event_is_always_labelled():
-    table = synthetic_table([10, 11, 12, 13], [1, 1, 1, 1], [1, 1, 1, 1])
+def test_priority_and_pins_win_when_rows_run_out():
+    """Three events on one day in one lane of two rows: the first row goes to the most
+    important (a Board over an "other"), or to a pinned event over both."""
+    table = synthetic_table([10, 10.1, 10.2], [6, 2, 6], [1, 1, 1])
+    lanes = Lanes(
+        ("x",),
+        ("x",),
+        np.arange(3, dtype=np.int32),
+        np.zeros(3, np.int32),
+        np.zeros(3, dtype=bool),
+    )
+    vp = Viewport(0, 100, 600)
+    board = int(np.flatnonzero(table.kind == 2)[0])
+    plan = plan_view(table, lanes, vp, measure, rows=[2])
+    assert board in plan.named()
+    assert plan.lanes[0].marker_row[plan.lanes[0].marker_event.index(board)] == 0
+    other = next(i for i in range(3) if i != board)
+    plan = plan_view(table, lanes, vp, measure, rows=[2], pinned={other})
+    assert other in plan.named()
+    assert_unambiguous(plan, LayoutStyle(), table)
+    assert accounted(plan) == {0, 1, 2}
+
+
+def test_selection_does_not_take_part_in_the_layout():
+    import inspect
+
+    assert "selected" not in inspect.signature(plan_view).parameters
+
+
+def test_small_pan_keeps_labels():
+    rng = np.random.default_rng(5)
+    starts = sorted(rng.uniform(0, 3650, 60).tolist())
+    table = synthetic_table(starts, [1] * 60, [1] * 60)
     lanes = assign_lanes(table, table.all, "kind", TITLES)
-    vp = Viewport(0, 100, 600)  # markers 6 px apart: they cluster
-    plan = plan_view(table, lanes, vp, measure)
-    assert plan.lanes[1].cluster_count == [4]
-    vp = Viewport(9, 15, 600)  # 100 px apart: each alone, labels compete
-    for selected in range(4):
-        plan = plan_view(table, lanes, vp, measure, selected=selected)
-        assert selected in plan.lanes[1].label_event
+    a = plan_view(table, lanes, Viewport(1000, 2000, 1200), measure, rows=[4])
+    b = plan_view(table, lanes, Viewport(1010, 2010, 1200), measure, rows=[4])
+    rows_a = dict(zip(a.lanes[0].label_event, a.lanes[0].label_row, strict=True))
+    rows_b = dict(zip(b.lanes[0].label_event, b.lanes[0].label_row, strict=True))
+    common = set(rows_a) & set(rows_b)
+    moved = [e for e in common if rows_a[e] != rows_b[e]]
+    assert len(common) > 10 and len(moved) <= 1
 
 
 def test_bundled_data_lanes_by_kind_nation_theme(store):
@@ -149,6 +251,25 @@ def test_x_range_covers_the_data_with_a_margin(store):
     lo, hi = content.x_range
     assert lo < table.start.min() and hi > table.end.max()
     assert hi - table.end.max() < 200  # a small margin, not a year
+
+
+def test_lanes_without_events_are_left_out(store):
+    table = load_table(store)
+    kinds = [(k.id, k.label) for k in store.kinds()]
+    japan = np.isin(
+        np.arange(len(table)),
+        table.nations.event[table.nations.tag == table.nations.names.index("JPN")],
+    )
+    content = build_content(table, japan, "kind", kinds, store.nations(), [])
+    shown = {table.kinds[table.kind[e]] for e in content.lanes.event}
+    assert set(content.lanes.keys) == shown
+    assert "founding" not in content.lanes.keys
+    every = build_content(table, japan, "kind", kinds, store.nations(), [], show_empty=True)
+    assert len(every.lanes.keys) == len(kinds)
+    # Fit follows the filter: Japan's events, with the margin.
+    lo, hi = content.fit_range
+    assert lo > content.x_range[0] and lo < table.start[japan].min()
+    assert hi >= table.end[japan].max()
 
 
 def test_dimmed_events_stay_in_their_lanes():

@@ -17,8 +17,6 @@ from cspo_viewer.commands.common import add_db_argument, open_from_args
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
 
-DEFAULT_TITLE = "Combined Space Operations Initiative, 2014–2024"  # as export.DEFAULT_TITLE
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -39,7 +37,10 @@ def register(subparsers: Any) -> None:
     size.add_argument("--width", type=int, default=3840, metavar="PX", help="default 3840")
     size.add_argument("--height", type=int, default=2160, metavar="PX", help="default 2160")
     size.add_argument(
-        "--title", default=DEFAULT_TITLE, metavar="TEXT", help=f'default "{DEFAULT_TITLE}"'
+        "--title",
+        default=None,
+        metavar="TEXT",
+        help='default "Combined Space Operations Initiative, FIRST–LAST" (the years shown)',
     )
     size.add_argument(
         "--marking",
@@ -60,6 +61,14 @@ def register(subparsers: Any) -> None:
         help="lanes by event kind (default), nation or theme",
     )
     size.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    size.add_argument("--no-members", action="store_true", help="leave out the membership strip")
+    size.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="always name this event on the timeline (repeatable)",
+    )
     size.add_argument("--no-sources", action="store_true", help='leave out the "Sources:" line')
     size.add_argument(
         "--no-subtitle", action="store_true", help="leave out the filter described in words"
@@ -97,15 +106,33 @@ def run(args: argparse.Namespace) -> int:
             subtitle=not args.no_subtitle,
             marking=args.marking,
             legend=not args.no_legend,
+            members=not args.no_members,
+            pinned=tuple(args.label),
             sources=not args.no_sources,
             theme=args.theme_style,
             grouping=getattr(args, "group_by", None) or "kind",
             generated=generated,
         )
+        unknown = [i for i in args.label if store.event_detail(i) is None]
+        if unknown:
+            raise UserError(f"--label {unknown[0]!r}: no event with that id in this database")
         data = ExportData.load(store, flt)
         layout = write_export(out, data, options, force=args.force)
     n = layout.events_shown
     print(f"wrote {out} ({options.width}x{options.height}, {n} event{'' if n == 1 else 's'})")
     if n == 0:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
+    else:
+        print(f"cspo-viewer: {named_sentence(layout)}", file=sys.stderr)
     return 0
+
+
+def named_sentence(layout: Any) -> str:
+    """How many events the timeline names, and where the others went (for stderr)."""
+    n = layout.events_shown
+    text = f"named {layout.named} of {n} events on the timeline"
+    if layout.keyed:
+        text += f", {layout.keyed} numbered in the key"
+    if layout.uncounted:
+        text += f", {layout.uncounted} only in counted badges or density strips"
+    return text

@@ -3,6 +3,9 @@
 The window puts it in a ``PlotWidget`` and adds interaction; the briefing export lays the
 same plot out at the page's size. View limits make the range impossible to lose: panning
 clamps to the data with a margin, and zooming stops at a few days and at the whole range.
+Whenever the plot's size or content changes, each lane is given the rows its events need
+at the fitted range (``TimelineItem.allot_rows``), so lanes are as tall as their content
+and together fill the plot.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from cspo_viewer.layout import TimelineContent
 from cspo_viewer.render.axes import DayAxis, LaneAxis
 from cspo_viewer.render.palette import LIGHT, RenderLook
-from cspo_viewer.render.timeline_item import MEMBER_ROW, TimelineItem
+from cspo_viewer.render.timeline_item import MEMBER_BAND, TimelineItem
 
 MIN_SPAN_DAYS = 10.0
 LANE_AXIS_WIDTH_EM = 11
@@ -32,6 +35,7 @@ class TimelinePlot(pg.PlotItem):
         vb.invertY(True)
         vb.setMouseEnabled(x=True, y=False)
         vb.setMenuEnabled(False)
+        vb.sigResized.connect(self.relayout)
         self.hideButtons()
         self.setMenuEnabled(False)
         self.content: TimelineContent | None = None
@@ -46,8 +50,6 @@ class TimelinePlot(pg.PlotItem):
         self.item.set_look(look)
         font = QFont(look.font_family)
         font.setPixelSize(max(1, round(look.font_px)))
-        small = QFont(font)
-        small.setPixelSize(max(1, round(look.small_font_px)))
         for axis in (self.day_axis, self.lane_axis):
             axis.setPen(QPen(QColor(look.grid), look.pen_px))
             axis.setTextPen(QColor(look.text))
@@ -57,34 +59,35 @@ class TimelinePlot(pg.PlotItem):
         self._fit_lane_axis()
         self.showGrid(x=True, y=False, alpha=0.16 if look.is_dark else 0.18)
         self.getViewBox().setBackgroundColor(QColor(look.background))
+        self.relayout()
 
     def set_content(self, content: TimelineContent) -> None:
         """Show ``content``; keeps the current x range when it still fits the data."""
         self.content = content
         self.item.set_content(content)
         x0, x1 = content.x_range
-        vb = self.getViewBox()
-        vb.setLimits(
-            xMin=x0,
-            xMax=x1,
-            minXRange=MIN_SPAN_DAYS,
-            maxXRange=x1 - x0,
-            yMin=0,
-            yMax=self.item.total_height,
-        )
-        vb.setYRange(0, self.item.total_height, padding=0)
-        self._lane_ticks(content)
+        self.getViewBox().setLimits(xMin=x0, xMax=x1, minXRange=MIN_SPAN_DAYS, maxXRange=x1 - x0)
+        self.relayout(force=True)
+
+    def relayout(self, *_args: object, force: bool = False) -> None:
+        """Rows per lane for the view's present size, then the y range and lane headers."""
+        if self.content is None:
+            return
+        rect = self.getViewBox().sceneBoundingRect()
+        changed = self.item.allot_rows(rect.width(), rect.height())
+        if changed or force:
+            vb = self.getViewBox()
+            height = self.item.total_height
+            vb.setLimits(yMin=0, yMax=height)
+            vb.setYRange(0, height, padding=0)
+            self._lane_ticks(self.content)
 
     def _lane_ticks(self, content: TimelineContent) -> None:
-        lanes = content.lanes
-        major = [(i + 0.5, title) for i, title in enumerate(lanes.titles)]
-        minor = [
-            (self.item.member_row_y(row) + MEMBER_ROW * 0.4, "")
-            for row, _ in enumerate(content.members)
-        ]
+        item = self.item
+        major = [(item.lane_centre(i), title) for i, title in enumerate(content.lanes.titles)]
         if content.members:
-            major.append((self.item.member_row_y(0) - 0.2, "Members"))
-        self.lane_axis.set_lanes(major, minor)
+            major.append((item.strip_top + MEMBER_BAND / 2, "Members"))
+        self.lane_axis.set_lanes(major, [])
         self._fit_lane_axis()
 
     def _fit_lane_axis(self) -> None:
@@ -99,8 +102,9 @@ class TimelinePlot(pg.PlotItem):
         self.lane_axis.setWidth(round(min(width, look.font_px * LANE_AXIS_WIDTH_EM * 2)))
 
     def fit_all(self) -> None:
+        """Fit the matching events, with the export's margins."""
         if self.content is not None:
-            self.getViewBox().setXRange(*self.content.x_range, padding=0)
+            self.getViewBox().setXRange(*self.content.fit_range, padding=0)
 
     def x_range(self) -> tuple[float, float]:
         (x0, x1), _ = self.getViewBox().viewRange()

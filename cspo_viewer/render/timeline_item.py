@@ -6,8 +6,9 @@ is what makes other viewers crawl: pyqtgraph #1191, #2287). Painting happens in 
 pixels, so fonts and markers keep their size at any zoom and scale only with the look
 (window or briefing export). The window and ``export`` both use this item.
 
-Coordinates: x is days since 2000-01-01; y is lane index (lane ``i`` spans ``[i, i+1)``),
-with the membership rows below the event lanes.
+Coordinates: x is days since 2000-01-01; y counts label rows: lane ``i`` spans its rows
+(``lane_rows`` chooses how many) plus a little padding, and the membership strip lies
+below the event lanes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPaintEngine,
     QPainter,
     QPainterPath,
@@ -39,13 +41,18 @@ from cspo_viewer.layout import (
     Plan,
     TimelineContent,
     Viewport,
+    lane_rows,
     plan_view,
 )
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.style import kind_color, kind_symbol
 
-MEMBER_GAP = 0.35  # lanes of space between the event lanes and the membership rows
-MEMBER_ROW = 0.42  # height of one membership row, in lanes
+LANE_PAD = 0.3  # rows of space inside each lane, split above and below its rows
+MEMBER_GAP = 0.3  # rows between the event lanes and the membership strip
+MEMBER_BAND = 0.55  # height of the strip's bar, in rows
+MEMBER_TEXT = 0.8  # height of one line of join names under the bar, in rows
+MEMBER_LINES = 2
+MIN_ROW_LINES = 1.2  # a row is at least this many text lines high
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
 
@@ -56,8 +63,13 @@ class Frame:
 
     plan: Plan
     dev_x0: float  # device x of the viewport's left edge
-    lane_top: list[float]
-    lane_height: float
+    dev_y0: float  # device y of item y = 0
+    row_px: float  # device pixels per row
+    lane_top: list[float]  # item y of each lane's top (rows)
+
+    def row_y(self, lane: int, row: int) -> float:
+        """Device y of a lane row's marker line."""
+        return self.dev_y0 + (self.lane_top[lane] + LANE_PAD / 2 + row + 0.5) * self.row_px
 
 
 def symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | None) -> QPixmap:
@@ -178,16 +190,22 @@ def _cached_advance(metrics: QFontMetricsF, limit: int = 65536):  # -> Callable[
 
 
 class TimelineItem(pg.GraphicsObject):
-    """Lanes, markers, clusters, labels and membership bands for one ``EventTable``."""
+    """Lanes, markers, labels, badges, density strips and the membership strip."""
 
     def __init__(self, look: RenderLook = LIGHT) -> None:
         super().__init__()
         self._look = look
         self._table: EventTable | None = None
         self._lanes: Lanes | None = None
+        self._content: TimelineContent | None = None
         self._members: list[MemberBand] = []
         self._member_lanes: dict[str, float] = {}  # nation grouping: lane key -> join day
+        self._rows: list[int] = []
         self._selected: int | None = None
+        self._pinned: frozenset[int] = frozenset()
+        self._key = False  # number the unnamed events (a page's key)
+        self._clip_labels = False  # labels stay inside the view (a page) or the data
+        self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
@@ -198,14 +216,12 @@ class TimelineItem(pg.GraphicsObject):
         look = self._look
         self._font = QFont(look.font_family)
         self._font.setPixelSize(max(1, round(look.font_px)))
-        self._bold = QFont(self._font)
-        self._bold.setBold(True)
         self._small = QFont(look.font_family)
         self._small.setPixelSize(max(1, round(look.small_font_px)))
         self._small_bold = QFont(self._small)
         self._small_bold.setBold(True)
         metrics = QFontMetricsF(self._font)
-        self._measure = _cached_advance(metrics)
+        self.measure = _cached_advance(metrics)
         self._line_px = metrics.height()
         self._ascent = metrics.ascent()
 
@@ -218,38 +234,103 @@ class TimelineItem(pg.GraphicsObject):
     def look(self) -> RenderLook:
         return self._look
 
+    @property
+    def min_row_px(self) -> float:
+        return self._line_px * MIN_ROW_LINES
+
     def set_content(self, content: TimelineContent) -> None:
         """What to draw: the events in the content's lanes over its day range, and members.
 
-        Membership rows go under the lanes; with one lane per nation, each nation lane is
-        tinted from its join day instead.
+        The membership strip goes under the lanes; with one lane per nation, each nation
+        lane is tinted from its join day instead. Rows are two per lane until
+        ``allot_rows`` knows the size drawn at.
         """
         self.prepareGeometryChange()
+        self._content = content
         self._table = content.table
         self._lanes = content.lanes
         self._x_range = content.x_range
         self._members = list(content.members)
         self._member_lanes = dict(content.member_lanes)
+        self._rows = [2] * len(content.lanes.keys)
         self._frame = None
         self.update()
+
+    def set_page_mode(
+        self, *, key: bool, clip_labels: bool, x_range: tuple[float, float] | None = None
+    ) -> None:
+        """A page numbers its unnamed events for the key, keeps labels in view and sizes
+        its lanes for the range it shows (``x_range``; default the fitted range)."""
+        self._key, self._clip_labels, self._allot_range = key, clip_labels, x_range
+        self.update()
+
+    def allot_rows(self, width_px: float, height_px: float) -> bool:
+        """Give each lane the rows its events need when the fitted range is ``width_px``
+        wide, within what ``height_px`` holds; True if that changed the rows."""
+        if self._content is None or self._table is None or self._lanes is None:
+            return False
+        content = self._content
+        fixed = self.strip_height + LANE_PAD * len(self._rows)
+        available = int(height_px / self.min_row_px - fixed)
+        rows = lane_rows(
+            self._table,
+            self._lanes,
+            Viewport(*(self._allot_range or content.fit_range), max(width_px, 1.0)),
+            self.measure,
+            self._look.layout,
+            available,
+            pinned=self._pinned,
+            bounds=None if self._clip_labels else content.x_range,
+        )
+        if rows == self._rows:
+            return False
+        self.prepareGeometryChange()
+        self._rows = rows
+        self.update()
+        return True
 
     def set_selected(self, index: int | None) -> None:
         self._selected = index
         self.update()
 
+    def set_pinned(self, indexes: frozenset[int]) -> None:
+        self._pinned = frozenset(indexes)
+        self.update()
+
+    @property
+    def rows(self) -> list[int]:
+        return list(self._rows)
+
     @property
     def lane_count(self) -> int:
         return len(self._lanes.keys) if self._lanes else 0
 
-    def member_row_y(self, row: int) -> float:
-        return self.lane_count + MEMBER_GAP + row * MEMBER_ROW
+    def lane_top(self, lane: int) -> float:
+        """Item y of a lane's top edge (rows)."""
+        return float(sum(self._rows[:lane])) + LANE_PAD * lane
+
+    def lane_centre(self, lane: int) -> float:
+        return self.lane_top(lane) + (self._rows[lane] + LANE_PAD) / 2
+
+    @property
+    def lanes_height(self) -> float:
+        return self.lane_top(self.lane_count)
+
+    @property
+    def strip_height(self) -> float:
+        if not self._members:
+            return 0.0
+        return MEMBER_GAP + MEMBER_BAND + MEMBER_TEXT * MEMBER_LINES
+
+    @property
+    def strip_top(self) -> float:
+        """Item y of the membership strip's bar."""
+        return self.lanes_height + MEMBER_GAP
 
     @property
     def total_height(self) -> float:
-        """Height in lane units, including the membership rows."""
-        if self._members:
-            return self.member_row_y(len(self._members)) + 0.15
-        return float(max(self.lane_count, 1))
+        """Height in rows, including the membership strip."""
+        return max(self.lanes_height + self.strip_height, 1.0)
 
     @property
     def frame(self) -> Frame | None:
@@ -270,61 +351,62 @@ class TimelineItem(pg.GraphicsObject):
         dev_x1 = tr.map(QPointF(x1, 0)).x()
         return Viewport(x0, x1, max(dev_x1 - dev_x0, 1.0)), dev_x0
 
+    def layout_plan(self, viewport: Viewport) -> Plan:
+        """The plan for ``viewport``: what this item draws there (tests read it)."""
+        assert self._table is not None and self._lanes is not None
+        return plan_view(
+            self._table,
+            self._lanes,
+            viewport,
+            self.measure,
+            self._look.layout,
+            rows=self._rows,
+            pinned=self._pinned,
+            key=self._key,
+            bounds=None if self._clip_labels else self._x_range,
+        )
+
     def paint(self, p: QPainter, *args: object) -> None:
         if self._table is None or self._lanes is None:
             return
         tr = p.transform()
         viewport, dev_x0 = self._viewport(tr)
-        lane_top = [tr.map(QPointF(0, i)).y() for i in range(self.lane_count + 1)]
-        lane_h = (lane_top[-1] - lane_top[0]) / max(self.lane_count, 1)
-        # A second label row only where the lane has room for it below the markers.
-        rows = 2 if lane_h >= self._line_px * 2.6 else 1
-        plan = plan_view(
-            self._table,
-            self._lanes,
-            viewport,
-            self._measure,
-            self._look.layout,
-            selected=self._selected,
-            label_rows=rows,
-        )
-        self._frame = Frame(plan, dev_x0, lane_top[:-1], lane_h)
+        dev_y0 = tr.map(QPointF(0, 0)).y()
+        row_px = tr.map(QPointF(0, 1)).y() - dev_y0
+        plan = self.layout_plan(viewport)
+        tops = [self.lane_top(i) for i in range(self.lane_count)]
+        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops)
         engine = p.paintEngine()
         self._vector = engine is not None and engine.type() in VECTOR_ENGINES
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self._paint_lane_backgrounds(p, viewport, dev_x0, lane_top, tr)
-        self._paint_members(p, viewport, dev_x0, tr)
+        self._paint_lane_backgrounds(p, viewport, frame)
+        self._paint_members(p, viewport, frame)
         for lane, lp in enumerate(plan.lanes):
-            y = self.marker_y(lane)
-            self._paint_dimmed(p, lp.dim_x, dev_x0, y)
-            self._paint_spans(p, lp, viewport, dev_x0, y)
-            self._paint_clusters(p, lp, dev_x0, y)
-            self._paint_markers(p, lp, dev_x0, y)
-            self._paint_labels(p, lp, dev_x0, y)
+            self._paint_density(p, lp, lane, frame)
+            self._paint_dimmed(p, lp, lane, frame)
+            self._paint_spans(p, lp, lane, viewport, frame)
+            self._paint_clusters(p, lp, lane, frame)
+            self._paint_markers(p, lp, lane, frame)
+            self._paint_labels(p, lp, lane, frame)
+        self._paint_selected_callout(p, plan, frame)
         p.restore()
 
-    def marker_y(self, lane: int) -> float:
-        """Device y of a lane's marker line (upper part; the label row sits below it)."""
+    def marker_y(self, lane: int, row: int = 0) -> float:
+        """Device y of a lane row's marker line (after a paint)."""
         assert self._frame is not None
-        top = self._frame.lane_top[lane]
-        h = self._frame.lane_height
-        return top + min(h * 0.36, h / 2 - self._line_px * 0.1)
+        return self._frame.row_y(lane, row)
 
-    def label_row_y(self, lane: int, row: int) -> float:
-        return self.marker_y(lane) + row * self._line_px * 1.05
-
-    def _paint_lane_backgrounds(
-        self, p: QPainter, vp: Viewport, dev_x0: float, lane_top: list[float], tr: QTransform
-    ) -> None:
+    def _paint_lane_backgrounds(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         assert self._lanes is not None
         look = self._look
-        left, right = dev_x0, dev_x0 + vp.width_px
+        left, right = frame.dev_x0, frame.dev_x0 + vp.width_px
         p.setPen(Qt.PenStyle.NoPen)
         for i, key in enumerate(self._lanes.keys):
-            top, bottom = lane_top[i], lane_top[i + 1]
+            top = frame.dev_y0 + self.lane_top(i) * frame.row_px
+            bottom = frame.dev_y0 + self.lane_top(i + 1) * frame.row_px
             if key == "related":
                 p.setBrush(QColor(look.related_band))
                 p.drawRect(QRectF(left, top, right - left, bottom - top))
@@ -337,7 +419,7 @@ class TimelineItem(pg.GraphicsObject):
                 p.drawRect(QRectF(left, top, right - left, bottom - top))
             join = self._member_lanes.get(key)
             if join is not None:
-                x = max(left, dev_x0 + float(vp.to_px(join)))
+                x = max(left, frame.dev_x0 + float(vp.to_px(join)))
                 if x < right:
                     band = QColor(look.member_band)
                     band.setAlphaF(0.12)
@@ -347,151 +429,261 @@ class TimelineItem(pg.GraphicsObject):
                     p.drawLine(QPointF(x, top), QPointF(x, bottom))
                     p.setPen(Qt.PenStyle.NoPen)
 
-    def _paint_members(self, p: QPainter, vp: Viewport, dev_x0: float, tr: QTransform) -> None:
+    def _paint_members(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
+        """One bar whose shade deepens with each accession, the member count inside each
+        stretch, and the joining nations named under each join (two lines, first-fit)."""
         if not self._members:
             return
         look = self._look
-        right = dev_x0 + vp.width_px
-        for row, band in enumerate(self._members):
-            top = tr.map(QPointF(0, self.member_row_y(row))).y()
-            bottom = tr.map(QPointF(0, self.member_row_y(row) + MEMBER_ROW * 0.78)).y()
-            x_join = dev_x0 + float(vp.to_px(band.joined))
-            x_sure = dev_x0 + float(vp.to_px(band.precision_end))
-            if x_join >= right:
+        left, right = frame.dev_x0, frame.dev_x0 + vp.width_px
+        top = frame.dev_y0 + self.strip_top * frame.row_px
+        bar_h = MEMBER_BAND * frame.row_px
+        joins = sorted(self._members, key=lambda b: b.joined)
+        total = len(joins)
+        xs = [frame.dev_x0 + float(vp.to_px(b.joined)) for b in joins]
+        sure = [frame.dev_x0 + float(vp.to_px(b.precision_end)) for b in joins]
+        metrics = QFontMetricsF(self._small_bold)
+        p.setFont(self._small_bold)
+        for i in range(total):
+            x_start = max(sure[i] if i == 0 else xs[i], left)
+            x_end = min(xs[i + 1] if i + 1 < total else right, right)
+            if i + 1 < total and xs[i + 1] <= xs[i]:
                 continue
             colour = QColor(look.member_band)
-            if x_sure > x_join + 1:
-                # Joined "some time in" a month or year: a fading segment, not a false day.
-                faded = QColor(colour)
-                faded.setAlphaF(0.35)
-                p.fillRect(QRectF(x_join, top, min(x_sure, right) - x_join, bottom - top), faded)
-            start = max(x_sure, dev_x0 - 1)
-            if start < right:
-                p.fillRect(QRectF(start, top, right - start, bottom - top), colour)
-            p.setFont(self._small_bold)
-            metrics = QFontMetricsF(self._small_bold)
-            text_w = metrics.horizontalAdvance(band.label)
-            baseline = (top + bottom) / 2 + metrics.ascent() * 0.38
-            # Start where the band is sure, never white on the faded "some time in" part.
-            text_x = max(x_sure, dev_x0) + 4
-            if text_x + text_w > right - 4:  # no room in the band: name it left of the join
-                text_x = x_join - 6 - text_w
-                p.setPen(QColor(look.text))
-            else:
-                p.setPen(QColor("#ffffff"))
-            p.drawText(QPointF(text_x, baseline), band.label)
+            colour.setAlphaF(0.3 + 0.7 * (i + 1) / total)
+            if x_end > x_start:
+                p.fillRect(QRectF(x_start, top, x_end - x_start, bar_h), colour)
+                count = str(i + 1)
+                if metrics.horizontalAdvance(count) + 6 < x_end - x_start:
+                    p.setPen(QColor("#ffffff") if i + 1 > total / 3 else QColor(look.text))
+                    p.drawText(
+                        QPointF(x_start + 3, top + bar_h / 2 + metrics.ascent() * 0.36), count
+                    )
+            if sure[i] > xs[i] + 1:
+                # Joined "some time in" a month or year: a faded stretch, not a false day.
+                faded = QColor(look.member_band)
+                faded.setAlphaF(0.25)
+                p.fillRect(QRectF(xs[i], top, min(sure[i], right) - xs[i], bar_h), faded)
+        p.setPen(QPen(QColor(look.text), look.pen_px))
+        for x in xs:
+            if left <= x <= right:
+                p.drawLine(QPointF(x, top - bar_h * 0.2), QPointF(x, top + bar_h * 1.2))
+        self._paint_join_names(p, joins, xs, frame, top + bar_h, left, right)
 
-    def _paint_dimmed(self, p: QPainter, xs: list[float], dev_x0: float, y: float) -> None:
-        if not xs:
+    def _paint_join_names(
+        self,
+        p: QPainter,
+        joins: list[MemberBand],
+        xs: list[float],
+        frame: Frame,
+        y0: float,
+        left: float,
+        right: float,
+    ) -> None:
+        """Nations joining within a few pixels share one name ("JPN ITA NOR"); names go
+        right of their join tick, on the first of two lines with room."""
+        look = self._look
+        metrics = QFontMetricsF(self._small)
+        p.setFont(self._small)
+        p.setPen(QColor(look.text))
+        groups: list[tuple[float, list[str]]] = []
+        for band, x in zip(joins, xs, strict=True):
+            if groups and x - groups[-1][0] < self._look.layout.marker_px:
+                groups[-1][1].append(band.code)
+            else:
+                groups.append((x, [band.code]))
+        ends = [-1e18] * MEMBER_LINES
+        gap = self._look.layout.gap_px * 2
+        for x, codes in groups:
+            if not left <= x <= right:
+                continue
+            text = " ".join(codes)
+            w = metrics.horizontalAdvance(text)
+            tx = x + 3 if x + 3 + w <= right else x - 3 - w
+            for line in range(MEMBER_LINES):
+                if tx >= ends[line] + gap:
+                    ends[line] = tx + w
+                    baseline = y0 + (line + 0.5) * MEMBER_TEXT * frame.row_px
+                    p.drawText(QPointF(tx, baseline + metrics.ascent() * 0.36), text)
+                    break
+
+    def _paint_density(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
+        """Events per bin as a strip: darker where denser (log scale), in the lane's
+        colour of choice (the muted text colour reads in greyscale too)."""
+        if lp.density is None or not len(lp.density):
+            return
+        counts = lp.density.astype(np.float64)
+        shade = np.log1p(counts) / max(np.log1p(counts.max()), 1e-9)
+        colour = QColor(self._look.muted_text)
+        y = frame.row_y(lane, 0)
+        h = frame.row_px * 0.7
+        alpha = np.zeros((1, len(shade), 4), dtype=np.uint8)
+        alpha[..., 0], alpha[..., 1], alpha[..., 2] = colour.red(), colour.green(), colour.blue()
+        alpha[0, :, 3] = np.where(counts > 0, 40 + shade * 215, 0).astype(np.uint8)
+        image = QImage(
+            alpha.tobytes(), len(shade), 1, len(shade) * 4, QImage.Format.Format_RGBA8888
+        )
+        target = QRectF(frame.dev_x0, y - h / 2, len(shade) * lp.density_bin_px, h)
+        p.drawImage(target, image)
+
+    def _paint_dimmed(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
+        if not lp.dim_x:
             return
         r = self._look.layout.marker_px * 0.22
+        y = frame.row_y(lane, 0)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(self._look.dim))
-        for x in xs:
-            p.drawEllipse(QPointF(dev_x0 + x, y), r, r)
+        for x in lp.dim_x:
+            p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
 
     def _paint_spans(
-        self, p: QPainter, lp: LanePlan, vp: Viewport, dev_x0: float, y: float
+        self, p: QPainter, lp: LanePlan, lane: int, vp: Viewport, frame: Frame
     ) -> None:
         """Month, year and multi-day events: a bar over the whole period they may cover."""
         table = self._table
         assert table is not None
         h = self._look.layout.marker_px * 0.5
         p.setPen(Qt.PenStyle.NoPen)
-        for ev in lp.marker_event:
+        for ev, row in zip(lp.marker_event, lp.marker_row, strict=True):
             start, end = table.start[ev], table.end[ev]
             if end - start <= 1.5:
                 continue
             colour = QColor(kind_color(table.kinds[table.kind[ev]]))
             colour.setAlphaF(0.28)
-            x0 = dev_x0 + float(vp.to_px(start))
-            x1 = dev_x0 + float(vp.to_px(end))
+            x0 = frame.dev_x0 + float(vp.to_px(start))
+            x1 = frame.dev_x0 + float(vp.to_px(end))
+            y = frame.row_y(lane, row)
             p.setBrush(colour)
             p.drawRoundedRect(QRectF(x0, y - h / 2, max(x1 - x0, 2.0), h), h / 2, h / 2)
 
-    def _paint_clusters(self, p: QPainter, lp: LanePlan, dev_x0: float, y: float) -> None:
+    def _paint_clusters(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         table = self._table
         assert table is not None
         look = self._look
         size = look.layout.marker_px * 1.3
-        for i, (x, n, kind) in enumerate(
-            zip(lp.cluster_x, lp.cluster_count, lp.cluster_kind, strict=True)
+        for x, row, n, kind, events in zip(
+            lp.cluster_x,
+            lp.cluster_row,
+            lp.cluster_count,
+            lp.cluster_kind,
+            lp.cluster_events,
+            strict=True,
         ):
             fill = kind_color(table.kinds[kind]) if kind >= 0 else look.muted_text
-            selected = i == lp.selected_cluster
+            selected = self._selected is not None and bool((events == self._selected).any())
             ring = look.selection if selected else look.background
             args = (_compact(n), size, fill, ring, selected, look.font_family)
+            centre = QPointF(frame.dev_x0 + x, frame.row_y(lane, row))
             if self._vector:
-                draw_cluster(p, QPointF(dev_x0 + x, y), *args)
+                draw_cluster(p, centre, *args)
                 continue
             pix = cluster_pixmap(*args)
-            p.drawPixmap(QPointF(dev_x0 + x - pix.width() / 2, y - pix.height() / 2), pix)
+            p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
-    def _paint_markers(self, p: QPainter, lp: LanePlan, dev_x0: float, y: float) -> None:
+    def _paint_markers(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         table = self._table
         assert table is not None
         look = self._look
         size = look.layout.marker_px
-        for x, ev in zip(lp.marker_x, lp.marker_event, strict=True):
+        for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
             kind = table.kinds[table.kind[ev]]
             ring = look.selection if ev == self._selected else None
+            centre = QPointF(frame.dev_x0 + x, frame.row_y(lane, row))
             if self._vector:
-                draw_symbol(
-                    p, QPointF(dev_x0 + x, y), kind, size, kind_color(kind), look.background, ring
-                )
+                draw_symbol(p, centre, kind, size, kind_color(kind), look.background, ring)
                 continue
             pix = symbol_pixmap(kind, size, kind_color(kind), look.background, ring)
-            p.drawPixmap(QPointF(dev_x0 + x - pix.width() / 2, y - pix.height() / 2), pix)
+            p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
-    def _paint_labels(self, p: QPainter, lp: LanePlan, dev_x0: float, y: float) -> None:
-        table = self._table
-        assert table is not None
+    def _paint_labels(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
+        """Titles (and key numbers) beside their markers, on a soft halo; the selected
+        event's in the selection colour and underlined, in the same font, so selecting
+        changes no label's width."""
         look = self._look
-        for x, row, ev in zip(lp.label_x, lp.label_row, lp.label_event, strict=True):
-            baseline = y + row * self._line_px * 1.05 + self._ascent * 0.36
+        halo = QColor(look.label_halo)
+        halo.setAlphaF(0.78)
+        for x, w, row, ev, key, text in zip(
+            lp.label_x,
+            lp.label_width,
+            lp.label_row,
+            lp.label_event,
+            lp.label_key,
+            lp.label_text,
+            strict=True,
+        ):
+            baseline = frame.row_y(lane, row) + self._ascent * 0.36
+            left = frame.dev_x0 + x
+            p.fillRect(QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px), halo)
             selected = ev == self._selected
-            # A soft halo keeps a label legible over period bars and grid lines.
-            text = str(table.labels[ev])
-            halo = QColor(look.label_halo)
-            halo.setAlphaF(0.78)
-            width = self._measure(text)
-            p.fillRect(
-                QRectF(dev_x0 + x - 1, baseline - self._ascent, width + 2, self._line_px), halo
+            font = QFont(self._small_bold if key else self._font)
+            font.setUnderline(selected)
+            p.setFont(font)
+            p.setPen(
+                QColor(look.selection if selected else (look.muted_text if key else look.text))
             )
-            p.setFont(self._bold if selected else self._font)
-            p.setPen(QColor(look.selection if selected else look.text))
-            p.drawText(QPointF(dev_x0 + x, baseline), text)
+            if key:
+                p.drawText(
+                    QRectF(left, baseline - self._ascent, w, self._line_px),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                    text,
+                )
+            else:
+                p.drawText(QPointF(left, baseline), text)
+
+    def _paint_selected_callout(self, p: QPainter, plan: Plan, frame: Frame) -> None:
+        """The selected event, when its marker is drawn but not named, gets its title in
+        a boxed callout beside the marker (over other labels, never over its marker)."""
+        sel = self._selected
+        table = self._table
+        if sel is None or table is None or sel in plan.named():
+            return
+        for lane, lp in enumerate(plan.lanes):
+            where = lp.marker_of(sel)
+            if where is None:
+                continue
+            x, row = where
+            look = self._look
+            text = str(table.labels[sel])
+            w = self.measure(text)
+            off = look.layout.label_offset_px
+            left = frame.dev_x0 + x + off
+            if left + w > frame.dev_x0 + plan.viewport.width_px:
+                left = frame.dev_x0 + x - off - w
+            baseline = frame.row_y(lane, row) + self._ascent * 0.36
+            box = QRectF(left - 3, baseline - self._ascent - 2, w + 6, self._line_px + 4)
+            p.setPen(QPen(QColor(look.selection), look.pen_px))
+            p.setBrush(QColor(look.background))
+            p.drawRect(box)
+            p.setFont(self._font)
+            p.setPen(QColor(look.selection))
+            p.drawText(QPointF(left, baseline), text)
+            return
 
     # --- hit-testing ------------------------------------------------------------------
+    def lane_row_at(self, item_y: float) -> tuple[int, int] | None:
+        """(lane, row) under item y (rows), or None outside the event lanes."""
+        for lane in range(self.lane_count):
+            top = self.lane_top(lane) + LANE_PAD / 2
+            if self.lane_top(lane) <= item_y < self.lane_top(lane + 1):
+                row = int(np.clip(np.floor(item_y - top), 0, self._rows[lane] - 1))
+                return lane, row
+        return None
+
     def hit(self, item_pos: QPointF, radius_px: float | None = None) -> tuple[str, object] | None:
         """What is drawn under ``item_pos`` (item coordinates): an event or a cluster."""
         frame = self._frame
         if frame is None or not self.lane_count:
             return None
-        lane = int(np.floor(item_pos.y()))
-        if not 0 <= lane < self.lane_count:
+        where = self.lane_row_at(item_pos.y())
+        if where is None:
             return None
+        lane, row = where
         x_px = float(frame.plan.viewport.to_px(item_pos.x()))
         radius = radius_px if radius_px is not None else self._look.layout.marker_px * 0.75
-        found = frame.plan.hit(lane, x_px, radius)
-        if found is None:
-            found = self._hit_label(lane, x_px, item_pos.y() - lane)
+        found = frame.plan.hit(lane, row, x_px, radius)
         if found and found[0] == "cluster":
             return ("cluster", (lane, found[1]))
         return found
-
-    def _hit_label(self, lane: int, x_px: float, y_frac: float) -> tuple[str, object] | None:
-        """A click on a label selects its event, as people expect of a named marker."""
-        frame = self._frame
-        assert frame is not None
-        lp = frame.plan.lanes[lane]
-        row = 0 if y_frac < 0.55 else 1
-        for x, w, r, ev in zip(
-            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
-        ):
-            if r == row and x <= x_px <= x + w:
-                return ("event", ev)
-        return None
 
     def cluster_info(self, lane: int, index: int) -> tuple[tuple[float, float], np.ndarray]:
         """The day span and event rows of a cluster drawn in the last frame."""

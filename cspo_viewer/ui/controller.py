@@ -30,6 +30,7 @@ class Controller(QObject):
     selectionChanged = Signal(object)  # event id (str) or None
     groupingChanged = Signal(str)  # "kind" | "nation" | "theme"
     message = Signal(str)  # a sentence for the status bar
+    pinsChanged = Signal()  # the events always labelled on the timeline changed
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +40,7 @@ class Controller(QObject):
         self._mask = self._table.all
         self._selected: str | None = None
         self._grouping = "kind"
+        self._pinned: frozenset[str] = frozenset()
         self._cache_reference()
 
     # --- database ---------------------------------------------------------------------
@@ -178,3 +180,23 @@ class Controller(QObject):
         if grouping != self._grouping:
             self._grouping = grouping
             self.groupingChanged.emit(grouping)
+
+    # --- pinned labels ----------------------------------------------------------------
+    @property
+    def pinned(self) -> frozenset[str]:
+        """Event ids the analyst asked to be always labelled (kept across databases)."""
+        return self._pinned
+
+    def set_pinned(self, ids: frozenset[str] | set[str]) -> None:
+        ids = frozenset(ids)
+        if ids != self._pinned:
+            self._pinned = ids
+            self.pinsChanged.emit()
+
+    def toggle_pin(self, event_id: str) -> None:
+        self.set_pinned(self._pinned ^ {event_id})
+
+    def pinned_indexes(self) -> frozenset[int]:
+        """Rows of ``table`` of the pinned events present in this database."""
+        found = (self._table.index_of(i) for i in self._pinned)
+        return frozenset(i for i in found if i is not None)

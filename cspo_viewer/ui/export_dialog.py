@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import (
-    DEFAULT_TITLE,
     FORMATS,
     MAX_SIDE,
     MIN_SIDE,
@@ -47,6 +46,7 @@ from cspo_viewer.export import (
     range_days,
     write_export,
 )
+from cspo_viewer.export.options import PRODUCT_TITLE
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
@@ -100,8 +100,8 @@ class ExportDialog(QDialog):
         size_row.addWidget(QLabel("px"))
         form.addRow("&Size:", size_row)
 
-        self.title_edit = QLineEdit(DEFAULT_TITLE)
-        self.title_edit.setPlaceholderText("No title")
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(f"{PRODUCT_TITLE}, and the years shown")
         form.addRow("&Title:", self.title_edit)
 
         self.subtitle_box = QCheckBox("Subtitle stating the filter:")
@@ -126,9 +126,12 @@ class ExportDialog(QDialog):
         self.legend_box.setChecked(True)
         self.sources_box = QCheckBox("Source line")
         self.sources_box.setChecked(True)
+        self.members_box = QCheckBox("Membership strip")
+        self.members_box.setChecked(True)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
+        extras.addWidget(self.members_box)
         extras.addStretch(1)
         form.addRow("Include:", extras)
 
@@ -216,11 +219,13 @@ class ExportDialog(QDialog):
         return ExportOptions(
             width=self.width_box.value(),
             height=self.height_box.value(),
-            title=self.title_edit.text().strip(),
+            title=self.title_edit.text().strip() or None,
             subtitle=self.subtitle_box.isChecked(),
             marking=self.marking.currentText().strip(),
             legend=self.legend_box.isChecked(),
             sources=self.sources_box.isChecked(),
+            members=self.members_box.isChecked(),
+            pinned=tuple(sorted(self.controller.pinned)),
             theme=self.theme.currentData(),
             x_range=self._view_range() if self.current.isChecked() else None,
             grouping=self.controller.grouping,
@@ -333,6 +338,7 @@ class ExportDialog(QDialog):
             for key, box in (
                 ("legend", self.legend_box),
                 ("sources", self.sources_box),
+                ("members", self.members_box),
                 ("subtitle", self.subtitle_box),
             ):
                 box.setChecked(s.value(key, True) not in (False, "false"))
@@ -355,6 +361,7 @@ class ExportDialog(QDialog):
             s.setValue("theme", self.theme.currentData())
             s.setValue("legend", self.legend_box.isChecked())
             s.setValue("sources", self.sources_box.isChecked())
+            s.setValue("members", self.members_box.isChecked())
             s.setValue("subtitle", self.subtitle_box.isChecked())
             s.setValue("folder", str(self.written.parent.resolve()))
         finally:

@@ -193,6 +193,13 @@ class MainWindow(QMainWindow):
             "Show events outside the filter greyed instead of hiding",
         )
         self.act_dim.setCheckable(True)
+        self.act_empty_lanes = self._action(
+            "Show &empty lanes",
+            lambda: self.timeline.set_show_empty_lanes(self.act_empty_lanes.isChecked()),
+            None,
+            "Keep lanes that have no matching event (left out by default)",
+        )
+        self.act_empty_lanes.setCheckable(True)
         self.group_actions = QActionGroup(self)
         self.act_group: dict[str, QAction] = {}
         for i, grouping in enumerate(GROUPINGS):
@@ -232,7 +239,13 @@ class MainWindow(QMainWindow):
         for act in (self.act_fit, self.act_zoom_in, self.act_zoom_out):
             view.addAction(act)
         view.addSeparator()
-        for act in (self.act_search, self.act_visible_dates, self.act_clear, self.act_dim):
+        for act in (
+            self.act_search,
+            self.act_visible_dates,
+            self.act_clear,
+            self.act_dim,
+            self.act_empty_lanes,
+        ):
             view.addAction(act)
         view.addAction(self.filter_dock.toggleViewAction())
         view.addSeparator()
@@ -410,9 +423,21 @@ class MainWindow(QMainWindow):
         if s.value("view/dim", False) in (True, "true"):
             self.act_dim.setChecked(True)
             self._toggle_dim()
+        pinned = s.value("timeline/pinned", [])
+        if isinstance(pinned, str):
+            pinned = [pinned]
+        if isinstance(pinned, list):
+            self.controller.set_pinned({str(p) for p in pinned if p})
+        self.controller.pinsChanged.connect(self._save_pins)
         theme = s.value("view/theme", "light")
         self.set_theme("dark" if theme == "dark" else "light")
         restore_filter(s, self.controller)
+
+    def _save_pins(self) -> None:
+        """Pinned labels are remembered as soon as they change, not only on Quit."""
+        if self._remember and self.settings is not None:
+            self.settings.setValue("timeline/pinned", sorted(self.controller.pinned))
+            self.settings.sync()
 
     def save_state(self) -> None:
         if not self._remember:

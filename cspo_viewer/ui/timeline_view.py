@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QToolTip, QWidget
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QWidget
 
 from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.layout import build_content
@@ -25,12 +25,14 @@ class TimelineView(pg.PlotWidget):
     """A ``PlotWidget`` showing the controller's events, wired for analysts' gestures."""
 
     dateRangeDragged = Signal(object, object)  # ISO from, ISO to (after a region drag)
+    eventMenuRequested = Signal(object, object)  # QMenu, event id: others add entries
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         self.plot = TimelinePlot(LIGHT)
         super().__init__(parent=parent, plotItem=self.plot)
         self.controller = controller
         self._dim_outside = False
+        self._show_empty = False
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(260)
@@ -59,6 +61,7 @@ class TimelineView(pg.PlotWidget):
         controller.databaseChanged.connect(self._database_changed)
         controller.selectionChanged.connect(self._selection_changed)
         controller.filterChanged.connect(self._sync_region)
+        controller.pinsChanged.connect(self._pins_changed)
         self.set_look(LIGHT)
         self.rebuild()
         self.plot.fit_all()
@@ -77,8 +80,14 @@ class TimelineView(pg.PlotWidget):
         self._dim_outside = dim
         self.rebuild()
 
+    def set_show_empty_lanes(self, show: bool) -> None:
+        """Keep lanes without a matching event (left out by default)."""
+        self._show_empty = show
+        self.rebuild()
+
     def rebuild(self) -> None:
         c = self.controller
+        flt = c.filter
         content = build_content(
             c.table,
             c.mask,
@@ -87,10 +96,20 @@ class TimelineView(pg.PlotWidget):
             c.nations,
             [(t.id, t.label) for t in c.themes],
             keep_dimmed=self._dim_outside,
+            show_empty=self._show_empty,
+            dates=(
+                to_day(flt.date_from) if flt.date_from else None,
+                to_day(flt.date_to) if flt.date_to else None,
+            ),
         )
+        self.item.set_pinned(c.pinned_indexes())
         self.plot.set_content(content)
         self._selection_changed(c.selected)
         self._update_empty_message()
+
+    def _pins_changed(self) -> None:
+        self.item.set_pinned(self.controller.pinned_indexes())
+        self.plot.relayout(force=True)
 
     def _database_changed(self) -> None:
         self.rebuild()
@@ -204,7 +223,32 @@ class TimelineView(pg.PlotWidget):
         last = from_day(d1 - 1).isoformat()
         return f"{len(members)} events, {first} to {last}\nClick to zoom in"
 
+    def event_menu(self, event_id: str) -> QMenu:
+        """The context menu of an event on the timeline: pin its label, and whatever
+        other features add through ``eventMenuRequested``."""
+        menu = QMenu(self)
+        pin = QAction("Always &label this event", menu)
+        pin.setCheckable(True)
+        pin.setChecked(event_id in self.controller.pinned)
+        pin.triggered.connect(lambda: self.controller.toggle_pin(event_id))
+        menu.addAction(pin)
+        self.eventMenuRequested.emit(menu, event_id)
+        return menu
+
+    def _context_menu(self, ev) -> None:
+        hit = self.hit_at_scene(ev.scenePos())
+        if hit is None or hit[0] != "event":
+            return
+        ev.accept()
+        event_id = str(self.controller.table.ids[int(hit[1])])  # type: ignore[arg-type]
+        self.controller.select(event_id)
+        menu = self.event_menu(event_id)
+        menu.popup(ev.screenPos().toPoint())
+
     def _clicked(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.RightButton:
+            self._context_menu(ev)
+            return
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         if ev.double():

@@ -1,0 +1,72 @@
+"""The briefing export: the filtered timeline as a PNG, SVG or PDF of a given size.
+
+- ``options``: what the picture holds and how big it is, presets and checks (no Qt);
+- ``page``: the page as data, built before painting: title, range, lanes, sources (no Qt);
+- ``render/page.py``: the painter, beside the timeline painter it uses;
+- ``files``: encoding and writing the file.
+
+The window's export dialog and ``cspo-viewer export`` both call ``write_export`` with
+the same ``ExportOptions``, so the same filter gives the same picture.
+"""
+
+from cspo_viewer.export.options import (
+    DEFAULT_TITLE,
+    FORMATS,
+    MAX_SIDE,
+    MIN_SIDE,
+    PRESETS,
+    PRINT_DPI,
+    ExportOptions,
+    check_target,
+    export_format,
+)
+from cspo_viewer.export.page import (
+    ExportData,
+    PageModel,
+    build_page,
+    publishers,
+    range_days,
+    source_lines,
+    view_filter,
+    wrap_words,
+)
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "FORMATS",
+    "MAX_SIDE",
+    "MIN_SIDE",
+    "PRESETS",
+    "PRINT_DPI",
+    "ExportData",
+    "ExportLayout",
+    "ExportOptions",
+    "PageModel",
+    "build_page",
+    "check_target",
+    "encode_export",
+    "ensure_app",
+    "export_format",
+    "png_bytes",
+    "publishers",
+    "range_days",
+    "render_export",
+    "source_lines",
+    "view_filter",
+    "wrap_words",
+    "write_export",
+]
+
+
+def __getattr__(name: str):
+    """The Qt parts load on first use, so ``options`` and ``page`` stay Qt-free for the
+    command line's early checks."""
+    if name in ("ExportLayout",):
+        from cspo_viewer.render import page as _page
+
+        return getattr(_page, name)
+    if name in ("encode_export", "ensure_app", "png_bytes", "render_export", "write_export"):
+        from cspo_viewer.export import files as _files
+
+        return getattr(_files, name)
+    raise AttributeError(name)

@@ -1,0 +1,215 @@
+"""Export files: the page as PNG, SVG or PDF bytes, written through a temporary file.
+
+Qt draws without a display here (``ensure_app`` starts the ``offscreen`` platform when
+the process has no ``QApplication``), so the command line and the window's dialog write
+the same bytes for the same options.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from cspo_viewer import __version__
+from cspo_viewer.errors import UserError
+from cspo_viewer.export.options import PRINT_DPI, ExportOptions, check_target
+from cspo_viewer.export.page import ExportData, PageModel, build_page
+from cspo_viewer.render.page import ExportLayout, Progress, paint_page
+from cspo_viewer.render.palette import look
+
+_APP = None
+
+
+def ensure_app():  # -> QApplication (imported lazily)
+    """The running ``QApplication``, or a new one on the ``offscreen`` platform (no display
+    is needed or touched) when this process has none yet."""
+    global _APP
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication(["cspo-viewer"])
+    _APP = app
+    return app
+
+
+def render_export(
+    data: ExportData, options: ExportOptions, progress: Progress | None = None
+) -> tuple[QImage, ExportLayout]:
+    """The picture as an image of ``options.width`` x ``options.height`` and its layout."""
+    ensure_app()
+    return render_page(build_page(data, options), progress)
+
+
+def render_page(page: PageModel, progress: Progress | None = None) -> tuple[QImage, ExportLayout]:
+    options = page.options
+    image = QImage(options.width, options.height, QImage.Format.Format_RGB32)
+    dots_per_metre = round(PRINT_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(QColor(look(options.theme).background))
+    p = QPainter(image)
+    try:
+        layout = paint_page(p, page, progress, filled=True)
+    finally:
+        p.end()
+    return image, layout
+
+
+def encode_export(
+    fmt: str, data: ExportData, options: ExportOptions, progress: Progress | None = None
+) -> tuple[bytes, ExportLayout]:
+    """The file's bytes in ``fmt`` ("PNG", "SVG" or "PDF") and the layout drawn."""
+    ensure_app()
+    page = build_page(data, options)
+    description = f"{page.title} — {page.subtitle}"
+    try:
+        return _encode(fmt, page, description, progress)
+    except MemoryError:
+        raise UserError(
+            f"not enough memory for a {options.width}x{options.height} picture; "
+            "choose a smaller size"
+        ) from None
+
+
+def _encode(
+    fmt: str, page: PageModel, description: str, progress: Progress | None
+) -> tuple[bytes, ExportLayout]:
+    report = progress or (lambda _pct, _what: None)
+    options = page.options
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if fmt == "PNG":
+        image, layout = render_page(page, progress)
+        report(80, "Encoding the PNG")
+        texts = {
+            "Title": page.title,
+            "Description": description,
+            "Software": f"cspo-viewer {__version__}",
+            "Creation Time": (options.generated or date.today()).isoformat(),
+        }
+        if options.marking.strip():
+            texts["Warning"] = options.marking.strip()
+        buffer.close()
+        return png_bytes(image, texts), layout
+    if fmt == "SVG":
+        from PySide6.QtSvg import QSvgGenerator
+
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buffer)
+        gen.setSize(QSize(options.width, options.height))
+        gen.setViewBox(QRectF(0, 0, options.width, options.height))
+        gen.setResolution(PRINT_DPI)
+        gen.setTitle(page.title)
+        gen.setDescription(description)
+        layout = _paint_device(gen, page, progress)
+    else:
+        pdf = QPdfWriter(buffer)
+        pdf.setResolution(PRINT_DPI)
+        pdf.setCreator(f"cspo-viewer {__version__}")
+        pdf.setTitle(page.title)
+        inches = QPageSize(
+            QSizeF(options.width / PRINT_DPI, options.height / PRINT_DPI),
+            QPageSize.Unit.Inch,
+            "cspo-viewer",
+        )
+        pdf.setPageLayout(
+            QPageLayout(inches, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        )
+        layout = _paint_device(pdf, page, progress)
+    buffer.close()
+    payload = bytes(buffer.data().data())
+    if not payload:
+        raise UserError(f"could not encode the {fmt} file")
+    return payload, layout
+
+
+def png_bytes(image: QImage, texts: dict[str, str] | None = None) -> bytes:
+    """``image`` as PNG through Qt's writer, with ``texts`` as text chunks (Qt writes
+    them as iTXt, so any Unicode survives) and the image's 300 dpi."""
+    if image.isNull() or image.width() == 0 or image.height() == 0:
+        raise UserError("could not encode the PNG image (it is empty)")
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, b"png")
+    writer.setCompression(1)  # zlib's fastest: a flat-colour slide compresses well anyway
+    for key, value in (texts or {}).items():
+        writer.setText(key, value)
+    if not writer.write(image.convertToFormat(QImage.Format.Format_RGB888)):
+        raise UserError(f"could not encode the PNG image: {writer.errorString()}")
+    buffer.close()
+    return bytes(array.data())
+
+
+def _paint_device(device, page: PageModel, progress: Progress | None) -> ExportLayout:
+    """Paint onto a vector device, mapping output pixels onto its page."""
+    options = page.options
+    p = QPainter()
+    if not p.begin(device):
+        raise UserError("could not start the vector output")
+    try:
+        sx = device.width() / options.width
+        sy = device.height() / options.height
+        if abs(sx - 1) > 1e-6 or abs(sy - 1) > 1e-6:
+            p.scale(sx, sy)
+        return paint_page(p, page, progress)
+    finally:
+        p.end()
+
+
+def write_export(
+    path: str | os.PathLike[str],
+    data: ExportData,
+    options: ExportOptions,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ExportLayout:
+    """Write the picture to ``path`` (.png, .svg or .pdf) through a temporary file.
+
+    Raises ``UserError`` (nothing written, no temporary left) for a bad target or a failed
+    write, such as a full disk.
+    """
+    from cspo_viewer.data.build import atomic_output
+
+    target = Path(path)
+    fmt = check_target(target, force=force)
+    payload, layout = encode_export(fmt, data, options, progress)
+    (progress or (lambda _pct, _what: None))(90, "Writing the file")
+    try:
+        with atomic_output(target, ".tmp") as tmp:
+            with open(tmp, "wb") as fh:
+                _write_bytes(fh, payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, _file_mode(target))
+            if target.exists() and not force:  # appeared while we were drawing
+                raise UserError(f"{target} already exists; use --force to overwrite it")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UserError(f"could not write {target}: {reason}; nothing was written") from None
+    (progress or (lambda _pct, _what: None))(100, "Done")
+    return layout
+
+
+def _file_mode(target: Path) -> int:
+    """An overwritten file keeps its mode; a new one gets the usual 0o666 less the umask
+    (not the 0o600 of the temporary file)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _write_bytes(fh, payload: bytes) -> None:
+    """One place that writes the bytes (tests make it fail as a full disk would)."""
+    fh.write(payload)

@@ -1,0 +1,260 @@
+"""The briefing page as data, built before anything is painted (no Qt).
+
+Everything the page says comes from here: the title with the years it shows, the filter
+in words, the lanes and range, the kinds in the legend, the footer, and the publishers
+of the sources. The painter (``render/page.py``) only measures and draws, so it never
+queries the database, and tests can check the words without drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from cspo_viewer import __version__
+from cspo_viewer.data.dates import from_day, to_day
+from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.store import Store
+from cspo_viewer.data.table import EventTable, load_table, matching_mask
+from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
+from cspo_viewer.layout import TimelineContent, build_content
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """The events to draw: a database, its event table and a filter with its mask."""
+
+    store: Store
+    table: EventTable
+    flt: EventFilter
+    mask: np.ndarray
+
+    @classmethod
+    def load(cls, store: Store, flt: EventFilter) -> ExportData:
+        table = load_table(store)
+        return cls(store, table, flt, matching_mask(store, table, flt))
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One event of the page's key: its date and its title."""
+
+    event: int  # row of the event table
+    date: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PageModel:
+    """What one export page says and shows, before layout and painting."""
+
+    options: ExportOptions
+    content: TimelineContent
+    x_range: tuple[float, float]
+    shown: np.ndarray  # event rows drawn in the range, in date order
+    title: str
+    subtitle: str
+    kinds_shown: tuple[str, ...]
+    kind_labels: dict[str, str]
+    publishers: tuple[str, ...]
+    footer: str
+    pinned: frozenset[int]
+    empty_message: str
+
+    @property
+    def events_shown(self) -> int:
+        return len(self.shown)
+
+    def key_entry(self, event: int) -> KeyEntry:
+        table = self.content.table
+        iso = from_day(float(table.start[event])).isoformat()
+        return KeyEntry(event, iso, table.title(event))
+
+
+def build_page(data: ExportData, options: ExportOptions) -> PageModel:
+    """The page for ``data`` and ``options``: range, words and sources, all looked up now."""
+    store, flt, table = data.store, data.flt, data.table
+    content = build_content(
+        table,
+        data.mask,
+        options.grouping,
+        [(k.id, k.label) for k in store.kinds()],
+        store.nations(),
+        [(t.id, t.label) for t in store.themes()],
+        members=options.members,
+        dates=(
+            to_day(flt.date_from) if flt.date_from else None,
+            to_day(flt.date_to) if flt.date_to else None,
+        ),
+    )
+    x_range = options.x_range or content.fit_range
+    shown = content.shown_events(x_range)
+    kind_ids = [k.id for k in store.kinds()]
+    counts = np.bincount(table.kind[shown], minlength=len(table.kinds))
+    present = {table.kinds[i] for i in np.flatnonzero(counts)}
+    kinds_shown = tuple(k for k in kind_ids if k in present) + tuple(
+        sorted(present - set(kind_ids))
+    )
+    vocab = store.vocabulary
+    subtitle = flt.describe(vocab)
+    if options.x_range is not None:
+        first, last = range_days(x_range)
+        subtitle += f" · Shown: {first} to {last}"
+    n = len(shown)
+    generated = options.generated or date.today()
+    footer = (
+        f"Generated {generated.isoformat()} · cspo-viewer {__version__} · "
+        f"{n} event{'' if n == 1 else 's'} shown"
+    )
+    sources_flt = view_filter(flt, x_range) if options.x_range is not None else flt
+    pinned = frozenset(i for i in (table.index_of(e) for e in options.pinned) if i is not None)
+    return PageModel(
+        options=options,
+        content=content,
+        x_range=(float(x_range[0]), float(x_range[1])),
+        shown=shown,
+        title=title_for(options.title, table, shown),
+        subtitle=subtitle,
+        kinds_shown=kinds_shown,
+        kind_labels=dict(vocab.kinds),
+        publishers=tuple(publishers(store, sources_flt)) if options.sources else (),
+        footer=footer,
+        pinned=pinned,
+        empty_message="No events match this filter"
+        + (" in these dates" if options.x_range else ""),
+    )
+
+
+def title_for(title: str | None, table: EventTable, shown: np.ndarray) -> str:
+    """The given title, or the record's name with the years of the events shown
+    ("…, 2011–2024"; one year alone when they share it)."""
+    if title is not None:
+        return title.strip()
+    if not len(shown):
+        return PRODUCT_TITLE
+    first = from_day(float(table.start[shown].min())).year
+    last = from_day(float(table.end[shown].max()) - 1).year
+    years = str(first) if first == last else f"{first}–{last}"
+    return f"{PRODUCT_TITLE}, {years}"
+
+
+def range_days(x_range: tuple[float, float]) -> tuple[str, str]:
+    """The first and last day (ISO) that ``x_range`` shows, even in part."""
+    first = from_day(np.floor(x_range[0])).isoformat()
+    last = from_day(max(np.ceil(x_range[1]) - 1, np.floor(x_range[0]))).isoformat()
+    return first, last
+
+
+def view_filter(flt: EventFilter, x_range: tuple[float, float]) -> EventFilter:
+    """``flt`` narrowed to the days of ``x_range`` (for the sources of a "current view")."""
+    first, last = range_days(x_range)
+    date_from = max(flt.date_from, first) if flt.date_from else first
+    date_to = min(flt.date_to, last) if flt.date_to else last
+    return flt.with_(date_from=date_from, date_to=date_to)
+
+
+def publishers(store: Store, flt: EventFilter) -> list[str]:
+    """Who published the sources of the matching events, once each, most cited first.
+
+    ``sources_for`` ranks sources by citations; a publisher's rank is its number of cited
+    sources, ties kept in the order of its best-cited source.
+    """
+    names: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for source in store.sources_for(flt):
+        name = (source.publisher or source.title or "").strip()
+        if name:
+            key = name.casefold()
+            names.setdefault(key, name)
+            count[key] = count.get(key, 0) + 1
+    order = sorted(names, key=lambda k: -count[k])  # stable: ties keep citation order
+    return [names[k] for k in order]
+
+
+def source_lines(
+    names: Sequence[str], fits: Callable[[str], bool], max_lines: int = 2
+) -> list[str]:
+    """ "Sources: A; B; C; +N more" broken into at most ``max_lines`` lines that ``fits``.
+
+    As many publishers as fit are named, most cited first; the rest are counted. The
+    number named is found by bisection, so a long list costs a few dozen measurements.
+    """
+    if not names:
+        return ["Sources: none recorded for these events"]
+
+    def attempt(k: int) -> list[str] | None:
+        chunks = [f"{n};" for n in names[:k]]
+        if k == len(names):
+            chunks[-1] = chunks[-1][:-1]
+        else:
+            chunks.append(f"+{len(names) - k} more")
+        lines = _wrap_chunks(["Sources:", *chunks], fits)
+        return lines if lines is not None and len(lines) <= max_lines else None
+
+    best = attempt(0) or [f"Sources: {len(names)} publishers"]
+    lo, hi = 1, len(names)
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        lines = attempt(mid)
+        if lines is None:
+            hi = mid - 1
+        else:
+            best, lo = lines, mid + 1
+    return best
+
+
+def _wrap_chunks(chunks: Sequence[str], fits: Callable[[str], bool]) -> list[str] | None:
+    """Greedy line breaking between chunks; ``None`` when one chunk alone is too wide."""
+    lines: list[str] = []
+    line = ""
+    for chunk in chunks:
+        candidate = f"{line} {chunk}" if line else chunk
+        if fits(candidate):
+            line = candidate
+            continue
+        if not line or not fits(chunk):
+            return None
+        lines.append(line)
+        line = chunk
+    if line:
+        lines.append(line)
+    return lines
+
+
+def wrap_words(text: str, fits: Callable[[str], bool], max_lines: int) -> list[str]:
+    """Word-wrap ``text`` into at most ``max_lines`` lines, the last one ending in "…"
+    if the text does not fit."""
+    words = text.split(" ")
+    lines: list[str] = []
+    line = ""
+    for i, word in enumerate(words):
+        candidate = f"{line} {word}" if line else word
+        if fits(candidate) or not line:
+            line = candidate
+            continue
+        lines.append(line)
+        line = word
+        if len(lines) == max_lines:
+            lines[-1] = _longest_prefix(lines[-1] + " " + " ".join(words[i:]), fits)
+            return lines
+    lines.append(line)
+    if not fits(lines[-1]):
+        lines[-1] = _longest_prefix(lines[-1], fits)
+    return lines
+
+
+def _longest_prefix(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of ``text`` that fits with "…" after it, found by bisection:
+    a long search text in the subtitle costs a few dozen measurements, not one per
+    character."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[: max(lo, 1)].rstrip() + "…"

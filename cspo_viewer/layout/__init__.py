@@ -1,0 +1,46 @@
+"""Timeline layout without Qt, shared by the window and every export.
+
+- ``content``: what a timeline shows (lanes, instances, ranges, the membership strip);
+- ``placement``: where each marker and label goes (rows, priority, keys, density);
+- ``axis``: date ticks whose labels never overprint.
+"""
+
+from cspo_viewer.layout.content import (
+    MARGIN_FRACTION,
+    Lanes,
+    MemberBand,
+    TimelineContent,
+    assign_lanes,
+    build_content,
+    member_band,
+    with_margin,
+)
+from cspo_viewer.layout.placement import (
+    KIND_PRIORITY,
+    LanePlan,
+    LayoutStyle,
+    Plan,
+    Viewport,
+    lane_rows,
+    plan_view,
+    unnamed,
+)
+
+__all__ = [
+    "KIND_PRIORITY",
+    "MARGIN_FRACTION",
+    "LanePlan",
+    "Lanes",
+    "LayoutStyle",
+    "MemberBand",
+    "Plan",
+    "TimelineContent",
+    "Viewport",
+    "assign_lanes",
+    "build_content",
+    "lane_rows",
+    "member_band",
+    "plan_view",
+    "unnamed",
+    "with_margin",
+]

@@ -1,0 +1,199 @@
+"""What one timeline shows, without Qt: its lanes, the event instances in them, the day
+range to fit and the membership story under the lanes.
+
+Built once per filter and grouping (never per frame) for the window and every export
+alike, so the screen and the slide show the same lanes over the same dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cspo_viewer.data.dates import display_date, period_end, to_day
+from cspo_viewer.data.records import Nation
+from cspo_viewer.data.table import EventTable
+
+MARGIN_FRACTION = 0.025
+"""Room left and right of the fitted events, as a fraction of their span (at least
+``MIN_MARGIN_DAYS``): the same for the window's fit and the export."""
+MIN_MARGIN_DAYS = 15.0
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Lane names and the event instances in them, sorted by (lane, start)."""
+
+    keys: tuple[str, ...]  # kind id, nation code or theme id
+    titles: tuple[str, ...]  # what the lane header says
+    event: np.ndarray  # int32: instance -> row of the EventTable
+    lane: np.ndarray  # int32: instance -> lane index
+    dim: np.ndarray  # bool: instance drawn dimmed (outside the filter, "dim" mode)
+    bounds: np.ndarray = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))
+        object.__setattr__(self, "bounds", edges)
+
+    def lane_slice(self, lane: int) -> slice:
+        return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
+
+
+def assign_lanes(
+    table: EventTable,
+    mask: np.ndarray,
+    grouping: str,
+    titles: dict[str, str],
+    *,
+    keep_dimmed: bool = False,
+    show_empty: bool = False,
+) -> Lanes:
+    """One lane per kind, nation or theme, in the order of ``titles`` (key -> header).
+
+    With ``keep_dimmed`` the events outside ``mask`` stay in their lanes, flagged ``dim``.
+    A lane without a matching event is left out unless ``show_empty``: an empty lane on a
+    slide is height taken from the events that are there.
+    """
+    keys = tuple(titles)
+    index = {k: i for i, k in enumerate(keys)}
+    if grouping == "kind":
+        lane_of_kind = np.array([index.get(k, -1) for k in table.kinds], dtype=np.int32)
+        event = np.arange(len(table), dtype=np.int32)
+        lane = lane_of_kind[table.kind] if len(table) else np.zeros(0, np.int32)
+    else:
+        pairs = table.nations if grouping == "nation" else table.themes
+        lane_of_tag = np.array([index.get(n, -1) for n in pairs.names], dtype=np.int32)
+        event = pairs.event.astype(np.int32)
+        lane = lane_of_tag[pairs.tag] if len(pairs.tag) else np.zeros(0, np.int32)
+    keep = lane >= 0
+    if not keep_dimmed:
+        keep &= mask[event]
+    event, lane = event[keep], lane[keep]
+    if not show_empty:
+        used = np.zeros(len(keys), dtype=bool)
+        used[lane if keep_dimmed else lane[mask[event]]] = True
+        remap = np.cumsum(used) - 1
+        keys = tuple(k for k, u in zip(keys, used, strict=True) if u)
+        titles = {k: titles[k] for k in keys}
+        event, lane = event[used[lane]], remap[lane[used[lane]]].astype(np.int32)
+    order = np.lexsort((table.start[event], lane))
+    event, lane = event[order], lane[order]
+    return Lanes(keys, tuple(titles[k] for k in keys), event, lane, ~mask[event])
+
+
+@dataclass(frozen=True)
+class MemberBand:
+    """A nation's membership from its join date onward."""
+
+    code: str
+    name: str
+    joined: float  # first day of the join date
+    precision_end: float  # day after the join date's period (its month or year if imprecise)
+    label: str  # e.g. "JPN · joined 5 Dec 2023"
+
+
+@dataclass(frozen=True)
+class TimelineContent:
+    """Everything a timeline shows for one filter and grouping (window and export alike)."""
+
+    table: EventTable
+    lanes: Lanes
+    x_range: tuple[float, float]  # how far one may pan: all the data, with a margin (days)
+    members: tuple[MemberBand, ...]  # the membership strip under the lanes ...
+    member_lanes: dict[str, float]  # ... or, with nation lanes, lane key -> join day
+    grouping: str
+    fit_range: tuple[float, float] = (0.0, 1.0)  # what "fit" shows: the matching events
+
+    def shown_events(self, x_range: tuple[float, float]) -> np.ndarray:
+        """Rows of the table drawn (not dimmed) in ``x_range``: in a lane, overlapping it."""
+        table, event = self.table, self.lanes.event[~self.lanes.dim]
+        x0, x1 = x_range
+        inside = (table.start[event] <= x1) & (table.end[event] >= x0)
+        seen = np.zeros(len(table), dtype=bool)
+        seen[event[inside]] = True
+        return np.flatnonzero(seen)
+
+
+def build_content(
+    table: EventTable,
+    mask: np.ndarray,
+    grouping: str,
+    kinds: Sequence[tuple[str, str]],
+    nations: Sequence[Nation],
+    themes: Sequence[tuple[str, str]],
+    *,
+    keep_dimmed: bool = False,
+    show_empty: bool = False,
+    members: bool = True,
+    dates: tuple[float | None, float | None] = (None, None),
+) -> TimelineContent:
+    """Lanes for ``grouping`` (kind ids, nation codes or theme ids with their headers),
+    the day ranges to pan over and to fit, and the membership strip.
+
+    ``dates`` are the filter's own first and last day (days, or None): a filter "from
+    2019" fits from 2019 even when its first event is later.
+    """
+    if grouping == "kind":
+        titles = dict(kinds)
+    elif grouping == "nation":
+        titles = {n.code: n.name for n in nations}
+    else:
+        titles = dict(themes)
+    lanes = assign_lanes(
+        table, mask, grouping, titles, keep_dimmed=keep_dimmed, show_empty=show_empty
+    )
+    bands = tuple(member_band(n) for n in nations if n.joined)
+    if len(table):
+        lo = min(float(table.start.min()), min((b.joined for b in bands), default=np.inf))
+        hi = float(table.end.max())
+    else:
+        lo, hi = float(to_day("2014-01-01")), float(to_day("2025-01-01"))
+    full = with_margin(lo, hi)
+    fit = fit_range(table, lanes, mask, dates, full)
+    if grouping == "nation":
+        return TimelineContent(
+            table, lanes, full, (), {b.code: b.joined for b in bands}, grouping, fit
+        )
+    shown = bands if members else ()
+    return TimelineContent(table, lanes, full, shown, {}, grouping, fit)
+
+
+def with_margin(lo: float, hi: float) -> tuple[float, float]:
+    margin = max((hi - lo) * MARGIN_FRACTION, MIN_MARGIN_DAYS)
+    return lo - margin, hi + margin
+
+
+def fit_range(
+    table: EventTable,
+    lanes: Lanes,
+    mask: np.ndarray,
+    dates: tuple[float | None, float | None],
+    full: tuple[float, float],
+) -> tuple[float, float]:
+    """The days the matching events cover (widened to the filter's own dates), with the
+    margin, inside ``full``. With every event matching it is ``full`` itself."""
+    event = lanes.event[~lanes.dim]
+    if not len(event) or (bool(mask.all()) and dates == (None, None)):
+        return full
+    lo, hi = float(table.start[event].min()), float(table.end[event].max())
+    if dates[0] is not None:
+        lo = min(lo, float(dates[0]))
+    if dates[1] is not None:
+        hi = max(hi, float(dates[1]) + 1)
+    lo, hi = with_margin(lo, hi)
+    return max(lo, full[0]), min(hi, full[1])
+
+
+def member_band(nation: Nation) -> MemberBand:
+    joined = nation.joined or ""
+    precision = nation.joined_precision or "day"
+    end = period_end(joined, precision)
+    return MemberBand(
+        code=nation.code,
+        name=nation.name,
+        joined=float(to_day(joined)),
+        precision_end=float(to_day(end) + 1),
+        label=f"{nation.code} · joined {display_date(joined, precision)}",
+    )

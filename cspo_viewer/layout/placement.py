@@ -1,0 +1,607 @@
+"""Where each marker and label goes, without Qt: every event named that can be, none
+misleading.
+
+Each lane has a few *rows*. A marker sits on its event's day in one row, and its label
+sits in the same row, beside it (right of it, or left of it at the right edge). A marker
+and its label are one interval of that row, and no two intervals in a row overlap, so a
+label can only ever be read as the marker on its own line next to it: nothing is joined
+by a guess. Events a few days apart (the December 2023 accessions) simply take
+successive rows, each with its own marker and name.
+
+Row assignment is first-fit, which for intervals on a line needs the fewest rows (the
+largest pile-up). When the rows a lane has are not enough, events are placed by
+priority instead (pinned first, then the founding, the Boards and the statements): the
+rest keep their marker, named by a number in the page's key (exports) or left for the
+tooltip (the window); only when not even a marker fits do they join a counted badge.
+Selection and hover never take part, so selecting an event moves no other label.
+
+A lane holding more events than its width could show one by one is drawn as a density
+strip (counts per few pixels), and its highest-priority events that fit are named in
+the rows below the strip.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cspo_viewer.data.table import EventTable
+from cspo_viewer.layout.content import Lanes
+
+KIND_PRIORITY = (
+    "founding",
+    "principals-meeting",
+    "statement",
+    "vision",
+    "membership",
+    "exercise",
+    "other",
+    "related",
+)
+"""Which labels win when space is short: the founding and the Boards first."""
+
+MAX_ROWS = 8
+"""The most rows a lane is given; more would make a lane a table."""
+
+DENSE_FACTOR = 2.0
+"""A lane is drawn as a density strip when its visible events outnumber this many
+markers per marker-width of the lane's width: more than it could ever show one by one."""
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """The visible day range and its width in pixels."""
+
+    x0: float
+    x1: float
+    width_px: float
+
+    @property
+    def px_per_day(self) -> float:
+        return self.width_px / max(self.x1 - self.x0, 1e-9)
+
+    def to_px(self, day: np.ndarray | float) -> np.ndarray | float:
+        return (day - self.x0) * self.px_per_day
+
+
+@dataclass(frozen=True)
+class LayoutStyle:
+    """Sizes in pixels of the output (screen or page)."""
+
+    marker_px: float = 12.0  # marker diameter; markers closer than this would touch
+    gap_px: float = 3.0  # space kept between markers, clusters and labels
+    label_offset_px: float = 9.0  # from a marker's centre to its label's edge
+
+    def __post_init__(self) -> None:
+        # A label must clear its own marker and the gap.
+        if self.label_offset_px < self.marker_px / 2 + self.gap_px - 1e-9:
+            raise ValueError("label_offset_px must be at least marker_px / 2 + gap_px")
+
+    def scaled(self, factor: float) -> LayoutStyle:
+        return LayoutStyle(
+            *(v * factor for v in (self.marker_px, self.gap_px, self.label_offset_px))
+        )
+
+
+@dataclass
+class LanePlan:
+    """What to draw in one lane. x positions are pixels from the viewport's left edge;
+    rows count down from the lane's first row."""
+
+    rows: int = 1
+    marker_x: list[float] = field(default_factory=list)
+    marker_row: list[int] = field(default_factory=list)
+    marker_event: list[int] = field(default_factory=list)
+    label_x: list[float] = field(default_factory=list)  # left edge
+    label_width: list[float] = field(default_factory=list)
+    label_row: list[int] = field(default_factory=list)
+    label_event: list[int] = field(default_factory=list)
+    label_key: list[bool] = field(default_factory=list)  # a key number, not the title
+    label_text: list[str] = field(default_factory=list)
+    cluster_x: list[float] = field(default_factory=list)
+    cluster_row: list[int] = field(default_factory=list)
+    cluster_count: list[int] = field(default_factory=list)
+    cluster_span: list[tuple[float, float]] = field(default_factory=list)  # days covered
+    cluster_events: list[np.ndarray] = field(default_factory=list)
+    cluster_kind: list[int] = field(default_factory=list)  # kind index, or -1 if mixed
+    density: np.ndarray | None = None  # events per bin, when drawn as a strip (row 0)
+    density_bin_px: float = 0.0
+    dim_x: list[float] = field(default_factory=list)
+
+    def marker_of(self, event: int) -> tuple[float, int] | None:
+        """(x, row) of ``event``'s marker in this lane, if it has one."""
+        for x, row, ev in zip(self.marker_x, self.marker_row, self.marker_event, strict=True):
+            if ev == event:
+                return x, row
+        return None
+
+
+@dataclass
+class Plan:
+    viewport: Viewport
+    lanes: list[LanePlan]
+    key: list[tuple[int, int]] = field(default_factory=list)  # (number, event row)
+
+    def label_boxes(self) -> list[tuple[int, int, float, float]]:
+        """(lane, row, left, right) of every label: what "never overlap" is checked on."""
+        return [
+            (i, row, x, x + w)
+            for i, lp in enumerate(self.lanes)
+            for x, w, row in zip(lp.label_x, lp.label_width, lp.label_row, strict=True)
+        ]
+
+    def named(self) -> set[int]:
+        """Events named by their title somewhere on the timeline."""
+        return {
+            ev
+            for lp in self.lanes
+            for ev, key in zip(lp.label_event, lp.label_key, strict=True)
+            if not key
+        }
+
+    def drawn(self) -> set[int]:
+        """Events with a marker of their own (named, keyed or bare)."""
+        return {ev for lp in self.lanes for ev in lp.marker_event}
+
+    def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> tuple[str, object] | None:
+        """The marker ("event", index) or badge ("cluster", i) nearest ``x_px`` in that
+        lane row, or the event whose label covers ``x_px`` there."""
+        if not 0 <= lane < len(self.lanes):
+            return None
+        lp = self.lanes[lane]
+        best: tuple[float, tuple[str, object]] | None = None
+        for x, r, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
+            d = abs(x - x_px)
+            if r == row and d <= radius_px and (best is None or d < best[0]):
+                best = (d, ("event", ev))
+        for i, (x, r) in enumerate(zip(lp.cluster_x, lp.cluster_row, strict=True)):
+            d = abs(x - x_px)
+            if r == row and d <= radius_px * 1.3 and (best is None or d < best[0]):
+                best = (d, ("cluster", i))
+        if best is not None:
+            return best[1]
+        for x, w, r, ev in zip(
+            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
+        ):
+            if r == row and x <= x_px <= x + w:
+                return ("event", ev)
+        return None
+
+
+class _Row:
+    """Non-overlapping intervals in one row, kept sorted for O(log n) checks."""
+
+    def __init__(self) -> None:
+        self.lefts: list[float] = []
+        self.rights: list[float] = []
+
+    def free(self, left: float, right: float) -> bool:
+        i = bisect.bisect_left(self.lefts, left)
+        if i < len(self.lefts) and self.lefts[i] < right:
+            return False
+        return not (i > 0 and self.rights[i - 1] > left)
+
+    def add(self, left: float, right: float) -> None:
+        i = bisect.bisect_left(self.lefts, left)
+        self.lefts.insert(i, left)
+        self.rights.insert(i, right)
+
+
+@dataclass
+class _Lane:
+    """One lane's candidates, as arrays in marker-x order."""
+
+    events: np.ndarray
+    x: np.ndarray  # marker centre, px
+    bar0: np.ndarray  # the period bar's ends (px): a month or year event covers it all
+    bar1: np.ndarray
+    rank: np.ndarray  # lower is more important
+    visible: np.ndarray  # marker inside the viewport (the rest only hold their rows)
+
+
+@dataclass
+class _Placed:
+    row: int
+    label: tuple[float, float] | None  # label's left and width
+    key: bool = False
+
+
+class _Placer:
+    """Places one lane's markers and labels in ``rows`` rows of ``bounds`` (px)."""
+
+    def __init__(
+        self,
+        lane: _Lane,
+        rows: int,
+        widths: Callable[[int], float],
+        style: LayoutStyle,
+        bounds: tuple[float, float],
+        first_row: int = 0,
+    ) -> None:
+        self.lane = lane
+        self.widths = widths
+        self.style = style
+        self.bounds = bounds
+        self.row_ids = range(first_row, max(rows, first_row + 1))
+        self.rows = {r: _Row() for r in self.row_ids}
+        self.placed: dict[int, _Placed] = {}
+        self.badges: list[list] = []  # [x, row, candidates, right edge]
+
+    def _try(
+        self, i: int, width: float | None, key: bool = False, rows: Sequence[int] | None = None
+    ) -> bool:
+        """Put candidate ``i`` in the first row with room for its marker (and a label of
+        ``width`` beside it, right first); True if it found one."""
+        lane, st = self.lane, self.style
+        x, b0, b1 = float(lane.x[i]), float(lane.bar0[i]), float(lane.bar1[i])
+        half, gap = st.marker_px / 2, st.gap_px
+        options: list[tuple[float, float, tuple[float, float] | None]] = []
+        if width is None:
+            options.append((min(x - half, b0), max(x + half, b1), None))
+        else:
+            # Right of the marker, as a reader expects; left only where the right edge
+            # leaves no room, and then with more space before it, so it never reads as
+            # the label of a marker on its left.
+            right = x + st.label_offset_px
+            left = x - st.label_offset_px - width
+            if right + width <= self.bounds[1]:
+                options.append((min(x - half, b0), max(right + width, b1), (right, width)))
+            elif left >= self.bounds[0]:
+                options.append((min(left - 2 * gap, b0), max(x + half, b1), (left, width)))
+        for row in self.row_ids if rows is None else rows:
+            for lo, hi, label in options:
+                if self.rows[row].free(lo - gap, hi + gap):
+                    self.rows[row].add(lo - gap, hi + gap)
+                    self.placed[i] = _Placed(row, label, key)
+                    return True
+        return False
+
+    def first_fit(self) -> bool:
+        """Every candidate named, in date order (the fewest rows); False if any fails."""
+        return all(self._try(i, self.widths(i)) for i in range(len(self.lane.x)))
+
+    def by_priority(self, order: Sequence[int], key_width: float | None) -> None:
+        """Titles by priority in all rows but the last (with one row: the pinned only);
+        the rest swept into the last row around them."""
+        last = self.row_ids[-1]
+        first_rows = self.row_ids[:-1]
+        rest = []
+        for i in order:
+            rows = first_rows if first_rows else ((last,) if self.lane.rank[i] < 0 else ())
+            if not rows or not self._try(i, self.widths(i), rows=rows):
+                rest.append(i)
+        self.sweep(sorted(rest, key=lambda i: float(self.lane.x[i])), last, key_width)
+
+    def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
+        """Left to right in one row: each event named if its title ends before the next
+        event's marker (and clear of what the row holds), else numbered for the key (or
+        bare), else counted in the badge it touches; a badge goes in the first free
+        place at or after its first event, so nothing overlaps."""
+        st, lane = self.style, self.lane
+        half, gap = st.marker_px / 2, st.gap_px
+        badge_half = half * 1.3
+        starts = [min(float(lane.x[i]) - half, float(lane.bar0[i])) for i in indices]
+        taken = self.rows[row]
+        for pos, i in enumerate(indices):
+            x = float(lane.x[i])
+            lo, hi = starts[pos], max(x + half, float(lane.bar1[i]))
+            if taken.free(lo - gap, hi + gap):
+                nxt = starts[pos + 1] if pos + 1 < len(indices) else 1e18
+                self._sweep_one(i, row, key_width, min(nxt, self.bounds[1] + gap))
+                continue
+            badge = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
+            if badge is not None and x - badge[0] < 4 * badge_half:
+                badge[2].append(i)
+                continue
+            centre = self._free_from(taken, x - badge_half - gap, 2 * (badge_half + gap))
+            centre += badge_half + gap
+            taken.add(centre - badge_half - gap, centre + badge_half + gap)
+            self.badges.append([centre, row, [i], centre + badge_half])
+
+    @staticmethod
+    def _free_from(taken: _Row, left: float, width: float) -> float:
+        """The first left edge at or after ``left`` where ``width`` is free in the row."""
+        i = max(bisect.bisect_left(taken.lefts, left) - 1, 0)
+        while i < len(taken.lefts):
+            if taken.rights[i] <= left:
+                i += 1
+                continue
+            if taken.lefts[i] >= left + width:
+                break
+            left = taken.rights[i]
+            i += 1
+        return left
+
+    def _sweep_one(self, i: int, row: int, key_width: float | None, limit: float) -> None:
+        """Place ``i`` with the widest of title, number or nothing that ends before
+        ``limit`` and is free in the row."""
+        st, taken = self.style, self.rows[row]
+        x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
+        lo = min(x - st.marker_px / 2, b0) - st.gap_px
+        for width, key in ((self.widths(i), False), (key_width, True)):
+            if width is None:
+                continue
+            right = x + st.label_offset_px + width
+            hi = max(right, b1) + st.gap_px
+            if right + st.gap_px <= limit and taken.free(lo, hi):
+                taken.add(lo, hi)
+                self.placed[i] = _Placed(row, (x + st.label_offset_px, width), key)
+                return
+        taken.add(lo, max(x + st.marker_px / 2, b1) + st.gap_px)
+        self.placed[i] = _Placed(row, None)
+
+    def rows_used(self) -> int:
+        return max((p.row for p in self.placed.values()), default=0) + 1
+
+
+def lane_candidates(
+    table: EventTable,
+    lanes: Lanes,
+    lane: int,
+    viewport: Viewport,
+    kind_rank: np.ndarray,
+    pinned: Collection[int],
+    context: float = 0.5,
+) -> tuple[_Lane, np.ndarray]:
+    """The lane's undimmed events near the view (one view width of ``context`` either
+    side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
+    x positions."""
+    sl = lanes.lane_slice(lane)
+    events, dim = lanes.event[sl], lanes.dim[sl]
+    starts, ends = table.start[events], table.end[events]
+    span = viewport.x1 - viewport.x0
+    lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
+    stop = int(np.searchsorted(starts, hi, side="right"))
+    near = np.flatnonzero(ends[:stop] >= lo)
+    events, starts, ends, dim = events[near], starts[near], ends[near], dim[near]
+    # A marker sits on its day; an imprecise or multi-day event's marker mid-period.
+    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
+    xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
+    in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
+    dim_x = xs[dim & in_view]
+    keep = ~dim
+    events, xs, starts, ends = events[keep], xs[keep], starts[keep], ends[keep]
+    order = np.argsort(xs, kind="stable")
+    events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
+    bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
+    bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
+    rank = kind_rank[table.kind[events]].astype(np.int32)
+    if len(pinned):
+        rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
+    visible = (xs >= 0) & (xs <= viewport.width_px)
+    return _Lane(events, xs, bar0, bar1, rank, visible), dim_x
+
+
+def kind_rank(table: EventTable) -> np.ndarray:
+    rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
+    return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
+
+
+def is_dense(n: int, viewport: Viewport, style: LayoutStyle) -> bool:
+    return n > DENSE_FACTOR * viewport.width_px / (style.marker_px + style.gap_px)
+
+
+def plan_view(
+    table: EventTable,
+    lanes: Lanes,
+    viewport: Viewport,
+    measure: Callable[[str], float],
+    style: LayoutStyle = LayoutStyle(),
+    *,
+    rows: Sequence[int] | None = None,
+    pinned: Collection[int] = (),
+    key: bool = False,
+    bounds: tuple[float, float] | None = None,
+) -> Plan:
+    """Markers, labels, badges and density strips for what ``viewport`` shows.
+
+    ``rows`` is each lane's row count (``lane_rows`` chooses them; default 2).
+    ``measure`` gives a label's width in pixels (the painter's font metrics).
+    ``pinned`` events are named before all others. With ``key``, events that get no
+    title are numbered for the page's key (numbers in date order). ``bounds`` (days) is
+    where a label may reach: the data's range in the window (the view scrolls), the
+    view itself (default) on a page.
+    """
+    rank = kind_rank(table)
+    if bounds is None:
+        px_bounds = (0.0, viewport.width_px)
+    else:
+        px_bounds = (
+            max(float(viewport.to_px(bounds[0])), -1e12),
+            min(float(viewport.to_px(bounds[1])), 1e12),
+        )
+    key_width = measure("888") if key else None
+    plans = []
+    for lane in range(len(lanes.keys)):
+        n_rows = rows[lane] if rows is not None else 2
+        cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned)
+        lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
+        if is_dense(int(cand.visible.sum()), viewport, style):
+            _plan_dense(lp, table, cand, n_rows, measure, style, px_bounds, viewport)
+        else:
+            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
+        plans.append(lp)
+    plan = Plan(viewport, plans)
+    if key:
+        _number_key(plan, table)
+    return plan
+
+
+def _widths(table: EventTable, cand: _Lane, measure: Callable[[str], float]):
+    cache: dict[int, float] = {}
+
+    def width(i: int) -> float:
+        w = cache.get(i)
+        if w is None:
+            w = cache[i] = float(measure(str(table.labels[int(cand.events[i])])))
+        return w
+
+    return width
+
+
+def _plan_sparse(
+    lp: LanePlan,
+    table: EventTable,
+    cand: _Lane,
+    n_rows: int,
+    measure: Callable[[str], float],
+    style: LayoutStyle,
+    bounds: tuple[float, float],
+    key_width: float | None,
+) -> None:
+    width = _widths(table, cand, measure)
+    placer = _Placer(cand, n_rows, width, style, bounds)
+    if not placer.first_fit():
+        placer = _Placer(cand, n_rows, width, style, bounds)
+        placer.by_priority(np.lexsort((cand.x, cand.rank)).tolist(), key_width)
+    _emit(lp, table, cand, placer)
+    _badges(lp, table, cand, placer)
+
+
+def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
+    for i in sorted(placer.placed):
+        if not cand.visible[i]:
+            continue
+        p = placer.placed[i]
+        ev = int(cand.events[i])
+        lp.marker_x.append(float(cand.x[i]))
+        lp.marker_row.append(p.row)
+        lp.marker_event.append(ev)
+        if p.label is not None:
+            lp.label_x.append(p.label[0])
+            lp.label_width.append(p.label[1])
+            lp.label_row.append(p.row)
+            lp.label_event.append(ev)
+            lp.label_key.append(p.key)
+            lp.label_text.append("" if p.key else str(table.labels[ev]))
+
+
+def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
+    """The last resort: events with no room even for a marker, counted in badges."""
+    for x, row, members, _right in placer.badges:
+        idx = np.asarray(members)
+        if not cand.visible[idx].any():
+            continue
+        events = cand.events[idx]
+        kinds = table.kind[events]
+        lp.cluster_x.append(float(x))
+        lp.cluster_row.append(int(row))
+        lp.cluster_count.append(len(members))
+        lp.cluster_span.append((float(table.start[events].min()), float(table.end[events].max())))
+        lp.cluster_events.append(events)
+        lp.cluster_kind.append(int(kinds[0]) if (kinds == kinds[0]).all() else -1)
+
+
+def _plan_dense(
+    lp: LanePlan,
+    table: EventTable,
+    cand: _Lane,
+    n_rows: int,
+    measure: Callable[[str], float],
+    style: LayoutStyle,
+    bounds: tuple[float, float],
+    viewport: Viewport,
+) -> None:
+    """Row 0: events per bin as a density strip. Rows below: the most important events
+    of each stretch of the lane (one candidate per label-width), named where they fit."""
+    bin_px = max(2.0, style.marker_px / 3)
+    visible = cand.visible
+    xs = cand.x[visible]
+    bins = int(np.ceil(viewport.width_px / bin_px))
+    counts = np.bincount(np.clip((xs / bin_px).astype(np.int64), 0, bins - 1), minlength=bins)
+    lp.density, lp.density_bin_px = counts, bin_px
+    if n_rows < 2:
+        return
+    stretch = style.marker_px * 12
+    seg = np.floor(cand.x / stretch).astype(np.int64)
+    order = np.lexsort((cand.x, cand.rank, seg))  # per stretch: most important first
+    firsts = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
+    best = firsts[np.lexsort((cand.x[firsts], cand.rank[firsts]))]
+    sub = _Lane(
+        cand.events[best],
+        cand.x[best],
+        cand.bar0[best],
+        cand.bar1[best],
+        cand.rank[best],
+        cand.visible[best],
+    )
+    width = _widths(table, sub, measure)
+    placer = _Placer(sub, n_rows, width, style, bounds, first_row=1)
+    for i in range(len(sub.x)):
+        placer._try(i, width(i))
+    _emit(lp, table, sub, placer)
+
+
+def _number_key(plan: Plan, table: EventTable) -> None:
+    """Number the keyed events once each, in date order, and drop the numbers of events
+    named elsewhere on the timeline (another lane)."""
+    named = plan.named()
+    keyed = sorted(
+        {
+            ev
+            for lp in plan.lanes
+            for ev, k in zip(lp.label_event, lp.label_key, strict=True)
+            if k and ev not in named
+        },
+        key=lambda ev: (float(table.start[ev]), ev),
+    )
+    numbers = {ev: n for n, ev in enumerate(keyed, start=1)}
+    plan.key = [(n, ev) for ev, n in numbers.items()]
+    for lp in plan.lanes:
+        keep = [
+            j
+            for j, (ev, k) in enumerate(zip(lp.label_event, lp.label_key, strict=True))
+            if not k or ev in numbers
+        ]
+        for name in ("label_x", "label_width", "label_row", "label_event", "label_key"):
+            values = getattr(lp, name)
+            setattr(lp, name, [values[j] for j in keep])
+        lp.label_text = [
+            str(numbers[ev]) if k else lp.label_text[j]
+            for j, ev, k in zip(keep, lp.label_event, lp.label_key, strict=True)
+        ]
+
+
+def unnamed(plan: Plan, shown: np.ndarray) -> list[int]:
+    """The events of ``shown`` that the timeline does not name by title, in date order of
+    ``shown``: what a page lists in its key."""
+    named = plan.named()
+    return [int(ev) for ev in shown if int(ev) not in named]
+
+
+def lane_rows(
+    table: EventTable,
+    lanes: Lanes,
+    viewport: Viewport,
+    measure: Callable[[str], float],
+    style: LayoutStyle,
+    available: int,
+    *,
+    pinned: Collection[int] = (),
+    bounds: tuple[float, float] | None = None,
+    max_rows: int = MAX_ROWS,
+) -> list[int]:
+    """How many rows each lane gets: what first-fit needs to name every event at this
+    view (a dense lane: its strip and two label rows), then, while the total is more than
+    ``available``, one row less for the lane with the most."""
+    rank = kind_rank(table)
+    px_bounds = (
+        (0.0, viewport.width_px)
+        if bounds is None
+        else (float(viewport.to_px(bounds[0])), float(viewport.to_px(bounds[1])))
+    )
+    need = []
+    for lane in range(len(lanes.keys)):
+        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
+        if is_dense(int(cand.visible.sum()), viewport, style):
+            need.append(3)
+            continue
+        placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
+        placer.first_fit()
+        need.append(min(placer.rows_used(), max_rows) if placer.placed else 1)
+    while sum(need) > max(available, len(need)) and max(need, default=1) > 1:
+        need[int(np.argmax(need))] -= 1
+    return need

@@ -1,0 +1,402 @@
+"""The briefing page painter: marking, title, filter, legend, the timeline, its key, the
+sources and the footer, drawn from a ``PageModel`` at the output's size.
+
+The timeline is the window's own ``TimelinePlot`` laid out anew in a scene of the plot
+area's size, with fonts, markers and pens scaled for the page (never an upscaled screen
+grab: pyqtgraph #1455, #1767). Events the timeline cannot name get a number beside their
+marker and a line in the key, so nothing on a slide is anonymous; the key's room is
+taken from the plot before the timeline is laid out for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+from cspo_viewer.data.dates import display_date
+from cspo_viewer.errors import UserError
+from cspo_viewer.export.page import PageModel, source_lines, wrap_words
+from cspo_viewer.layout import Plan, Viewport, unnamed
+from cspo_viewer.render.palette import RenderLook, look
+from cspo_viewer.render.plot import TimelinePlot
+from cspo_viewer.render.style import kind_color
+from cspo_viewer.render.timeline_item import VECTOR_ENGINES, draw_symbol, symbol_pixmap
+
+Progress = Callable[[int, str], None]
+"""``progress(percent, what)``: called a few times during an export (for a progress bar)."""
+
+MAX_KEY_LINES = 6
+"""At most this many lines of key; events beyond them are counted in its last line."""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    kind: str
+    label: str
+    colour: str  # the kind's marker colour (#rrggbb)
+    swatch: QRectF  # the marker's square, centred on the marker
+    text: QRectF
+
+
+@dataclass
+class ExportLayout:
+    """Where things were drawn (output pixels), and the words used: for tests and callers."""
+
+    width: int
+    height: int
+    scale: float
+    background: str
+    banners: tuple[QRectF, ...] = ()  # top and bottom, when there is a marking
+    banner_colour: str = ""
+    banner_text_colour: str = ""
+    title: QRectF | None = None
+    title_text: str = ""
+    subtitle: QRectF | None = None
+    subtitle_text: str = ""
+    legend: tuple[LegendEntry, ...] = ()
+    plot: QRectF = field(default_factory=QRectF)
+    key: QRectF | None = None
+    key_lines: tuple[str, ...] = ()
+    sources: QRectF | None = None
+    sources_lines: tuple[str, ...] = ()
+    footer: QRectF = field(default_factory=QRectF)
+    footer_text: str = ""
+    kinds_shown: tuple[str, ...] = ()
+    events_shown: int = 0
+    named: int = 0  # events named by title on the timeline
+    keyed: int = 0  # events numbered on the timeline and listed in the key
+    uncounted: int = 0  # events only in counted badges or density strips
+    x_range: tuple[float, float] = (0.0, 1.0)
+    label_px: float = 0.0  # the timeline's label font size
+    plan: Plan | None = None  # the timeline's layout as drawn
+
+
+class _Fonts:
+    """Fonts, colours and metrics of one page, in output pixels."""
+
+    def __init__(self, page: PageModel) -> None:
+        options = page.options
+        self.u = options.scale
+        self.look: RenderLook = look(options.theme).scaled(self.u)
+        family = self.look.font_family
+        self.banner = _font(family, 15 * self.u, bold=True)
+        self.title = _font(family, 30 * self.u, bold=True)
+        self.subtitle = _font(family, 17 * self.u)
+        self.legend = _font(family, 14 * self.u)
+        self.small = _font(family, 12.5 * self.u)
+        self.empty = _font(family, 22 * self.u)
+        self.pad_x = round(28 * self.u)
+        self.gap = round(12 * self.u)
+        if self.look.is_dark:
+            self.banner_colour, self.banner_text = "#e6e9ee", "#15181d"
+        else:
+            self.banner_colour, self.banner_text = "#1b1f24", "#ffffff"
+
+
+def _font(family: str, px: float, *, bold: bool = False) -> QFont:
+    font = QFont(family)
+    font.setPixelSize(max(1, round(px)))
+    font.setBold(bold)
+    return font
+
+
+def timeline_look(page: PageModel) -> RenderLook:
+    """The timeline's look on this page: labels at ``options.label_px``."""
+    base = look(page.options.theme)
+    return base.scaled(page.options.label_px / base.font_px)
+
+
+def paint_page(
+    p: QPainter, page: PageModel, progress: Progress | None = None, *, filled: bool = False
+) -> ExportLayout:
+    """Paint the whole briefing picture onto ``p`` (a device ``options.width`` x
+    ``options.height`` pixels) and return where everything went. ``filled``: the device
+    already holds the background colour."""
+    report = progress or (lambda _pct, _what: None)
+    report(10, "Laying out the page")
+    fonts = _Fonts(page)
+    options = page.options
+    out = ExportLayout(
+        width=options.width,
+        height=options.height,
+        scale=fonts.u,
+        background=fonts.look.background,
+        subtitle_text=page.subtitle if options.subtitle else "",
+        footer_text=page.footer,
+        kinds_shown=page.kinds_shown,
+        events_shown=page.events_shown,
+        x_range=page.x_range,
+    )
+    p.save()
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        if not filled:
+            p.fillRect(QRectF(0, 0, options.width, options.height), QColor(fonts.look.background))
+        top, bottom = _paint_banners(p, fonts, page, out)
+        y = _paint_heading(p, fonts, page, out, top)
+        y_end = _paint_footer(p, fonts, page, out, bottom)
+        report(40, "Drawing the timeline")
+        _paint_timeline_and_key(p, fonts, page, out, y, y_end)
+    finally:
+        p.restore()
+    report(70, "Finishing")
+    return out
+
+
+def _inner(fonts: _Fonts, page: PageModel) -> QRectF:
+    w, h = page.options.width, page.options.height
+    return QRectF(fonts.pad_x, 0, w - 2 * fonts.pad_x, h)
+
+
+def _paint_banners(
+    p: QPainter, fonts: _Fonts, page: PageModel, out: ExportLayout
+) -> tuple[float, float]:
+    w, h = page.options.width, page.options.height
+    marking = page.options.marking.strip()
+    if not marking:
+        return 0.0, float(h)
+    m = QFontMetricsF(fonts.banner)
+    band_h = round(m.height() * 1.7)
+    banners = (QRectF(0, 0, w, band_h), QRectF(0, h - band_h, w, band_h))
+    for rect in banners:
+        p.fillRect(rect, QColor(fonts.banner_colour))
+        p.setFont(fonts.banner)
+        p.setPen(QColor(fonts.banner_text))
+        text = m.elidedText(marking, Qt.TextElideMode.ElideRight, w - 2 * fonts.pad_x)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    out.banners = banners
+    out.banner_colour, out.banner_text_colour = fonts.banner_colour, fonts.banner_text
+    return float(band_h), float(h - band_h)
+
+
+def _paint_heading(
+    p: QPainter, fonts: _Fonts, page: PageModel, out: ExportLayout, top: float
+) -> float:
+    """Title, subtitle and legend, top down; returns the y below them."""
+    lk, inner, options = fonts.look, _inner(fonts, page), page.options
+    y = top + round(18 * fonts.u)
+    title = page.title
+    if title:
+        m = QFontMetricsF(fonts.title)
+        text = m.elidedText(title, Qt.TextElideMode.ElideRight, inner.width())
+        rect = QRectF(inner.left(), y, m.horizontalAdvance(text), m.height())
+        p.setFont(fonts.title)
+        p.setPen(QColor(lk.text))
+        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        out.title, out.title_text = rect, text
+        y = rect.bottom() + round(4 * fonts.u)
+    if options.subtitle:
+        m = QFontMetricsF(fonts.subtitle)
+        lines = wrap_words(page.subtitle, lambda s: m.horizontalAdvance(s) <= inner.width(), 2)
+        rect = QRectF(inner.left(), y, 0, m.height() * len(lines))
+        p.setFont(fonts.subtitle)
+        p.setPen(QColor(lk.muted_text))
+        for i, line in enumerate(lines):
+            p.drawText(QPointF(inner.left(), y + m.ascent() + i * m.height()), line)
+            rect.setWidth(max(rect.width(), m.horizontalAdvance(line)))
+        out.subtitle = rect
+        y = rect.bottom()
+    if title or options.subtitle:
+        y += fonts.gap
+    if options.legend and page.kinds_shown:
+        out.legend, y = _paint_legend(p, fonts, page.kinds_shown, page.kind_labels, inner, y)
+        y += fonts.gap * 0.5
+    return y
+
+
+def _paint_footer(
+    p: QPainter, fonts: _Fonts, page: PageModel, out: ExportLayout, bottom: float
+) -> float:
+    """Footer (date, version, count) and above it the sources, bottom up; returns the
+    y of the rule above them."""
+    lk, inner = fonts.look, _inner(fonts, page)
+    m = QFontMetricsF(fonts.small)
+    y_end = bottom - round(14 * fonts.u)
+    p.setFont(fonts.small)
+    p.setPen(QColor(lk.muted_text))
+    footer_text = m.elidedText(page.footer, Qt.TextElideMode.ElideRight, inner.width())
+    out.footer = QRectF(
+        inner.left(), y_end - m.height(), m.horizontalAdvance(footer_text), m.height()
+    )
+    p.drawText(QPointF(inner.left(), out.footer.top() + m.ascent()), footer_text)
+    y_end = out.footer.top()
+    if page.options.sources:
+        lines = source_lines(page.publishers, lambda s: m.horizontalAdvance(s) <= inner.width())
+        rect = QRectF(inner.left(), y_end - m.height() * len(lines), 0, m.height() * len(lines))
+        for i, line in enumerate(lines):
+            p.drawText(QPointF(inner.left(), rect.top() + m.ascent() + i * m.height()), line)
+            rect.setWidth(max(rect.width(), m.horizontalAdvance(line)))
+        out.sources, out.sources_lines = rect, tuple(lines)
+        y_end = rect.top()
+    rule_y = y_end - round(8 * fonts.u)
+    p.setPen(QColor(lk.grid))
+    p.drawLine(QPointF(inner.left(), rule_y), QPointF(inner.right(), rule_y))
+    return rule_y
+
+
+def _paint_legend(
+    p: QPainter,
+    fonts: _Fonts,
+    kinds: Sequence[str],
+    labels: dict[str, str],
+    inner: QRectF,
+    y: float,
+) -> tuple[tuple[LegendEntry, ...], float]:
+    """One entry per kind shown (marker shape and colour, then its name), wrapping rows."""
+    lk = fonts.look
+    m = QFontMetricsF(fonts.legend)
+    size = lk.layout.marker_px * 1.15
+    row_h = max(m.height(), size) * 1.35
+    spacing = round(26 * fonts.u)
+    x = inner.left()
+    entries = []
+    engine = p.paintEngine()
+    vector = engine is not None and engine.type() in VECTOR_ENGINES
+    p.setFont(fonts.legend)
+    for kind in kinds:
+        label = labels.get(kind, kind)
+        text_w = m.horizontalAdvance(label)
+        entry_w = size + 0.6 * size + text_w
+        if x > inner.left() and x + entry_w > inner.right():
+            x, y = inner.left(), y + row_h
+        centre = QPointF(x + size / 2, y + row_h / 2)
+        colour = kind_color(kind)
+        if vector:
+            draw_symbol(p, centre, kind, size, colour, lk.background)
+        else:
+            pix = symbol_pixmap(kind, size, colour, lk.background, None)
+            p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
+        text = QRectF(x + size * 1.6, y + (row_h - m.height()) / 2, text_w, m.height())
+        p.setPen(QColor(lk.text))
+        p.drawText(QPointF(text.left(), text.top() + m.ascent()), label)
+        swatch = QRectF(centre.x() - size / 2, centre.y() - size / 2, size, size)
+        entries.append(LegendEntry(kind, label, colour, swatch, text))
+        x += entry_w + spacing
+    return tuple(entries), y + row_h
+
+
+class _Timeline:
+    """The window's plot in a scene of the plot area's size (scene units = pixels)."""
+
+    def __init__(self, page: PageModel) -> None:
+        self.page = page
+        self.plot = TimelinePlot(timeline_look(page))
+        self.plot.item.set_page_mode(key=True, clip_labels=True, x_range=page.x_range)
+        self.plot.item.set_pinned(page.pinned)
+        self.scene = pg.GraphicsScene()
+        self.scene.addItem(self.plot)
+
+    def lay_out(self, rect: QRectF) -> Plan:
+        size = QRectF(0, 0, rect.width(), rect.height())
+        self.scene.setSceneRect(size)
+        self.plot.setGeometry(size)
+        self.plot.layout.activate()
+        self.plot.set_content(self.page.content)
+        self.plot.layout.activate()
+        lo, hi = self.page.content.x_range
+        x0, x1 = max(self.page.x_range[0], lo), min(self.page.x_range[1], hi)
+        vb = self.plot.getViewBox()
+        vb.setXRange(x0, x1, padding=0)
+        self.plot.relayout(force=True)
+        self.plot.layout.activate()
+        width = vb.sceneBoundingRect().width()
+        return self.plot.item.layout_plan(Viewport(x0, x1, max(width, 1.0)))
+
+    def render(self, p: QPainter, rect: QRectF) -> Plan | None:
+        size = QRectF(0, 0, rect.width(), rect.height())
+        self.scene.render(p, rect, size)
+        frame = self.plot.item.frame
+        self.scene.removeItem(self.plot)
+        return frame.plan if frame else None
+
+
+def _key_lines(page: PageModel, plan: Plan, fits: Callable[[str], bool]) -> list[str]:
+    """ "n  date  title" for each numbered event, then a count of those only in badges or
+    density strips (at most ``MAX_KEY_LINES`` lines, as columns are laid out later)."""
+    table = page.content.table
+    lines = []
+    for number, ev in plan.key:
+        precision = ("day", "month", "year")[int(table.precision[ev])]
+        entry = page.key_entry(ev)
+        when = display_date(entry.date, precision)
+        lines.append(wrap_words(f"{number}  {when}  {entry.title}", fits, 1)[0])
+    return lines
+
+
+def _key_columns(
+    lines: list[str], rest: int, m: QFontMetricsF, width: float
+) -> tuple[list[list[str]], float]:
+    """The key's lines in as many columns as fit ``width``; the last line counts what did
+    not fit (and the events drawn only in badges or strips)."""
+    if not lines and not rest:
+        return [], 0.0
+    gap = m.horizontalAdvance("    ")
+    col_w = min(max((m.horizontalAdvance(s) for s in lines), default=0.0) + gap, width)
+    cols = max(int(width // max(col_w, 1.0)), 1)
+    capacity = cols * MAX_KEY_LINES
+    shown = lines if len(lines) + (1 if rest else 0) <= capacity else lines[: capacity - 1]
+    extra = len(lines) - len(shown) + rest
+    if extra:
+        shown = [*shown, f"+{extra} more not named: in counted badges or density strips"]
+    per_col = -(-len(shown) // cols)
+    columns = [shown[i : i + per_col] for i in range(0, len(shown), per_col)]
+    return columns, col_w
+
+
+def _paint_timeline_and_key(
+    p: QPainter, fonts: _Fonts, page: PageModel, out: ExportLayout, y: float, y_end: float
+) -> None:
+    options, inner, lk = page.options, _inner(fonts, page), fonts.look
+    w = options.width
+    m = QFontMetricsF(fonts.small)
+    line_h = m.height()
+    key_h = 0.0
+    timeline = _Timeline(page)
+    columns: list[list[str]] = []
+    col_w = 0.0
+    for _ in range(3):  # the key takes room from the plot, which may change the key
+        plot_rect = QRectF(
+            round(fonts.pad_x * 0.5),
+            round(y),
+            round(w - fonts.pad_x * 1.5),
+            round(y_end - 8 * fonts.u - y - key_h),
+        )
+        if plot_rect.height() < 60 * fonts.u:
+            raise UserError(
+                f"{options.width}x{options.height} leaves no room for the timeline; "
+                "use a larger size or fewer extras"
+            )
+        plan = timeline.lay_out(plot_rect)
+        lines = _key_lines(page, plan, lambda s: m.horizontalAdvance(s) <= inner.width())
+        rest = len(unnamed(plan, page.shown)) - len(plan.key)
+        columns, col_w = _key_columns(lines, rest, m, inner.width())
+        need = (max((len(c) for c in columns), default=0) * line_h + fonts.gap) if columns else 0
+        if need <= key_h:
+            break
+        key_h = need
+    out.plot = plot_rect
+    drawn = timeline.render(p, plot_rect) or plan
+    out.plan = drawn
+    out.label_px = options.label_px
+    named = drawn.named()
+    out.named = len([ev for ev in page.shown if int(ev) in named])
+    out.keyed = len(drawn.key)
+    out.uncounted = out.events_shown - out.named - out.keyed
+    if columns:
+        top = plot_rect.bottom() + fonts.gap * 0.5
+        p.setFont(fonts.small)
+        p.setPen(QColor(lk.text))
+        for c, column in enumerate(columns):
+            for i, line in enumerate(column):
+                p.drawText(QPointF(inner.left() + c * col_w, top + m.ascent() + i * line_h), line)
+        out.key = QRectF(inner.left(), top, inner.width(), key_h - fonts.gap)
+        out.key_lines = tuple(line for column in columns for line in column)
+    if not page.events_shown:
+        p.setFont(fonts.empty)
+        p.setPen(QColor(lk.muted_text))
+        p.drawText(plot_rect, Qt.AlignmentFlag.AlignCenter, page.empty_message)
