@@ -75,7 +75,7 @@ def test_list_json_carries_quotes(capsys):
     assert main(["list", "--search", "Knighton", "--json"]) == 0
     [record] = json.loads(capsys.readouterr().out)
     speakers = {q["speaker"] for q in record["quotes"]}
-    assert speakers == {"Richard Knighton", "Avril Jolliffe"}
+    assert speakers == {"Air Chief Marshal Sir Richard Knighton", "Avril Jolliffe"}
 
 
 def test_filter_before_the_subcommand_is_honoured(capsys):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -75,7 +77,7 @@ def test_florence_meeting_dates_and_statement(store):
     [
         (
             FLORENCE,
-            "Richard Knighton",
+            "Air Chief Marshal Sir Richard Knighton",
             "It is crucial that we work alongside our allies, "
             "through partnerships like CSpO, to safeguard our interests in space.",
         ),
@@ -87,7 +89,7 @@ def test_florence_meeting_dates_and_statement(store):
         ),
         (
             "2022-12-07-wellington-principals-board",
-            "Robert Chipman",
+            "Air Marshal Robert Chipman",
             "Australia, our allies and international partners recognise that collaboration is "
             "a key element of our competitive advantage",
         ),
@@ -107,7 +109,8 @@ def test_quotes_from_source_documents_are_verbatim(store):
         "SELECT q.text, s.document FROM quotes q JOIN sources s ON s.id = q.source_id"
         " WHERE s.document IS NOT NULL"
     ).fetchall()
-    assert len(rows) == 9  # 4 from the UK MOD story, 3 from Defence Connect, 2 statement
+    # 4 from the UK MOD story, 2 from Defence Connect, 2 from each statement (2024, 2019)
+    assert len(rows) == 10
     for text, document in rows:
         source_text = " ".join((docs / document).read_text(encoding="utf-8").split())
         assert " ".join(text.split()) in source_text, (document, text)
@@ -185,3 +188,277 @@ def test_src_json_is_canonical():
         path = paths.data_src_dir() / name
         text = path.read_text(encoding="utf-8")
         assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", name
+
+
+# The record as corrected against the primary documents (issue 13).
+
+SEVEN_NATION = "2019-04-10-seven-nation-statement"
+OOD_ANNOUNCED = "2019-04-01-ood-announced"
+VISION = "2022-02-22-vision-2031-released"
+BERLIN = "2023-12-05-berlin-principals-board"
+JAPAN = "2023-12-05-japan-joins"
+CAPE_CANAVERAL = "2021-12-01-cape-canaveral-principals-board"
+
+
+def quote(store, quote_id: str):
+    event_id = quote_id.rsplit("-q", 1)[0]
+    [q] = [q for q in store.event_detail(event_id).quotes if q.id == quote_id]
+    return q
+
+
+def source_of(store, event_id: str, quote_id: str):
+    detail = store.event_detail(event_id)
+    [q] = [q for q in detail.quotes if q.id == quote_id]
+    [s] = [s for s in detail.sources if s.id == q.source_id]
+    return s
+
+
+def shared_text(name: str) -> str:
+    path = SHARED / "sources" / name
+    if not path.is_file():
+        pytest.skip("the shared source documents are not beside this checkout")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("quote_id", "speaker", "role"),
+    [
+        (
+            f"{FLORENCE}-q1",
+            "Air Chief Marshal Sir Richard Knighton",
+            "Chief of the Air Staff, United Kingdom",
+        ),
+        (
+            f"{FLORENCE}-q2",
+            "Air Chief Marshal Sir Richard Knighton",
+            "Chief of the Air Staff, United Kingdom",
+        ),
+        (
+            "2014-09-22-mou-signed-ottawa-q3",
+            "Brigadier-General Michel Lalumière",
+            "Director General Space, Canadian Armed Forces",
+        ),
+        (
+            "2014-09-22-mou-signed-ottawa-q1",
+            "Admiral Cecil D. Haney",
+            "US Navy, Commander, US Strategic Command",
+        ),
+        (
+            "2022-12-07-wellington-principals-board-q2",
+            "Air Marshal Robert Chipman",
+            "Chief of Air Force and Space Domain Lead, Australia",
+        ),
+        (f"{VISION}-q1", "Air Vice-Marshal Harvey Smyth", "Director, UK MOD Space Directorate"),
+        (f"{BERLIN}-q2", "General B. Chance Saltzman", "Chief of Space Operations, US Space Force"),
+        (
+            "2019-12-01-ood-first-coalition-tasking-order-q1",
+            "Group Captain Darren Whiteley",
+            "Royal Air Force, Deputy Director, Combined Space Operations Center",
+        ),
+    ],
+)
+def test_rank_and_honorific_stay_with_the_name(store, quote_id, speaker, role):
+    """The source prints "The Chief of the Air Staff, Air Chief Marshal Sir Richard
+    Knighton": the rank is part of how the person is named, the post is the role."""
+    q = quote(store, quote_id)
+    assert (q.speaker, q.role) == (speaker, role)
+
+
+def test_roles_read_as_written_and_say_where_the_speaker_is_from(store):
+    rows = store.conn.execute("SELECT id, speaker, role, nation_code FROM quotes").fetchall()
+    assert len(rows) == 31
+    ranks_in_roles = ("Air ", "General", "Admiral", "Brigadier", "Group Captain")
+    for qid, speaker, role, _nation in rows:
+        assert role and ";" not in role, qid  # commas only, as Lalumière's role always had
+        assert not role.startswith(ranks_in_roles), qid
+        assert not speaker.endswith((" note", "(document)", "(joint statement)")), qid
+    ranks = {r[1].split(" ")[0] for r in rows if r[3] is not None}
+    assert {"Admiral", "General", "Air", "Brigadier-General", "Brigadier", "Group"} <= ranks
+
+
+def test_attribution_reads_as_a_person_writes_it(store):
+    from cspo_viewer.ui.detail_html import detail_html
+
+    def attributions(event_id: str) -> list[str]:
+        names = {n.code: n.name for n in store.nations()}
+        html = detail_html(store.event_detail(event_id), None, names.__getitem__, quote_bar="#000")
+        who = re.findall(r'<p class="who">(.*?)</p>', html.refs)
+        return [unescape(re.sub(r"<[^>]+>", "", w)) for w in who]
+
+    assert attributions(FLORENCE)[0] == (
+        "— Air Chief Marshal Sir Richard Knighton, Chief of the Air Staff, United Kingdom [1]"
+    )
+    assert attributions("2014-09-22-mou-signed-ottawa") == [
+        "— Admiral Cecil D. Haney, US Navy, Commander, US Strategic Command [1]",
+        "— Douglas L. Loverro, US Deputy Assistant Secretary of Defense for Space Policy [1]",
+        "— Brigadier-General Michel Lalumière, Director General Space, Canadian Armed Forces [1]",
+    ]
+    assert attributions("2024-09-01-ten-year-anniversary") == [
+        "— Aeronautica Militare (Italian Air Force), Press release [1]"
+    ]
+
+
+def test_italian_quote_keeps_the_sources_curly_apostrophe(store):
+    q = quote(store, "2024-09-01-ten-year-anniversary-q1")
+    assert q.text == (
+        "Ci impegniamo a garantire l\u2019uso legale e sostenibile dello spazio"
+        " e la prevenzione dei conflitti."
+    )
+
+
+def test_olympic_defender_april_2019_is_the_announcement_that_allies_would_join(store):
+    """The id stays (ids are a public interface); the title and summary say what happened."""
+    d = store.event_detail(OOD_ANNOUNCED)
+    assert d.row.title == (
+        "Related: announcement that allies will join Operation Olympic Defender"
+        " (US-led, separate from CSpO)"
+    )
+    assert d.row.short_title == "OOD: allies to join"
+    assert "dates from 2013 under US Strategic Command" in d.summary
+    assert "opened to allies in 2018" in d.summary
+    assert "announcement that allies would join" in d.summary
+    assert '"a new operation"' in d.uncertainty
+
+
+def test_japan_and_the_berlin_board_agree_on_dates(store):
+    japan, berlin = store.event_detail(JAPAN), store.event_detail(BERLIN)
+    assert (berlin.row.date, berlin.row.end_date) == ("2023-12-05", "2023-12-07")
+    assert japan.row.date == "2023-12-05"
+    assert "the day before the Berlin" not in japan.summary
+    assert "in the week of the Berlin Principals' Board" in japan.summary
+    assert "6-7 December" in japan.uncertainty and "5-7 December" in japan.uncertainty
+
+
+def test_vision_2031_quotes_cite_the_sources_that_print_them(store):
+    dod = quote(store, f"{VISION}-q3")
+    assert "fostering responsible military behaviors in space" in dod.text
+    assert "behaviours" not in dod.text
+    assert dod.role == "Statement on CSpO Vision 2031"
+    inside = source_of(store, VISION, f"{VISION}-q3")
+    assert (inside.title, inside.publisher) == (
+        "U.S. and allies release combined space ops vision",
+        "Inside Defense (Tony Bertuca)",
+    )
+    smyth = source_of(store, VISION, f"{VISION}-q1")
+    assert (smyth.title, smyth.publisher) == (
+        "Combined Space Operations Vision 2031",
+        "Airforce Technology",
+    )
+    assert smyth.url is None  # no address for it in the research data; none is made up
+    saltzman = source_of(store, BERLIN, f"{BERLIN}-q2")
+    assert saltzman.publisher == "The Defense Post"
+    assert (
+        saltzman.url
+        == "https://www.thedefensepost.com/2023/12/12/allied-nations-discuss-space-security/"
+    )
+
+
+def test_defence_connect_respelled_only_the_one_word(store):
+    """Defence Connect prints the DoD's words with "behaviours"; nothing else differs."""
+    text = " ".join(shared_text("000_c54121352f62cf6c.txt").split())
+    dod = quote(store, f"{VISION}-q3").text
+    assert dod.replace("behaviors", "behaviours") in text
+
+
+def test_florence_statement_dated_by_publication_endorsed_at_the_meeting(store):
+    d = store.event_detail(JOINT_STATEMENT)
+    assert d.row.date == "2024-12-06"
+    assert "the day the UK Ministry of Defence published the statement" in d.uncertainty
+    assert "endorsed it at their meeting in Florence on 3-5 December" in d.uncertainty
+    first = d.sources[0]
+    assert first.title == (
+        "Joint Statement from The Combined Space Operations Initiative Principals' Board"
+        " Meeting in Italy to Advance Space Security"
+    )
+    assert first.publisher == "CSpO participants, published by the UK Ministry of Defence"
+
+
+def test_sources_are_shown_by_title_and_publisher_not_file_name(store):
+    from cspo_viewer.ui.detail_html import detail_html
+
+    names = {n.code: n.name for n in store.nations()}
+    refs = detail_html(
+        store.event_detail(JOINT_STATEMENT), None, names.__getitem__, quote_bar="#000"
+    ).refs
+    text = unescape(re.sub(r"<[^>]+>", " ", refs))
+    assert "[1] Joint Statement from The Combined Space Operations Initiative" in text
+    assert "CSpO participants, published by the UK Ministry of Defence" in text
+    assert "004_3fe6f76d63c4f1b0.txt" not in text
+    assert "original document (no web address)" in text
+
+
+def test_seven_nation_statement_text_is_stored(store):
+    text = store.event_detail(SEVEN_NATION).statement_text
+    assert text.startswith(
+        "As defence leaders in our respective nations, we unequivocally recognize the strategic"
+        " importance the space domain has on our economy, technology, national security and"
+        " defense."
+    )
+    assert "through the Combined Space Operations Center and the other national Space" in text
+    assert text.endswith("to support our countries\u2019 common interests in and through space.")
+    assert "\n" not in text  # one paragraph on the RCAF page
+    assert "Royal Canadian Air Force" not in text  # the file's header is not the statement
+
+
+@pytest.mark.parametrize(
+    ("event_id", "document", "start"),
+    [
+        (SEVEN_NATION, "rcaf-2019-04-10-multinational-statement.txt", "As defence leaders"),
+        (
+            JOINT_STATEMENT,
+            "004_3fe6f76d63c4f1b0.txt",
+            "The Combined Space Operations (CSpO) Initiative Principals' Board met",
+        ),
+    ],
+)
+def test_statement_texts_are_verbatim(store, event_id, document, start):
+    """The stored statement is the source's own text from its first words to the end."""
+    source = shared_text(document)
+    stored = store.event_detail(event_id).statement_text
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", source[source.index(start) :])]
+    assert stored.split("\n\n") == [p for p in paragraphs if p]
+
+
+def test_cape_canaveral_sanctions_tag_carries_its_caveat(store):
+    d = store.event_detail(CAPE_CANAVERAL)
+    assert "sanctions" in d.row.themes
+    assert '"collectively enforcing sanctions"' in d.uncertainty
+    assert '"hold accountable"' in d.uncertainty
+    assert "collectively enforcing sanctions" in shared_text("000_c54121352f62cf6c.txt")
+
+
+def test_missing_boards_are_shown_as_gaps_in_the_record(store):
+    boards = store.conn.execute(
+        "SELECT substr(date, 1, 7) FROM events WHERE kind = 'principals-meeting' ORDER BY date"
+    ).fetchall()
+    years = {b[0][:4] for b in boards}
+    assert not years & {"2016", "2017", "2018"}
+    assert [b[0] for b in boards if b[0].startswith("2020")] == ["2020-02"]
+    for event_id, years_named in (
+        ("2015-10-12-wellington-meeting", "2016, 2017 or 2018"),
+        ("2020-02-11-ottawa-principals-board", "2016, 2017 or 2018, nor for one in late 2020"),
+        (CAPE_CANAVERAL, "late 2020"),
+    ):
+        note = store.event_detail(event_id).uncertainty
+        assert f"No source was found for a Principals' Board in {years_named}" in note
+        assert "not evidence that no Board met" in note
+
+
+def test_about_box_says_the_record_has_gaps(qtbot, bundled_db, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from cspo_viewer.ui.controller import Controller
+    from cspo_viewer.ui.main_window import MainWindow
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda *a: shown.append(a[2]))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
+    qtbot.addWidget(window)
+    [help_menu] = [m for m in window.menuBar().actions() if m.text().replace("&", "") == "Help"]
+    [about] = [a for a in help_menu.menu().actions() if "About" in a.text()]
+    about.trigger()
+    assert "The record has gaps" in shown[0]
+    assert "Principals' Boards for which no source was found" in shown[0]
+    window.controller.store.close()

@@ -132,7 +132,7 @@ def test_labels_are_unambiguous_and_every_event_is_accounted_for(events, view, r
             for text, ev, k in zip(lp.label_text, lp.label_event, lp.label_key, strict=True)
             if k
         }
-        assert drawn_numbers == {(str(n), ev) for n, ev in plan.key}
+        assert drawn_numbers == {(f"[{n}]", ev) for n, ev in plan.key}
 
 
 @settings(max_examples=60, deadline=None)

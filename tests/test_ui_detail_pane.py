@@ -76,7 +76,8 @@ def test_board_shows_title_date_place_chips_quote_and_sources(pane, controller):
     assert "Japan" in text and "New Zealand" in text  # nation chips by name
     assert "Debris & ASAT tests" in text  # theme chips by label
     assert f"“{KNIGHTON}”" in text
-    assert "— Richard Knighton, Air Chief Marshal Sir; Chief of the Air Staff" in text
+    who = "— Air Chief Marshal Sir Richard Knighton, Chief of the Air Staff, United Kingdom [1]"
+    assert who in text
     assert "International cooperation at the heart of space security" in text
     assert "UK Ministry of Defence · 6 Dec 2024 · wired-gov.net" in text
     assert "Confidence: high" in text
@@ -102,9 +103,14 @@ def test_statement_text_is_collapsible_and_readable(qtbot, pane, controller):
     assert "Principals' Board met from December" not in pane.plain_text()
 
 
-def test_source_without_url_names_its_document(pane, controller):
+def test_source_without_url_is_named_by_title_and_publisher(pane, controller):
+    """A bundled document's file name ("004_3fe6f76d63c4f1b0.txt") means nothing to a reader."""
     controller.select(STATEMENT)
-    assert "original document: 004_3fe6f76d63c4f1b0.txt" in pane.plain_text()
+    text = pane.plain_text()
+    assert "[1] Joint Statement from The Combined Space Operations Initiative" in text
+    assert "CSpO participants, published by the UK Ministry of Defence · 6 Dec 2024" in text
+    assert "original document (no web address)" in text
+    assert "004_3fe6f76d63c4f1b0.txt" not in text
 
 
 def test_related_event_says_it_is_context(pane, controller):

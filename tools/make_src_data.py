@@ -5,7 +5,8 @@ Not used at runtime. Run from anywhere:  python3 tools/make_src_data.py
 Reads  <repo>/../shared/data/cspo-chronology.jsonl and <repo>/../shared/sources/*.txt
 Writes <repo>/db/src/{nations,themes,sources,events}.json, statements/*.txt
 
-The editorial layer (event ids, short titles, uncertainty notes, speaker nations) lives in
+The editorial layer (event ids, short titles, uncertainty notes, attributions, corrections
+to titles, summaries and quotes, statement texts) lives in
 the tables below, keyed by the chronology's (date, title), so that a change in the research
 data that is not matched here fails loudly instead of silently producing new ids.
 """
@@ -27,6 +28,17 @@ OUT = ROOT / "db" / "src"
 STATEMENT_FILE = "statements/2024-12-06-florence-joint-statement.txt"
 STATEMENT_SOURCE = SOURCES_DIR / "004_3fe6f76d63c4f1b0.txt"
 STATEMENT_START = "The Combined Space Operations (CSpO) Initiative Principals' Board met"
+
+# The RCAF's printing of the 2019 statement: a header names the page, the statement is the
+# last paragraph (../shared/sources/README.md). The file becomes the RCAF source's document.
+SEVEN_NATION_FILE = "statements/2019-04-10-seven-nation-statement.txt"
+SEVEN_NATION_DOCUMENT = "rcaf-2019-04-10-multinational-statement.txt"
+SEVEN_NATION_SOURCE_TITLE = "Military cooperation concerning the space domain vital to nations' interests"
+SEVEN_NATION_START = "As defence leaders in our respective nations"
+STATEMENT_FILES = {  # event slug -> statement file under db/src
+    "florence-joint-statement": STATEMENT_FILE,
+    "seven-nation-statement": SEVEN_NATION_FILE,
+}
 
 NATIONS = {  # English name -> (code, alpha2)
     "Australia": ("AUS", "AU"),
@@ -89,7 +101,9 @@ EDITORIAL = {
     ("2015-07", "New Zealand joins CSpO"): (
         "new-zealand-joins", "NZ joins", None),
     ("2015-10-12", "New Zealand hosts CSpO meeting in Wellington"): (
-        "wellington-meeting", "Wellington meeting", None),
+        "wellington-meeting", "Wellington meeting",
+        "No source was found for a Principals' Board in 2016, 2017 or 2018, so the record has none "
+        "between this meeting and Ottawa in February 2020: a gap in the record, not evidence that no Board met."),
     ("2016", "France and Germany join CSpO as observers"): (
         "france-germany-observers", "France, Germany observers",
         "France's and Germany's observer (2016) and associate (2017) status rests on a single French ministry release."),
@@ -99,8 +113,9 @@ EDITORIAL = {
     ("2019-04-10", "Seven-nation Multinational Statement for Combined Space Operations"): (
         "seven-nation-statement", "Seven-nation statement", None),
     ("2019-04", "Related: Operation Olympic Defender announced (US-led, separate from CSpO)"): (
-        "ood-announced", "OOD: announced",
-        "The month comes from a later, undated industry article rather than from a 2019 source."),
+        "ood-announced", "OOD: allies to join",
+        "The month comes from a later, undated industry article rather than from a 2019 source; that article "
+        "calls Olympic Defender \"a new operation\", although it dates from 2013."),
     ("2019-07-18", "Related: United Kingdom becomes first partner to join Operation Olympic Defender"): (
         "ood-uk-joins", "OOD: UK joins", None),
     ("2019-12", "Germany becomes a formal CSpO member"): (
@@ -112,12 +127,20 @@ EDITORIAL = {
     ("2020-02-11", "France becomes a formal CSpO member"): (
         "france-formal-member", "France joins", None),
     ("2020-02-11", "Principals' Board in Ottawa recognises France and Germany"): (
-        "ottawa-principals-board", "Ottawa Board", None),
+        "ottawa-principals-board", "Ottawa Board",
+        "No source was found for a Principals' Board in 2016, 2017 or 2018, nor for one in late 2020, "
+        "so the record has none between Wellington (October 2015) and this Board, or between this Board and "
+        "Cape Canaveral (December 2021): gaps in the record, not evidence that no Board met."),
     ("2020-05-21", "Related: USSPACECOM issues first formal Operation Olympic Defender order"): (
         "ood-first-formal-order", "OOD: first formal order", None),
     ("2021-12", "Principals' Board at Cape Canaveral condemns debris-generating ASAT testing"): (
         "cape-canaveral-principals-board", "Cape Canaveral Board",
-        "Only the month is certain; an Australian report gives 8-9 December 2021 in Australian Eastern Daylight Time."),
+        "Only the month is certain; an Australian report gives 8-9 December 2021 in Australian Eastern Daylight Time. "
+        "The sanctions theme rests on Defence Connect's later report that members committed to \"collectively "
+        "enforcing sanctions\" on actors threatening the domain; the US Department of Defense's readout says only "
+        "that they reaffirmed the intent to \"hold accountable\" those who threaten the space environment. "
+        "No source was found for a Principals' Board in late 2020, between Ottawa (February 2020) and this one: "
+        "a gap in the record, not evidence that no Board met."),
     ("2022-02-22", "CSpO Vision 2031 released"): (
         "vision-2031-released", "Vision 2031",
         "New Zealand's release is dated 23 February 2022, in New Zealand time."),
@@ -127,7 +150,10 @@ EDITORIAL = {
     ("2023-02-06", "USSPACECOM multinational planning conference with the seven CSpO nations"): (
         "usspacecom-planning-conference", "Planning conference", None),
     ("2023-12-05", "Japan completes procedures to join CSpO"): (
-        "japan-joins", "Japan joins", None),
+        "japan-joins", "Japan joins",
+        "The announcement came on 5 December 2023. A Japanese report implies that the Berlin Board met on "
+        "6-7 December, which would put it the day before the Board; Germany's defence ministry gives "
+        "5-7 December, which would put it on the Board's first day."),
     ("2023-12-05", "Principals' Board in Berlin welcomes Italy, Japan and Norway"): (
         "berlin-principals-board", "Berlin Board",
         "Germany's defence ministry gives the dates as 5-7 December 2023; a Japanese report implies 6-7 December."),
@@ -156,48 +182,123 @@ EDITORIAL = {
     ("2024-12-06", "Joint Statement from the CSpO Principals' Board meeting in Italy to advance space security"): (
         "florence-joint-statement", "Florence joint statement",
         "Only Germany's defence ministry calls this the first joint statement of the Principals; "
-        "an earlier seven-nation statement was issued in April 2019 by air chiefs and senior space officials."),
+        "an earlier seven-nation statement was issued in April 2019 by air chiefs and senior space officials. "
+        "The date, 6 December 2024, is the day the UK Ministry of Defence published the statement; the Principals "
+        "endorsed it at their meeting in Florence on 3-5 December."),
 }
 
-# Light wording edits to chronology summaries (no new facts): (date, title) -> (old, new)
+OOD_KEY = ("2019-04", "Related: Operation Olympic Defender announced (US-led, separate from CSpO)")
+JAPAN_KEY = ("2023-12-05", "Japan completes procedures to join CSpO")
+
+# Corrected titles: (date, title) -> title. The event id stays: ids are a public interface.
+TITLE_EDITS = {
+    OOD_KEY: "Related: announcement that allies will join Operation Olympic Defender (US-led, separate from CSpO)",
+}
+
+# Light wording edits to chronology summaries: (date, title) -> (old, new). The OOD and
+# Japan edits correct the record (issue 13): Olympic Defender dates from 2013 and was opened
+# to allies in 2018; the Berlin Board's first day is uncertain.
 SUMMARY_EDITS = {
+    OOD_KEY: (
+        " for the first time under Operation Olympic Defender.",
+        " for the first time under Operation Olympic Defender. The operation itself was older: it dates from"
+        " 2013 under US Strategic Command and was opened to allies in 2018, so what April 2019 brought was"
+        " the announcement that allies would join it.",
+    ),
+    JAPAN_KEY: (
+        ", the day before the Berlin Principals' Board.",
+        ", in the week of the Berlin Principals' Board.",
+    ),
     ("2024-12-06", "Joint Statement from the CSpO Principals' Board meeting in Italy to advance space security"): (
         " Its full text is source file 004_3fe6f76d63c4f1b0.txt.",
         " Its full text is available with this event.",
     ),
 }
 
-# Speaker -> nation of the speaker (None for joint statements and documents)
-SPEAKER_NATION = {
-    "Cecil D. Haney": "USA",
-    "Douglas L. Loverro": "USA",
-    "Michel Lalumière": "CAN",
-    "Tom Atkin": "USA",
-    "Joint statement of the seven nations": None,
-    "Penny Mordaunt": "GBR",
-    "Darren Whiteley": "GBR",
-    'John W. "Jay" Raymond': "USA",
-    "Harvey Smyth": "GBR",
-    "CSpO Vision 2031 (document)": None,
-    "James H. Dickinson": "USA",
-    "Robert Chipman": "AUS",
-    "Paul Tedman": "GBR",
-    "Minoru Kihara": "JPN",
-    "John Plumb": "USA",
-    "B. Chance Saltzman": "USA",
-    "Bjørn Arild Gram": "NOR",
-    "Aeronautica Militare (Italian Air Force) note": "ITA",
-    "Judith Collins": "NZL",
-    "Richard Knighton": "GBR",
-    "Avril Jolliffe": "GBR",
-    "CSpO Initiative Principals (joint statement)": None,
-    "US Department of Defense": "USA",
+# (chronology speaker, chronology role) -> (speaker, role, nation of the speaker or None).
+# The attribution reads "speaker, role" as a person writes it: rank and honorific with the
+# name ("Air Chief Marshal Sir Richard Knighton", as the UK MOD prints him), the posts in the
+# role, commas only, and the nation in the role wherever the post does not already show it.
+SPEAKERS = {
+    ("Cecil D. Haney", "Admiral, US Navy; Commander, US Strategic Command"): (
+        "Admiral Cecil D. Haney", "US Navy, Commander, US Strategic Command", "USA"),
+    ("Douglas L. Loverro", "Deputy Assistant Secretary of Defense for Space Policy"): (
+        "Douglas L. Loverro", "US Deputy Assistant Secretary of Defense for Space Policy", "USA"),
+    ("Michel Lalumière", "Brigadier-General, Director General Space, Canadian Armed Forces"): (
+        "Brigadier-General Michel Lalumière", "Director General Space, Canadian Armed Forces", "CAN"),
+    ("Tom Atkin", "Deputy Assistant Secretary of Defense for Homeland Defense and Global Security"): (
+        "Tom Atkin", "US Deputy Assistant Secretary of Defense for Homeland Defense and Global Security", "USA"),
+    ("Joint statement of the seven nations", "Air chiefs and senior space representatives"): (
+        "Air chiefs and senior space representatives of seven nations",
+        "Multinational Statement for Combined Space Operations", None),
+    ("Penny Mordaunt", "UK Secretary of State for Defence"): (
+        "Penny Mordaunt", "UK Secretary of State for Defence", "GBR"),
+    ("Darren Whiteley", "Group Captain, Royal Air Force; Deputy Director, Combined Space Operations Center"): (
+        "Group Captain Darren Whiteley", "Royal Air Force, Deputy Director, Combined Space Operations Center", "GBR"),
+    ('John W. "Jay" Raymond', "General; Commander, US Space Command and Chief of Space Operations, US Space Force"): (
+        'General John W. "Jay" Raymond',
+        "Commander, US Space Command and Chief of Space Operations, US Space Force", "USA"),
+    ("Harvey Smyth", "Air Vice-Marshal; Director, UK MOD Space Directorate"): (
+        "Air Vice-Marshal Harvey Smyth", "Director, UK MOD Space Directorate", "GBR"),
+    ("CSpO Vision 2031 (document)", "Vision statement"): (
+        "CSpO Vision 2031", "Vision statement", None),
+    ("James H. Dickinson", "General, US Army; Commander, US Space Command"): (
+        "General James H. Dickinson", "US Army, Commander, US Space Command", "USA"),
+    ("Robert Chipman", "Air Marshal; Chief of Air Force and Space Domain Lead, Australia"): (
+        "Air Marshal Robert Chipman", "Chief of Air Force and Space Domain Lead, Australia", "AUS"),
+    ("Paul Tedman", "Brigadier, British Army; Deputy Director, USSPACECOM Strategy, Plans and Policy Directorate"): (
+        "Brigadier Paul Tedman",
+        "British Army, Deputy Director, USSPACECOM Strategy, Plans and Policy Directorate", "GBR"),
+    ("Minoru Kihara", "Minister of Defense, Japan (Jiji Press translation)"): (
+        "Minoru Kihara", "Minister of Defense, Japan (Jiji Press translation)", "JPN"),
+    ("John Plumb", "US Assistant Secretary of Defense for Space Policy"): (
+        "John Plumb", "US Assistant Secretary of Defense for Space Policy", "USA"),
+    ("B. Chance Saltzman", "General; Chief of Space Operations, US Space Force"): (
+        "General B. Chance Saltzman", "Chief of Space Operations, US Space Force", "USA"),
+    ("Bjørn Arild Gram", "Minister of Defence, Norway"): (
+        "Bjørn Arild Gram", "Minister of Defence, Norway", "NOR"),
+    ("Aeronautica Militare (Italian Air Force) note", "Press release text"): (
+        "Aeronautica Militare (Italian Air Force)", "Press release", "ITA"),
+    ("Judith Collins", "Minister of Defence, New Zealand"): (
+        "Judith Collins", "Minister of Defence, New Zealand", "NZL"),
+    ("Richard Knighton", "Air Chief Marshal Sir; Chief of the Air Staff, United Kingdom"): (
+        "Air Chief Marshal Sir Richard Knighton", "Chief of the Air Staff, United Kingdom", "GBR"),
+    ("Avril Jolliffe", "Director General Industry, Trade and Economic Security, UK Ministry of Defence"): (
+        "Avril Jolliffe", "Director General Industry, Trade and Economic Security, UK Ministry of Defence", "GBR"),
+    ("CSpO Initiative Principals (joint statement)", "Principals' Board"): (
+        "CSpO Initiative Principals", "Joint statement of the Principals' Board", None),
+    ("US Department of Defense", "Statement on CSpO Vision 2031"): (
+        "US Department of Defense", "Statement on CSpO Vision 2031", "USA"),
 }
 
-# The extra Vision 2031 quote, copied from the Defence Connect article (source file 000).
-DEFENCE_CONNECT_FILE = "000_c54121352f62cf6c.txt"
 VISION_KEY = ("2022-02-22", "CSpO Vision 2031 released")
+ANNIVERSARY_KEY = ("2024-09", "CSpO marks its ten-year anniversary with ten partners")
+BERLIN_KEY = ("2023-12-05", "Principals' Board in Berlin welcomes Italy, Japan and Norway")
+
+# A source the chronology lacks: Airforce Technology's report is where Smyth's Vision 2031
+# words are printed. Its address is not in the research data, so none is given.
+AIRFORCE_TECHNOLOGY = {
+    "title": "Combined Space Operations Vision 2031",
+    "publisher": "Airforce Technology",
+    "date": None,
+    "url": None,
+}
+
+# Corrections to the chronology's quotes: (date, title) -> {quote number: changes}.
+# "source" (with "source_publisher" where titles repeat) names the source that prints the
+# quote; "text" is (old, new).
+QUOTE_EDITS = {
+    VISION_KEY: {1: {"source": AIRFORCE_TECHNOLOGY["title"], "source_publisher": "Airforce Technology"}},
+    BERLIN_KEY: {2: {"source": "US, Allied Nations Meet to Discuss Space Security"}},
+    ANNIVERSARY_KEY: {1: {"text": ("l'uso", "l\u2019uso")}},  # the source prints a curly apostrophe
+}
+
+# The US DoD's words on Vision 2031, as the Pentagon released them (Inside Defense prints
+# them, with US spelling; Defence Connect, source file 000, re-spells "behaviours").
+DEFENCE_CONNECT_FILE = "000_c54121352f62cf6c.txt"
+INSIDE_DEFENSE_TITLE = "U.S. and allies release combined space ops vision"
 VISION_EXTRA_QUOTE_START = "These guiding principles steer the initiative\u2019s objectives"
+US_SPELLING = ("behaviours", "behaviors")
 
 SOURCE_FILE_SUFFIX = re.compile(r"\s*\(source file (\d{3}_[0-9a-f]{16}\.txt)\)$")
 
@@ -237,9 +338,16 @@ def build_sources(records):
             }
             if entry["document"] and not (SOURCES_DIR / entry["document"]).is_file():
                 fail(f"source document {entry['document']} not found")
+            if entry["title"] == SEVEN_NATION_SOURCE_TITLE:
+                entry["document"] = SEVEN_NATION_DOCUMENT
             if sid in sources and sources[sid] != entry:
                 fail(f"source {s['title']!r} appears with differing details")
             sources[sid] = entry
+    extra = AIRFORCE_TECHNOLOGY
+    sid = source_id(extra["title"], extra["url"])
+    sources[sid] = {"id": sid, **extra, "document": None}
+    if not (SOURCES_DIR / SEVEN_NATION_DOCUMENT).is_file():
+        fail(f"source document {SEVEN_NATION_DOCUMENT} not found")
     return sources
 
 
@@ -250,17 +358,39 @@ def vision_extra_quote(sources):
         fail("Vision 2031 DoD quote not found in the Defence Connect article")
     # The trailing comma belongs to the attribution ("...domain," the US DoD noted), not the quote.
     quote = m.group(0).rstrip(",")
-    [sid] = [s["id"] for s in sources.values() if s["document"] == DEFENCE_CONNECT_FILE]
-    return sid, {
+    old, new = US_SPELLING
+    if quote.count(old) != 1:
+        fail("Vision 2031 DoD quote: the re-spelled word is no longer there")
+    [dc_sid] = [s["id"] for s in sources.values() if s["document"] == DEFENCE_CONNECT_FILE]
+    [sid] = [s["id"] for s in sources.values() if s["title"] == INSIDE_DEFENSE_TITLE]
+    return dc_sid, {
         "speaker": "US Department of Defense",
-        "role": "Statement on CSpO Vision 2031 (as quoted by Defence Connect)",
-        "text": quote,
+        "role": "Statement on CSpO Vision 2031",
+        "text": quote.replace(old, new),
         "source_sid": sid,
     }
 
 
+def edit_quote(eid: str, q: dict, edits: dict, src_by_key: dict) -> dict:
+    """One quote with its corrections (issue 13) applied; fails when an edit no longer fits."""
+    q = dict(q)
+    if "text" in edits:
+        old, new = edits["text"]
+        if old not in q["text"]:
+            fail(f"{eid}: quote text edit no longer applies")
+        q["text"] = q["text"].replace(old, new)
+    if "source" in edits:
+        matches = [sid for (title, publisher), sid in src_by_key.items()
+                   if title == edits["source"] and publisher == edits.get("source_publisher", publisher)]
+        if len(matches) != 1:
+            fail(f"{eid}: quote source {edits['source']!r} names {len(matches)} sources")
+        q["source_sid"] = matches[0]
+    return q
+
+
 def build_events(records, sources):
     vision_sid, vision_quote = vision_extra_quote(sources)
+    src_by_key = {(s["title"], s["publisher"]): sid for sid, s in sources.items()}
     events = []
     for rec in records:
         key = (rec["date"], rec["title"])
@@ -283,16 +413,21 @@ def build_events(records, sources):
             raw_quotes.append(vision_quote)
             if vision_sid not in src_ids:
                 src_ids.append(vision_sid)
+        for n, edits in QUOTE_EDITS.get(key, {}).items():
+            raw_quotes[n - 1] = edit_quote(eid, raw_quotes[n - 1], edits, src_by_key)
 
         quotes = []
         for n, q in enumerate(raw_quotes, 1):
-            if q["speaker"] not in SPEAKER_NATION:
-                fail(f"{eid}: no nation mapping for speaker {q['speaker']!r}")
+            if (q["speaker"], q["role"]) not in SPEAKERS:
+                fail(f"{eid}: no attribution for speaker {q['speaker']!r} as {q['role']!r}")
+            speaker, role, nation = SPEAKERS[(q["speaker"], q["role"])]
+            if q["source_sid"] not in src_ids:
+                src_ids.append(q["source_sid"])
             quotes.append({
                 "id": f"{eid}-q{n}",
-                "speaker": q["speaker"],
-                "role": q["role"],
-                "nation_code": SPEAKER_NATION[q["speaker"]],
+                "speaker": speaker,
+                "role": role,
+                "nation_code": nation,
                 "text": q["text"],
                 "source_id": q["source_sid"],
             })
@@ -313,12 +448,12 @@ def build_events(records, sources):
             "date": date,
             "date_precision": rec["date_precision"],
             "end_date": end_date,
-            "title": rec["title"],
+            "title": TITLE_EDITS.get(key, rec["title"]),
             "short_title": short_title,
             "kind": rec["kind"],
             "location": rec["location"],
             "summary": summary,
-            "statement_file": STATEMENT_FILE if slug == "florence-joint-statement" else None,
+            "statement_file": STATEMENT_FILES.get(slug),
             "confidence": rec["confidence"],
             "uncertainty": uncertainty,
             "evidence": rec["evidence"],
@@ -365,6 +500,15 @@ def statement_text() -> str:
     return "\n\n".join(p.rstrip("\n") for p in paragraphs) + "\n"
 
 
+def seven_nation_statement_text() -> str:
+    """Just the statement: the last paragraph of the RCAF page's text, as printed."""
+    text = (SOURCES_DIR / SEVEN_NATION_DOCUMENT).read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    if not paragraphs[-1].startswith(SEVEN_NATION_START):
+        fail("the 2019 seven-nation statement is no longer the last paragraph of its source")
+    return paragraphs[-1] + "\n"
+
+
 def main() -> None:
     records = [json.loads(line) for line in CHRONOLOGY.read_text(encoding="utf-8").splitlines() if line.strip()]
     sources = build_sources(records)
@@ -378,6 +522,7 @@ def main() -> None:
     write_json(OUT / "sources.json", [sources[k] for k in sorted(sources)])
     write_json(OUT / "events.json", events)
     (OUT / STATEMENT_FILE).write_text(statement_text(), encoding="utf-8")
+    (OUT / SEVEN_NATION_FILE).write_text(seven_nation_statement_text(), encoding="utf-8")
     print(f"wrote {len(events)} events, {len(sources)} sources, "
           f"{sum(len(e['quotes']) for e in events)} quotes, {len(nations)} nations to {OUT}")
 

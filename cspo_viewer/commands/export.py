@@ -128,11 +128,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def named_sentence(layout: Any) -> str:
-    """How many events the timeline names, and where the others went (for stderr)."""
+    """How many events the timeline names, and how many went to the key (for stderr)."""
     n = layout.events_shown
     text = f"named {layout.named} of {n} events on the timeline"
-    if layout.keyed:
-        text += f", {layout.keyed} numbered in the key"
-    if layout.uncounted:
-        text += f", {layout.uncounted} only in counted badges or density strips"
+    if layout.named < n:
+        text += f", {layout.listed} listed in the key ({layout.keyed} numbered on the timeline)"
+        missing = n - layout.named - layout.listed
+        if missing:
+            text += f", {missing} counted only"
     return text

@@ -413,7 +413,7 @@ def plan_view(
             max(float(viewport.to_px(bounds[0])), -1e12),
             min(float(viewport.to_px(bounds[1])), 1e12),
         )
-    key_width = measure("888") if key else None
+    key_width = measure(key_text(888)) if key else None
     plans = []
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
@@ -560,9 +560,14 @@ def _number_key(plan: Plan, table: EventTable) -> None:
             values = getattr(lp, name)
             setattr(lp, name, [values[j] for j in keep])
         lp.label_text = [
-            str(numbers[ev]) if k else lp.label_text[j]
+            key_text(numbers[ev]) if k else lp.label_text[j]
             for j, ev, k in zip(keep, lp.label_event, lp.label_key, strict=True)
         ]
+
+
+def key_text(number: int) -> str:
+    """How a key number reads beside its marker: bracketed, unlike a badge's count."""
+    return f"[{number}]"
 
 
 def unnamed(plan: Plan, shown: np.ndarray) -> list[int]:

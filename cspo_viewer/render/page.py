@@ -21,6 +21,7 @@ from cspo_viewer.data.dates import display_date
 from cspo_viewer.errors import UserError
 from cspo_viewer.export.page import PageModel, source_lines, wrap_words
 from cspo_viewer.layout import Plan, Viewport, unnamed
+from cspo_viewer.layout.placement import key_text
 from cspo_viewer.render.palette import RenderLook, look
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.render.style import kind_color
@@ -69,7 +70,8 @@ class ExportLayout:
     events_shown: int = 0
     named: int = 0  # events named by title on the timeline
     keyed: int = 0  # events numbered on the timeline and listed in the key
-    uncounted: int = 0  # events only in counted badges or density strips
+    uncounted: int = 0  # events only in counted badges, density strips or bare markers
+    listed: int = 0  # unnamed events listed one by one in the key
     x_range: tuple[float, float] = (0.0, 1.0)
     label_px: float = 0.0  # the timeline's label font size
     plan: Plan | None = None  # the timeline's layout as drawn
@@ -316,33 +318,32 @@ class _Timeline:
 
 
 def _key_lines(page: PageModel, plan: Plan, fits: Callable[[str], bool]) -> list[str]:
-    """ "n  date  title" for each numbered event, then a count of those only in badges or
-    density strips (at most ``MAX_KEY_LINES`` lines, as columns are laid out later)."""
+    """ "[n]  date  title" for each numbered event, then "–  date  title" for the other
+    unnamed ones (bare markers, badges, density strips), in date order."""
     table = page.content.table
+    numbered = {ev: n for n, ev in plan.key}
+    others = [ev for ev in unnamed(plan, page.shown) if ev not in numbered]
     lines = []
-    for number, ev in plan.key:
-        precision = ("day", "month", "year")[int(table.precision[ev])]
+    for ev, mark in [*((ev, key_text(n)) for n, ev in plan.key), *((ev, "–") for ev in others)]:
         entry = page.key_entry(ev)
-        when = display_date(entry.date, precision)
-        lines.append(wrap_words(f"{number}  {when}  {entry.title}", fits, 1)[0])
+        when = display_date(entry.date, ("day", "month", "year")[int(table.precision[ev])])
+        lines.append(wrap_words(f"{mark}  {when}  {entry.title}", fits, 1)[0])
     return lines
 
 
-def _key_columns(
-    lines: list[str], rest: int, m: QFontMetricsF, width: float
-) -> tuple[list[list[str]], float]:
-    """The key's lines in as many columns as fit ``width``; the last line counts what did
-    not fit (and the events drawn only in badges or strips)."""
-    if not lines and not rest:
+def _key_columns(lines: list[str], m: QFontMetricsF, width: float) -> tuple[list[list[str]], float]:
+    """The key's lines in as many columns as fit ``width``, at most ``MAX_KEY_LINES``
+    deep; where even that is not enough, the last line counts the rest."""
+    if not lines:
         return [], 0.0
     gap = m.horizontalAdvance("    ")
-    col_w = min(max((m.horizontalAdvance(s) for s in lines), default=0.0) + gap, width)
+    col_w = min(max(m.horizontalAdvance(s) for s in lines) + gap, width)
     cols = max(int(width // max(col_w, 1.0)), 1)
     capacity = cols * MAX_KEY_LINES
-    shown = lines if len(lines) + (1 if rest else 0) <= capacity else lines[: capacity - 1]
-    extra = len(lines) - len(shown) + rest
-    if extra:
-        shown = [*shown, f"+{extra} more not named: in counted badges or density strips"]
+    shown = lines if len(lines) <= capacity else lines[: capacity - 1]
+    if len(shown) < len(lines):
+        extra = len(lines) - len(shown)
+        shown = [*shown, f"+{extra} more events not named (counted badges or density strips)"]
     per_col = -(-len(shown) // cols)
     columns = [shown[i : i + per_col] for i in range(0, len(shown), per_col)]
     return columns, col_w
@@ -373,8 +374,7 @@ def _paint_timeline_and_key(
             )
         plan = timeline.lay_out(plot_rect)
         lines = _key_lines(page, plan, lambda s: m.horizontalAdvance(s) <= inner.width())
-        rest = len(unnamed(plan, page.shown)) - len(plan.key)
-        columns, col_w = _key_columns(lines, rest, m, inner.width())
+        columns, col_w = _key_columns(lines, m, inner.width())
         need = (max((len(c) for c in columns), default=0) * line_h + fonts.gap) if columns else 0
         if need <= key_h:
             break
@@ -396,6 +396,7 @@ def _paint_timeline_and_key(
                 p.drawText(QPointF(inner.left() + c * col_w, top + m.ascent() + i * line_h), line)
         out.key = QRectF(inner.left(), top, inner.width(), key_h - fonts.gap)
         out.key_lines = tuple(line for column in columns for line in column)
+        out.listed = len(out.key_lines) - (1 if "more events" in out.key_lines[-1] else 0)
     if not page.events_shown:
         p.setFont(fonts.empty)
         p.setPen(QColor(lk.muted_text))

@@ -125,14 +125,21 @@ def _quote(
     number: dict[str, int],
     bar: str,
 ) -> str:
-    """The quote as said, then "— speaker, role (nation) [source number]"."""
+    """The quote as said, then the attribution as a person writes it, and the source number:
+    "— Air Chief Marshal Sir Richard Knighton, Chief of the Air Staff, United Kingdom [1]".
+
+    The role is printed as written: it says where the speaker is from in the way a reader
+    expects ("UK Secretary of State for Defence", "Royal Air Force, Deputy Director, ..."),
+    which no rule can tell from the nation's name, so a nation is added only to a quote
+    without a role ("— Penny Mordaunt, United Kingdom").
+    """
     text = paragraphs(f"“{q.text}”", pattern, "quote")
     who = [f"— {inline(q.speaker, pattern)}"]
+    nation = nation_name(q.nation_code) if q.nation_code else ""
     if q.role:
         who.append(f", {inline(q.role)}")
-    nation = nation_name(q.nation_code) if q.nation_code else ""
-    if nation and (not q.role or nation not in q.role):
-        who.append(f" ({inline(nation)})")
+    elif nation:
+        who.append(f", {inline(nation)}")
     if q.source_id in number:
         who.append(f" [{number[q.source_id]}]")
     return bar_box(f'{text}<p class="who">{"".join(who)}</p>', bar)
@@ -150,5 +157,7 @@ def _source(n: int, s: Source) -> str:
     elif s.url:
         meta.append(f"address not opened: {inline(s.url)}")
     if not s.url and s.document:
-        meta.append(f"original document: {inline(s.document)}")
+        # A titled source is named by its title; its file name means nothing to a reader.
+        named = f": {inline(s.document)}" if not s.title else " (no web address)"
+        meta.append(f"original document{named}")
     return f'<p class="src">[{n}] {title}<br><span class="meta">{" · ".join(meta)}</span></p>'

@@ -391,7 +391,10 @@ class MainWindow(QMainWindow):
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
             "Facts, dates and quotes come from public sources cited with every event "
             f"(among them: {esc(sources)}). Summaries are written for this project; "
-            "quotes are verbatim."
+            "quotes are verbatim.<br><br>"
+            "The record has gaps: an event missing here is not evidence that it did not happen. "
+            "Known gaps, such as Principals' Boards for which no source was found, are noted "
+            "under Uncertainty on the nearest events."
         )
         QMessageBox.about(self, f"About {APP_TITLE}", text)
 
