@@ -8,6 +8,8 @@
 2. For synthetic databases: initial draw (load the events, build the window's timeline,
    paint it once) and a zoom or pan step's synchronous repaint (median of many steps).
    Targets: 0.5 s and 16 ms (one 60 Hz frame).
+3. ``cspo-viewer --screenshot`` as a whole process, on the bundled database and on the
+   largest synthetic one. Target: at most 2x the bundled one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _common import ROOT, synthetic_db
 
@@ -121,6 +125,37 @@ def draw_and_steps(n: int, steps: int) -> None:
     )
 
 
+def screenshots(n: int, runs: int) -> None:
+    out = Path(tempfile.mkdtemp()) / "shot.png"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+
+    def timed(db: Path) -> float:
+        cmd = [
+            sys.executable,
+            "-m",
+            "cspo_viewer",
+            "--db",
+            str(db),
+            "--screenshot",
+            str(out),
+            "--size",
+            "1600x1000",
+        ]
+        times = []
+        for _ in range(runs + 1):  # the first run warms the file cache
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, env=env, capture_output=True)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times[1:])
+
+    bundled = timed(ROOT / "db" / "cspo.db")
+    large = timed(synthetic_db(n))
+    print(
+        f"--screenshot whole process ({runs} runs, median): bundled {bundled:.3f} s, "
+        f"{n:,} events {large:.3f} s, ratio {large / bundled:.2f}x (target <= 2x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -130,8 +165,10 @@ def main() -> int:
     args = parser.parse_args()
     if not args.skip_launch:
         launch(args.runs)
-    for n in args.sizes.split(","):
-        draw_and_steps(int(n), args.steps)
+    sizes = [int(n) for n in args.sizes.split(",")]
+    for n in sizes:
+        draw_and_steps(n, args.steps)
+    screenshots(max(sizes), args.runs)
     return 0
 
 

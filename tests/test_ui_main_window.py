@@ -410,3 +410,36 @@ def test_view_menu_shows_empty_lanes(window):
     assert "founding" not in window.timeline.plot.content.lanes.keys
     window.act_empty_lanes.trigger()
     assert "founding" in window.timeline.plot.content.lanes.keys
+
+
+def test_right_click_on_a_marker_offers_to_pin_its_label(window, qtbot):
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    zoom_to_event(window, FLORENCE)
+    point = marker_point(window, FLORENCE)
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.RightButton, pos=point)
+    menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+    assert menus, "no context menu"
+    pin = next(a for a in menus[-1].actions() if a.text().startswith("Always &label"))
+    pin.trigger()
+    menus[-1].close()
+    assert FLORENCE in window.controller.pinned
+    assert window.controller.selected == FLORENCE
+
+
+def test_pins_are_remembered_as_they_change(qtbot, bundled_db, tmp_path):
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
+    from cspo_viewer.ui.main_window import MainWindow
+
+    path = str(tmp_path / "pins.ini")
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    first = MainWindow(Controller(open_store(bundled_db)), settings)
+    qtbot.addWidget(first)
+    first.timeline.event_menu("2023-12-07-italy-joins").actions()[0].trigger()
+    # No Quit: the pin is saved as it is made.
+    again = MainWindow(
+        Controller(open_store(bundled_db)), QSettings(path, QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(again)
+    assert again.controller.pinned == frozenset({"2023-12-07-italy-joins"})

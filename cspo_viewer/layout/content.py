@@ -156,7 +156,8 @@ def build_content(
         return TimelineContent(
             table, lanes, full, (), {b.code: b.joined for b in bands}, grouping, fit
         )
-    shown = bands if members else ()
+    # Joins after the last event would draw an empty strip: leave those out.
+    shown = tuple(b for b in bands if b.joined <= full[1]) if members else ()
     return TimelineContent(table, lanes, full, shown, {}, grouping, fit)
 
 

@@ -344,19 +344,28 @@ def lane_candidates(
     viewport: Viewport,
     kind_rank: np.ndarray,
     pinned: Collection[int],
+    style: LayoutStyle,
     context: float = 0.5,
 ) -> tuple[_Lane, np.ndarray]:
     """The lane's undimmed events near the view (one view width of ``context`` either
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
-    x positions."""
+    x positions. A dense lane's candidates stay in start order (nearly x order): its
+    strip and its per-stretch choice need no sorting."""
     sl = lanes.lane_slice(lane)
     events, dim = lanes.event[sl], lanes.dim[sl]
-    starts, ends = table.start[events], table.end[events]
+    starts = table.start[events]
     span = viewport.x1 - viewport.x0
+    # Starts are sorted: a dense lane (no label rows to keep stable) needs no context.
+    first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
+    sort_free = is_dense(int(last - first), viewport, style)
+    if sort_free:
+        context = 0.0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
     stop = int(np.searchsorted(starts, hi, side="right"))
-    near = np.flatnonzero(ends[:stop] >= lo)
-    events, starts, ends, dim = events[near], starts[near], ends[near], dim[near]
+    ends = table.end[events[:stop]]
+    near = np.flatnonzero(ends >= lo)
+    ends = ends[near]
+    events, starts, dim = events[near], starts[near], dim[near]
     # A marker sits on its day; an imprecise or multi-day event's marker mid-period.
     centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
@@ -364,8 +373,9 @@ def lane_candidates(
     dim_x = xs[dim & in_view]
     keep = ~dim
     events, xs, starts, ends = events[keep], xs[keep], starts[keep], ends[keep]
-    order = np.argsort(xs, kind="stable")
-    events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
+    if not sort_free:
+        order = np.argsort(xs, kind="stable")
+        events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
     bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
     bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
     rank = kind_rank[table.kind[events]].astype(np.int32)
@@ -417,7 +427,7 @@ def plan_view(
     plans = []
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
-        cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned)
+        cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, style)
         lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
         if is_dense(int(cand.visible.sum()), viewport, style):
             _plan_dense(lp, table, cand, n_rows, measure, style, px_bounds, viewport)
@@ -515,10 +525,12 @@ def _plan_dense(
     lp.density, lp.density_bin_px = counts, bin_px
     if n_rows < 2:
         return
-    stretch = style.marker_px * 12
-    seg = np.floor(cand.x / stretch).astype(np.int64)
-    order = np.lexsort((cand.x, cand.rank, seg))  # per stretch: most important first
-    firsts = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
+    stretch = style.marker_px * 4
+    seg = np.floor(cand.x[visible] / stretch).astype(np.int64)
+    # Per stretch, the most important event (the first in start order among equals):
+    # one stable sort on a combined key.
+    order = np.argsort(seg * 1024 + cand.rank[visible], kind="stable")
+    firsts = np.flatnonzero(visible)[order[np.r_[True, seg[order][1:] != seg[order][:-1]]]]
     best = firsts[np.lexsort((cand.x[firsts], cand.rank[firsts]))]
     sub = _Lane(
         cand.events[best],
@@ -600,7 +612,7 @@ def lane_rows(
     )
     need = []
     for lane in range(len(lanes.keys)):
-        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
+        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, style, context=0.0)
         if is_dense(int(cand.visible.sum()), viewport, style):
             need.append(3)
             continue

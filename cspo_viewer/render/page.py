@@ -317,33 +317,39 @@ class _Timeline:
         return frame.plan if frame else None
 
 
-def _key_lines(page: PageModel, plan: Plan, fits: Callable[[str], bool]) -> list[str]:
+def _key_lines(
+    page: PageModel, plan: Plan, fits: Callable[[str], bool], most: int
+) -> tuple[list[str], int]:
     """ "[n]  date  title" for each numbered event, then "–  date  title" for the other
-    unnamed ones (bare markers, badges, density strips), in date order."""
+    unnamed ones (bare markers, badges, density strips), in date order: at most ``most``
+    lines, and how many unnamed events there are in all."""
     table = page.content.table
     numbered = {ev: n for n, ev in plan.key}
     others = [ev for ev in unnamed(plan, page.shown) if ev not in numbered]
+    marks = [*((ev, key_text(n)) for n, ev in plan.key), *((ev, "–") for ev in others)]
     lines = []
-    for ev, mark in [*((ev, key_text(n)) for n, ev in plan.key), *((ev, "–") for ev in others)]:
+    for ev, mark in marks[:most]:
         entry = page.key_entry(ev)
         when = display_date(entry.date, ("day", "month", "year")[int(table.precision[ev])])
         lines.append(wrap_words(f"{mark}  {when}  {entry.title}", fits, 1)[0])
-    return lines
+    return lines, len(marks)
 
 
-def _key_columns(lines: list[str], m: QFontMetricsF, width: float) -> tuple[list[list[str]], float]:
+def _key_columns(
+    lines: list[str], total: int, m: QFontMetricsF, width: float
+) -> tuple[list[list[str]], float]:
     """The key's lines in as many columns as fit ``width``, at most ``MAX_KEY_LINES``
-    deep; where even that is not enough, the last line counts the rest."""
+    deep; where that is not enough for ``total``, the last line counts the rest."""
     if not lines:
         return [], 0.0
     gap = m.horizontalAdvance("    ")
     col_w = min(max(m.horizontalAdvance(s) for s in lines) + gap, width)
     cols = max(int(width // max(col_w, 1.0)), 1)
     capacity = cols * MAX_KEY_LINES
-    shown = lines if len(lines) <= capacity else lines[: capacity - 1]
-    if len(shown) < len(lines):
-        extra = len(lines) - len(shown)
-        shown = [*shown, f"+{extra} more events not named (counted badges or density strips)"]
+    shown = lines if total <= capacity else lines[: capacity - 1]
+    if len(shown) < total:
+        extra = total - len(shown)
+        shown = [*shown, f"+{extra:,} more events not named (counted badges or density strips)"]
     per_col = -(-len(shown) // cols)
     columns = [shown[i : i + per_col] for i in range(0, len(shown), per_col)]
     return columns, col_w
@@ -373,8 +379,10 @@ def _paint_timeline_and_key(
                 "use a larger size or fewer extras"
             )
         plan = timeline.lay_out(plot_rect)
-        lines = _key_lines(page, plan, lambda s: m.horizontalAdvance(s) <= inner.width())
-        columns, col_w = _key_columns(lines, m, inner.width())
+        fits = lambda s: m.horizontalAdvance(s) <= inner.width()  # noqa: E731
+        most = MAX_KEY_LINES * max(int(inner.width() // (m.averageCharWidth() * 24)), 1)
+        lines, total = _key_lines(page, plan, fits, most)
+        columns, col_w = _key_columns(lines, total, m, inner.width())
         need = (max((len(c) for c in columns), default=0) * line_h + fonts.gap) if columns else 0
         if need <= key_h:
             break

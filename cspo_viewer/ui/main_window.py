@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
             None,
             "Copy this database to a file of your own (to import into it)",
         )
-        self.act_fit = self._action("&Fit all", tv.fit_all, "Home", "Show the whole history")
+        self.act_fit = self._action(
+            "&Fit all", tv.fit_all, "Home", "Fit the matching events (as the export does)"
+        )
         self.act_zoom_in = self._action(
             "Zoom &in", lambda: tv.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in"
         )
