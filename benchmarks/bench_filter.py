@@ -11,7 +11,7 @@ forced synchronous repaint of the main window's timeline (``timeline.repaint()``
 they exist) are shown and their events processed instead.
 
 Also printed, to show where the time goes: the mask query alone, the panel's counts
-(numpy over the table) against the same counts by SQL ``GROUP BY``, the same click with a
+(numpy over the table, ``data.facets``), the same click with a
 busy filter (theme, two kinds, a date range: counts then need two more masks; "cold" on
 a first click, before the panel has cached them; "events shown" is the same click until the
 timeline and list are painted, the counts following), one
@@ -42,7 +42,6 @@ from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 
-FACETS = ("nation", "theme", "kind")
 BUSY = EventFilter(
     themes=("deterrence",),
     kinds=("statement", "exercise"),
@@ -149,11 +148,6 @@ def self_timed(fn: Callable[[], float], repeat: int) -> float:
     return statistics.median(fn() for _ in range(repeat))
 
 
-def sql_counts(controller: Controller) -> None:
-    for facet in FACETS:
-        controller.facet_counts(facet)
-
-
 def measure(app: QApplication, path: Path, repeat: int) -> tuple[dict[str, float], str]:
     store = open_store(path)
     controller = Controller(store)
@@ -168,7 +162,6 @@ def measure(app: QApplication, path: Path, repeat: int) -> tuple[dict[str, float
         controller.set_filter(with_jpn)
         harness.settle()
         out["counts"] = timed(panel._refresh_counts, repeat)
-        out["counts_sql"] = timed(lambda: sql_counts(controller), max(5, repeat // 3))
 
         controller.set_filter(BUSY)
         harness.settle()
@@ -228,14 +221,13 @@ def main() -> int:
         ("set_filter", "no paint"),
         ("mask", "mask SQL"),
         ("counts", "counts"),
-        ("counts_sql", "counts SQL"),
         ("busy_click", "busy click"),
         ("busy_cold", "busy, cold"),
         ("busy_shown", "…events shown"),
         ("keystroke", "keystroke"),
         ("search", "search ⏎"),
     ]
-    print("median ms; counts = the panel's numpy counts, counts SQL = 3 GROUP BY queries")
+    print("median ms; counts = the panel's numpy counts (data.facets)")
     print(f"{'events':>10} " + " ".join(f"{title:>12}" for _, title in columns))
     notes = []
     for label, path in cases:

@@ -8,18 +8,19 @@ start fast and run anywhere.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import database, desktop, listing
-from cspo_viewer.commands.common import add_db_argument
+from cspo_viewer.commands import compare, database, desktop, listing
+from cspo_viewer.commands.common import add_db_argument, skipped_notes
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
-from cspo_viewer.data.store import DatabaseError, damaged_message
+from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
 from cspo_viewer.errors import UserError
 
-COMMAND_MODULES = [listing, database]
+COMMAND_MODULES = [listing, database, compare]
 """Each has ``register(subparsers)``; the order is the order in ``--help``."""
 
 
@@ -69,22 +70,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.install_desktop_entry:
-            return desktop.install(args)
-        if args.command is None:
-            return _run_window(args)
-        return int(args.func(args))
-    except (UserError, DatabaseError, FilterError) as exc:
+        try:
+            if args.install_desktop_entry:
+                return desktop.install(args)
+            code = _run_window(args) if args.command is None else int(args.func(args))
+            sys.stdout.flush()  # a full disk under stdout is reported here, not at exit
+            return code
+        finally:
+            for note in skipped_notes():
+                print(f"cspo-viewer: note: {note}", file=sys.stderr)
+    except UserError as exc:
         print(f"cspo-viewer: error: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:  # a bad page met after the checks on open
+    except (DatabaseError, FilterError) as exc:
+        print(f"cspo-viewer: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # met after the checks on open: a lock, a full disk, a bad page
         where = getattr(args, "db", None) or "the database"
-        print(f"cspo-viewer: error: {damaged_message(where, exc)}", file=sys.stderr)
+        print(f"cspo-viewer: error: {sqlite_message(where, exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `cspo-viewer list | head`
+        _quiet_stdout()
         return 0
+    except OSError as exc:  # `list > /dev/full`, a full disk under a file being written
+        _quiet_stdout()
+        print(f"cspo-viewer: error: {_os_message(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _os_message(exc: OSError) -> str:
+    """An operating-system refusal in one sentence, naming the file when one is known."""
+    reason = exc.strerror or one_line(exc)
+    if exc.filename:
+        return f"{exc.filename}: {reason}."
+    return f"cannot write the output: {reason}."
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's own flush at exit, failing
+    again on a full disk or closed pipe, does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _run_window(args: argparse.Namespace) -> int:

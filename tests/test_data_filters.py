@@ -144,14 +144,6 @@ def test_describe_in_words(store):
     assert EventFilter().describe() == "Nations: all · Themes: all"
 
 
-def test_facet_counts_ignore_their_own_facet(store):
-    flt = build_filter(store.vocabulary, nations=["Norway"])
-    counts = store.facet_counts(flt, "nation")
-    assert counts["NOR"] == 7 and counts["USA"] == 20  # what ticking USA would add
-    kinds = store.facet_counts(flt, "kind")
-    assert sum(kinds.values()) == 7
-
-
 @pytest.mark.parametrize(
     ("start", "end"),
     [

@@ -99,23 +99,20 @@ def test_an_unwritable_data_home_is_one_sentence(tmp_path, monkeypatch, capsys):
 
 def test_window_title_about_and_desktop_file_name_use_the_product_name(qtbot, tmp_path):
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     out = tmp_path / "shot.png"
     assert main(["--screenshot", str(out), "--size", "800x600"]) == 0
     assert QGuiApplication.desktopFileName() == DESKTOP_ID
+    from PySide6.QtCore import QSettings
+
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
     from cspo_viewer.ui.main_window import MainWindow
 
-    [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)] or [None]
-    if window is None:  # the screenshot window is gone: open one the way a user does
-        from PySide6.QtCore import QSettings
-
-        from cspo_viewer.data.store import open_store
-        from cspo_viewer.ui.controller import Controller
-
-        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(Controller(open_store(paths.bundled_db_path())), settings)
-        qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Controller(open_store(paths.bundled_db_path())), settings, remember=False)
+    qtbot.addWidget(window)
     assert window.windowTitle().startswith(f"{PRODUCT_NAME} — ")
     shown = []
     original = QMessageBox.about

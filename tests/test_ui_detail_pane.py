@@ -251,3 +251,41 @@ def test_kind_style_covers_every_kind_with_distinct_looks(controller):
     assert kind_color("related") == "#8a8f98"
     assert kind_color("no-such-kind") == kind_color("other")
     assert kind_symbol("no-such-kind") == kind_symbol("other")
+
+
+def test_statement_opens_in_full_in_the_pane_not_in_a_box_of_its_own(qtbot, pane, controller):
+    controller.select(STATEMENT)
+    if not pane.statement_button.isChecked():
+        qtbot.mouseClick(pane.statement_button, Qt.MouseButton.LeftButton)
+    view = pane.statement_view
+    qtbot.waitUntil(lambda: view.height() >= view.document().size().height())
+    assert view.verticalScrollBar().maximum() == 0  # nothing hidden inside the view
+    assert view.height() > 600  # the whole Florence statement, not a 360 px window on it
+    last_words = view.document().lastBlock().text().strip()[-30:]
+    assert last_words and last_words in pane.plain_text()
+    # The pane itself scrolls to the end of it.
+    bar = pane._scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() >= view.height() - pane.height())  # laid out
+    bar.setValue(bar.maximum())
+    cursor = view.document().find(last_words)
+    bottom = view.viewport().mapTo(pane._scroll.viewport(), view.cursorRect(cursor).center())
+    assert pane._scroll.viewport().rect().contains(bottom)
+
+
+def test_search_hit_deep_in_a_statement_is_scrolled_into_view(qtbot, pane, controller):
+    statement = controller.detail(STATEMENT).statement_text
+    word = statement.split()[-6].strip(".,;:()\"'")
+    controller.set_filter(build_filter(controller.vocabulary, text=word))
+    controller.select(STATEMENT)
+    view = pane.statement_view
+    assert view.isVisible()
+    cursor = view.document().find(word)
+    assert not cursor.isNull()
+
+    def hit_visible() -> bool:
+        first = view.document().find(word)
+        point = view.viewport().mapTo(pane._scroll.viewport(), view.cursorRect(first).center())
+        return pane._scroll.viewport().rect().contains(point)
+
+    qtbot.waitUntil(hit_visible, timeout=2000)
+    assert pane._scroll.verticalScrollBar().value() > 0

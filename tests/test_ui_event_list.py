@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from cspo_viewer.data.filters import build_filter
 from cspo_viewer.data.table import EventTable, TagPairs
@@ -152,3 +152,45 @@ def test_model_is_lazy_and_fast_for_100k_events(qtbot):
     assert set(model.index(10, NATIONS).data().split()) <= {"AUS", "CAN", "GBR"}
     assert loaded == ["nation"]
     assert model.row_of("e20") == 10 and model.row_of("e21") is None
+
+
+def click_header(qtbot, w: EventList, column: int) -> None:
+    header = w.view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def test_clicking_a_header_sorts_by_that_column(qtbot, event_list, controller):
+    click_header(qtbot, event_list, TITLE)
+    titles = [r[TITLE] for r in rows(event_list)]
+    assert titles == sorted(titles, key=str.casefold) and titles != [
+        r[TITLE] for r in sorted(rows(event_list), key=lambda r: r[DATE])
+    ]
+    assert event_list.view.horizontalHeader().sortIndicatorSection() == TITLE
+    click_header(qtbot, event_list, TITLE)  # again: the other way round
+    assert [r[TITLE] for r in rows(event_list)] == sorted(titles, key=str.casefold, reverse=True)
+    click_header(qtbot, event_list, KIND)
+    kinds = [r[KIND] for r in rows(event_list)]
+    assert kinds == sorted(kinds, key=str.casefold)
+    click_header(qtbot, event_list, DATE)
+    dates = [r[DATE] for r in rows(event_list)]
+    assert dates == sorted(dates)
+    click_header(qtbot, event_list, DATE)
+    assert [r[DATE] for r in rows(event_list)] == sorted(dates, reverse=True)
+
+
+def test_sorting_keeps_the_selection_and_survives_a_filter(qtbot, event_list, controller):
+    controller.select(BOARD)
+    click_header(qtbot, event_list, NATIONS)
+    assert event_list.selected_id() == BOARD and controller.selected == BOARD
+    nations = [r[NATIONS] for r in rows(event_list)]
+    assert nations == sorted(nations)
+    controller.set_filter(build_filter(controller.vocabulary, nations=["Japan"]))
+    assert [r[NATIONS] for r in rows(event_list)] == sorted(r[NATIONS] for r in rows(event_list))
+    assert event_list.selected_id() == BOARD
+    # Up/Down now walks the list in its sorted order.
+    event_list.view.setFocus()
+    row = event_list.row_of(BOARD)
+    assert 0 < row + 1 < event_list.model.rowCount()
+    qtbot.keyClick(event_list.view, Qt.Key.Key_Down)
+    assert controller.selected == event_list.model.id_at(row + 1)

@@ -443,3 +443,15 @@ def test_pins_are_remembered_as_they_change(qtbot, bundled_db, tmp_path):
     )
     qtbot.addWidget(again)
     assert again.controller.pinned == frozenset({"2023-12-07-italy-joins"})
+
+
+def test_a_fitted_view_follows_the_filter_a_zoomed_one_stays(window):
+    c = window.controller
+    window.act_fit.trigger()
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
+    x0, x1 = window.timeline.plot.x_range()
+    assert x1 - x0 < 2 * 365
+    window.timeline.zoom(1.5)
+    zoomed = window.timeline.plot.x_range()
+    c.set_filter(build_filter(c.vocabulary, nations=["Japan", "Italy"]))
+    assert window.timeline.plot.x_range() == pytest.approx(zoomed)

@@ -23,6 +23,22 @@ def db_path(args: argparse.Namespace) -> Path:
     return getattr(args, "db", None) or paths.bundled_db_path()
 
 
+_opened: list[Store] = []
+
+
 def open_from_args(args: argparse.Namespace, *, writable: bool = False) -> Store:
-    """Open ``--db`` (or the bundled database); raises ``DatabaseError`` with one sentence."""
-    return open_store(db_path(args), writable=writable)
+    """Open ``--db`` (or the bundled database); raises ``DatabaseError`` with one sentence.
+
+    The store is remembered so that ``skipped_notes`` can say, once the command is done,
+    which rows of a foreign-written database it left out.
+    """
+    store = open_store(db_path(args), writable=writable)
+    _opened.append(store)
+    return store
+
+
+def skipped_notes() -> list[str]:
+    """One line per database opened by this command that held rows it could not use."""
+    notes = [note for store in _opened if (note := store.skipped_note())]
+    _opened.clear()
+    return notes

@@ -11,7 +11,7 @@ from cspo_viewer import paths
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import build_database, init_database
-from cspo_viewer.data.check import check_store
+from cspo_viewer.data.check import check_path
 from cspo_viewer.errors import UserError
 
 
@@ -74,14 +74,17 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """List every problem, also of a file ``open_store`` refuses as damaged or old: the
+    refusal sends people here, so this must not send them back."""
+    path = db_path(args)
+    problems = check_path(path)
+    if problems:
+        for line in problems:
+            print(f"{path}: {line}")
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
     with open_from_args(args) as store:
-        problems = check_store(store)
-        if problems:
-            for line in problems:
-                print(f"{store.path}: {line}")
-            print(f"{len(problems)} problem(s) found", file=sys.stderr)
-            return 1
-        print(f"{store.path}: ok ({store.total_events()} events, schema v{store.schema_version})")
+        print(f"{path}: ok ({store.total_events()} events, schema v{store.schema_version})")
     return 0
 
 

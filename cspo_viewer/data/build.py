@@ -56,7 +56,14 @@ def load_src(src_dir: Path) -> dict[str, Any]:
     for event in events:
         rel = event.pop("statement_file", None)
         if rel:
-            event["statement_text"] = (src_dir / rel).read_text(encoding="utf-8").strip()
+            try:
+                text = (src_dir / rel).read_text(encoding="utf-8")
+            except (FileNotFoundError, IsADirectoryError):
+                raise ValueError(
+                    f"event {event.get('id')} names the statement file {rel}, which is not"
+                    f" in {src_dir}"
+                ) from None
+            event["statement_text"] = text.strip()
     return {
         "nations": load_json(src_dir / "nations.json"),
         "themes": load_json(src_dir / "themes.json"),

@@ -8,6 +8,7 @@ be drawn instead of hidden behind a false day.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, timedelta
 
 EPOCH = date(2000, 1, 1)
@@ -20,19 +21,29 @@ def to_day(iso: str) -> int:
 
 
 def from_day(day: float) -> date:
-    return EPOCH + timedelta(days=int(day // 1))
+    """The date of a day number, held to the calendar ``datetime.date`` knows (years 1 to
+    9999): a view reaching past an event on 9999-12-31 ends there instead of overflowing."""
+    days = min(max(int(day // 1), _FIRST), _LAST)
+    return EPOCH + timedelta(days=days)
+
+
+_FIRST = (date.min - EPOCH).days
+_LAST = (date.max - EPOCH).days
 
 
 def period_end(iso: str, precision: str, end_date: str | None = None) -> str:
-    """The last day an event covers: its end date, or the end of its month or year."""
+    """The last day an event covers: its end date, or the end of its month or year.
+
+    Computed within the month (no step to the next one), so December 9999 ends on
+    9999-12-31 rather than overflowing into a year 10000 that ``date`` cannot hold.
+    """
     if end_date:
         return end_date
     d = date.fromisoformat(iso)
     if precision == "year":
         return date(d.year, 12, 31).isoformat()
     if precision == "month":
-        nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-        return (nxt - timedelta(days=1)).isoformat()
+        return date(d.year, d.month, monthrange(d.year, d.month)[1]).isoformat()
     return iso
 
 
@@ -56,6 +67,32 @@ def display_date(iso: str, precision: str = "day", end_date: str | None = None) 
 def short_iso(iso: str, precision: str = "day") -> str:
     """The ISO date cut to its precision: "2015-07" for a month, "2016" for a year."""
     return {"year": iso[:4], "month": iso[:7]}.get(precision, iso)
+
+
+def date_with_precision(iso: str, precision: str = "day", end_date: str | None = None) -> str:
+    """ "3–5 Dec 2024", "Jul 2015 (month known)", "2016 (year known)": a reader must not
+    take a month-precision date for a known day. A date that does not parse is shown as
+    stored."""
+    try:
+        text = display_date(iso, precision, end_date)
+    except ValueError:
+        return iso
+    note = {"month": "month known", "year": "year known"}.get(precision)
+    return f"{text} ({note})" if note else text
+
+
+def source_date(value: str | None) -> str:
+    """A source's date as precise as it was given ("2024-12" → "Dec 2024", "unknown" as is)."""
+    if not value:
+        return ""
+    try:
+        if len(value) == 4:
+            return display_date(f"{value}-01-01", "year")
+        if len(value) == 7:
+            return display_date(f"{value}-01", "month")
+        return display_date(value)
+    except ValueError:
+        return value
 
 
 def is_partial_iso(text: str) -> bool:

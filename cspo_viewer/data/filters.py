@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
+from cspo_viewer.data.usable import clean_text
+
 Match = Literal["any", "all"]
 MATCH_CHOICES: tuple[Match, ...] = ("any", "all")
 
@@ -208,7 +210,9 @@ class EventFilter:
             parts.append(f"{self.date_from or 'start'} to {self.date_to or 'end'}")
         if self.text:
             parts.append(f"Search: “{self.text}”")
-        return " · ".join(parts)
+        # Words for people and pictures: a character no XML may hold (U+FFFF typed into
+        # the search) would make an SVG export invalid.
+        return clean_text(" · ".join(parts))
 
     def to_args(self) -> list[str]:
         """The same filter as ``cspo-viewer list`` words (round-trips through ``from_args``)."""

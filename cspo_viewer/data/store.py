@@ -8,10 +8,11 @@ can carry triggers and views. Problems become one ``DatabaseError`` sentence.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,18 @@ from cspo_viewer.data.records import (
     Source,
     Theme,
 )
+from cspo_viewer.data.usable import (
+    clean_text,
+    event_problem,
+    has_blob,
+    sub_row_problem,
+    valid_day,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_READABLE_VERSION = 1
 """The oldest schema read as it is (read-only); a writable open upgrades it first."""
+DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 """Files up to this size get SQLite's quick_check on open (a few ms). It reads the whole
 file, ~0.4 s at 100,000 events, so larger files rely on the header checks here and on
@@ -70,9 +79,66 @@ def _check_file(path: Path) -> None:
         )
 
 
-def damaged_message(path: Path | str, exc: Exception) -> str:
-    """The sentence for a database error met after opening (a bad page deep in a file)."""
-    return f"{path} is damaged ({exc}); run: cspo-viewer db check --db {path}"
+def one_line(text: object) -> str:
+    """``text`` on one line: SQLite's integrity messages carry line breaks."""
+    return " ".join(str(text).split())
+
+
+def sqlite_message(path: Path | str, exc: BaseException) -> str:
+    """One sentence saying what an SQLite error met on ``path`` means, by its error code.
+
+    A lock held by another program, a refusal by the database's own trigger, a full disk,
+    a file-size limit or a read-only folder is not damage; saying "damaged" sent people to
+    repair a sound file.
+    """
+    code = getattr(exc, "sqlite_errorcode", None) or 0
+    detail = one_line(exc)
+    primary = code & 0xFF
+    where = Path(path).parent if str(path) else Path(".")
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return (
+            f"{path} is locked by another program ({detail}); close it there, or wait for "
+            "it to finish, and try again."
+        )
+    if code == _SQLITE_CONSTRAINT_TRIGGER:
+        return f"{path} refused the change: the database's own trigger says {detail!r}."
+    if primary in (_SQLITE_FULL, _SQLITE_IOERR) and _file_size_limit() is not None:
+        return (
+            f"{path} would grow past the largest file this session may write "
+            f"({_file_size_limit()} bytes, set by ulimit -f); nothing was changed."
+        )
+    if primary == _SQLITE_FULL:
+        return f"The disk holding {path} is full ({detail}); free some space and try again."
+    if primary in (_SQLITE_CANTOPEN, _SQLITE_READONLY) and not os.access(where, os.W_OK):
+        return (
+            f"The folder {where} is read-only, and SQLite must create files beside {path} "
+            f"to use it (a WAL database keeps -wal and -shm files there); copy it to a "
+            "writable folder."
+        )
+    if primary == _SQLITE_READONLY:
+        return f"{path} is read-only ({detail}); choose a writable copy to change it."
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return f"{path} is damaged ({detail}); run: cspo-viewer db check --db {path}"
+    return f"SQLite could not use {path} ({detail})."
+
+
+damaged_message = sqlite_message
+"""The older name: the sentence for an SQLite error met after opening."""
+
+# SQLite's primary result codes (sqlite3.h), and the extended code RAISE() gives.
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+_SQLITE_CONSTRAINT_TRIGGER = 1811
+
+
+def _file_size_limit() -> int | None:
+    """This process's limit on the size of a file it writes (``ulimit -f``), if any."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
 
 
 def _read_only(path: Path) -> bool:
@@ -93,9 +159,10 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     if not writable:
         conn.execute("PRAGMA query_only = ON")
-        # Memory-mapped reads and a larger page cache roughly halve filter latency at
-        # 100,000 events; neither changes the file.
-        conn.execute("PRAGMA mmap_size = 268435456")
+        # A larger page cache speeds repeated filters at 100,000 events. Reads stay
+        # ordinary reads, not memory-mapped: a file truncated while open (another program
+        # rewriting it) is then an SQLite error, where a mapping would kill the process
+        # with SIGBUS.
         conn.execute("PRAGMA cache_size = -65536")
     return conn
 
@@ -117,14 +184,17 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
     try:
         conn = connect(p, writable=writable)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{p} is damaged and cannot be opened ({exc}).") from None
+        raise DatabaseError(sqlite_message(p, exc)) from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         status = "ok"
         if p.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if status != "ok":
-            raise DatabaseError(f"{p} is damaged (SQLite integrity check: {status}).")
+            raise DatabaseError(
+                f"{p} is damaged (SQLite integrity check: {one_line(status)}); "
+                f"run: cspo-viewer db check --db {p}"
+            )
         if version > schema.SCHEMA_VERSION:
             raise DatabaseError(
                 f"{p} was written by a newer cspo-viewer (schema v{version}); this version "
@@ -147,7 +217,7 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseError(f"{p} is damaged or not a database ({exc}).") from None
+        raise DatabaseError(sqlite_message(p, exc)) from None
     store = Store(p, conn, writable=writable)
     store.migrated_from = migrated_from
     return store
@@ -183,6 +253,10 @@ class Store:
         self.conn = conn
         self.writable = writable
         self.migrated_from: int | None = None
+        self.skipped: dict[str, str] = {}
+        self.skipped_events: set[str] = set()
+        """What the loaders left out because this code cannot use it: "event <id>" (or
+        "nation <code>", ...) -> why. Commands print it once, as ``skipped_note``."""
 
     @cached_property
     def db(self):
@@ -218,6 +292,52 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- what could not be used ---------------------------------------------------------
+    def skip(self, subject: str, why: str, *, replace: bool = False) -> None:
+        """Record that ``subject`` ("event <id>", ...) was left out, and why."""
+        if replace:
+            self.skipped[subject] = why
+        else:
+            self.skipped.setdefault(subject, why)
+
+    NOTE_ITEMS = 5
+
+    def skipped_note(self) -> str | None:
+        """One line naming what was left out and why, or ``None`` when nothing was."""
+        if not self.skipped:
+            return None
+        items = [f"{subject} ({why})" for subject, why in self.skipped.items()]
+        shown = "; ".join(items[: self.NOTE_ITEMS])
+        more = len(items) - self.NOTE_ITEMS
+        if more > 0:
+            shown += f"; and {more} more"
+        return (
+            f"{self.path}: skipped what this version cannot use: {shown}"
+            f" (details: cspo-viewer db check --db {self.path})"
+        )
+
+    def nothing_usable(self, n_events: int) -> DatabaseError:
+        """The error for a database whose events are all unusable (one sentence)."""
+        if not self.vocabulary.kinds:
+            why = "its kinds table is empty"
+        else:
+            why = next(iter(self.skipped.values()), "they cannot be read")
+        self.skipped.clear()  # the error says it all: no note besides
+        return DatabaseError(
+            f"{self.path} holds {n_events} event{'' if n_events == 1 else 's'} but none this"
+            f" version can use ({why}); run: cspo-viewer db check --db {self.path}"
+        )
+
+    def usable_event(self, row: Sequence[Any]) -> bool:
+        """Whether an event row can be shown; an unusable one is recorded in ``skipped``."""
+        why = event_problem(row, self.vocabulary.kinds)
+        if why is None:
+            return True
+        self.skip(f"event {row[0]!s}", why, replace=True)
+        if type(row[0]) is str:
+            self.skipped_events.add(row[0])
+        return False
+
     # --- reference data ---------------------------------------------------------------
     @cached_property
     def schema_version(self) -> int:
@@ -229,21 +349,41 @@ class Store:
         note = "s.date_note" if self.schema_version >= 2 else "NULL"
         return f"s.id, s.title, s.publisher, s.date, s.url, s.document, {note}"
 
+    def _reference(self, what: str, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of a reference table, leaving out those holding binary data; labels are
+        made safe to draw (see ``clean_text``)."""
+        rows = []
+        for row in self.conn.execute(sql):
+            if has_blob(row) or type(row[0]) is not str or type(row[1]) is not str:
+                self.skip(f"{what} {row[0]!s}", "it holds binary data or no name")
+                continue
+            rows.append((row[0], clean_text(row[1]), *row[2:]))
+        return rows
+
     def nations(self) -> list[Nation]:
-        """Nations with their membership, in order of joining."""
-        rows = self.conn.execute(
+        """Nations with their membership, in order of joining. A membership whose date is
+        not a real day is left out (the nation stays)."""
+        nations = []
+        for code, name, alpha2, joined, precision, note in self._reference(
+            "nation",
             "SELECT n.code, n.name, n.alpha2, m.joined, m.joined_precision, m.note"
             " FROM nations n LEFT JOIN memberships m ON m.nation_code = n.code"
-            " ORDER BY m.joined IS NULL, m.joined, n.code"
-        )
-        return [Nation(*r) for r in rows]
+            " ORDER BY m.joined IS NULL, m.joined, n.code",
+        ):
+            if joined is not None and not valid_day(joined):
+                self.skip(f"membership of {code}", f"its date {joined!r} is not a YYYY-MM-DD day")
+                joined = precision = note = None
+            nations.append(Nation(code, name, alpha2, joined, precision, note))
+        return nations
 
     def themes(self) -> list[Theme]:
-        rows = self.conn.execute("SELECT id, label, description FROM themes ORDER BY label")
+        rows = self._reference("theme", "SELECT id, label, description FROM themes ORDER BY label")
         return [Theme(*r) for r in rows]
 
     def kinds(self) -> list[Kind]:
-        rows = self.conn.execute("SELECT id, label, description FROM kinds ORDER BY sort_order, id")
+        rows = self._reference(
+            "kind", "SELECT id, label, description FROM kinds ORDER BY sort_order, id"
+        )
         return [Kind(*r) for r in rows]
 
     @cached_property
@@ -258,111 +398,133 @@ class Store:
         return int(self.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
     def date_span(self) -> tuple[str, str] | None:
-        """The first start and last end date in the database."""
-        row = self.conn.execute(
-            "SELECT MIN(date), MAX(COALESCE(end_date, date)) FROM events"
+        """The first start and last end date in the database, of real days only."""
+        # The first rows by date are read through the index until one is a real day
+        # ("2014-9-22" sorts among them; "March 2025" after every real day).
+        first = None
+        for (day,) in self.conn.execute("SELECT date FROM events ORDER BY date"):
+            if valid_day(day):
+                first = day
+                break
+        if first is None:
+            return None
+        sql = "SELECT COALESCE(end_date, date) AS d FROM events"
+        (last,) = self.conn.execute(
+            f"SELECT MAX(d) FROM ({sql}) WHERE d GLOB '{DAY_GLOB}'"
         ).fetchone()
-        return None if row[0] is None else (row[0], row[1])
+        if not valid_day(last):  # "2025-02-30" has the shape of a day: look at each row
+            days = (d for (d,) in self.conn.execute(sql) if valid_day(d))
+            last = max(days, default=first)
+        return first, max(first, last)
 
     # --- filtered queries -------------------------------------------------------------
-    def event_ids(self, flt: EventFilter) -> list[str]:
+    def where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        """``flt.where()`` less the events a loader has skipped as unusable, so that counts
+        beside the filter boxes and the sources listed agree with the events shown."""
         where, params = flt.where()
+        if not self.skipped_events:
+            return where, params
+        ids = json.dumps(sorted(self.skipped_events))
+        return f"({where}) AND e.id NOT IN (SELECT value FROM json_each(?))", [*params, ids]
+
+    def event_ids(self, flt: EventFilter) -> list[str]:
+        where, params = self.where(flt)
         sql = f"SELECT e.id FROM events e WHERE {where} ORDER BY e.date, e.id"
         return [r[0] for r in self.conn.execute(sql, params)]
 
     def count(self, flt: EventFilter) -> int:
-        where, params = flt.where()
+        where, params = self.where(flt)
         return int(
             self.conn.execute(f"SELECT COUNT(*) FROM events e WHERE {where}", params).fetchone()[0]
         )
 
     def event_rows(self, flt: EventFilter, *, with_tags: bool = True) -> list[EventRow]:
-        """Matching events by date, with their nation codes and theme ids."""
+        """Matching events by date, with their nation codes and theme ids.
+
+        Rows this code cannot use (see ``usable``) are left out and named in ``skipped``.
+        """
         where, params = flt.where()
-        rows = self.conn.execute(
+        read = self.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM events e WHERE {where} ORDER BY e.date, e.id", params
         ).fetchall()
+        rows = [r for r in read if self.usable_event(r)]
+        if read and not rows and flt.is_empty:
+            raise self.nothing_usable(len(read))
         if not with_tags:
             return [EventRow(*r) for r in rows]
-        nations = self._tags("event_nations", "nation_code", where, params)
-        themes = self._tags("event_themes", "theme_id", where, params)
+        ids = None if flt.is_empty else [r[0] for r in rows]
+        nations = self._tags("event_nations", "nation_code", ids)
+        themes = self._tags("event_themes", "theme_id", ids)
         return [
             EventRow(*r, nations=tuple(nations.get(r[0], ())), themes=tuple(themes.get(r[0], ())))
             for r in rows
         ]
 
-    def _tags(self, table: str, column: str, where: str, params: list[Any]) -> dict[str, list[str]]:
-        """One query for the tags of every matching event (no query per event)."""
+    def _tags(self, table: str, column: str, ids: list[str] | None) -> dict[str, list[str]]:
+        """The tags of the events ``ids`` (of every event when ``None``), one query.
+
+        Only the given events' rows are read, by the table's (event_id, value) key: a
+        selective filter costs what it returns, not a pass over every event's tags. A tag
+        naming a nation or theme the database does not hold is left out and recorded.
+        """
         out: dict[str, list[str]] = defaultdict(list)
-        sql = (
-            f"SELECT t.event_id, t.{column} FROM {table} t JOIN events e ON e.id = t.event_id"
-            f" WHERE {where} ORDER BY t.event_id, t.rowid"
-        )
-        for event_id, value in self.conn.execute(sql, params):
-            out[event_id].append(value)
+        sql = f"SELECT t.event_id, t.{column} FROM {table} t"
+        args: list[Any] = []
+        if ids is not None:
+            if not ids:
+                return out
+            sql += " WHERE t.event_id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(ids))
+        sql += " ORDER BY t.event_id, t.rowid"
+        known = self._known(column)
+        for event_id, value in self.conn.execute(sql, args):
+            if known is None or value in known:
+                out[event_id].append(value)
+            else:
+                what = "nation" if column == "nation_code" else "theme"
+                self.skip(
+                    f"event {event_id!s}",
+                    f"its {what} {value!r} is not in the {what}s table; that tag is left out",
+                )
         return out
 
-    def facet_counts(self, flt: EventFilter, facet: str) -> dict[str, int]:
-        """Per nation, theme or kind: how many events match the *other* active filters.
-
-        This is what the filter panel shows beside each checkbox, so an analyst sees what
-        ticking it would add.
-        """
-        if facet == "nation":
-            where, params = flt.with_(nations=()).where()
-            sql = (
-                f"SELECT t.nation_code, COUNT(*) FROM event_nations t JOIN events e"
-                f" ON e.id = t.event_id WHERE {where} GROUP BY t.nation_code"
-            )
-        elif facet == "theme":
-            where, params = flt.with_(themes=()).where()
-            sql = (
-                f"SELECT t.theme_id, COUNT(*) FROM event_themes t JOIN events e"
-                f" ON e.id = t.event_id WHERE {where} GROUP BY t.theme_id"
-            )
-        elif facet == "kind":
-            where, params = flt.with_(kinds=()).where()
-            sql = f"SELECT e.kind, COUNT(*) FROM events e WHERE {where} GROUP BY e.kind"
-        else:
-            raise ValueError(f"unknown facet {facet!r}")
-        return {k: int(n) for k, n in self.conn.execute(sql, params)}
+    def _known(self, column: str) -> Any:
+        """The values a tag column may hold, or ``None`` for any (sources: checked apart)."""
+        if column == "nation_code":
+            return self.vocabulary.nations
+        if column == "theme_id":
+            return self.vocabulary.themes
+        return None
 
     # --- one event --------------------------------------------------------------------
     def event_detail(self, event_id: str) -> EventDetail | None:
+        """One event with its tags, quotes and sources; ``None`` when there is no such
+        event or it cannot be used (then it is named in ``skipped``)."""
         row = self.conn.execute(
             f"SELECT {_ROW_COLUMNS}, e.summary, e.statement_text, e.confidence, e.uncertainty"
             " FROM events e WHERE e.id = ?",
             [event_id],
         ).fetchone()
-        if row is None:
+        if row is None or not self.usable_event(row):
             return None
-        nations = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT nation_code FROM event_nations WHERE event_id = ? ORDER BY nation_code",
-                [event_id],
-            )
-        ]
-        themes = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT theme_id FROM event_themes WHERE event_id = ? ORDER BY rowid", [event_id]
-            )
-        ]
+        nations = sorted(self._tags("event_nations", "nation_code", [event_id])[event_id])
+        themes = self._tags("event_themes", "theme_id", [event_id])[event_id]
         quotes = [
             Quote(*r)
-            for r in self.conn.execute(
+            for r in self._sub_rows(
+                "quote",
+                event_id,
                 "SELECT id, speaker, role, nation_code, text, source_id FROM quotes"
                 " WHERE event_id = ? ORDER BY rowid",
-                [event_id],
             )
         ]
         sources = [
             Source(*r)
-            for r in self.conn.execute(
+            for r in self._sub_rows(
+                "source",
+                event_id,
                 f"SELECT {self._source_columns} FROM event_sources es"
                 " JOIN sources s ON s.id = es.source_id WHERE es.event_id = ? ORDER BY es.rowid",
-                [event_id],
             )
         ]
         return EventDetail(
@@ -375,83 +537,112 @@ class Store:
             sources=tuple(sources),
         )
 
+    def _sub_rows(self, what: str, event_id: str, sql: str) -> list[tuple[Any, ...]]:
+        """An event's quote or source rows, leaving out (and recording) unusable ones."""
+        rows = []
+        for row in self.conn.execute(sql, [event_id]):
+            why = sub_row_problem(what, row)
+            if why is None:
+                rows.append(row)
+            else:
+                self.skip(f"event {event_id}", f"{why}; it is left out")
+        return rows
+
     def sources_for(self, flt: EventFilter) -> list[Source]:
-        """The distinct sources cited by the matching events, most cited first."""
-        where, params = flt.where()
+        """The distinct sources cited by the matching events, most cited first (for
+        drawing: title and publisher made safe by ``clean_text``)."""
+        where, params = self.where(flt)
         sql = (
             f"SELECT {self._source_columns} FROM sources s JOIN"
             f" (SELECT es.source_id, COUNT(*) AS n FROM event_sources es JOIN events e"
             f" ON e.id = es.event_id WHERE {where} GROUP BY es.source_id) c"
             " ON c.source_id = s.id ORDER BY c.n DESC, s.publisher, s.title"
         )
-        return [Source(*r) for r in self.conn.execute(sql, params)]
+        return [
+            Source(r[0], clean_text(r[1] or ""), r[2] and clean_text(r[2]), *r[3:])
+            for r in self.conn.execute(sql, params)
+            if not has_blob(r)
+        ]
 
     # --- whole records (list --json, dump) ---------------------------------------------
     def records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
         """Matching events as JSON-ready dicts with names, themes, sources and quotes.
 
-        The same shape is what ``dump --format json`` writes and ``import`` reads.
+        The same shape is what ``dump --format json`` writes and ``import`` reads. Events,
+        quotes and sources this code cannot use (a BLOB where text belongs, a date that is
+        not a day) are left out and named in ``skipped``; stored text is passed on exactly.
         """
         where, params = flt.where()
         vocab = self.vocabulary
-        nations = self._tags("event_nations", "nation_code", where, params)
-        themes = self._tags("event_themes", "theme_id", where, params)
-        event_sources = self._tags("event_sources", "source_id", where, params)
-        sources = {
-            r[0]: {
-                "id": r[0],
-                "title": r[1],
-                "publisher": r[2],
-                "date": r[3],
-                "url": r[4],
-                "document": r[5],
-            }
-            for r in self.conn.execute(
-                "SELECT id, title, publisher, date, url, document FROM sources"
-            )
-        }
+        ids = None
+        if not flt.is_empty:
+            matching = self.conn.execute(f"SELECT e.id FROM events e WHERE {where}", params)
+            ids = [r[0] for r in matching]
+        nations = self._tags("event_nations", "nation_code", ids)
+        themes = self._tags("event_themes", "theme_id", ids)
+        event_sources = self._tags("event_sources", "source_id", ids)
+        sources = {}
+        for r in self.conn.execute("SELECT id, title, publisher, date, url, document FROM sources"):
+            if not has_blob(r):
+                sources[r[0]] = dict(zip(_SOURCE_KEYS, r, strict=True))
         quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        bad_quotes: dict[str, str] = {}
         for q in self.conn.execute(
             "SELECT q.event_id, q.id, q.speaker, q.role, q.nation_code, q.text, q.source_id"
             f" FROM quotes q JOIN events e ON e.id = q.event_id WHERE {where}"
             " ORDER BY q.event_id, q.rowid",
             params,
         ):
-            quotes[q[0]].append(
-                {
-                    "id": q[1],
-                    "speaker": q[2],
-                    "role": q[3],
-                    "nation_code": q[4],
-                    "text": q[5],
-                    "source_id": q[6],
-                }
-            )
+            why = sub_row_problem("quote", q[1:])
+            if why is None:
+                quotes[q[0]].append(dict(zip(_QUOTE_KEYS, q[1:], strict=True)))
+            else:
+                bad_quotes.setdefault(q[0], why)
         cursor = self.conn.execute(
             "SELECT e.id, e.date, e.date_precision, e.end_date, e.title, e.short_title, e.kind,"
             " e.location, e.summary, e.statement_text, e.confidence, e.uncertainty"
             f" FROM events e WHERE {where} ORDER BY e.date, e.id",
             params,
         )
+        n_read = n_used = 0
         for r in cursor:
+            n_read += 1
+            if not self.usable_event(r):
+                continue
+            n_used += 1
             eid = r[0]
+            if eid in bad_quotes:
+                self.skip(f"event {eid}", f"{bad_quotes[eid]}; it is left out")
+            cited = event_sources.get(eid, [])
+            if any(s not in sources for s in cited):
+                self.skip(f"event {eid}", "a source it cites holds binary data; it is left out")
             codes = nations.get(eid, [])
-            yield {
-                "id": eid,
-                "date": r[1],
-                "date_precision": r[2],
-                "end_date": r[3],
-                "title": r[4],
-                "short_title": r[5],
-                "kind": r[6],
-                "location": r[7],
-                "summary": r[8],
-                "statement_text": r[9],
-                "confidence": r[10],
-                "uncertainty": r[11],
-                "nations": [vocab.nation_name(c) for c in codes],
-                "nation_codes": codes,
-                "themes": themes.get(eid, []),
-                "sources": [sources[s] for s in event_sources.get(eid, []) if s in sources],
-                "quotes": quotes.get(eid, []),
-            }
+            record = dict(zip(_EVENT_KEYS, r, strict=True))
+            record.update(
+                nations=[vocab.nation_name(c) for c in codes],
+                nation_codes=codes,
+                themes=themes.get(eid, []),
+                sources=[sources[s] for s in cited if s in sources],
+                quotes=quotes.get(eid, []),
+            )
+            yield record
+        if n_read and not n_used and flt.is_empty:
+            raise self.nothing_usable(n_read)
+
+
+_EVENT_KEYS = (
+    "id",
+    "date",
+    "date_precision",
+    "end_date",
+    "title",
+    "short_title",
+    "kind",
+    "location",
+    "summary",
+    "statement_text",
+    "confidence",
+    "uncertainty",
+)
+_SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document")
+_QUOTE_KEYS = ("id", "speaker", "role", "nation_code", "text", "source_id")

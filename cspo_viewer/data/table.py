@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, compress, repeat
+from typing import NamedTuple
 
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
+from cspo_viewer.data.usable import clean_text, clean_texts
 
 PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
 
@@ -98,15 +101,20 @@ class EventTable:
         return self.position.get(event_id)
 
     def mask_for_rowids(self, rowids: np.ndarray) -> np.ndarray:
+        """Rows of the table among ``rowids``; rowids of events not in the table (left out
+        as unusable) select nothing."""
         mask = np.zeros(len(self), dtype=bool)
+        index = self._index_by_rowid
+        rowids = rowids[(rowids >= 0) & (rowids < len(index))]
         if len(rowids):
-            mask[self._index_by_rowid[rowids]] = True
+            found = index[rowids]
+            mask[found[found >= 0]] = True
         return mask
 
     @cached_property
     def _index_by_rowid(self) -> np.ndarray:
         size = int(self.rowid.max()) + 1 if len(self) else 1
-        index = np.zeros(size, dtype=np.int64)
+        index = np.full(size, -1, dtype=np.int64)
         index[self.rowid] = np.arange(len(self))
         return index
 
@@ -116,32 +124,53 @@ def _days(iso: list[str]) -> np.ndarray:
     return (np.array(iso, dtype="datetime64[D]") - np.datetime64(EPOCH, "D")).astype(np.float64)
 
 
-def _ends(start: np.ndarray, precision: np.ndarray, end_iso: list[str | None]) -> np.ndarray:
-    """The day after the last day each event covers: end date, or end of month/year."""
+def _ends(
+    start: np.ndarray, precision: np.ndarray, explicit: np.ndarray, given: np.ndarray
+) -> np.ndarray:
+    """The day after the last day each event covers: end date, or end of month/year.
+    ``given`` holds the end days (as ``_days``) of the rows ``explicit`` marks."""
     day0 = np.datetime64(EPOCH, "D")
     as_day = start.astype("timedelta64[D]") + day0
     month_end = (as_day.astype("datetime64[M]") + 1).astype("datetime64[D]")
     year_end = (as_day.astype("datetime64[Y]") + 1).astype("datetime64[D]")
     end = np.where(precision == 1, month_end, np.where(precision == 2, year_end, as_day + 1))
-    explicit = np.array([e is not None for e in end_iso], dtype=bool)
-    if explicit.any():
-        given = np.array([e for e in end_iso if e is not None], dtype="datetime64[D]") + 1
-        end[explicit] = given
-    return (end - day0).astype(np.float64)
+    out = (end - day0).astype(np.float64)
+    out[explicit] = given + 1
+    return out
+
+
+class _Columns(NamedTuple):
+    rowid: np.ndarray
+    ids: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    precision: np.ndarray
+    kind: np.ndarray
+    labels: np.ndarray
 
 
 def load_table(store: Store) -> EventTable:
-    """Read every event once, in date order; tags follow on first use."""
+    """Read every event once, in date order; tags follow on first use.
+
+    Rows this code cannot use (a date that is not a day, a BLOB title, a kind the kinds
+    table lacks) are left out and named in ``store.skipped``; when that leaves nothing of a
+    database that holds events, ``DatabaseError`` says so.
+    """
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
     rows = store.conn.execute(
-        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind"
+        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
+        " typeof(title) = 'text'"
         " FROM events ORDER BY date, id"
     ).fetchall()
-    n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 7
-    start = _days(list(cols[2]))
-    precision = np.fromiter(map(PRECISION_CODES.get, cols[3], [0] * n), np.int8, count=n)
+    n_read = len(rows)
+    columns = _arrays(rows, kind_index)
+    if columns is None:  # some row is unusable: find which, one by one (slow, rare)
+        rows = _usable_rows(store, rows)
+        if n_read and not rows:
+            raise store.nothing_usable(n_read)
+        columns = _arrays(rows, kind_index)
+        assert columns is not None, "rows the rules accept convert"
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -151,26 +180,75 @@ def load_table(store: Store) -> EventTable:
         return _pairs(store, "event_themes", "theme_id", theme_ids, position)
 
     return EventTable(
-        rowid=np.array(cols[0], dtype=np.int64),
-        ids=np.array(cols[1], dtype=object),
-        start=start,
-        end=_ends(start, precision, list(cols[4])),
-        precision=precision,
-        # A kind this code does not know is drawn as "other", never as Olympic Defender.
-        kind=np.fromiter(
-            (kind_index.get(k, kind_index.get("other", 0)) for k in cols[6]), np.int16, count=n
-        ),
+        rowid=columns.rowid,
+        ids=columns.ids,
+        start=columns.start,
+        end=columns.end,
+        precision=columns.precision,
+        kind=columns.kind,
         kinds=kinds,
-        labels=np.array(cols[5], dtype=object),
+        labels=columns.labels,
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
     )
 
 
+def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
+    """The table's columns, or ``None`` when some row is unusable. The checks are a few
+    passes in C over the columns (types, lengths, numpy's date parsing, kind lookup), so
+    a sound database of 100,000 events pays milliseconds for them; ``usable`` then names
+    the bad rows on the slow path."""
+    n = len(rows)
+    rowid, ids, dates, precisions, ends, labels, kinds, title_ok = (
+        zip(*rows, strict=True) if rows else [()] * 8
+    )
+    explicit = np.array(ends, dtype=object) != None  # noqa: E711 - elementwise, in C
+    given = list(compress(ends, explicit))
+    texts = chain(ids, dates, precisions, labels, given)
+    if not all(title_ok) or not set(map(type, texts)) <= {str}:
+        return None
+    try:
+        if not set(map(len, dates)) <= {10} or not set(map(len, given)) <= {10}:
+            return None
+        start = _days(list(dates))
+        given_days = _days(given)
+    except (TypeError, ValueError):  # an end date that is not text; "2025-02-30"
+        return None
+    if n and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
+        return None
+    if (given_days < start[explicit]).any():
+        return None
+    kind = np.fromiter(map(kind_index.get, kinds, repeat(-1, n)), np.int16, count=n)
+    if n and kind.min() < 0:
+        return None
+    precision = np.fromiter(map(PRECISION_CODES.get, precisions, repeat(0, n)), np.int8, count=n)
+    return _Columns(
+        rowid=np.array(rowid, dtype=np.int64),
+        ids=np.array(ids, dtype=object),
+        start=start,
+        end=_ends(start, precision, explicit, given_days),
+        precision=precision,
+        kind=kind,
+        labels=np.array(clean_texts(labels), dtype=object),
+    )
+
+
+FIRST_DAY = (np.datetime64("0001-01-01", "D") - np.datetime64(EPOCH, "D")).astype(np.float64)
+
+
+def _usable_rows(store: Store, rows: list[tuple]) -> list[tuple]:
+    """The rows ``store`` can use, by the rules of ``usable`` (each bad one recorded)."""
+    full = store.conn.execute(
+        "SELECT id, date, date_precision, end_date, title, short_title, kind, location"
+        " FROM events ORDER BY date, id"
+    ).fetchall()
+    return [row for row, event in zip(rows, full, strict=True) if store.usable_event(event)]
+
+
 def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
     marks = ", ".join("?" * len(rowids))
     sql = f"SELECT rowid, title FROM events WHERE rowid IN ({marks})"
-    return dict(store.conn.execute(sql, rowids).fetchall())
+    return {r: clean_text(t) for r, t in store.conn.execute(sql, rowids) if type(t) is str}
 
 
 def _pairs(
@@ -178,9 +256,22 @@ def _pairs(
 ) -> TagPairs:
     index = {name: i for i, name in enumerate(names)}
     pairs = store.conn.execute(f"SELECT event_id, {column} FROM {table}").fetchall()
+    n = len(pairs)
     events, tags = zip(*pairs, strict=True) if pairs else ((), ())
-    event = np.fromiter(map(position.__getitem__, events), dtype=np.int32, count=len(pairs))
-    tag = np.fromiter(map(index.__getitem__, tags), dtype=np.int32, count=len(pairs))
+    event = np.fromiter(map(position.get, events, repeat(-1, n)), dtype=np.int32, count=n)
+    tag = np.fromiter(map(index.get, tags, repeat(-1, n)), dtype=np.int32, count=n)
+    unknown = tag < 0
+    if unknown.any() or (event < 0).any():
+        # A tag naming a nation or theme the database lacks is left out and recorded; tags
+        # of events not in the table (skipped, or missing altogether) are simply not drawn.
+        what = "nation" if column == "nation_code" else "theme"
+        for i in np.flatnonzero(unknown & (event >= 0)):
+            store.skip(
+                f"event {events[i]}",
+                f"its {what} {tags[i]!r} is not in the {what}s table; that tag is left out",
+            )
+        keep = ~unknown & (event >= 0)
+        event, tag = event[keep], tag[keep]
     return TagPairs(tuple(names), event, tag)
 
 

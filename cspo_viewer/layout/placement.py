@@ -264,16 +264,46 @@ class _Placer:
         return all(self._try(i, self.widths(i)) for i in range(len(self.lane.x)))
 
     def by_priority(self, order: Sequence[int], key_width: float | None) -> None:
-        """Titles by priority in all rows but the last (with one row: the pinned only);
-        the rest swept into the last row around them."""
+        """Titles by priority in all rows but the last; in the last row, by priority,
+        pinned titles and the titles that cover no other event's marker; the rest swept
+        in around them."""
         last = self.row_ids[-1]
         first_rows = self.row_ids[:-1]
-        rest = []
-        for i in order:
-            rows = first_rows if first_rows else ((last,) if self.lane.rank[i] < 0 else ())
-            if not rows or not self._try(i, self.widths(i), rows=rows):
-                rest.append(i)
-        self.sweep(sorted(rest, key=lambda i: float(self.lane.x[i])), last, key_width)
+        rest = [
+            i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
+        ]
+        xs = self.lane.x
+        left_of = np.argsort(xs, kind="stable")
+        sorted_x = xs[left_of]
+        swept = []
+        for i in rest:
+            pinned = lane_pinned = self.lane.rank[i] < 0 and not first_rows
+            if lane_pinned:
+                pinned = self._try(i, self.widths(i), rows=(last,))
+            if not pinned and not self._title_alone(i, last, sorted_x):
+                swept.append(i)
+        self.sweep(sorted(swept, key=lambda i: float(xs[i])), last, key_width)
+
+    def _title_alone(self, i: int, row: int, sorted_x: np.ndarray) -> bool:
+        """Name ``i`` in ``row`` if its title fits there without covering any other
+        event's marker (so naming it pushes nobody into a badge)."""
+        st, lane = self.style, self.lane
+        x, half = float(lane.x[i]), st.marker_px / 2
+        width = self.widths(i)
+        right, left = x + st.label_offset_px, x - st.label_offset_px - width
+        if right + width <= self.bounds[1]:
+            lo, hi, label = min(x - half, float(lane.bar0[i])), right + width, (right, width)
+        elif left >= self.bounds[0]:
+            lo, hi, label = left - 2 * st.gap_px, x + half, (left, width)
+        else:
+            return False
+        hi = max(hi, float(lane.bar1[i]))
+        inside = np.searchsorted(sorted_x, hi + half) - np.searchsorted(sorted_x, lo - half)
+        if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
+            return False
+        self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
+        self.placed[i] = _Placed(row, label)
+        return True
 
     def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
         """Left to right in one row: each event named if its title ends before the next
@@ -317,20 +347,28 @@ class _Placer:
 
     def _sweep_one(self, i: int, row: int, key_width: float | None, limit: float) -> None:
         """Place ``i`` with the widest of title, number or nothing that ends before
-        ``limit`` and is free in the row."""
+        ``limit`` and is free in the row (a title left of its marker at the right edge)."""
         st, taken = self.style, self.rows[row]
         x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
-        lo = min(x - st.marker_px / 2, b0) - st.gap_px
+        half, gap = st.marker_px / 2, st.gap_px
+        lo = min(x - half, b0) - gap
         for width, key in ((self.widths(i), False), (key_width, True)):
             if width is None:
                 continue
             right = x + st.label_offset_px + width
-            hi = max(right, b1) + st.gap_px
-            if right + st.gap_px <= limit and taken.free(lo, hi):
+            hi = max(right, b1) + gap
+            if right + gap <= limit and taken.free(lo, hi):
                 taken.add(lo, hi)
                 self.placed[i] = _Placed(row, (x + st.label_offset_px, width), key)
                 return
-        taken.add(lo, max(x + st.marker_px / 2, b1) + st.gap_px)
+            left = x - st.label_offset_px - width
+            if right > self.bounds[1] and left >= self.bounds[0]:
+                span = (min(left - 2 * gap, b0) - gap, max(x + half, b1) + gap)
+                if taken.free(*span):
+                    taken.add(*span)
+                    self.placed[i] = _Placed(row, (left, width), key)
+                    return
+        taken.add(lo, max(x + half, b1) + gap)
         self.placed[i] = _Placed(row, None)
 
     def rows_used(self) -> int:

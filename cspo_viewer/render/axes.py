@@ -7,28 +7,13 @@ to quarters, months and days read like a calendar.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
-from cspo_viewer.data.dates import EPOCH, from_day
+from cspo_viewer.layout.axis import Tick, date_ticks
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def _month_starts(first: date, last: date, step: int) -> list[date]:
-    months = []
-    y, m = first.year, 1 + ((first.month - 1) // step) * step
-    while (y, m) <= (last.year, last.month):
-        months.append(date(y, m, 1))
-        m += step
-        if m > 12:
-            y, m = y + 1, m - 12
-    return months
-
-
-def _day(d: date) -> float:
-    return float((d - EPOCH).days)
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 
 
 class _SceneAxis(pg.AxisItem):
@@ -61,62 +46,60 @@ class _SceneAxis(pg.AxisItem):
 
 
 class DayAxis(_SceneAxis):
-    """Ticks on calendar boundaries, choosing the step from the pixels per day."""
+    """Calendar ticks whose labels never overprint: the step comes from the labels' widths
+    measured in the axis's own tick font (``layout.axis.date_ticks``), so a 3x export font
+    or a two-century record simply gets a coarser step.
+
+    pyqtgraph draws exactly the ticks laid out: labelled ticks on the first level, with
+    their texts centred on the tick as ``date_ticks`` assumes, and the unlabelled
+    subdivision on the second (``maxTextLevel=0`` keeps pyqtgraph from labelling it).
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self._px_per_day = 1.0
+        self.setStyle(maxTextLevel=0)
+        self.ticks: list[Tick] = []  # the last layout, what the axis draws
+        self._texts: dict[float, str] = {}
+        self._font_key: str | None = None
+        self._metrics = QFontMetricsF(QFont())
+        self._widths: dict[str, float] = {}
+
+    def _font_metrics(self) -> QFontMetricsF:
+        font = self.style["tickFont"] or QFont()
+        key = font.key()
+        if key != self._font_key:
+            self._font_key, self._metrics, self._widths = key, QFontMetricsF(font), {}
+        return self._metrics
+
+    def label_width(self, text: str) -> float:
+        """The width pyqtgraph gives the label's text rect (``QPainter.boundingRect`` in
+        the tick font, centred in a box), memoised per font: labels repeat every frame."""
+        width = self._widths.get(text)
+        if width is None:
+            box = QRectF(0, 0, 100, 100)
+            width = self._font_metrics().boundingRect(box, _CENTRED, text).width()
+            if len(self._widths) > 4096:
+                self._widths.clear()
+            self._widths[text] = width
+        return width
+
+    def label_gap(self) -> float:
+        """Space kept between neighbouring labels: most of a line height, so years and
+        months read as separate words at any font size."""
+        return self._font_metrics().height() * 0.75
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        if maxVal <= minVal or size <= 0:
-            return []
-        px_per_day = size / (maxVal - minVal)
-        self._px_per_day = px_per_day
-        first, last = from_day(max(minVal, -300000)), from_day(min(maxVal, 300000))
-        years_px = px_per_day * 365
-        if years_px >= 700:  # months are wide: major months, minor days
-            if px_per_day >= 28:
-                major = [
-                    _day(date.fromordinal(o))
-                    for o in range(first.toordinal(), last.toordinal() + 2)
-                ]
-                return [(1.0, major)]
-            major = [_day(d) for d in _month_starts(first, last, 1)]
-            step = 7 if px_per_day * 7 >= 40 else 0
-            minor = []
-            if step:
-                for o in range(first.toordinal(), last.toordinal() + 2):
-                    d = date.fromordinal(o)
-                    if d.day in (8, 15, 22):
-                        minor.append(_day(d))
-            return [(30.0, major), (7.0, minor)]
-        if years_px >= 160:  # quarters
-            major = [_day(date(y, 1, 1)) for y in range(first.year, last.year + 2)]
-            minor = [_day(d) for d in _month_starts(first, last, 3) if d.month != 1]
-            return [(365.0, major), (91.0, minor)]
-        step = 1 if years_px >= 45 else (2 if years_px >= 22 else 5)
-        years = [y for y in range(first.year - first.year % step, last.year + 2, step)]
-        return [(365.0 * step, [_day(date(y, 1, 1)) for y in years])]
+        # Laid out in the item's own units, the ones pyqtgraph places the texts in.
+        width = self.mapRectFromParent(self.geometry()).width()
+        lo, hi = sorted((minVal, maxVal))
+        self.ticks = date_ticks(lo, hi, width, self.label_width, self.label_gap())
+        self._texts = {t.day: t.text for t in self.ticks if t.major}
+        labelled = [t.day for t in self.ticks if t.major]
+        minor = [t.day for t in self.ticks if not t.major]
+        return [(1.0, labelled), (1.0, minor)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        out = []
-        for v in values:
-            d = from_day(v + 0.5)
-            if spacing >= 365 or (spacing >= 91 and d.month == 1):
-                out.append(str(d.year))
-            elif spacing >= 91:
-                out.append(f"Q{(d.month - 1) // 3 + 1}")
-            elif spacing >= 30:
-                out.append(
-                    f"{_MONTHS[d.month - 1]} {d.year}"
-                    if d.month == 1 or self._px_per_day * 30 > 90
-                    else _MONTHS[d.month - 1]
-                )
-            elif spacing >= 7:
-                out.append(str(d.day))
-            else:
-                out.append(f"{d.day} {_MONTHS[d.month - 1]}")
-        return out
+        return [self._texts.get(v, "") for v in values]
 
 
 class LaneAxis(_SceneAxis):

@@ -267,7 +267,7 @@ def _paint_legend(
         if x > inner.left() and x + entry_w > inner.right():
             x, y = inner.left(), y + row_h
         centre = QPointF(x + size / 2, y + row_h / 2)
-        colour = kind_color(kind)
+        colour = kind_color(kind, lk.is_dark)
         if vector:
             draw_symbol(p, centre, kind, size, colour, lk.background)
         else:

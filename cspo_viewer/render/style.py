@@ -30,10 +30,18 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
 FALLBACK_KIND = "other"
 """Kinds this table does not know (a newer database) are drawn like ``other``."""
 
+DARK_KIND_COLOURS: dict[str, str] = {"other": "#e6e9ee"}
+"""On a dark background: black "other" markers nearly vanish, so they take the dark
+theme's text colour (still apart from the mid-grey ``related`` by lightness and shape)."""
 
-def kind_color(kind: str) -> str:
-    """The kind's colour as ``#rrggbb``; unknown kinds get the ``other`` colour."""
-    return KIND_STYLE.get(kind, KIND_STYLE[FALLBACK_KIND])[0]
+
+def kind_color(kind: str, dark: bool = False) -> str:
+    """The kind's colour as ``#rrggbb`` (on a dark background if ``dark``); unknown kinds
+    get the ``other`` colour."""
+    kind = kind if kind in KIND_STYLE else FALLBACK_KIND
+    if dark and kind in DARK_KIND_COLOURS:
+        return DARK_KIND_COLOURS[kind]
+    return KIND_STYLE[kind][0]
 
 
 def kind_symbol(kind: str) -> str:

@@ -280,7 +280,7 @@ class TimelineItem(pg.GraphicsObject):
             self._look.layout,
             available,
             pinned=self._pinned,
-            bounds=None if self._clip_labels else content.x_range,
+            bounds=None if self._clip_labels else content.fit_range,
         )
         if rows == self._rows:
             return False
@@ -353,7 +353,7 @@ class TimelineItem(pg.GraphicsObject):
 
     def layout_plan(self, viewport: Viewport) -> Plan:
         """The plan for ``viewport``: what this item draws there (tests read it)."""
-        assert self._table is not None and self._lanes is not None
+        assert self._table is not None and self._lanes is not None and self._content is not None
         return plan_view(
             self._table,
             self._lanes,
@@ -363,7 +363,7 @@ class TimelineItem(pg.GraphicsObject):
             rows=self._rows,
             pinned=self._pinned,
             key=self._key,
-            bounds=None if self._clip_labels else self._x_range,
+            bounds=None if self._clip_labels else self._content.fit_range,
         )
 
     def paint(self, p: QPainter, *args: object) -> None:
@@ -548,7 +548,7 @@ class TimelineItem(pg.GraphicsObject):
             start, end = table.start[ev], table.end[ev]
             if end - start <= 1.5:
                 continue
-            colour = QColor(kind_color(table.kinds[table.kind[ev]]))
+            colour = QColor(kind_color(table.kinds[table.kind[ev]], self._look.is_dark))
             colour.setAlphaF(0.28)
             x0 = frame.dev_x0 + float(vp.to_px(start))
             x1 = frame.dev_x0 + float(vp.to_px(end))
@@ -569,7 +569,7 @@ class TimelineItem(pg.GraphicsObject):
             lp.cluster_events,
             strict=True,
         ):
-            fill = kind_color(table.kinds[kind]) if kind >= 0 else look.muted_text
+            fill = kind_color(table.kinds[kind], look.is_dark) if kind >= 0 else look.muted_text
             selected = self._selected is not None and bool((events == self._selected).any())
             ring = look.selection if selected else look.background
             args = (_compact(n), size, fill, ring, selected, look.font_family)
@@ -589,10 +589,11 @@ class TimelineItem(pg.GraphicsObject):
             kind = table.kinds[table.kind[ev]]
             ring = look.selection if ev == self._selected else None
             centre = QPointF(frame.dev_x0 + x, frame.row_y(lane, row))
+            colour = kind_color(kind, look.is_dark)
             if self._vector:
-                draw_symbol(p, centre, kind, size, kind_color(kind), look.background, ring)
+                draw_symbol(p, centre, kind, size, colour, look.background, ring)
                 continue
-            pix = symbol_pixmap(kind, size, kind_color(kind), look.background, ring)
+            pix = symbol_pixmap(kind, size, colour, look.background, ring)
             p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
     def _paint_labels(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from cspo_viewer.commands.common import db_path
+from cspo_viewer.commands.common import open_from_args
 from cspo_viewer.errors import UserError
 
 XCB_LIBRARIES = {
@@ -88,13 +88,12 @@ def _filter_given(args: argparse.Namespace) -> bool:
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window on ``--db`` (or the bundled database) in the state asked for."""
     from cspo_viewer.data.filters import filter_from_args
-    from cspo_viewer.data.store import open_store
 
     size = parse_size(getattr(args, "size", None))
     screenshot = getattr(args, "screenshot", None)
     if screenshot and not str(screenshot).lower().endswith(".png"):
         raise UserError(f"--screenshot needs a .png file name, not {screenshot!r}")
-    store = open_store(db_path(args))  # a bad database is reported before Qt starts
+    store = open_from_args(args)  # a bad database is reported before Qt starts
     flt = filter_from_args(args, store.vocabulary)
     select = getattr(args, "select", None)
     if select and store.event_detail(select) is None:
@@ -121,6 +120,9 @@ def run_window(args: argparse.Namespace) -> int:
     controller = Controller(store)
     # A screenshot shows exactly what the arguments say, never remembered state.
     window = MainWindow(controller, settings, remember=not screenshot)
+    note = store.skipped_note()
+    if note:  # rows of a foreign-written database left out: say so where a person looks
+        controller.message.emit(note)
     if getattr(args, "group_by", None):
         controller.set_grouping(args.group_by)
     if not flt.is_empty or _filter_given(args):
@@ -155,10 +157,14 @@ def _quiet_offscreen_warnings() -> None:
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     """Render the whole window to ``target`` (written to a temporary name, then renamed)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
     from cspo_viewer.data.build import atomic_output
 
     if not target.parent.is_dir():
         raise UserError(f"the folder {target.parent} does not exist")
+    if target.is_dir():
+        raise UserError(f"cannot write {target}: it is a folder")
     if not os.access(target.parent, os.W_OK):
         raise UserError(f"cannot write to {target.parent}: permission denied")
     window.show()
@@ -167,9 +173,19 @@ def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     for _ in range(5):
         app.processEvents()
     pixmap = window.grab()
-    with atomic_output(target, ".png") as tmp:
-        if not pixmap.save(str(tmp), "PNG"):
-            raise UserError(f"could not write the PNG {target}")
+    # Encoded in memory and written by us: a full disk is then one sentence, where Qt's
+    # PNG writer printed its own "libpng error" line first.
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        raise UserError(f"could not encode the PNG {target}")
+    try:
+        with atomic_output(target, ".png") as tmp:
+            tmp.write_bytes(bytes(buffer.data().data()))
+    except OSError as exc:
+        raise UserError(
+            f"could not write {target}: {exc.strerror or exc}; nothing was written"
+        ) from None
     window.close()
     print(f"wrote {target} ({pixmap.width()}x{pixmap.height()})")
     return 0

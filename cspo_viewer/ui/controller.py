@@ -72,6 +72,9 @@ class Controller(QObject):
         self.filterChanged.emit(self._filter)
         self.resultsChanged.emit()
         self.selectionChanged.emit(None)
+        note = store.skipped_note()
+        if note:  # rows of a foreign-written database were left out
+            self.message.emit(note)
 
     def reload(self) -> None:
         """Re-read the table after the database changed underneath (e.g. an import)."""
@@ -128,10 +131,6 @@ class Controller(QObject):
 
     def clear_filter(self) -> None:
         self.set_filter(EventFilter())
-
-    def facet_counts(self, facet: str) -> dict[str, int]:
-        """For the filter panel: per value, the events matching the *other* active filters."""
-        return self._store.facet_counts(self._filter, facet)
 
     def is_visible(self, event_id: str) -> bool:
         index = self._table.index_of(event_id)

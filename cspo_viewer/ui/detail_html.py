@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from cspo_viewer.data.dates import display_date
+from cspo_viewer.data.dates import date_with_precision, source_date
+from cspo_viewer.data.links import is_web_link
 from cspo_viewer.data.records import EventDetail, EventRow, Quote, Source
 from cspo_viewer.ui.rich_text import esc, inline, paragraphs
 
-LINK_SCHEMES = ("http", "https")
 AMBER = "#E69F00"
 FIRST_HIT = "first-hit"  # anchor before the statement's first search hit, to scroll to
 
@@ -30,35 +30,7 @@ class DetailHtml:
 
 def date_text(row: EventRow) -> str:
     """ "3–5 Dec 2024", "Jul 2015 (month known)", "2016 (year known)"."""
-    try:
-        text = display_date(row.date, row.date_precision, row.end_date)
-    except ValueError:
-        return row.date
-    note = {"month": "month known", "year": "year known"}.get(row.date_precision)
-    return f"{text} ({note})" if note else text
-
-
-def source_date(value: str | None) -> str:
-    """A source's date as precise as it was given ("2024-12" → "Dec 2024")."""
-    if not value:
-        return ""
-    try:
-        if len(value) == 4:
-            return display_date(f"{value}-01-01", "year")
-        if len(value) == 7:
-            return display_date(f"{value}-01", "month")
-        return display_date(value)
-    except ValueError:
-        return value
-
-
-def is_web_link(url: str | None) -> bool:
-    """Only http(s) addresses with a host are ever shown as links or opened."""
-    try:
-        parts = urlsplit(url or "")
-    except ValueError:
-        return False
-    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+    return date_with_precision(row.date, row.date_precision, row.end_date)
 
 
 def document_css(muted: str) -> str:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPalette
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,13 +35,15 @@ from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.detail_html import FIRST_HIT, date_text, detail_html, document_css, is_web_link
+from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.flow_layout import FlowLayout
 from cspo_viewer.ui.rich_text import has_hit, search_pattern, tooltip
+from cspo_viewer.ui.theme import is_dark
 
 EMPTY_TEXT = "Select an event on the timeline or in the list"
 LABEL_LIMIT = 1_000  # characters of a title or place shown in a label
 CHIP_LIMIT = 60
-STATEMENT_MAX_PX = 360
+HIT_MARGIN_PX = 80  # room kept above and below a search hit scrolled into view
 
 CHIP_STYLE = """
 QLabel[chip="true"] {
@@ -53,6 +55,20 @@ QLabel[chip="true"] {
 """
 
 
+def _anchor_position(view: QTextBrowser, name: str) -> int | None:
+    """Where the anchor ``name`` sits in the view's document."""
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if name in fragment.charFormat().anchorNames():
+                return fragment.position()
+            it += 1
+        block = block.next()
+    return None
+
+
 def _short(text: str | None, limit: int) -> str:
     text = text or ""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -62,17 +78,15 @@ class _RichView(QTextBrowser):
     """Read-only rich text that grows to fit its text, never loads a resource, and
     leaves links to the pane."""
 
-    def __init__(self, requests: list[QUrl], max_height: int | None = None) -> None:
+    def __init__(self, requests: list[QUrl]) -> None:
         super().__init__()
         self._requests = requests
-        self._max_height = max_height
         self.html_source = ""
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        if max_height is None:
-            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().setDocumentMargin(0)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
@@ -91,8 +105,6 @@ class _RichView(QTextBrowser):
 
     def _fit(self, *_: object) -> None:
         height = math.ceil(self.document().size().height()) + 2 * self.frameWidth() + 2
-        if self._max_height is not None:
-            height = min(height, self._max_height)
         if height != self.height():
             self.setFixedHeight(height)
 
@@ -120,6 +132,7 @@ class DetailPane(QWidget):
         self._pattern = None
         self._build()
         self._show_empty()
+        self._attach_event_menu()
 
     # --- widgets ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -191,8 +204,9 @@ class DetailPane(QWidget):
         self.statement_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.statement_button.setArrowType(Qt.ArrowType.RightArrow)
         self.statement_button.toggled.connect(self._statement_toggled)
-        self.statement_view = self._view(STATEMENT_MAX_PX)
-        self.statement_view.setFrameShape(QFrame.Shape.StyledPanel)
+        # In full, in the pane's own scrolling: a scroll box nested in a scrolling pane
+        # showed a few lines at a time and trapped the mouse wheel.
+        self.statement_view = self._view()
         self.statement_view.setVisible(False)
         col.addWidget(self.statement_button)
         col.addWidget(self.statement_view)
@@ -231,11 +245,11 @@ class DetailPane(QWidget):
         """Chips get their style sheet here only: a style sheet on the whole pane would
         stop palette changes (a theme switch) from reaching the text views."""
         box = QWidget()
-        box.setStyleSheet(CHIP_STYLE)
+        box.setStyleSheet(CHIP_STYLE)  # follows theme switches: theme.restyle
         return box
 
-    def _view(self, max_height: int | None = None) -> _RichView:
-        view = _RichView(self.resource_requests, max_height)
+    def _view(self) -> _RichView:
+        view = _RichView(self.resource_requests)
         view.anchorClicked.connect(self._anchor_clicked)
         return view
 
@@ -288,7 +302,7 @@ class DetailPane(QWidget):
         row = detail.row
         kinds = {k.id: k for k in self._controller.kinds} if self._controller else {}
         kind = kinds.get(row.kind)
-        colour = kind_color(row.kind)
+        colour = kind_color(row.kind, is_dark(self.palette()))
         self.kind_marker.setPixmap(
             symbol_pixmap(row.kind, 11, colour, QColor(colour).darker(160).name(), None)
         )
@@ -314,10 +328,26 @@ class DetailPane(QWidget):
         if has_statement and has_hit(detail.statement_text, self._pattern):
             self.statement_button.setChecked(True)  # show where the search matched
         self.statement_view.setVisible(has_statement and self.statement_button.isChecked())
-        if FIRST_HIT in parts.statement:
-            self.statement_view.scrollToAnchor(FIRST_HIT)
         self._stack.setCurrentWidget(self._scroll)
         self._scroll.verticalScrollBar().setValue(0)
+        if FIRST_HIT in parts.statement:
+            QTimer.singleShot(0, self.scroll_to_first_hit)  # once the pane is laid out
+
+    def scroll_to_first_hit(self) -> None:
+        """Scroll the pane (only as far as needed) to the statement's first search hit."""
+        view = self.statement_view
+        if self._detail is None or not view.isVisible():
+            return
+        position = _anchor_position(view, FIRST_HIT)
+        if position is None:
+            return
+        content = self._scroll.widget()
+        content.layout().activate()
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(position)
+        rect = view.cursorRect(cursor)
+        top = view.viewport().mapTo(content, rect.topLeft())
+        self._scroll.ensureVisible(top.x(), top.y(), 0, HIT_MARGIN_PX)
 
     def _fill_chips(self, row: EventRow) -> None:
         vocab = self._controller.vocabulary if self._controller else None
@@ -353,6 +383,15 @@ class DetailPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._detail is not None:
             self._show(self._detail)
+
+    # --- context menu (copy for a briefing, compare: event_actions) -------------------
+    def _attach_event_menu(self) -> None:
+        self.event_menu = attach_event_menu(
+            self,
+            lambda: self._controller,
+            lambda _pos: self._detail.row.id if self._detail else None,
+            take_over_children=True,
+        )
 
     # --- for tests and tools ----------------------------------------------------------
     def plain_text(self) -> str:

@@ -1,19 +1,25 @@
-"""The matching events as a table below the timeline, in date order, with "N of M events".
+"""The matching events as a table below the timeline, with "N of M events".
 
 Some analysts read a list faster than a timeline, and keyboard users step through it with
-Up/Down. It must stay instant at 100,000 events, so the model keeps only a numpy array of
-the visible table rows and makes each cell's text when Qt asks for it (Qt only asks for
-the rows on screen); nothing per row is built up front. Nation codes come from the
-table's tag pairs, grouped per event once, the first time the Nations column is drawn.
+Up/Down. It opens in date order; a click on a column header sorts by that column (again:
+the other way round), and the order holds across filter changes. It must stay instant at
+100,000 events, so the model keeps only a numpy array of the visible table rows, in the
+order shown, and makes each cell's text when Qt asks for it (Qt only asks for the rows on
+screen). Sorting by a column ranks the whole table by it once (titles from one query in
+``data.ordering``) and orders the visible rows by that rank, so a later filter change
+re-sorts with one numpy ``argsort``. Nation codes come from the table's tag pairs, grouped
+per event once, the first time the Nations column is drawn or sorted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -31,11 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.dates import display_date, from_day, short_iso
+from cspo_viewer.data.ordering import rank_of, tag_rank, title_rank
 from cspo_viewer.data.table import PRECISION_CODES, EventTable
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.rich_text import tooltip
+from cspo_viewer.ui.theme import is_dark
 
 COLUMNS = ("Date", "Title", "Kind", "Nations")
 DATE, TITLE, KIND, NATIONS = range(len(COLUMNS))
@@ -50,7 +59,12 @@ class EventListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._table: EventTable | None = None
-        self._rows = np.zeros(0, dtype=np.int64)  # visible table indexes, ascending
+        self._rows = np.zeros(0, dtype=np.int64)  # visible table indexes, in display order
+        self._row_at = np.zeros(0, dtype=np.int64)  # per table index: its row, or -1
+        self._sort = (DATE, Qt.SortOrder.AscendingOrder)
+        self._ranks: dict[int, np.ndarray] = {}  # per column: each event's rank in it
+        self.title_ranker: Callable[[EventTable], np.ndarray] | None = None
+        """Ranks a table by title in one query (set by ``EventList.bind``)."""
         self._kind_labels: dict[str, str] = {}
         self._nation_starts: np.ndarray | None = None  # per event: offset into _nation_tags
         self._nation_tags: np.ndarray | None = None  # tag indexes grouped by event
@@ -60,11 +74,13 @@ class EventListModel(QAbstractTableModel):
     def set_rows(self, table: EventTable, mask: np.ndarray, kind_labels: dict[str, str]) -> None:
         """Show the rows of ``table`` where ``mask`` is true (one model reset)."""
         self.beginResetModel()
+        if table is not self._table or kind_labels != self._kind_labels:
+            self._ranks = {}
         if table is not self._table:
             self._nation_starts = self._nation_tags = None
         self._table = table
-        self._rows = np.flatnonzero(mask)
         self._kind_labels = dict(kind_labels)
+        self._rows = self._ordered(np.flatnonzero(mask))
         self.endResetModel()
 
     def row_of(self, event_id: str) -> int | None:
@@ -72,10 +88,73 @@ class EventListModel(QAbstractTableModel):
         if self._table is None or event_id is None:
             return None
         index = self._table.index_of(event_id)
-        if index is None:
+        if index is None or index >= len(self._row_at):
             return None
-        row = int(np.searchsorted(self._rows, index))
-        return row if row < len(self._rows) and self._rows[row] == index else None
+        row = int(self._row_at[index])
+        return row if row >= 0 else None
+
+    @property
+    def sort_key(self) -> tuple[int, Qt.SortOrder]:
+        """The column and direction rows are shown in."""
+        return self._sort
+
+    # --- order ------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt calls this on a header click; selected rows stay selected (moved along)."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort = (column, order)
+        if self._table is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        events = [int(self._rows[i.row()]) for i in old]
+        self._rows = self._ordered(np.sort(self._rows))
+        new = [
+            self.index(int(self._row_at[e]), i.column()) for i, e in zip(old, events, strict=True)
+        ]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _ordered(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` (ascending table indexes) in the current sort order; ties stay in date
+        order either way. Also rebuilds the row lookup."""
+        column, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column == DATE:  # the table is in (date, id) order already
+            rows = rows[::-1].copy() if descending else rows
+        else:
+            rank = self._rank(column)[rows]
+            rows = rows[np.argsort(-rank if descending else rank, kind="stable")]
+        table = self._table
+        self._row_at = np.full(len(table) if table is not None else 0, -1, dtype=np.int64)
+        self._row_at[rows] = np.arange(len(rows))
+        return rows
+
+    def _rank(self, column: int) -> np.ndarray:
+        """Each event's place when the whole table is sorted by ``column`` (case-blind)."""
+        if column not in self._ranks:
+            table = self._table
+            assert table is not None
+            n = len(table)
+            if column == TITLE and self.title_ranker is not None:
+                rank = self.title_ranker(table)
+            elif column == TITLE:
+                rank = rank_of([table.title(i).casefold() for i in range(n)])
+            elif column == KIND:
+                labels = [self._kind_labels.get(k, k).casefold() for k in table.kinds]
+                rank = rank_of(labels)[table.kind] if n else np.zeros(0, np.int64)
+            else:
+                rank = tag_rank(table.nations, n)
+            self._ranks[column] = rank
+        return self._ranks[column]
+
+    def forget_icons(self) -> None:
+        """Kind markers are drawn again (their colours depend on the theme)."""
+        self._icons.clear()
+        if len(self._rows):
+            top, bottom = self.index(0, KIND), self.index(len(self._rows) - 1, KIND)
+            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DecorationRole])
 
     def id_at(self, row: int) -> str | None:
         if self._table is None or not 0 <= row < len(self._rows):
@@ -122,7 +201,7 @@ class EventListModel(QAbstractTableModel):
             if col == TITLE:
                 return tooltip(table.title(i))
             if col == NATIONS:
-                return " ".join(self._nations(i))
+                return tooltip(" ".join(self._nations(i)))
         elif role == Qt.ItemDataRole.DecorationRole and col == KIND:
             return self._icon(table.kinds[table.kind[i]])
         elif role == Qt.ItemDataRole.ForegroundRole and table.kinds[table.kind[i]] == "related":
@@ -168,7 +247,7 @@ class EventListModel(QAbstractTableModel):
 
     def _icon(self, kind: str) -> QIcon:
         if kind not in self._icons:
-            colour = kind_color(kind)
+            colour = kind_color(kind, is_dark(QPalette()))
             outline = QColor(colour).darker(160).name()
             self._icons[kind] = QIcon(symbol_pixmap(kind, 9, colour, outline, None))
         return self._icons[kind]
@@ -181,6 +260,7 @@ class EventList(QWidget):
         super().__init__(parent)
         self._controller: Controller | None = None
         self._syncing = False
+        self._from_view = False  # the controller's selection change came from this list
         self.model = EventListModel(self)
         self.count_label = QLabel()
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -188,10 +268,14 @@ class EventList(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl+click selects a second event to compare with (event_actions).
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(False)
+        header = self.view.horizontalHeader()
+        header.setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)  # before enabling sorting
+        header.setSortIndicatorShown(True)
+        self.view.setSortingEnabled(True)  # a header click sorts (EventListModel.sort)
         self.view.setWordWrap(False)
         self.view.setShowGrid(False)
         self.view.verticalHeader().hide()
@@ -204,6 +288,7 @@ class EventList(QWidget):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         self._column_widths()
         self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
+        self._attach_event_menu()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -224,11 +309,26 @@ class EventList(QWidget):
     def bind(self, controller: Controller) -> None:
         """Show ``controller``'s matching events and keep the selection in step with it."""
         self._controller = controller
+        self.model.title_ranker = lambda table: title_rank(controller.store, table)
         controller.resultsChanged.connect(self._reload)
         controller.selectionChanged.connect(self._select_row)
         controller.databaseChanged.connect(self._fit_kind_column)
         self._fit_kind_column()
         self._reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A light/dark switch redraws the kind markers in that theme's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.forget_icons()
+
+    def sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        """Sort as a header click would (restoring remembered state)."""
+        self.view.sortByColumn(column, order)
+
+    @property
+    def sort_key(self) -> tuple[int, Qt.SortOrder]:
+        return self.model.sort_key
 
     def _fit_kind_column(self) -> None:
         if self._controller is not None:
@@ -254,6 +354,11 @@ class EventList(QWidget):
         try:
             if row is None:
                 selection.clearSelection()
+            elif self._from_view and selection.isRowSelected(row):
+                # A Ctrl+click added this row: keep the other selected rows.
+                selection.setCurrentIndex(
+                    self.model.index(row, TITLE), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
             else:
                 index = self.model.index(row, TITLE)
                 flags = (
@@ -270,10 +375,31 @@ class EventList(QWidget):
         if self._syncing or self._controller is None:
             return
         rows = {i.row() for i in selected.indexes()}
-        if rows:
-            self._controller.select(self.model.id_at(min(rows)))
-        elif not self.view.selectionModel().hasSelection():
+        # A Ctrl+click that unselects one of two rows leaves the other one shown.
+        remaining = [i.row() for i in self.view.selectionModel().selectedRows()]
+        if rows or remaining:
+            self._from_view = True
+            try:
+                self._controller.select(self.model.id_at(min(rows or remaining)))
+            finally:
+                self._from_view = False
+        else:
             self._controller.select(None)
+
+    # --- context menu (copy for a briefing, compare: event_actions) -------------------
+    def _attach_event_menu(self) -> None:
+        def event_at(pos) -> str | None:
+            index = self.view.indexAt(pos)
+            return self.model.id_at(index.row()) if index.isValid() else None
+
+        self.event_menu = attach_event_menu(
+            self.view, lambda: self._controller, event_at, self.selected_ids
+        )
+
+    def selected_ids(self) -> list[str]:
+        """The selected events in list order (two, after a Ctrl+click, to compare)."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        return [eid for eid in (self.model.id_at(r) for r in rows) if eid is not None]
 
     # --- for tests and tools ----------------------------------------------------------
     def row_of(self, event_id: str) -> int | None:

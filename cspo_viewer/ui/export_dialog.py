@@ -107,6 +107,7 @@ class ExportDialog(QDialog):
         self.subtitle_box = QCheckBox("Subtitle stating the filter:")
         self.subtitle_box.setChecked(True)
         self.subtitle_preview = QLabel()
+        self.subtitle_preview.setTextFormat(Qt.TextFormat.PlainText)  # names from the data
         self.subtitle_preview.setWordWrap(True)
         self.subtitle_preview.setEnabled(False)  # greyed: it is a preview, not an input
         sub = QVBoxLayout()

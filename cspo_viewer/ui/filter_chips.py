@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
 from cspo_viewer.data.filters import EventFilter, Vocabulary
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_panel import escape_mnemonic
 from cspo_viewer.ui.flow_layout import FlowLayout
+from cspo_viewer.ui.rich_text import literal, plain_label
 
 TEXT_CHIP_MAX = 40
 CHIP_STYLE = """
@@ -27,6 +28,7 @@ QToolButton[chip="true"] {
     background: palette(alternate-base);
 }
 QToolButton[chip="true"]:hover { border-color: palette(highlight); }
+QToolButton#clearLink { color: palette(link); }
 """
 
 
@@ -86,7 +88,7 @@ class FilterChips(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterChips")
-        self.setStyleSheet(CHIP_STYLE)
+        self.setStyleSheet(CHIP_STYLE)  # follows theme switches: theme.restyle
         self._controller: Controller | None = None
         self._chips: list[tuple[Chip, QToolButton]] = []
 
@@ -99,10 +101,10 @@ class FilterChips(QWidget):
         self.clear_button.setAutoRaise(True)
         self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.clear_button.setToolTip("Remove every filter and show all events")
-        self.clear_button.setStyleSheet("QToolButton { color: palette(link); }")
+        self.clear_button.setObjectName("clearLink")  # reads as a link (CHIP_STYLE)
         self.clear_button.clicked.connect(self._on_clear)
 
-        self.count_label = QLabel(self)
+        self.count_label = plain_label(parent=self)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         layout = QHBoxLayout(self)
@@ -139,7 +141,7 @@ class FilterChips(QWidget):
             button = QToolButton(self._area)
             button.setProperty("chip", True)
             button.setText(escape_mnemonic(f"{chip.label} ×"))
-            button.setToolTip(chip.tooltip)
+            button.setToolTip(literal(chip.tooltip))
             button.setAccessibleName(f"Remove filter: {chip.label}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, c=chip: self._remove(c))

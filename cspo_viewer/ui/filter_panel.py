@@ -6,22 +6,18 @@ The panel holds no filter of its own. Every change builds the next ``EventFilter
 options) is mirrored back into the widgets with their signals blocked, so there is one
 source of truth and no feedback loop.
 
-The count beside each checkbox is the number of events matching the *other* active
-filters (what ticking it would show). ``FacetCounter`` computes these from the in-memory
-event table with one ``bincount`` per facet, reusing the controller's mask whenever the
-filter without that facet is the filter itself: about 2 ms instead of ~150-250 ms of SQL
-``GROUP BY`` at 100,000 events. When a facet's mask does need a query, large databases
-paint the new events first and fill in the counts in the same event-loop turn; counts of
-a collapsed section or a closed dock wait until they can be seen.
+The count beside each checkbox is the number of events ticking it would show (a ticked
+box: the shown events carrying it); ``data.facets.FacetCounter`` works them out from the
+in-memory event table. When a facet's counts need a query, large databases paint the new
+events first and fill in the counts in the same event-loop turn; counts of a collapsed
+section or a closed dock wait until they can be seen.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
@@ -40,13 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.dates import display_date
+from cspo_viewer.data.facets import FACETS, MATCH_FIELD, VALUES_FIELD, FacetCounter
 from cspo_viewer.data.filters import EventFilter
-from cspo_viewer.data.table import EventTable, matching_mask
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.rich_text import literal, plain_label
 
-FACETS = ("nation", "theme", "kind")
-VALUES_FIELD = {"nation": "nations", "theme": "themes", "kind": "kinds"}
-MATCH_FIELD = {"nation": "match_nations", "theme": "match_themes"}
 SEARCH_DEBOUNCE_MS = 250
 COUNT_DEFER_EVENTS = 20_000
 """From this many events, counts that need SQL wait until the timeline and list have
@@ -58,65 +52,6 @@ DATE_FORMAT = "yyyy-MM-dd"
 def escape_mnemonic(text: str) -> str:
     """Button and checkbox texts treat "&" as a shortcut marker ("Debris & ASAT tests")."""
     return text.replace("&", "&&")
-
-
-# --- counts -------------------------------------------------------------------------------
-class FacetCounter:
-    """Per value of a facet, the events matching the other active filters, from numpy.
-
-    Same numbers as ``Controller.facet_counts`` (SQL ``GROUP BY``), which a test checks
-    over random filters: the mask comes from the shared query builder
-    (``matching_mask`` on the filter minus the facet), only the counting moves to
-    ``bincount``. Masks of reduced filters are cached, because ticking a nation leaves the
-    nation-less filter, and so the nation counts, unchanged.
-    """
-
-    def __init__(self, controller: Controller, cache_size: int = 8) -> None:
-        self._controller = controller
-        self._cache: OrderedDict[EventFilter, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._table: EventTable | None = None
-
-    def clear(self) -> None:
-        self._cache.clear()
-        self._table = None
-
-    def is_ready(self, facet: str) -> bool:
-        """Whether ``counts(facet)`` needs no SQL (the mask it needs is at hand)."""
-        flt = self._controller.filter
-        reduced = flt.with_(**{VALUES_FIELD[facet]: ()})
-        fresh = self._controller.table is self._table
-        return reduced == flt or reduced.is_empty or (fresh and reduced in self._cache)
-
-    def counts(self, facet: str) -> dict[str, int]:
-        """``{value: count}`` for every value of ``facet``, zeros included."""
-        table = self._controller.table
-        mask = self._mask_without(facet, table)
-        if facet == "kind":
-            hits = np.bincount(table.kind[mask], minlength=len(table.kinds))
-            return {kind: int(n) for kind, n in zip(table.kinds, hits, strict=False)}
-        if facet == "nation":
-            return table.nations.counts(mask)
-        if facet == "theme":
-            return table.themes.counts(mask)
-        raise ValueError(f"unknown facet {facet!r}")
-
-    def _mask_without(self, facet: str, table: EventTable) -> np.ndarray:
-        if table is not self._table:  # another database: cached masks are meaningless
-            self._cache.clear()
-            self._table = table
-        flt = self._controller.filter
-        reduced = flt.with_(**{VALUES_FIELD[facet]: ()})
-        if reduced == flt:
-            return self._controller.mask
-        if reduced in self._cache:
-            self._cache.move_to_end(reduced)
-            return self._cache[reduced]
-        mask = matching_mask(self._controller.store, table, reduced)
-        self._cache[reduced] = mask
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return mask
 
 
 # --- small widgets ------------------------------------------------------------------------
@@ -339,18 +274,20 @@ class FilterPanel(QWidget):
         count_width = body.fontMetrics().horizontalAdvance(f"({self._max_count:,})")
         for r, (value, label, extra_text, tip) in enumerate(items):
             box = QCheckBox(escape_mnemonic(label))
-            box.setToolTip(tip)
+            box.setToolTip(literal(tip))
             box.toggled.connect(lambda checked, v=value: self._on_value_toggled(facet, v, checked))
-            count = QLabel("(0)")
+            count = plain_label("(0)")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             count.setMinimumWidth(count_width)
-            count.setToolTip("Events matching the other active filters")
+            count.setToolTip(
+                "Events shown after ticking this box (ticked: the shown events that carry it)"
+            )
             extra = None
             grid.addWidget(box, r, 0)
             if extra_text:
-                extra = QLabel(extra_text)
+                extra = plain_label(extra_text)
                 extra.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-                extra.setToolTip(tip)
+                extra.setToolTip(literal(tip))
                 grid.addWidget(extra, r, 1)
             grid.addWidget(count, r, 2)
             rows[value] = _Row(box, count, extra)
@@ -407,7 +344,7 @@ class FilterPanel(QWidget):
     def bind(self, controller: Controller) -> None:
         """Follow ``controller`` from now on (call once)."""
         self._controller = controller
-        self._counter = FacetCounter(controller)
+        self._counter = FacetCounter()
         controller.databaseChanged.connect(self._rebuild)
         controller.filterChanged.connect(self._sync)
         controller.resultsChanged.connect(self._refresh_counts)
@@ -508,7 +445,9 @@ class FilterPanel(QWidget):
         large = self._controller is not None and (
             self._controller.total_count >= self.defer_counts_from
         )
-        if large and not all(self._counter.is_ready(f) for f in FACETS if self._shows(f)):
+        c = self._require()
+        ready = (self._counter.is_ready(c.table, c.filter, f) for f in FACETS if self._shows(f))
+        if large and not all(ready):
             self._count_timer.start()
         else:
             self._update_stale_counts()
@@ -525,7 +464,13 @@ class FilterPanel(QWidget):
         for facet in FACETS:
             if facet in self._stale and self._shows(facet):
                 self._stale.discard(facet)
-                self._show_counts(facet, self._counter.counts(facet))
+                self._show_counts(facet, self.counts(facet))
+
+    def counts(self, facet: str) -> dict[str, int]:
+        """Per value of ``facet``: the events ticking its box would show, worked out now."""
+        c = self._require()
+        assert self._counter is not None
+        return self._counter.counts(c.store, c.table, c.filter, c.mask, facet)
 
     def _show_counts(self, facet: str, counts: dict[str, int]) -> None:
         for value, row in self._rows[facet].items():

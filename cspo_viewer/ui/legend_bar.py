@@ -7,12 +7,15 @@ says which shape is which; it lists only kinds that have events shown, like the 
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.flow_layout import FlowLayout
+from cspo_viewer.ui.rich_text import plain_label
+from cspo_viewer.ui.theme import is_dark
 
 
 class LegendBar(QWidget):
@@ -45,20 +48,27 @@ class LegendBar(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self._entries = []
+        dark = is_dark(self.palette())
         for kind in kinds:
-            self._layout.addWidget(self._entry(kind, labels.get(kind, kind)))
+            self._layout.addWidget(self._entry(kind, labels.get(kind, kind), dark))
             self._entries.append(labels.get(kind, kind))
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A light/dark switch redraws the markers in that theme's kind colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()
+
     @staticmethod
-    def _entry(kind: str, label: str) -> QWidget:
+    def _entry(kind: str, label: str, dark: bool) -> QWidget:
         entry = QWidget()
         row = QHBoxLayout(entry)
         row.setContentsMargins(0, 0, 10, 0)
         row.setSpacing(5)
         icon = QLabel()
-        icon.setPixmap(symbol_pixmap(kind, 11, kind_color(kind), "#ffffff", None))
+        icon.setPixmap(symbol_pixmap(kind, 11, kind_color(kind, dark), "#ffffff", None))
         row.addWidget(icon)
-        row.addWidget(QLabel(label))
+        row.addWidget(plain_label(label))  # a kind label is database text
         return entry
 
     @property

@@ -2,13 +2,17 @@
 
 It assembles the widgets around one ``Controller`` and owns the menus, toolbar, status
 bar and remembered state (QSettings). It runs no SQL and holds no event data itself.
+
+Remembered state is written shortly after each change (a debounce), not only on a clean
+Quit, so a crash, a killed session or a logout keeps the layout, theme and filter.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,18 +32,22 @@ from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
+from cspo_viewer.ui.event_actions import install_briefing_actions
 from cspo_viewer.ui.event_list import EventList
 from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
+from cspo_viewer.ui.help import TIMELINE_KEYS, show_shortcuts, show_user_guide
 from cspo_viewer.ui.legend_bar import LegendBar
-from cspo_viewer.ui.rich_text import esc
+from cspo_viewer.ui.rich_text import esc, plain_label, warn
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
 APP_TITLE = PRODUCT_NAME
 GROUP_LABELS = {"kind": "Kind", "nation": "Nation", "theme": "Theme"}
+SAVE_DELAY_MS = 500
+"""Remembered state is written this long after the last change (a drag saves once)."""
 
 
 class MainWindow(QMainWindow):
@@ -53,18 +61,25 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._remember = remember and settings is not None
         self._theme = "light"
+        self._restoring = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_state)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "cspo-viewer.svg")))
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self.add_file_action(export_action(self), toolbar=True)
+        self.briefing = install_briefing_actions(self)  # Edit menu, event context menus
         controller.filterChanged.connect(self._update_title)
         controller.resultsChanged.connect(self._update_status)
         controller.databaseChanged.connect(self._update_status)
         controller.groupingChanged.connect(self._grouping_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1600, 1000)
+        self.set_theme(self._theme)  # our palette, whatever the desktop's
         if self._remember:
             self._restore_state()
         screen = self.screen()
@@ -72,6 +87,7 @@ class MainWindow(QMainWindow):
             self.fit_to(screen.availableGeometry())
         self._update_title()
         self._update_status()
+        self._watch_state()
 
     # --- layout -----------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -224,6 +240,15 @@ class MainWindow(QMainWindow):
             self.theme_actions.addAction(act)
             self.act_theme[name] = act
         self.act_about = self._action(f"&About {APP_TITLE}", self.show_about)
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", "Every key the window knows"
+        )
+        self.act_guide = self._action(
+            "&User guide",
+            self.show_user_guide,
+            QKeySequence.StandardKey.HelpContents,
+            "How to read, filter and export the timeline (offline)",
+        )
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
@@ -241,6 +266,9 @@ class MainWindow(QMainWindow):
         for act in (self.act_fit, self.act_zoom_in, self.act_zoom_out):
             view.addAction(act)
         view.addSeparator()
+        for act in (self.act_prev, self.act_next):
+            view.addAction(act)
+        view.addSeparator()
         for act in (
             self.act_search,
             self.act_visible_dates,
@@ -253,7 +281,10 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for act in self.act_theme.values():
             view.addAction(act)
-        help_menu = bar.addMenu("&Help")
+        self.help_menu = help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_guide)
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
         tb = QToolBar("Main", self)
@@ -280,7 +311,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
 
     def _build_status_bar(self) -> None:
-        self.status_label = QLabel()
+        self.status_label = plain_label()  # the file name is the user's, not markup
         self.statusBar().addPermanentWidget(self.status_label)
 
     def add_file_action(self, action: QAction, *, toolbar: bool = False) -> None:
@@ -312,6 +343,7 @@ class MainWindow(QMainWindow):
         apply_app_theme(name)
         self.timeline.set_look(look(name))
         self.act_theme[name].setChecked(True)
+        self.state_changed()
 
     @property
     def theme(self) -> str:
@@ -328,6 +360,28 @@ class MainWindow(QMainWindow):
             f"schema v{c.store.schema_version}"
         )
 
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts."""
+        show_shortcuts(self, self.shortcut_rows())
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do): the menus' own shortcuts, read from the actions so the
+        list cannot drift from them, then the keys the timeline and list handle."""
+        rows: list[tuple[str, str]] = []
+        for menu in (self.file_menu, *self._menus_after_file()):
+            for act in menu.actions():
+                keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys and not act.isSeparator():
+                    rows.append((keys, act.text().replace("&", "").rstrip("…")))
+        return rows + TIMELINE_KEYS
+
+    def _menus_after_file(self) -> list:
+        return [a.menu() for a in self.menuBar().actions() if a.menu() is not self.file_menu]
+
+    def show_user_guide(self) -> None:
+        """Help → User guide: the bundled page, offline."""
+        show_user_guide(self)
+
     def open_database_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self,
@@ -343,7 +397,7 @@ class MainWindow(QMainWindow):
         try:
             self.controller.open_database(path)
         except DatabaseError as exc:
-            QMessageBox.warning(self, "Cannot open database", str(exc))
+            warn(self, "Cannot open database", str(exc))
             return False
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
@@ -357,7 +411,7 @@ class MainWindow(QMainWindow):
         try:
             self.controller.reload()
         except DatabaseError as exc:
-            QMessageBox.warning(self, "Cannot reopen database", str(exc))
+            warn(self, "Cannot reopen database", str(exc))
             return False
         self.statusBar().showMessage("Import finished; the timeline shows the new events.", 8000)
         return True
@@ -377,7 +431,7 @@ class MainWindow(QMainWindow):
         try:
             self.controller.store.save_copy(target)
         except (DatabaseError, OSError) as exc:
-            QMessageBox.warning(self, "Cannot save a copy", str(exc))
+            warn(self, "Cannot save a copy", str(exc))
             return False
         return self.open_database(target)
 
@@ -409,7 +463,43 @@ class MainWindow(QMainWindow):
             self.resize(width, height)
             self.move(available.topLeft())
 
+    def _watch_state(self) -> None:
+        """Whatever the window remembers is saved shortly after it changes."""
+        c = self.controller
+        for signal in (
+            c.filterChanged,
+            c.groupingChanged,
+            self.act_dim.toggled,
+            self.main_split.splitterMoved,
+            self.centre_split.splitterMoved,
+            self.filter_dock.visibilityChanged,
+            self.filter_dock.dockLocationChanged,
+            self.filter_dock.topLevelChanged,
+            self.event_list.view.horizontalHeader().sortIndicatorChanged,
+        ):
+            signal.connect(self.state_changed)
+
+    def state_changed(self, *_: object) -> None:
+        """Something remembered changed: save soon (restoring it saves nothing)."""
+        if self._remember and not self._restoring:
+            self._save_timer.start()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.state_changed()
+
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        self.state_changed()
+
     def _restore_state(self) -> None:
+        self._restoring = True
+        try:
+            self._restore_saved()
+        finally:
+            self._restoring = False
+
+    def _restore_saved(self) -> None:
         s = self.settings
         assert s is not None
         geometry = s.value("window/geometry")
@@ -436,6 +526,9 @@ class MainWindow(QMainWindow):
         self.controller.pinsChanged.connect(self._save_pins)
         theme = s.value("view/theme", "light")
         self.set_theme("dark" if theme == "dark" else "light")
+        column, order = s.value("list/sort_column", 0), s.value("list/sort_order", 0)
+        with contextlib.suppress(TypeError, ValueError):  # a hand-edited value: date order
+            self.event_list.sort_by(int(column), Qt.SortOrder(int(order)))
         restore_filter(s, self.controller)
 
     def _save_pins(self) -> None:
@@ -445,10 +538,14 @@ class MainWindow(QMainWindow):
             self.settings.sync()
 
     def save_state(self) -> None:
+        self._save_timer.stop()
         if not self._remember:
             return
         s = self.settings
         assert s is not None
+        column, order = self.event_list.sort_key
+        s.setValue("list/sort_column", column)
+        s.setValue("list/sort_order", order.value)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/split_main", self.main_split.saveState())
@@ -456,10 +553,10 @@ class MainWindow(QMainWindow):
         s.setValue("view/grouping", self.controller.grouping)
         s.setValue("view/theme", self._theme)
         s.setValue("view/dim", self.act_dim.isChecked())
-        self.filter_panel.flush_search()  # text typed in the last debounce interval counts
         save_filter(s, self.controller.filter)
         s.sync()
 
     def closeEvent(self, event) -> None:
+        self.filter_panel.flush_search()  # text typed in the last debounce interval counts
         self.save_state()
         super().closeEvent(event)

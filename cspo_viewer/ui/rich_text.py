@@ -1,9 +1,19 @@
-"""Database text into Qt rich text: escaped, clipped and search-highlighted (no Qt here).
+"""Database text into Qt widgets: the one escaping rule, and rich text for the detail pane.
 
 A database may come from anywhere (``Open database…``), so its text is hostile until
-proven otherwise: a summary holding ``<img src="http://…">`` must show those characters,
-not fetch an image. Every character from the database goes through ``html.escape``; the
-only markup in the output is our own. Highlighting finds matches in the raw text and
+proven otherwise: a kind labelled ``<img src="/dev/zero">`` must show those characters,
+not load a file (that one aborts the process with ``std::bad_alloc``). The rule, for
+every widget that shows data (labels, tooltips, message boxes, documents):
+
+- a label showing data is a ``plain_label`` (``Qt.PlainText``): Qt never parses it;
+- a string given to a place where Qt itself guesses whether text is rich (tooltips,
+  message boxes, item-view tooltips) is ``literal(text)``: escaped and marked as rich
+  text, so it reads exactly as written whatever it contains;
+- rich documents are built here from escaped pieces (``esc``, ``inline``, ``paragraphs``);
+  the only markup in them is our own.
+
+Buttons, check boxes, item-view cells, window titles and menus are always plain text in
+Qt and need nothing. Highlighting finds matches in the raw text and
 escapes the pieces between and inside them, which is escaping before markup is added,
 and cannot split an entity (a search for "amp" never lands inside ``&amp;``).
 
@@ -16,6 +26,9 @@ from __future__ import annotations
 
 import html
 import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from cspo_viewer.data.filters import fts_query
 
@@ -46,9 +59,28 @@ def inline(text: str, pattern: re.Pattern[str] | None = None) -> str:
     return f"{_FSI}{marked}{_PDI}" if _BIDI.search(shown) else marked
 
 
-def tooltip(text: str) -> str:
-    """A tooltip is rich text whenever it looks like HTML: escape it, and say it is rich."""
-    return f"<qt>{esc(text)}</qt>"
+def literal(text: str) -> str:
+    """``text`` for a place where Qt guesses the format (a tooltip, a message box): Qt
+    takes anything that looks like a tag for HTML, so escape it and say it is rich text.
+    Line breaks stay line breaks."""
+    return f"<qt>{esc(text).replace(chr(10), '<br>')}</qt>" if text else ""
+
+
+tooltip = literal
+"""Tooltips are the commonest such place; the name reads better at the call."""
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A label that shows ``text`` (and whatever is set later) exactly as written."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning box whose sentence (often naming a file or a value) reads literally."""
+    QMessageBox.warning(parent, title, literal(text))
 
 
 def clip(text: str, limit: int = DISPLAY_LIMIT) -> tuple[str, int]:

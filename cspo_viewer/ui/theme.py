@@ -41,6 +41,15 @@ _LIGHT = {
 }
 
 
+_DISABLED_TEXT = {"dark": "#7d8590", "light": "#9aa1ab"}
+"""Greyed text (empty filter rows, unbounded dates, disabled items) in each theme."""
+
+
+def is_dark(palette: QPalette) -> bool:
+    """Whether ``palette`` draws on a dark background (kind colours depend on it)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def apply_app_theme(name: str) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -49,4 +58,27 @@ def apply_app_theme(name: str) -> None:
     palette = QPalette()
     for role, colour in (_DARK if name == "dark" else _LIGHT).items():
         palette.setColor(role, QColor(colour))
+    grey = QColor(_DISABLED_TEXT["dark" if name == "dark" else "light"])
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
     app.setPalette(palette)
+    restyle(app)
+
+
+def restyle(app: QApplication) -> None:
+    """Polish every widget that has a style sheet again, with the current palette.
+
+    A style sheet fixes the palette of its widget and the widget's children when they are
+    polished, so a later application palette (View → Dark) never reached them: filter
+    headers, the event count and "Clear all" kept the launch theme's colours. Setting each
+    sheet again re-polishes them; colours in our sheets are palette roles
+    (``palette(mid)``), so they follow as well.
+    """
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)

@@ -17,6 +17,7 @@ from cspo_viewer.layout import build_content
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.rich_text import literal
 
 ZOOM_STEP = 1.25
 
@@ -47,6 +48,7 @@ class TimelineView(pg.PlotWidget):
         self._region.sigRegionChangeFinished.connect(self._region_dragged)
         self.plot.addItem(self._region, ignoreBounds=True)
         self._empty = QLabel(self)
+        self._empty.setTextFormat(Qt.TextFormat.PlainText)  # it names the filter's values
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._empty.setStyleSheet(
@@ -80,6 +82,16 @@ class TimelineView(pg.PlotWidget):
         self._dim_outside = dim
         self.rebuild()
 
+    def _is_fitted(self) -> bool:
+        """Whether the view shows what Fit last showed (or nothing has been shown yet)."""
+        content = self.plot.content
+        if content is None:
+            return True
+        x0, x1 = self.plot.x_range()
+        f0, f1 = content.fit_range
+        tolerance = (f1 - f0) * 0.01
+        return abs(x0 - f0) <= tolerance and abs(x1 - f1) <= tolerance
+
     def set_show_empty_lanes(self, show: bool) -> None:
         """Keep lanes without a matching event (left out by default)."""
         self._show_empty = show
@@ -102,8 +114,11 @@ class TimelineView(pg.PlotWidget):
                 to_day(flt.date_to) if flt.date_to else None,
             ),
         )
+        fitted = self._is_fitted()
         self.item.set_pinned(c.pinned_indexes())
         self.plot.set_content(content)
+        if fitted:  # a view left at "fit" follows the filter; a zoomed one stays put
+            self.plot.fit_all()
         self._selection_changed(c.selected)
         self._update_empty_message()
 
@@ -162,7 +177,7 @@ class TimelineView(pg.PlotWidget):
         x0, x1 = self.plot.x_range()
         span = x1 - x0
         start, end = float(table.start[index]), float(table.end[index])
-        margin = span * 0.08
+        margin = span * 0.01  # the fit's own margin is larger: a fitted view stays put
         if start >= x0 + margin and end <= x1 - margin:
             return
         centre = (start + end) / 2
@@ -201,7 +216,7 @@ class TimelineView(pg.PlotWidget):
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
-        QToolTip.showText(global_pos, self.tooltip_text(hit), self)
+        QToolTip.showText(global_pos, literal(self.tooltip_text(hit)), self)
 
     def tooltip_text(self, hit: tuple[str, object]) -> str:
         """Plain text (never rich text): date, title and nations, or a cluster's summary."""
