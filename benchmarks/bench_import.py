@@ -1,25 +1,29 @@
-"""Import speed and memory: 100,000 events in each format into a fresh database.
+"""Import speed against ``sqlite-utils insert``, and peak memory at 100,000 events.
 
-    python benchmarks/bench_import.py [--events 100000] [--runs 3]
+    python benchmarks/bench_import.py [--events 10000] [--runs 5] [--memory-events 100000]
 
-The files are dumps (``cspo-viewer dump``) of the synthetic database, so they carry what
-a real file carries: nations, themes, a source, some quotes and statement texts (the
-TimelineJS file carries only what that format holds). Each run imports into a new
-``db init`` database in a fresh process; the script prints the median events/s and the
-peak resident memory of the import process. Target (issue 6): 20,000 events/s or better
-with memory that does not grow with the file. The child process imports ``cspo_viewer``
-before anything loads ``sqlite3``, as the ``cspo-viewer`` command does, so it runs with
-the same SQLite settings (``cspo_viewer/sqlite_setup.py``).
+Speed: the same 10,000 synthetic events (dumps of the synthetic database, so they carry
+nations, themes, a source, some quotes and statement texts), once as our JSON and once as
+CSV, imported into a new ``db init`` database by ``cspo-viewer import`` as a whole
+process; beside it, ``sqlite-utils insert`` of the same events into a new file as one
+flat table (no validation, tags, quotes, indexes or full-text index), also a whole
+process, measured in the same run, turn about. The goal is at most twice its time.
+
+Memory: the peak resident size of ``cspo-viewer import`` of 100,000 events in each
+format (goal: under 400 MB). A JSON file above the import's size limit is refused; the
+script says so and measures the largest round number of events the limit lets in.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from _common import CACHE, ROOT, machine_speed, synthetic_db
@@ -28,23 +32,13 @@ from cspo_viewer import paths
 from cspo_viewer.data.build import init_database
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.interchange import dump
+from cspo_viewer.data.interchange.model import MAX_JSON_BYTES
 from cspo_viewer.data.store import open_store
 
-FORMATS = ("json", "csv", "timelinejs")
-
-_CHILD = """
-import json, resource, sys, time
-from pathlib import Path
-from cspo_viewer.data.interchange import import_file, ImportOptions
-from cspo_viewer import sqlite_setup
-t0 = time.perf_counter()
-report = import_file(Path(sys.argv[1]), Path(sys.argv[2]), ImportOptions(format=sys.argv[3]))
-seconds = time.perf_counter() - t0
-assert report.written and report.rejected == 0, report.problems[:5]
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "added": report.added, "peak_mib": peak_kib / 1024,
-                  "statistics_off": sqlite_setup.statistics_off}))
-"""
+FORMATS = ("json", "csv")
+CLI = [sys.executable, "-m", "cspo_viewer"]
+SQLITE_UTILS = [str(Path(sys.executable).with_name("sqlite-utils"))]
+TIME = Path("/usr/bin/time")
 
 
 def make_file(n: int, fmt: str) -> Path:
@@ -61,46 +55,119 @@ def make_file(n: int, fmt: str) -> Path:
     return path
 
 
-def run_once(source: Path, fmt: str) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "fresh.db"
-        init_database(paths.data_src_dir(), db)
-        result = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(db), str(source), fmt],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-    return json.loads(result.stdout)
+def flat_json(source: Path) -> Path:
+    """The events of a JSON dump as the flat list of objects ``sqlite-utils insert`` takes
+    (lists and objects inside an event become JSON text columns)."""
+    path = source.with_name(source.stem + "-flat.json")
+    if not path.exists():
+        events = json.loads(source.read_text(encoding="utf-8"))["events"]
+        path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err.strip()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def ours(source: Path, folder: Path) -> tuple[float, float]:
+    db = folder / "ours.db"
+    db.unlink(missing_ok=True)
+    init_database(paths.data_src_dir(), db)
+    return run([*CLI, "import", str(source), "--db", str(db)])
+
+
+def peak_mib(source: Path, folder: Path) -> tuple[float, float]:
+    """Seconds and peak MiB of one import, measured by GNU time around it where there is
+    one: the rusage of a child of this process also counts the pages it shared with this
+    one before it started Python, and this process has just dumped big files."""
+    if not TIME.exists():
+        return ours(source, folder)
+    report = folder / "time.txt"
+    db = folder / "ours.db"
+    db.unlink(missing_ok=True)
+    init_database(paths.data_src_dir(), db)
+    seconds, _ = run(
+        [str(TIME), "-f", "%M", "-o", str(report), *CLI, "import", str(source), "--db", str(db)]
+    )
+    return seconds, int(report.read_text().split()[-1]) / 1024
+
+
+def theirs(source: Path, fmt: str, folder: Path) -> tuple[float, float]:
+    db = folder / "flat.db"
+    db.unlink(missing_ok=True)
+    flag = ["--csv"] if fmt == "csv" else []
+    return run([*SQLITE_UTILS, "insert", str(db), "events", str(source), *flag])
+
+
+def print_speed(
+    args: argparse.Namespace,
+    sources: dict[str, Path],
+    times: dict[tuple[str, str], list[float]],
+) -> None:
+    print(f"\n{args.events:,} events into a new database, whole process, median of {args.runs}")
+    row = "{:>7} {:>8} {:>20} {:>20} {:>7}"
+    heads = ("format", "file MB", "cspo-viewer import s", "sqlite-utils insert s", "ratio")
+    print(row.format(*heads))
+    for fmt in FORMATS:
+        mine = statistics.median(times[("cspo-viewer import", fmt)])
+        base = statistics.median(times[("sqlite-utils insert", fmt)])
+        size = sources[fmt].stat().st_size / 1e6
+        ratio = f"{mine / base:.2f}x"
+        print(row.format(fmt, f"{size:.1f}", f"{mine:.2f}", f"{base:.2f}", ratio))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5, help="0: memory only")
+    parser.add_argument("--memory-events", type=int, default=100_000)
     args = parser.parse_args()
-    row = "{:>11} {:>8} {:>8} {:>9} {:>9} {:>9}"
     print(machine_speed())
-    print(row.format("format", "file MB", "events", "median s", "events/s", "peak MiB"))
-    formats = args.formats.split(",")
-    sources = {fmt: make_file(args.events, fmt) for fmt in formats}
-    # Round robin, so that a busy spell on this shared machine falls on every format alike.
-    results: dict[str, list[dict[str, float]]] = {fmt: [] for fmt in formats}
-    for _ in range(args.runs):
-        for fmt in formats:
-            results[fmt].append(run_once(sources[fmt], fmt))
-    for fmt in formats:
-        source, runs = sources[fmt], results[fmt]
-        seconds = statistics.median(r["seconds"] for r in runs)
-        added = int(runs[0]["added"])
-        peak = max(r["peak_mib"] for r in runs)
-        size = source.stat().st_size / 1e6
-        rate = f"{added / seconds:,.0f}"
-        print(row.format(fmt, f"{size:.1f}", added, f"{seconds:.2f}", rate, f"{peak:.0f}"))
-    off = all(r["statistics_off"] for runs in results.values() for r in runs)
-    print(f"SQLite memory statistics: {'off' if off else 'ON (sqlite_setup did not apply)'}")
+    sources = {fmt: make_file(args.events, fmt) for fmt in FORMATS}
+    flat = {"json": flat_json(sources["json"]), "csv": sources["csv"]}
+    times: dict[tuple[str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for _ in range(args.runs):  # turn about, so a busy spell falls on both alike
+            for fmt in FORMATS:
+                times.setdefault(("cspo-viewer import", fmt), []).append(
+                    ours(sources[fmt], folder)[0]
+                )
+                times.setdefault(("sqlite-utils insert", fmt), []).append(
+                    theirs(flat[fmt], fmt, folder)[0]
+                )
+        if args.runs:
+            print_speed(args, sources, times)
+        print(f"\n{args.memory_events:,} events, peak resident memory of cspo-viewer import")
+        for fmt in FORMATS:
+            n = args.memory_events
+            source = make_file(n, fmt)
+            size = source.stat().st_size
+            if fmt == "json" and size > MAX_JSON_BYTES:
+                print(
+                    f"{fmt:>7}: {size / 2**20:.0f} MiB file, over the JSON limit of "
+                    f"{MAX_JSON_BYTES // 2**20} MiB: refused (import it as CSV)"
+                )
+                # The largest JSON the limit lets in, for its memory instead.
+                n = args.memory_events * MAX_JSON_BYTES // size // 10_000 * 10_000
+                source = make_file(n, fmt)
+                size = source.stat().st_size
+            seconds, peak = peak_mib(source, folder)
+            print(
+                f"{fmt:>7}: {n:,} events, {size / 2**20:.0f} MiB file, {seconds:.1f} s, "
+                f"peak {peak:.0f} MiB"
+            )
     return 0
 
 

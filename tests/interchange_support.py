@@ -40,3 +40,22 @@ def records(db: Path) -> list[dict]:
     """Every event in ``list --json`` shape, with ``evidence``."""
     with open_store(db) as store:
         return list(dump_records(store, EventFilter()))
+
+
+def big_csv(path: Path, n: int = 12_000, *, summary: str = "") -> Path:
+    """Enough rows for many batches, so that a crash or a cancel lands mid-import."""
+    lines = ["date,title,nations,source_title,summary"]
+    lines += [
+        f"2020-01-{1 + i % 28:02d},Event number {i},AUS;CAN,Bulk source,{summary}"
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def leftovers(db: Path) -> list[Path]:
+    """Files beside the database other than SQLite's own: an import never makes any."""
+    sqlite_own = {db.name, f"{db.name}-journal", f"{db.name}-wal", f"{db.name}-shm"}
+    return [p for p in db.parent.iterdir() if p.name.startswith(f".{db.name}")] + [
+        p for p in db.parent.iterdir() if p.name.startswith(db.name) and p.name not in sqlite_own
+    ]

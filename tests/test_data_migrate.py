@@ -171,3 +171,30 @@ def test_no_upgrade_path_is_one_sentence(v1_db, capsys):
     assert main(["db", "migrate", "--db", str(v1_db)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "has no cspo-viewer schema version" in err
+
+
+def test_an_imported_free_text_source_date_lands_in_date_note(tmp_path):
+    import json
+
+    from cspo_viewer.data.interchange import import_file
+
+    from .interchange_support import fresh_db, records
+
+    source = {"title": "An undated excerpt", "date": "2024/2025 (undated excerpt)"}
+    event = {
+        "date": "2020-01-01",
+        "title": "Something happened",
+        "kind": "other",
+        "sources": [source],
+    }
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    db = fresh_db(tmp_path)
+    report = import_file(db, path)
+    assert report.written, [str(p) for p in report.problems]
+    [stored] = records(db)
+    [cited] = stored["sources"]
+    assert (cited["date"], cited["date_note"]) == (None, "2024/2025 (undated excerpt)")
+    assert rows(db, "SELECT date, date_note FROM sources WHERE title = 'An undated excerpt'") == [
+        (None, "2024/2025 (undated excerpt)")
+    ]

@@ -114,12 +114,12 @@ def test_unwritable_folder_is_refused(tmp_path, capsys):
 def test_folder_refusing_the_write_is_reported(qapp, tmp_path, capsys, monkeypatch):
     """What root meets instead of mode bits (a read-only mount, an ACL): the temporary
     file cannot be created."""
-    import cspo_viewer.data.build as build
+    import cspo_viewer.data.file_output as file_output
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(build.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(file_output.tempfile, "mkstemp", refuse)
     code, _, err = run(capsys, "--out", str(tmp_path / "t.png"), *SMALL)
     assert code == 2 and "Permission denied" in err and err.count("\n") == 1
     assert listing(tmp_path) == []

@@ -341,3 +341,15 @@ def test_pinned_event_is_named_first(everything):
     pinned = ExportOptions(width=900, height=420, pinned=(target,))
     _, layout = render_export(everything, pinned)
     assert table.index_of(target) in layout.plan.named()
+
+
+def test_typed_title_and_marking_cannot_break_the_svg(everything, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from cspo_viewer.export import write_export
+
+    options = ExportOptions(width=1280, height=720, title="Brief \uffff", marking="OFF\ufffeICIAL")
+    target = tmp_path / "t.svg"
+    write_export(target, everything, options)
+    root = ET.parse(target).getroot()  # a character XML forbids would not parse
+    assert root.tag.endswith("svg")

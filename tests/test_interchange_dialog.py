@@ -1,22 +1,39 @@
-"""File → Import…: the preview shows what would be added, changed and rejected; Import
-writes exactly what `cspo-viewer import` would, and nothing when anything is rejected."""
+"""File → Import events… (Ctrl+I): the preview shows what would be added, changed and
+rejected; Import writes exactly what `cspo-viewer import` would, and nothing when anything
+is rejected. Both run off the GUI thread, with progress and Stop."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from cspo_viewer.data.interchange import ImportOptions, import_file
+from cspo_viewer.data.store import open_store
 from cspo_viewer.ui import import_dialog
+from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.import_dialog import ImportDialog, run_import_dialog
+from cspo_viewer.ui.main_window import MainWindow
 from tests.conftest import sha256
-from tests.interchange_support import FIXTURES, dump_text, fresh_db, records
+from tests.interchange_support import FIXTURES, big_csv, dump_text, fresh_db, records
 
 VALID = FIXTURES / "interchange" / "valid_bom.csv"
 INVALID = FIXTURES / "interchange" / "invalid.csv"
 TLJS = FIXTURES / "timelinejs" / "group_sample.json"
+
+
+def settle(qtbot, dialog: ImportDialog) -> None:
+    """Wait for the preview or import running on the worker thread."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+
+
+def opened(qtbot, db: Path, file_path: Path | None) -> ImportDialog:
+    dialog = ImportDialog(db, file_path)
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
+    return dialog
 
 
 def cells(table) -> list[list[str]]:
@@ -29,8 +46,7 @@ def cells(table) -> list[list[str]]:
 def test_preview_lists_events_to_add_and_import_writes_them(qtbot, tmp_path):
     db = fresh_db(tmp_path)
     before = sha256(db)
-    dialog = ImportDialog(db, VALID)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, db, VALID)
     assert "3 to add" in dialog.summary.text() and "0 rejected" in dialog.summary.text()
     assert [row[1] for row in cells(dialog.added_table)] == [  # in the file's order
         "Florence Principals' Board, 2024",
@@ -41,6 +57,7 @@ def test_preview_lists_events_to_add_and_import_writes_them(qtbot, tmp_path):
     assert sha256(db) == before  # the preview wrote nothing
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
+    settle(qtbot, dialog)
     assert dialog.imported and dialog.result() == QDialog.DialogCode.Accepted
     assert sorted(r["title"] for r in records(db)) == [
         "A year",
@@ -51,8 +68,7 @@ def test_preview_lists_events_to_add_and_import_writes_them(qtbot, tmp_path):
 
 def test_rejected_rows_are_listed_with_reasons_and_block_the_import(qtbot, tmp_path):
     db = fresh_db(tmp_path)
-    dialog = ImportDialog(db, INVALID)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, db, INVALID)
     rows = cells(dialog.rejected_table)
     assert len(rows) == 12 and dialog.tabs.currentIndex() == 2
     assert rows[0][0] == "row 2, column date" and "not a real date" in rows[0][1]
@@ -71,8 +87,7 @@ def test_a_long_preview_says_the_list_is_cut_and_titles_take_the_width(
     from cspo_viewer.data.interchange import importer
 
     monkeypatch.setattr(importer, "PREVIEW_LIMIT", 2)
-    dialog = ImportDialog(fresh_db(tmp_path), VALID)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, fresh_db(tmp_path), VALID)
     assert dialog.tabs.tabText(0) == "To be added (3)" and dialog.added_table.rowCount() == 2
     assert "the first 2 of 3 events to add; the counts are complete" in dialog.notes.text()
     header = dialog.added_table.horizontalHeader()
@@ -93,26 +108,29 @@ def test_changed_events_follow_the_conflict_choice(qtbot, tmp_path):
     text = (FIXTURES / "interchange" / "valid.json").read_text(encoding="utf-8")
     edited.write_text(text.replace("Principals' Board", "Principals' Board (renamed)"))
     # a new title gives a new derived id only when the id is not given; this one is given
-    dialog = ImportDialog(db, edited)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, db, edited)
     assert [row[2] for row in cells(dialog.changed_table)] == ["title"]
     assert not dialog.import_button.isEnabled()  # kept as it is: nothing to do
     assert "kept as they are" in dialog.notes.text()
     dialog.conflict_box.setCurrentIndex(1)  # replace
+    settle(qtbot, dialog)
     assert "1 to change" in dialog.summary.text() and dialog.import_button.isEnabled()
     dialog.import_button.click()
+    settle(qtbot, dialog)
     assert dialog.imported
     assert "Principals' Board (renamed)" in {r["title"] for r in records(db)}
 
 
 def test_group_choice_previews_new_kinds(qtbot, tmp_path):
     db = fresh_db(tmp_path)
-    dialog = ImportDialog(db, TLJS)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, db, TLJS)
     assert "--map-group" in dialog.notes.text()
     dialog.group_box.setCurrentIndex(1)  # new kinds
+    settle(qtbot, dialog)
     assert "--map-group" not in dialog.notes.text()
     dialog.import_button.click()
+    settle(qtbot, dialog)
+    assert dialog.imported
     with_dialog = dump_text(db)
     cli_db = fresh_db(tmp_path, "cli.db")
     import_file(cli_db, TLJS, ImportOptions(map_group="kind"))
@@ -123,47 +141,66 @@ def test_unreadable_file_shows_the_error(qtbot, tmp_path):
     db = fresh_db(tmp_path)
     binary = tmp_path / "image.csv"
     binary.write_bytes(b"\x89PNG\x00\x00")
-    dialog = ImportDialog(db, binary)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, db, binary)
     assert "is not a text file" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
 
 
-def test_large_file_shows_progress_and_can_be_cancelled(qtbot, tmp_path):
+def test_large_file_shows_progress_off_the_gui_thread_and_stop_rolls_back(qtbot, tmp_path):
+    """The preview and the import run on a worker thread: the window keeps handling
+    events (here a timer) while they run, the progress bar says what is happening, and
+    Stop during the import leaves the database as it was."""
     db = fresh_db(tmp_path)
-    big = tmp_path / "big.csv"
-    rows = [f"2020-01-{1 + i % 28:02d},Event {i},Bulk" for i in range(20_000)]
-    big.write_text("date,title,source_title\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    big = big_csv(tmp_path / "big.csv", 30_000)
+    before = dump_text(db)
+    shown: list[str] = []
+    ticks: list[bool] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(dialog.busy))
+    timer.start(10)
     dialog = ImportDialog(db, None)
     qtbot.addWidget(dialog)
-    dialog.progress_bytes = 1
-    seen: list[str] = []
-    original = ImportDialog._progress_callback
-
-    def spy(progress_dialog):
-        update = original(progress_dialog)
-
-        def wrapped(progress):
-            seen.append(progress.phase)
-            update(progress)
-
-        return wrapped
-
-    dialog._progress_callback = spy  # type: ignore[method-assign]
+    dialog.show()
+    qtbot.waitExposed(dialog)
     dialog.set_file(big)
-    assert "20000 to add" in dialog.summary.text() and "reading" in seen
-    before = sha256(db)
 
-    def cancel(progress_dialog):
-        def update(progress):
-            raise import_dialog.ImportCancelled
+    def idle() -> bool:
+        if dialog.progress.isVisible():
+            shown.append(dialog.progress.text())
+        return not dialog.busy
 
-        return update
-
-    dialog._progress_callback = cancel  # type: ignore[method-assign]
+    qtbot.waitUntil(idle, timeout=60_000)
+    assert "30000 to add" in dialog.summary.text()
+    assert any(text.startswith("Checking") for text in shown), shown
+    assert ticks.count(True) >= 3  # the GUI thread ran while the preview did
+    assert not dialog.progress.isVisible() and dialog.import_button.isEnabled()
+    shown.clear()
     dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.progress.text().startswith("Writing"), timeout=60_000)
+    dialog.stop_button.click()
+    settle(qtbot, dialog)
+    timer.stop()
     assert "Cancelled; nothing was imported." in dialog.summary.text()
-    assert not dialog.imported and sha256(db) == before
+    assert not dialog.imported and dump_text(db) == before
+
+
+def _press_import_when_ready() -> QTimer:
+    """What a person does in the dialog the menu opens: wait for the preview, press Import."""
+
+    def press() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if (
+                isinstance(widget, ImportDialog)
+                and widget.isVisible()
+                and not widget.busy
+                and widget.import_button.isEnabled()
+            ):
+                widget.import_button.click()
+
+    timer = QTimer()
+    timer.timeout.connect(press)
+    timer.start(20)
+    return timer
 
 
 def test_run_import_dialog_asks_for_a_file_and_reports_the_outcome(qtbot, tmp_path, monkeypatch):
@@ -171,15 +208,53 @@ def test_run_import_dialog_asks_for_a_file_and_reports_the_outcome(qtbot, tmp_pa
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     assert run_import_dialog(None, db) is False
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(VALID), ""))
-
-    def press_import():
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, ImportDialog) and widget.isVisible():
-                widget.import_button.click()
-
-    QTimer.singleShot(0, press_import)
-    assert run_import_dialog(None, db) is True
+    timer = _press_import_when_ready()
+    try:
+        assert run_import_dialog(None, db) is True
+    finally:
+        timer.stop()
     assert len(records(db)) == 3
+
+
+@pytest.fixture
+def window_on_own_db(qtbot, tmp_path):
+    db = fresh_db(tmp_path)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Controller(open_store(db)), settings, remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.mark.parametrize("how", ["menu", "Ctrl+I"])
+def test_file_import_events_from_the_menu_and_the_shortcut(
+    qtbot, window_on_own_db, monkeypatch, how
+):
+    """File → Import events… and Ctrl+I open the file chooser, then the dialog; after
+    Import the window shows the new events."""
+    window = window_on_own_db
+    asked = []
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: asked.append(a) or (str(VALID), "")
+    )
+    assert window.controller.total_count == 0
+    action = window.act_import
+    assert action in window.file_menu.actions() and action.text() == "&Import events…"
+    timer = _press_import_when_ready()
+    try:
+        if how == "menu":
+            action.trigger()
+        else:
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow)
+            qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    finally:
+        timer.stop()
+    assert len(asked) == 1
+    assert window.controller.total_count == 3
+    assert "Import finished" in window.statusBar().currentMessage()
+    assert len(window.timeline.plot.content.lanes.event) == 3
 
 
 def test_dialog_module_runs_no_sql():
@@ -189,8 +264,7 @@ def test_dialog_module_runs_no_sql():
 
 def test_bundled_database_is_previewed_but_not_imported_into(qtbot, bundled_db):
     before = sha256(bundled_db)
-    dialog = ImportDialog(bundled_db, VALID)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, bundled_db, VALID)
     assert dialog.tabs.tabText(0) == "To be added (3)"
     assert "Preview only" in dialog.summary.text() and "db init" in dialog.summary.text()
     assert not dialog.import_button.isEnabled() and sha256(bundled_db) == before

@@ -342,19 +342,14 @@ def test_full_text_search_finds_imported_and_replaced_text(tmp_path):
         assert check_store(store) == []
 
 
-@pytest.mark.parametrize("images", [True, False], ids=["stage-image", "stage-attached"])
-def test_many_batches_leave_a_sound_fully_indexed_database(
-    tmp_path, bundled_db, monkeypatch, images
-):
-    """One event per batch and two per handover: dozens of full-text segments, merged
-    only by FTS5's crisis merge while importing; afterwards the index is whole and the
-    merge setting is as before. Also without serialized stage images (old SQLite)."""
+def test_many_batches_leave_a_sound_fully_indexed_database(tmp_path, bundled_db, monkeypatch):
+    """One event per batch, imported and then replaced: the sqlite-utils triggers keep the
+    full-text index whole through every write, and the schema (six triggers, FTS5's own
+    merge setting) is left as a new database has it."""
     from cspo_viewer.data.filters import EventFilter
-    from cspo_viewer.data.interchange import importer, writer
+    from cspo_viewer.data.interchange import importer
 
     monkeypatch.setattr(importer, "BATCH", 1)
-    monkeypatch.setattr(importer, "HANDOVER", 2)
-    monkeypatch.setattr(writer, "HANDOVER_IMAGES", images)
     source = tmp_path / "all.csv"
     source.write_text(dump_text(bundled_db, "csv"), encoding="utf-8")
     db = fresh_db(tmp_path)
@@ -495,29 +490,6 @@ def test_csv_json_cells_that_are_not_lists_are_problems(tmp_path):
     assert len(problems) == 4 and report.added == 1  # " [] ": an empty list, spaces and all
 
 
-def test_handovers_grow_from_one_batch_and_shrink_near_the_end():
-    """The helper starts after one batch and the reading thread, done, waits for a small
-    last handover; in between, handovers are about ``HANDOVER`` events."""
-    from cspo_viewer.data.interchange import importer
-
-    batch, most, total = importer.BATCH, importer.HANDOVER, 400 * importer.BATCH
-    sizes, handed, staged = [], 0, 0
-    for read in range(batch, total + 1, batch):  # as Session._read stages batches
-        staged += batch
-        if staged >= importer.handover_size(handed, total - read):
-            sizes.append(staged)
-            handed, staged = handed + staged, 0
-    assert staged == 0 and sum(sizes) == total
-    assert sizes[:5] == [batch, batch, 2 * batch, 4 * batch, 8 * batch]
-    assert max(sizes) < most + batch and sizes.count(max(sizes)) >= 2
-    assert sizes[-2:] == [batch, batch]
-    peak = sizes.index(max(sizes))
-    assert sizes[:peak] == sorted(sizes[:peak])
-    assert sizes[-4:] == sorted(sizes[-4:], reverse=True)
-    unknown = [importer.handover_size(n, None) for n in (0, batch, 4 * batch, 10 * most)]
-    assert unknown == [batch, batch, 4 * batch, most]  # nothing known of what is left
-
-
 def test_quote_rules_each_have_their_message(tmp_path):
     """A quote's nation by code, name or the ``nation`` key (``nation_code`` wins when both
     are there), a speaker that is only spaces, an unknown nation, an id used twice."""
@@ -546,36 +518,3 @@ def test_quote_rules_each_have_their_message(tmp_path):
     assert import_file(db, src).written
     nations = {r["id"]: r["quotes"][0]["nation_code"] for r in records(db)}
     assert nations == {"e1": "JPN", "e2": None, "e3": "GBR"}
-
-
-def test_a_file_read_ahead_whole_is_handed_over_in_growing_steps(tmp_path, monkeypatch):
-    """JSON is read a MiB ahead, so in a small file nothing is "left" from the first batch
-    on: that must not shrink every handover to one batch (dozens of full-text segments)."""
-    from cspo_viewer.data.interchange import importer
-
-    events = [
-        {"date": "2024-01-01", "title": f"Event {i}", "sources": [{"title": "S"}]}
-        for i in range(3000)
-    ]
-    src = tmp_path / "small.json"
-    src.write_text(json.dumps(events), encoding="utf-8")
-    assert src.stat().st_size < 1024 * 1024
-    handovers = []
-    real = importer.Session._handover
-    monkeypatch.setattr(
-        importer.Session, "_handover", lambda self: handovers.append(1) or real(self)
-    )
-    db = fresh_db(tmp_path)
-    assert import_file(db, src).added == 3000
-    assert len(handovers) == 4  # 256, 256, 512 and 1024 events; the rest as it finishes
-    assert len(records(db)) == 3000
-
-
-def test_memo_caches_stay_within_their_limit():
-    """A file of all-distinct values empties a cache at its limit rather than growing it."""
-    from cspo_viewer.data.interchange.caches import remember
-
-    cache: dict[int, int] = {}
-    for i in range(25):
-        remember(cache, i, i * i, 10)
-    assert len(cache) <= 10 and cache[24] == 576 and 0 not in cache

@@ -1,31 +1,30 @@
-"""All or nothing: a rejected, crashed, cancelled or disk-full import leaves the database as
-it was, byte for byte; hostile files give a clear error quickly and write nothing."""
+"""All or nothing: a rejected, crashed, cancelled or disk-full import leaves the database's
+contents as they were (byte for byte when it is refused before writing); hostile files
+give a clear error quickly and write nothing."""
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from cspo_viewer.data import store as store_module
 from cspo_viewer.data.interchange import (
     ImportCancelled,
     ImportOptions,
     InterchangeError,
     import_file,
-    workcopy,
-    writer,
 )
 from cspo_viewer.data.interchange.importer import TEST_HOOK_ENV
+from cspo_viewer.data.interchange.model import MAX_JSON_BYTES
 from tests.conftest import sha256
-from tests.interchange_support import FIXTURES, dump_text, fresh_db
+from tests.interchange_support import FIXTURES, big_csv, dump_text, fresh_db, leftovers
 
 VALID = FIXTURES / "interchange" / "valid_bom.csv"
 
@@ -36,18 +35,6 @@ def populated(tmp_path: Path) -> Path:
     db = fresh_db(tmp_path)
     assert import_file(db, FIXTURES / "timelinejs" / "partial_dates.json").written
     return db
-
-
-def _big_csv(path: Path, n: int = 12_000) -> Path:
-    """Enough rows for several batches, so a crash lands mid-import."""
-    lines = ["date,title,nations,source_title"]
-    lines += [f"2020-01-{1 + i % 28:02d},Event number {i},AUS;CAN,Bulk source" for i in range(n)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _leftovers(db: Path) -> list[Path]:
-    return list(db.parent.glob(f".{db.name}{workcopy.COPY_INFIX}*"))
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -65,13 +52,22 @@ def test_rejected_import_leaves_the_file_unchanged(populated):
     report = import_file(populated, FIXTURES / "interchange" / "invalid.csv")
     assert report.rejected and not report.written
     assert sha256(populated) == before_hash and dump_text(populated) == before_dump
-    assert _leftovers(populated) == []
+    assert leftovers(populated) == []
 
 
+@pytest.mark.parametrize("journal", ["delete", "wal"])
 @pytest.mark.parametrize("hook", ["exit", "sleep"])
-def test_process_killed_mid_import_leaves_the_database_as_it_was(populated, tmp_path, hook):
-    source = _big_csv(tmp_path / "big.csv")
-    before_dump, before_hash = dump_text(populated), sha256(populated)
+def test_process_killed_mid_import_leaves_the_database_as_it_was(
+    populated, tmp_path, hook, journal
+):
+    """Killed inside the transaction, after a first batch large enough that SQLite has
+    already written pages to the file (the rollback journal is then "hot"): SQLite's
+    recovery gives back the database as it was, to the very next program that reads it,
+    even a read-only one."""
+    if journal == "wal":
+        _journal_mode(populated, "wal")
+    source = big_csv(tmp_path / "big.csv", summary="a long summary " * 1000)
+    before_dump = dump_text(populated)
     args = [sys.executable, "-m", "cspo_viewer", "import", str(source), "--db", str(populated)]
     env = {**os.environ, TEST_HOOK_ENV: hook}
     if hook == "exit":
@@ -84,13 +80,37 @@ def test_process_killed_mid_import_leaves_the_database_as_it_was(populated, tmp_
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         proc.stderr.close()
-    assert sha256(populated) == before_hash and dump_text(populated) == before_dump
+    if journal == "delete":
+        journal_file = populated.with_name(populated.name + "-journal")
+        assert journal_file.exists()  # the killed import's changes reached the file
+    listed = _cli("list", "--db", str(populated))  # read-only, the first to open it
+    assert listed.returncode == 0, listed.stderr
+    assert "Event number" not in listed.stdout
+    assert dump_text(populated) == before_dump
+    assert _integrity(populated) == "ok"
     check = _cli("db", "check", "--db", str(populated))
     assert check.returncode == 0, check.stdout + check.stderr
-    assert _leftovers(populated)  # the killed import's working copy ...
+    assert leftovers(populated) == []
+    assert _journal_mode(populated) == journal  # the file keeps its journal mode
     assert import_file(populated, source).written
-    assert _leftovers(populated) == []  # ... is cleared by the next import
     assert "Event number 11999" in dump_text(populated)
+
+
+def _journal_mode(db: Path, mode: str | None = None) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        pragma = f"PRAGMA journal_mode = {mode}" if mode else "PRAGMA journal_mode"
+        return str(conn.execute(pragma).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _integrity(db: Path) -> str:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(
@@ -104,16 +124,16 @@ def test_process_killed_mid_import_leaves_the_database_as_it_was(populated, tmp_
 def test_a_reference_that_slips_past_validation_is_refused_and_writes_nothing(
     populated, tmp_path, monkeypatch, method, value, unknown
 ):
-    """The working copy skips SQLite's per-row foreign-key checks; the writer checks each
-    batch's references itself, so even a validator bug cannot leave a dangling tag."""
+    """SQLite checks every reference as it is written (foreign keys are on), so even a
+    validator bug cannot leave a dangling tag: the import is refused and rolled back."""
     from cspo_viewer.data.interchange.validate import Validator
 
     monkeypatch.setattr(Validator, method, lambda self, raw, *extra: value)
     before = sha256(populated)
-    with pytest.raises(InterchangeError, match=f"cites the unknown {unknown}; nothing was"):
-        import_file(populated, _big_csv(tmp_path / "bulk.csv", 600))
-    assert sha256(populated) == before
-    assert _leftovers(populated) == []
+    with pytest.raises(InterchangeError, match=r"FOREIGN KEY constraint failed\); nothing was"):
+        import_file(populated, big_csv(tmp_path / "bulk.csv", 600))
+    assert sha256(populated) == before, unknown
+    assert leftovers(populated) == []
 
 
 def test_a_quote_reference_that_slips_past_validation_is_refused(populated, tmp_path, monkeypatch):
@@ -126,73 +146,50 @@ def test_a_quote_reference_that_slips_past_validation_is_refused(populated, tmp_
         encoding="utf-8",
     )
     before = sha256(populated)
-    with pytest.raises(InterchangeError, match="imported quote cites the unknown nation 'XXX'"):
+    with pytest.raises(InterchangeError, match=r"refused an imported event \(FOREIGN KEY"):
         import_file(populated, path)
     assert sha256(populated) == before
 
 
 def test_disk_full_while_writing_changes_nothing(populated, tmp_path, monkeypatch):
+    """SQLite's own "database or disk is full", met inside the transaction (here from a
+    page limit: the file may grow by a few pages only)."""
     before_dump, before_hash = dump_text(populated), sha256(populated)
+    real_connect = store_module.connect
 
-    def full(*args, **kwargs):
-        raise sqlite3.OperationalError("database or disk is full")
+    def small_disk(path, *, writable):
+        conn = real_connect(path, writable=writable)
+        if writable:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages + 3}")
+        return conn
 
-    monkeypatch.setattr(writer.Writer, "write", full)
+    monkeypatch.setattr(store_module, "connect", small_disk)
     with pytest.raises(InterchangeError, match="is full; nothing was imported"):
-        import_file(populated, _big_csv(tmp_path / "big.csv", 10))
+        import_file(populated, big_csv(tmp_path / "big.csv", 3000))
     assert sha256(populated) == before_hash and dump_text(populated) == before_dump
-    assert _leftovers(populated) == []
+    assert leftovers(populated) == []
 
 
-def test_a_failed_handover_stops_those_queued_behind_it(populated, tmp_path, monkeypatch):
-    """The helper may hold two handovers; after one fails, the next is not written on top
-    of it, and the reading thread hears of the first failure."""
-    written = []
-    gate = threading.Event()
-
-    def fail_first(self, image, staged):
-        written.append(len(written))
-        gate.wait(10)  # hold the helper until the next handover is queued behind this one
-        raise sqlite3.OperationalError("database or disk is full")
-
-    real_handover = writer.Writer.handover
-
-    def handover(self):
-        real_handover(self)
-        if len(self._pending) == writer.QUEUED:
-            gate.set()
-
-    monkeypatch.setattr(writer.Writer, "_write_stage", fail_first)
-    monkeypatch.setattr(writer.Writer, "handover", handover)
-    before_hash = sha256(populated)
-    with pytest.raises(InterchangeError, match="is full; nothing was imported"):
-        import_file(populated, _big_csv(tmp_path / "big.csv", 3000))
-    assert gate.is_set() and written == [0]
-    assert sha256(populated) == before_hash and _leftovers(populated) == []
-
-
-def test_no_room_for_the_working_copy_changes_nothing(populated, monkeypatch):
-    before_hash = sha256(populated)
-
-    def no_space(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(workcopy.shutil, "copyfile", no_space)
-    with pytest.raises(InterchangeError, match="not enough disk space"):
-        import_file(populated, VALID)
-    assert sha256(populated) == before_hash and _leftovers(populated) == []
-
-
-def test_cancelling_from_the_progress_callback_changes_nothing(populated, tmp_path):
-    before_hash = sha256(populated)
+@pytest.mark.parametrize("phase", ["checking", "writing"])
+def test_cancelling_from_the_progress_callback_changes_nothing(populated, tmp_path, phase):
+    """Cancel while the file is checked, or while it is being written (the transaction is
+    rolled back)."""
+    before_dump, before_hash = dump_text(populated), sha256(populated)
+    phases = []
 
     def cancel(progress):
-        if progress.events >= 1000:
+        phases.append(progress.phase)
+        if progress.phase == phase and progress.events >= 1000:
             raise ImportCancelled
 
     with pytest.raises(ImportCancelled):
-        import_file(populated, _big_csv(tmp_path / "big.csv"), progress=cancel)
-    assert sha256(populated) == before_hash and _leftovers(populated) == []
+        import_file(populated, big_csv(tmp_path / "big.csv", 40_000), progress=cancel)
+    assert phase in phases and "saving" not in phases
+    assert dump_text(populated) == before_dump
+    if phase == "checking":
+        assert sha256(populated) == before_hash
+    assert leftovers(populated) == []
 
 
 def test_dry_run_writes_nothing(populated):
@@ -301,7 +298,7 @@ def test_hostile_files_fail_fast_with_a_clear_error_and_write_nothing(populated,
         assert message in str(info.value), (name, str(info.value))
         assert time.monotonic() - started < 20, name
         assert sha256(populated) == before_hash, name
-    assert _leftovers(populated) == []
+    assert leftovers(populated) == []
 
 
 def test_hostile_file_on_the_command_line_is_one_line_and_exit_2(populated, tmp_path):
@@ -313,25 +310,16 @@ def test_hostile_file_on_the_command_line_is_one_line_and_exit_2(populated, tmp_
     ]
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_a_large_file_is_streamed_not_loaded(tmp_path, fmt):
-    """48 MB of events: Python's peak memory stays well below the file's size."""
-    import json
+def test_a_large_csv_file_is_streamed_not_loaded(tmp_path):
+    """48 MB of CSV events: Python's peak memory stays well below the file's size."""
     import tracemalloc
 
     summary = "word " * 24_000  # 120 kB per event
-    path = tmp_path / f"large.{fmt}"
+    path = tmp_path / "large.csv"
     with path.open("w", encoding="utf-8") as out:
-        if fmt == "json":
-            out.write('{"events": [\n')
-            for i in range(400):
-                event = {"date": "2024-01-01", "title": f"E{i}", "summary": summary}
-                out.write(("," if i else "") + json.dumps(event) + "\n")
-            out.write("]}\n")
-        else:
-            out.write("date,title,summary\n")
-            for i in range(400):
-                out.write(f"2024-01-01,E{i},{summary}\n")
+        out.write("date,title,summary\n")
+        for i in range(400):
+            out.write(f"2024-01-01,E{i},{summary}\n")
     assert path.stat().st_size > 45_000_000
     db = fresh_db(tmp_path)
     tracemalloc.start()
@@ -341,27 +329,25 @@ def test_a_large_file_is_streamed_not_loaded(tmp_path, fmt):
     finally:
         tracemalloc.stop()
     assert report.added == 400
-    assert peak < 20_000_000, peak  # one 8 MiB batch and the read buffer, not the file
+    assert peak < 20_000_000, peak  # a batch and the read buffer, not the file
 
 
-def test_an_interrupted_wait_keeps_the_running_handover_for_close_to_stop():
-    """Ctrl+C while waiting for the helper: the handover still running stays queued, so
-    ``close`` interrupts it rather than waiting for it to run its course."""
-    from collections import deque
-    from concurrent.futures import Future
-
-    class Interrupted(Future):
-        def result(self, timeout=None):
-            raise KeyboardInterrupt
-
-    done: Future[None] = Future()
-    done.set_exception(sqlite3.OperationalError("database or disk is full"))
-    w = writer.Writer.__new__(writer.Writer)
-    w._pending = deque([Interrupted()])
-    with pytest.raises(KeyboardInterrupt):
-        w._wait_oldest()
-    assert len(w._pending) == 1  # still running: close() will interrupt it
-    w._pending = deque([done])
-    with pytest.raises(sqlite3.OperationalError):
-        w._wait_oldest()
-    assert not w._pending  # finished, failed: gone from the queue, its error raised
+def test_a_json_file_over_the_size_limit_is_refused_before_it_is_read(populated, tmp_path):
+    """JSON is parsed whole, so its size is capped (a few hundred MB of memory at most);
+    the sentence says what to do instead."""
+    path = tmp_path / "huge.json"
+    with path.open("wb") as out:
+        out.write(b'{"events": [')
+        out.truncate(MAX_JSON_BYTES + 1)
+    with path.open("r+b") as out:
+        out.seek(12)
+        out.write(b" " * 65536)  # text where detection looks; the rest is never read
+    before = sha256(populated)
+    started = time.monotonic()
+    result = _cli("import", str(path), "--db", str(populated))
+    assert result.returncode == 2 and time.monotonic() - started < 20
+    assert result.stderr.strip().splitlines() == [
+        f"cspo-viewer: error: {path} is 64 MiB; JSON files are read whole and may be at most "
+        "64 MiB: split it, or use CSV, which has no such limit"
+    ]
+    assert sha256(populated) == before

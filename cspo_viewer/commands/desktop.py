@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from cspo_viewer import DESKTOP_ID, PRODUCT_NAME, paths
-from cspo_viewer.data.build import atomic_output
+from cspo_viewer.data.file_output import write_bytes
 from cspo_viewer.errors import UserError
 
 
@@ -71,8 +71,7 @@ def install(args: argparse.Namespace) -> int:
             (entry, desktop_entry(os.path.abspath(sys.executable)).encode("utf-8")),
         ):
             target.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_output(target) as tmp:
-                tmp.write_bytes(data)
+            write_bytes(target, data)
     except OSError as exc:
         where = exc.filename or home
         raise UserError(f"cannot write the desktop entry to {where} ({exc.strerror})") from None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
-from cspo_viewer.data.build import atomic_output
+from cspo_viewer.data.file_output import check_folder, open_replacing, output_error
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.data.interchange import (
     BUNDLED_REFUSAL,
@@ -30,11 +30,14 @@ All or nothing: every event is checked first, and if any is rejected nothing is 
 and the exit code is 2, with each problem listed by CSV row (the header is row 1) or JSON
 path. Events already in the database with the same content are left alone, so importing
 a file twice adds nothing. An event whose id exists with different content is kept as it
-is (skip, the default), overwritten (replace) or counts as a problem (fail).
+is (skip, the default), overwritten (replace) or counts as a problem (fail). The events
+are written into the database itself in one SQLite transaction; a database another
+program is writing is waited for 5 seconds, then refused (exit 2: try again).
 
 Formats are recognised by content: our JSON (as written by dump or list --json), CSV with
 a header row (date, title, kind, nations and themes separated by ';', summary,
-source_title, source_url, ...), and Knight Lab TimelineJS JSON. Events of a file that
+source_title, source_url, ...), and Knight Lab TimelineJS JSON. JSON files are read whole
+and may be at most 64 MiB; CSV has no such limit. Events of a file that
 names no sources (TimelineJS never does) cite the file itself as their source.
 """
 
@@ -202,19 +205,16 @@ def run_dump(args: argparse.Namespace) -> int:
 
 
 def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path, force: bool = False) -> int:
-    """Written beside ``out`` and renamed into place: a failed dump leaves no half file.
+    """Written whole or not at all (``file_output``): a failed dump leaves no half file.
 
     CSV files get a byte-order mark so that spreadsheet programs read them as UTF-8.
     """
-    if not out.parent.is_dir():
-        raise UserError(f"the folder {out.parent} does not exist")
+    check_folder(out)
     if out.exists() and not force:
         raise UserError(f"{out} already exists; use --force to overwrite it")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
-        with atomic_output(out) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
+        with open_replacing(out, "w", encoding=encoding, newline="") as fh:
             return dump(store, flt, fmt, fh)  # type: ignore[arg-type]
-    except PermissionError:
-        raise UserError(f"cannot write {out}: permission denied") from None
     except OSError as exc:
-        raise UserError(f"cannot write {out} ({exc.strerror})") from None
+        raise output_error(out, exc) from None

@@ -1,19 +1,16 @@
 """Build the shipped SQLite file from the reviewable text data in ``db/src/``.
 
 The JSON files are what people review in pull requests; the ``.db`` is derived. A build
-writes a temporary file next to the target and renames it into place, so a failed build
-never leaves a half-written database, and the tests compare the shipped file with a fresh
-build so the two cannot drift.
+writes a new file beside the target and renames it into place (``file_output``), so a
+failed build never leaves a half-written database, and the tests compare the shipped file
+with a fresh build so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +19,7 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.dates import split_source_date
+from cspo_viewer.data.file_output import replacing
 
 EVENT_COLUMNS = (
     "id",
@@ -38,10 +36,9 @@ EVENT_COLUMNS = (
     "uncertainty",
     "evidence",
 )
-SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document")
-"""The source fields that import and dump exchange (see interchange/)."""
-SOURCE_TABLE_COLUMNS = (*SOURCE_COLUMNS, "date_note")
-"""Every column of ``sources`` (schema v2 added ``date_note``)."""
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document", "date_note")
+"""Every column of ``sources``, as import and dump exchange them (schema v2 added
+``date_note``: what a source says of its date where that is not an ISO date)."""
 QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
 
 
@@ -107,7 +104,7 @@ def insert_sources(
     belongs in ``date_note``), so the file and the schema's promise cannot part."""
     rows = []
     for s in sources:
-        row = {c: s.get(c) for c in SOURCE_TABLE_COLUMNS}
+        row = {c: s.get(c) for c in SOURCE_COLUMNS}
         if row["date"] is not None and split_source_date(row["date"]) != (row["date"], None):
             raise ValueError(
                 f"source {row['id']} has the date {row['date']!r}: write YYYY, YYYY-MM or"
@@ -165,35 +162,9 @@ def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> 
     return len(batch)
 
 
-@contextmanager
-def atomic_output(target: Path, suffix: str = ""):  # type: ignore[no-untyped-def]
-    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
-
-    A crash or an exception leaves ``target`` exactly as it was and removes the temporary.
-    """
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, _final_mode(target))  # mkstemp makes 0600; give the file its usual mode
-        os.replace(tmp, target)
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _final_mode(target: Path) -> int:
-    """The replaced file's permissions, or what a new file gets under the umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+atomic_output = replacing
+"""The old name of ``file_output.replacing``, kept while ``export/files.py`` and
+``Store.save_copy`` still import it."""
 
 
 def new_database(path: Path) -> sqlite_utils.Database:
@@ -211,7 +182,7 @@ def new_database(path: Path) -> sqlite_utils.Database:
 def build_database(src_dir: Path, out: Path) -> int:
     """Build ``out`` from ``src_dir`` atomically; return the number of events."""
     data = load_src(src_dir)
-    with atomic_output(out, ".db") as tmp:
+    with replacing(out, ".db") as tmp:
         tmp.unlink()
         db = new_database(tmp)
         try:
@@ -236,7 +207,7 @@ def init_database(src_dir: Path, out: Path) -> None:
         raise FileExistsError(f"{out} already exists; db init only creates new databases")
     data = load_src(src_dir)
     membership_sources = {n.get("membership_source_id") for n in data["nations"]}
-    with atomic_output(out, ".db") as tmp:
+    with replacing(out, ".db") as tmp:
         tmp.unlink()
         db = new_database(tmp)
         try:

@@ -1,15 +1,21 @@
 """Open a database safely, and the queries the app and the commands need.
 
 Opening never changes a file's bytes unless the caller asked to write: read-only
-connections use SQLite's ``mode=ro`` URI with ``query_only``. Every connection has
-``trusted_schema`` off and extension loading disabled, because a database from elsewhere
-can carry triggers and views. Problems become one ``DatabaseError`` sentence.
+connections use SQLite's ``mode=ro`` URI with ``query_only`` (the one exception: a
+transaction a killed program left half done is rolled back first, as SQLite requires).
+Every connection starts with ``trusted_schema`` off and extension loading disabled,
+because a database from elsewhere can carry triggers and views; a writing connection
+trusts the schema again unless a foreign trigger uses a virtual table
+(``trust_schema_for_writing``).
+Problems become one ``DatabaseError`` sentence.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -182,7 +188,7 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
     if writable and not os.access(p.parent, os.W_OK):
         raise DatabaseError(f"The folder holding {p} is read-only, so SQLite cannot write.")
     try:
-        conn = connect(p, writable=writable)
+        conn = _connect_recovering(p, writable=writable)
     except sqlite3.Error as exc:
         raise DatabaseError(sqlite_message(p, exc)) from None
     try:
@@ -212,6 +218,8 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
                 f"{p} has no cspo-viewer schema version (PRAGMA user_version is {version})."
             )
         migrated_from = _upgrade(p, conn) if writable and version < schema.SCHEMA_VERSION else None
+        if writable:
+            trust_schema_for_writing(p, conn)
     except DatabaseError:
         conn.close()
         raise
@@ -238,6 +246,100 @@ def _upgrade(path: Path, conn: sqlite3.Connection) -> int:
                 f"{path} is being changed by another program; it was not upgraded, try again."
             ) from None
         raise
+
+
+SQLITE_READONLY_ROLLBACK = 776
+
+
+def _connect_recovering(path: Path, *, writable: bool) -> sqlite3.Connection:
+    """``connect``, after letting SQLite undo a transaction a killed program left half
+    done. SQLite rolls such a "hot" journal back when the file is next read, but only
+    through a connection that may write; a read-only one is refused with
+    ``SQLITE_READONLY_ROLLBACK``."""
+    try:
+        conn = connect(path, writable=writable)
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if writable or getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
+            raise
+    _roll_back_interrupted_write(path)
+    return connect(path, writable=False)
+
+
+def _roll_back_interrupted_write(path: Path) -> None:
+    """Let SQLite undo a killed writer's transaction (its journal says how), so that the
+    file reads as it was before that transaction; then it opens read-only as usual."""
+    if _read_only(path) or not os.access(path.parent, os.W_OK):
+        raise DatabaseError(
+            f"{path} holds an unfinished change from a program that stopped mid-write; "
+            "open it once where it is writable so SQLite can undo that change."
+        )
+    conn = connect(path, writable=True)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()  # the first read rolls it back
+    finally:
+        conn.close()
+
+
+def _normalized(sql: str) -> str:
+    """SQL compared word for word: spacing and sqlite-utils' old ``[name]`` quoting aside."""
+    return " ".join(re.sub(r"\[([^\]]*)\]", r'"\1"', sql).split())
+
+
+@functools.cache
+def own_triggers() -> frozenset[tuple[str, str]]:
+    """(name, SQL) of every trigger ``schema.create_schema`` makes: the sqlite-utils
+    triggers that keep the full-text indexes in step with ``events`` and ``quotes``."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    schema.create_schema(db)
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    db.close()
+    return frozenset((name, _normalized(sql)) for name, sql in rows)
+
+
+def untrusted_triggers(conn: sqlite3.Connection) -> list[str]:
+    """Triggers ``schema.create_schema`` does not make that name a virtual table or one of
+    its shadow tables (``events_fts``, ``events_fts_data``, …)."""
+    own = own_triggers()
+    rows = conn.execute("SELECT type, name, COALESCE(sql, '') FROM sqlite_master").fetchall()
+    virtual = [
+        name
+        for kind, name, sql in rows
+        if kind == "table" and sql.upper().startswith("CREATE VIRTUAL TABLE")
+    ]
+    if not virtual:
+        return []
+    names = "|".join(re.escape(name) + r"\w*" for name in virtual)
+    touches = re.compile(rf"\b(?:{names})\b", re.IGNORECASE)
+    return sorted(
+        name
+        for kind, name, sql in rows
+        if kind == "trigger" and (name, _normalized(sql)) not in own and touches.search(sql)
+    )
+
+
+def trust_schema_for_writing(path: Path, conn: sqlite3.Connection) -> bool:
+    """Let a writing connection run the database's full-text triggers (True if it may).
+
+    ``connect`` turns ``trusted_schema`` off, so that triggers and views in a file from
+    elsewhere cannot use virtual tables or functions with side effects. That also stops
+    the sqlite-utils triggers that keep ``events_fts`` and ``quotes_fts`` current ("unsafe
+    use of virtual table"), so every write to events or quotes would fail. A writing
+    connection turns it back on unless a trigger cspo-viewer did not make (compared word
+    for word) names a virtual table or its shadow tables: the one thing here that needs
+    the trust. Any other trigger of the file's own (one that refuses a change, say) runs
+    as it would in any SQLite tool. Nothing the trust lets a trigger call reaches outside
+    the file: extension loading is off, no functions of ours are registered and ATTACH is
+    disabled, so only SQLite's built-in functions remain. With an untrusted trigger the
+    schema stays untrusted and writing events fails; the writer names the trigger.
+    """
+    if untrusted_triggers(conn):
+        return False
+    conn.execute("PRAGMA trusted_schema = ON")
+    return True
 
 
 _ROW_COLUMNS = (
@@ -582,7 +684,7 @@ class Store:
         themes = self._tags("event_themes", "theme_id", ids)
         event_sources = self._tags("event_sources", "source_id", ids)
         sources = {}
-        for r in self.conn.execute("SELECT id, title, publisher, date, url, document FROM sources"):
+        for r in self.conn.execute(f"SELECT {self._source_columns} FROM sources s"):
             if not has_blob(r):
                 sources[r[0]] = dict(zip(_SOURCE_KEYS, r, strict=True))
         quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -644,5 +746,5 @@ _EVENT_KEYS = (
     "confidence",
     "uncertainty",
 )
-_SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document")
+_SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document", "date_note")
 _QUOTE_KEYS = ("id", "speaker", "role", "nation_code", "text", "source_id")

@@ -54,7 +54,7 @@ class EventTable:
     kind: np.ndarray  # int16 index into kinds
     kinds: tuple[str, ...]
     labels: np.ndarray  # object (str): short titles for the timeline
-    _tag_loader: Callable[[str, dict[str, int]], TagPairs] | None = None
+    _tag_loader: Callable[[str, np.ndarray], TagPairs] | None = None  # facet, rowid -> row
     _title_loader: Callable[[list[int]], dict[int, str]] | None = None
 
     def __len__(self) -> int:
@@ -79,7 +79,7 @@ class EventTable:
     def _tags(self, facet: str) -> TagPairs:
         if self._tag_loader is None:
             return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
-        return self._tag_loader(facet, self.position)
+        return self._tag_loader(facet, self._index_by_rowid)
 
     TITLE_CHUNK = 256
 
@@ -174,10 +174,10 @@ def load_table(store: Store) -> EventTable:
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
-    def tags(facet: str, position: dict[str, int]) -> TagPairs:
+    def tags(facet: str, by_rowid: np.ndarray) -> TagPairs:
         if facet == "nation":
-            return _pairs(store, "event_nations", "nation_code", nation_codes, position)
-        return _pairs(store, "event_themes", "theme_id", theme_ids, position)
+            return _pairs(store, "event_nations", "nation_code", nation_codes, by_rowid)
+        return _pairs(store, "event_themes", "theme_id", theme_ids, by_rowid)
 
     return EventTable(
         rowid=columns.rowid,
@@ -252,27 +252,41 @@ def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
 
 
 def _pairs(
-    store: Store, table: str, column: str, names: list[str], position: dict[str, int]
+    store: Store, table: str, column: str, names: list[str], by_rowid: np.ndarray
 ) -> TagPairs:
-    index = {name: i for i, name in enumerate(names)}
-    pairs = store.conn.execute(f"SELECT event_id, {column} FROM {table}").fetchall()
-    n = len(pairs)
-    events, tags = zip(*pairs, strict=True) if pairs else ((), ())
-    event = np.fromiter(map(position.get, events, repeat(-1, n)), dtype=np.int32, count=n)
-    tag = np.fromiter(map(index.get, tags, repeat(-1, n)), dtype=np.int32, count=n)
-    unknown = tag < 0
-    if unknown.any() or (event < 0).any():
-        # A tag naming a nation or theme the database lacks is left out and recorded; tags
-        # of events not in the table (skipped, or missing altogether) are simply not drawn.
+    """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
+    and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
+    Python was most of a 100,000-event window's start-up); a tag whose name the reference
+    table lacks comes back with its names, to be left out and recorded."""
+    ref, key = ("nations", "code") if column == "nation_code" else ("themes", "id")
+    ref_rowids = dict(store.conn.execute(f"SELECT {key}, rowid FROM {ref}").fetchall())
+    tag_of_ref = np.full(max(ref_rowids.values(), default=0) + 1, -1, dtype=np.int32)
+    for i, name in enumerate(names):
+        if name in ref_rowids:
+            tag_of_ref[ref_rowids[name]] = i
+    rows = store.conn.execute(
+        f"SELECT IFNULL(e.rowid, -1), IFNULL(r.rowid, -1) FROM {table} t"
+        f" LEFT JOIN events e ON e.id = t.event_id LEFT JOIN {ref} r ON r.{key} = t.{column}"
+    ).fetchall()
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    rowid, ref_rowid = pairs[:, 0], pairs[:, 1]
+    inside = (rowid >= 0) & (rowid < len(by_rowid))
+    event = np.full(len(rowid), -1, dtype=np.int64)
+    event[inside] = by_rowid[rowid[inside]]
+    tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
+    if (ref_rowid < 0).any():
         what = "nation" if column == "nation_code" else "theme"
-        for i in np.flatnonzero(unknown & (event >= 0)):
+        for event_id, name in store.conn.execute(
+            f"SELECT t.event_id, t.{column} FROM {table} t"
+            f" WHERE t.{column} IS NULL OR t.{column} NOT IN (SELECT {key} FROM {ref})"
+        ):
             store.skip(
-                f"event {events[i]}",
-                f"its {what} {tags[i]!r} is not in the {what}s table; that tag is left out",
+                f"event {event_id}",
+                f"its {what} {name!r} is not in the {what}s table; that tag is left out",
             )
-        keep = ~unknown & (event >= 0)
-        event, tag = event[keep], tag[keep]
-    return TagPairs(tuple(names), event, tag)
+    # Tags of events not in the table (skipped, or missing altogether) are not drawn.
+    keep = (tag >= 0) & (event >= 0)
+    return TagPairs(tuple(names), event[keep].astype(np.int32), tag[keep].astype(np.int32))
 
 
 def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarray:

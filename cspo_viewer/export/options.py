@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cspo_viewer.data.usable import clean_text
 from cspo_viewer.errors import UserError
 
 PRODUCT_TITLE = "Combined Space Operations Initiative"
@@ -58,6 +59,10 @@ class ExportOptions:
     generated: date | None = None  # the date in the footer; None: today
 
     def __post_init__(self) -> None:
+        # Typed text is drawn (and written into SVG/PDF): no character XML forbids.
+        if self.title is not None:
+            object.__setattr__(self, "title", clean_text(self.title))
+        object.__setattr__(self, "marking", clean_text(self.marking))
         for name, value in (("width", self.width), ("height", self.height)):
             if not MIN_SIDE <= value <= MAX_SIDE:
                 raise UserError(

@@ -156,17 +156,14 @@ def _quiet_offscreen_warnings() -> None:
 
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
-    """Render the whole window to ``target`` (written to a temporary name, then renamed)."""
+    """Render the whole window to ``target``, whole or not at all (``file_output``)."""
     from PySide6.QtCore import QBuffer, QIODevice
 
-    from cspo_viewer.data.build import atomic_output
+    from cspo_viewer.data.file_output import check_folder, output_error, write_bytes
 
-    if not target.parent.is_dir():
-        raise UserError(f"the folder {target.parent} does not exist")
     if target.is_dir():
         raise UserError(f"cannot write {target}: it is a folder")
-    if not os.access(target.parent, os.W_OK):
-        raise UserError(f"cannot write to {target.parent}: permission denied")
+    check_folder(target)
     window.show()
     if size:
         window.resize(*size)
@@ -180,12 +177,9 @@ def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     if not pixmap.save(buffer, "PNG"):
         raise UserError(f"could not encode the PNG {target}")
     try:
-        with atomic_output(target, ".png") as tmp:
-            tmp.write_bytes(bytes(buffer.data().data()))
+        write_bytes(target, bytes(buffer.data().data()))
     except OSError as exc:
-        raise UserError(
-            f"could not write {target}: {exc.strerror or exc}; nothing was written"
-        ) from None
+        raise output_error(target, exc) from None
     window.close()
     print(f"wrote {target} ({pixmap.width()}x{pixmap.height()})")
     return 0

@@ -1,18 +1,21 @@
-"""File → Import…: preview what a file would add, change and reject, then import it.
+"""File → Import events… (Ctrl+I): preview what a file would add, change and reject, then
+import it.
 
 The dialog runs no SQL: the preview is ``import_file(..., dry_run=True)`` and the import
-is the same call without it, exactly what ``cspo-viewer import`` runs. An import is all
-or nothing, so the Import button is enabled only when nothing is rejected. The database
-file is replaced on success: the caller reopens its store when this returns True.
+is the same call without it, exactly what ``cspo-viewer import`` runs. Both run on a
+worker thread (``ImportJob``), so the window stays responsive; the dialog shows their
+progress and its Stop button cancels (an import is then rolled back). An import is all or
+nothing, so the Import button is enabled only when nothing is rejected. The caller
+rereads its store when ``run_import_dialog`` returns True.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressDialog,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -50,8 +53,41 @@ CONFLICT_CHOICES = (
     ("fail", "Reject the import"),
 )
 GROUP_CHOICES = ((None, "Kind “other”"), ("kind", "New kinds"), ("theme", "New themes"))
-PROGRESS_BYTES = 2 * 1024 * 1024
-"""Files at least this large show a progress dialog (the preview reads the whole file)."""
+PHASES = {"checking": "Checking", "writing": "Writing", "saving": "Saving"}
+
+
+class ImportJob(QObject):
+    """One ``import_file`` call on its own thread; its outcome comes back as a signal.
+
+    ``progressed`` carries each ``Progress``; ``done`` carries the job itself and the
+    report, or None with the sentence to show (an unreadable file, a locked database, a
+    cancel)."""
+
+    progressed = Signal(object)
+    done = Signal(object, object, str)
+
+    def __init__(self, db_path: Path, file_path: Path, options: ImportOptions) -> None:
+        super().__init__()
+        self.db_path, self.file_path, self.options = db_path, file_path, options
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            report = import_file(self.db_path, self.file_path, self.options, self._progress)
+        except ImportCancelled:
+            self.done.emit(self, None, "Cancelled; nothing was imported.")
+        except (InterchangeError, DatabaseError) as exc:
+            message = str(exc)
+            if not self.options.dry_run and "nothing was imported" not in message:
+                message += "; nothing was imported"
+            self.done.emit(self, None, message.rstrip(".") + ".")
+        else:
+            self.done.emit(self, report, "")
+
+    def _progress(self, progress: Progress) -> None:
+        if self.stop.is_set():
+            raise ImportCancelled
+        self.progressed.emit(progress)
 
 
 class ImportDialog(QDialog):
@@ -67,7 +103,8 @@ class ImportDialog(QDialog):
         self.file_path: Path | None = None
         self.report: ImportReport | None = None
         self.imported = False
-        self.progress_bytes = PROGRESS_BYTES
+        self._job: ImportJob | None = None
+        self._thread: QThread | None = None
         self._build()
         if file_path is not None:
             self.set_file(Path(file_path))
@@ -113,6 +150,17 @@ class ImportDialog(QDialog):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
+        busy = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop checking or importing; nothing is written")
+        self.stop_button.clicked.connect(self.cancel_job)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.stop_button)
+        self.progress.hide()
+        self.stop_button.hide()
+        layout.addLayout(busy)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
@@ -152,18 +200,81 @@ class ImportDialog(QDialog):
             map_group=self.group_box.currentData(),
         )
 
+    @property
+    def busy(self) -> bool:
+        """A preview or an import is running on the worker thread."""
+        return self._thread is not None
+
     def preview(self) -> None:
         """Read the whole file without writing, and show what an import would do."""
         if self.file_path is None:
             return
         self.import_button.setEnabled(False)
-        report = self._run(dry_run=True, label="Checking")
-        self.report = report
+        self._start(dry_run=True)
+
+    def run_import(self) -> None:
+        """The real import; on success the dialog closes with ``imported`` set."""
+        if self.report is None or not self.import_button.isEnabled():
+            return
+        self.import_button.setEnabled(False)
+        self._start(dry_run=False)
+
+    def cancel_job(self) -> None:
+        """Stop the running job at its next progress report (an import rolls back)."""
+        if self._job is not None:
+            self._job.stop.set()
+
+    def _start(self, *, dry_run: bool) -> None:
+        assert self.file_path is not None
+        if self.busy:  # an option changed mid-preview: stop it, then preview anew
+            self.cancel_job()
+            self._wait()
+        job = ImportJob(self.db_path, self.file_path, self.options(dry_run=dry_run))
+        thread = QThread(self)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progressed.connect(self._show_progress)
+        job.done.connect(self._finished)
+        job.done.connect(thread.quit)
+        self._job, self._thread = job, thread
+        self.summary.setStyleSheet("")
+        verb = "Checking" if dry_run else "Importing"
+        self.summary.setText(f"{verb} {self.file_path.name}…")
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{'Checking' if dry_run else 'Importing'} %p%")
+        self.progress.show()
+        self.stop_button.show()
+        for box in (self.conflict_box, self.group_box):
+            box.setEnabled(False)
+        thread.start()
+
+    def _show_progress(self, progress: Progress) -> None:
+        self.progress.setValue(int(progress.fraction * 1000))
+        phase = PHASES.get(progress.phase, progress.phase.capitalize())
+        self.progress.setFormat(f"{phase}: {progress.events:,} events (%p%)")
+
+    def _finished(self, job: ImportJob, report: ImportReport | None, message: str) -> None:
+        if job is not self._job:
+            return  # a preview stopped because the options changed; a new one runs
+        dry_run = job.options.dry_run
+        self._wait()
+        self.progress.hide()
+        self.stop_button.hide()
+        for box in (self.conflict_box, self.group_box):
+            box.setEnabled(True)
         if report is None:
-            self._fill(None)
+            self._error(message)
+            if dry_run:
+                self.report = None
+                self._fill(None)
+            return
+        self.report = report
+        if not dry_run and report.written:
+            self.imported = True
+            self.accept()
             return
         self._fill(report)
-        doable = report.ok and bool(report.added or report.changed or report.new_sources)
+        doable = dry_run and report.ok and report.has_changes
         if doable and is_bundled_database(self.db_path):
             self._error(
                 f"Preview only: {BUNDLED_REFUSAL}. In the window: File → Save database "
@@ -172,62 +283,21 @@ class ImportDialog(QDialog):
             doable = False
         self.import_button.setEnabled(doable)
 
-    def run_import(self) -> None:
-        """The real import; on success the dialog closes with ``imported`` set."""
-        report = self._run(dry_run=False, label="Importing")
-        if report is None:
-            self.import_button.setEnabled(False)
-            return
-        self.report = report
-        if report.written:
-            self.imported = True
-            self.accept()
-        else:
-            self._fill(report)
-            self.import_button.setEnabled(False)
+    def _wait(self) -> None:
+        """Let the worker thread end (it does so right after its last signal)."""
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+        self._job, self._thread = None, None
 
-    def _run(self, *, dry_run: bool, label: str) -> ImportReport | None:
-        assert self.file_path is not None
-        progress = self._progress_dialog(label)
-        try:
-            return import_file(
-                self.db_path,
-                self.file_path,
-                self.options(dry_run=dry_run),
-                self._progress_callback(progress) if progress else None,
-            )
-        except ImportCancelled:
-            self._error("Cancelled; nothing was imported.")
-        except (InterchangeError, DatabaseError) as exc:
-            self._error(f"{exc}; nothing was imported." if not dry_run else str(exc))
-        finally:
-            if progress is not None:
-                progress.close()
-        return None
-
-    def _progress_dialog(self, label: str) -> QProgressDialog | None:
-        try:
-            size = self.file_path.stat().st_size if self.file_path else 0
-        except OSError:
-            return None
-        if size < self.progress_bytes:
-            return None
-        dialog = QProgressDialog(f"{label} {self.file_path.name}…", "Cancel", 0, 1000, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setValue(0)
-        return dialog
-
-    @staticmethod
-    def _progress_callback(dialog: QProgressDialog):  # type: ignore[no-untyped-def]
-        def update(progress: Progress) -> None:
-            dialog.setValue(int(progress.fraction * 999))
-            dialog.setLabelText(f"{progress.phase.capitalize()}: {progress.events:,} events")
-            QApplication.processEvents()
-            if dialog.wasCanceled():
-                raise ImportCancelled
-
-        return update
+    def done(self, result: int) -> None:
+        """Closing the dialog stops a running job first (an import is rolled back)."""
+        self.cancel_job()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        super().done(result)
 
     # --- showing the report -------------------------------------------------------------
     def _error(self, message: str) -> None:
@@ -291,10 +361,9 @@ class ImportDialog(QDialog):
 
 
 def run_import_dialog(parent: QWidget | None, db_path: Path, file_path: Path | None = None) -> bool:
-    """File → Import…: ask for a file if none is given, preview, import.
+    """File → Import events…: ask for a file if none is given, preview, import.
 
-    Returns True when events were imported; the database file has then been replaced, so
-    the caller reopens its store.
+    Returns True when events were imported, so the caller rereads its store.
     """
     if file_path is None:
         name, _ = QFileDialog.getOpenFileName(parent, "Import events", "", FILE_FILTER)

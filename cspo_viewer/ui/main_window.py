@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_import = self._action(
             "&Import events…",
-            self.import_dialog,
+            lambda _checked=False: self.import_dialog(),  # not Qt's checked flag as a path
             "Ctrl+I",
             "Add events from JSON, CSV or TimelineJS (preview first)",
         )

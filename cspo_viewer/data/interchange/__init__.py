@@ -1,7 +1,7 @@
 """Moving events in and out: JSON, CSV and TimelineJS import and export (no Qt).
 
 ``import_file`` validates and writes all or nothing; ``dump`` writes what ``import_file``
-reads back. See ``importer`` for the flow and ``workcopy`` for crash safety.
+reads back. See ``importer`` for the flow and how SQLite keeps it all or nothing.
 """
 
 from __future__ import annotations

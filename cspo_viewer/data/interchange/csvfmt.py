@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
-from cspo_viewer.data.interchange.caches import remember
 from cspo_viewer.data.interchange.detect import csv_delimiter, header_names
 from cspo_viewer.data.interchange.model import (
     MAX_RECORD_CHARS,
@@ -77,18 +76,16 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 
 class CsvReader:
-    """``RawEvent``s from a CSV file with a header row, streamed row by row."""
+    """``RawEvent``s from a CSV file with a header row, streamed row by row (from the
+    start of the file each time it is iterated)."""
 
     format = "csv"
 
     def __init__(self, path: Path, fh: BinaryIO) -> None:
         self.path = path
+        self._fh = fh
         self._counter = CountingReader(fh, path)
-        self._text = io.TextIOWrapper(
-            io.BufferedReader(self._counter, CHUNK_BYTES), encoding="utf-8-sig", newline=""
-        )
         self.title: str | None = None
-        self.title_after_events = False
         self.notes: list[str] = []
 
     @property
@@ -96,7 +93,13 @@ class CsvReader:
         return self._counter.count
 
     def __iter__(self) -> Iterator[RawEvent]:
-        lines = bounded_lines(self._text, self.path, lambda: self._counter.count)
+        self._fh.seek(0)
+        self._counter = CountingReader(self._fh, self.path)
+        self.notes = []
+        text = io.TextIOWrapper(
+            io.BufferedReader(self._counter, CHUNK_BYTES), encoding="utf-8-sig", newline=""
+        )
+        lines = bounded_lines(text, self.path, lambda: self._counter.count)
         first = next(lines, "")
         delimiter = csv_delimiter(first)
         if delimiter is None:
@@ -162,15 +165,9 @@ class _Layout:
         known = [(i, c) for i, c in enumerate(columns) if c is not None]
         self.names = tuple(c for _, c in known)
         self.pick = _picker([i for i, _ in known])
-        # A file cites a handful of sources and names a few hundred combinations of tags,
-        # row after row: each is parsed once (the validator never changes what it is given).
-        self.sources: dict[tuple[str | None, ...], dict[str, str | None]] = {}
-        self.splits: dict[str, tuple[str, ...]] = {}
 
 
 _SOURCE_COLUMNS = tuple(f"source_{f}" for f in SOURCE_FIELDS)
-_CACHE_LIMIT = 10_000
-"""Distinct source and tag cells remembered per file (see ``caches``)."""
 _QUOTE_COLUMNS = (*QUOTE_FIELDS, "quote_nation")
 
 
@@ -208,10 +205,10 @@ def raw_event(row_number: int, cells: list[str], layout: _Layout) -> RawEvent:
     has_quotes_cell = "quotes" in fields
     raw = RawEvent(where, fields, problems, "csv", layout.aliases)
     # Each reads its cells before the field of the same name is replaced.
-    sources = _sources(raw, fields, layout) if layout.has_sources else None
+    sources = _sources(raw, fields) if layout.has_sources else None
     quotes = _quotes(raw, fields) if layout.has_quote or has_quotes_cell else []
-    fields["nations"] = _split(get("nations"), layout.splits)
-    fields["themes"] = _split(get("themes"), layout.splits)
+    fields["nations"] = _split(get("nations"))
+    fields["themes"] = _split(get("themes"))
     fields["sources"] = sources
     fields["quotes"] = quotes
     return raw
@@ -227,27 +224,19 @@ def _aliases(columns: list[str | None]) -> dict[str, str]:
     return aliases
 
 
-def _split(cell: str | None, seen: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """``"GBR; USA"`` -> ``("GBR", "USA")``, each distinct cell split once (a tuple, which
-    the validator also uses as the key of what it has already checked)."""
+def _split(cell: str | None) -> tuple[str, ...]:
+    """``"GBR; USA"`` -> ``("GBR", "USA")``."""
     if not cell:
         return ()
-    parts = seen.get(cell)
-    if parts is None:
-        parts = tuple(part for part in map(str.strip, cell.split(";")) if part)
-        remember(seen, cell, parts, _CACHE_LIMIT)
-    return parts
+    return tuple(part for part in map(str.strip, cell.split(";")) if part)
 
 
-def _sources(raw: RawEvent, values: Mapping[str, str], layout: _Layout) -> list[Any]:
+def _sources(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
     """The row's sources (the file has source columns; without, the caller gives None)."""
     sources: list[Any] = []
     cells = tuple(map(values.get, _SOURCE_COLUMNS))
-    first = layout.sources.get(cells)
-    if first is None:
-        first = dict(zip(SOURCE_FIELDS, cells, strict=True))
-        remember(layout.sources, cells, first, _CACHE_LIMIT)
     if any(cells):
+        first = dict(zip(SOURCE_FIELDS, cells, strict=True))
         sources.append(first if first["title"] or not first["id"] else first["id"])
     if "more_sources" in values:
         sources.extend(_json_list(raw, values, "more_sources"))
@@ -265,28 +254,12 @@ def _quotes(raw: RawEvent, values: Mapping[str, str]) -> list[Any]:
     return quotes
 
 
-_scan = json.JSONDecoder().scan_once
-
-
-def _loads(cell: str) -> Any:
-    """``json.loads`` for a cell that is one JSON value from its first character: the C
-    scanner alone, without three layers of Python around it. Anything else (leading
-    space, trailing data, an error) goes through ``json.loads`` for its exact message."""
-    try:
-        value, end = _scan(cell, 0)
-    except StopIteration:
-        return json.loads(cell)
-    if end != len(cell):
-        return json.loads(cell)
-    return value
-
-
 def _json_list(raw: RawEvent, values: Mapping[str, str], column: str) -> list[Any]:
     cell = values.get(column)
     if not cell:
         return []
     try:
-        value = _loads(cell)
+        value = json.loads(cell)
     except (ValueError, RecursionError) as exc:
         raw.problem(column, f"is not a JSON list ({exc})")
         return []

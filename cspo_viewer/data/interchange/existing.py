@@ -10,13 +10,13 @@ from typing import Any
 
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 
-_SQL_PARAMS = 500
+SQL_PARAMS = 500
 COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(values), _SQL_PARAMS):
-        yield values[i : i + _SQL_PARAMS]
+    for i in range(0, len(values), SQL_PARAMS):
+        yield values[i : i + SQL_PARAMS]
 
 
 def _marks(values: Sequence[str]) -> str:
@@ -90,8 +90,11 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
 def load_sources(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     wanted = list(ids)
     out: dict[str, dict[str, Any]] = {}
+    # A v1 file (read as it is, for a dry run) has no date_note yet.
+    v1 = conn.execute("PRAGMA user_version").fetchone()[0] < 2
+    columns = ", ".join("NULL" if v1 and c == "date_note" else c for c in SOURCE_COLUMNS)
     for chunk in _chunks(wanted):
-        sql = f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources WHERE id IN ({_marks(chunk)})"
+        sql = f"SELECT {columns} FROM sources WHERE id IN ({_marks(chunk)})"
         for row in conn.execute(sql, list(chunk)):
             out[row[0]] = dict(zip(SOURCE_COLUMNS, row, strict=True))
     return out

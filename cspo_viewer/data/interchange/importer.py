@@ -1,25 +1,36 @@
-"""Import a file of events: detect, read, validate, compare, and write all or nothing.
+"""Import a file of events: read, validate, compare with the database, write all or nothing.
 
-One pass streams the file: each event is validated, compared with the database by id and
-classified as new, unchanged, changed (kept or replaced, per ``on_conflict``) or rejected.
-Writes go to a private working copy (see ``workcopy``) that replaces the database only if
-nothing at all was rejected; a dry run reads the database and writes nothing. The same
-code serves ``cspo-viewer import`` and the window's File → Import….
+An import goes over the file twice. The first pass is exactly a dry run: every event is
+validated and compared with the database by id, each classified as new, unchanged,
+changed (kept or replaced, per ``on_conflict``) or rejected, and every problem is listed
+by CSV row or JSON path. If anything is rejected, or nothing would change, that report is
+the answer and the database is not touched.
+
+Otherwise the second pass writes, in place, inside one SQLite transaction on the database
+itself: ``BEGIN IMMEDIATE`` takes SQLite's write lock (waiting up to ``LOCK_WAIT_MS`` for
+another program to finish), the file is validated and compared again (the database may
+have changed since the first pass), each batch is written with the helpers ``db build``
+uses, and the transaction commits. SQLite's own journal, rollback or WAL (whichever the
+file uses; its mode is left as it is), makes that all or nothing: a rejected, cancelled,
+failed or killed import leaves the database's contents as they were, and the next program
+that opens the file sees no trace. The file is never replaced, so symbolic and hard links,
+owner and mode stay as they are, and other programs' committed changes are kept.
+
+The same code serves ``cspo-viewer import`` and the window's File → Import events….
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import errno
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from cspo_viewer import paths
+from cspo_viewer.data.build import insert_events, insert_sources
 from cspo_viewer.data.interchange import existing, ids
 from cspo_viewer.data.interchange.csvfmt import CsvReader
 from cspo_viewer.data.interchange.detect import detect_format
@@ -30,6 +41,7 @@ from cspo_viewer.data.interchange.model import (
     Format,
     ImportOptions,
     ImportReport,
+    InterchangeError,
     Problem,
     Progress,
     ProgressCallback,
@@ -37,26 +49,32 @@ from cspo_viewer.data.interchange.model import (
 from cspo_viewer.data.interchange.textio import open_binary
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
-from cspo_viewer.data.interchange.workcopy import WorkingCopy
-from cspo_viewer.data.interchange.writer import Writer
-from cspo_viewer.data.store import Store, open_store
+from cspo_viewer.data.store import (
+    DatabaseError,
+    Store,
+    open_store,
+    sqlite_message,
+    untrusted_triggers,
+)
 
-BATCH = 256
-"""Events validated before they are compared with the database and staged for writing.
-Small, so that the batch is still in the processor's cache when it is gone over again: a
-dry run of 100,000 CSV events took 3.5-4.3 s of CPU in batches of 5,000, 3.0 s in 256s."""
-HANDOVER = 5000
-"""Events staged before the writer's helper thread writes them (see ``writer``). Fewer at
-the start and near the end of the file (``handover_size``), so that the helper starts
-early and the reading thread, done, waits only for a small last handover."""
+BATCH = 500
+"""Events compared with the database (and written) together: one query per batch for
+what it already holds, rather than one per event."""
 BATCH_BYTES = 8 * 1024 * 1024
-"""Both happen sooner after this much of the file, so that a file of a few huge events
-does not sit in memory whole."""
+"""A batch ends sooner after this much of the file, so that a file of a few huge events
+is never held whole (CSV is read row by row)."""
+LOCK_WAIT_MS = 5000
+"""How long an import waits for another program's write to finish before giving up."""
 TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
-"""Tests only: ``exit`` or ``sleep`` right after the first batch is written, to prove that
-a process killed mid-import leaves the database as it was."""
+"""Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
+transaction, to prove that a process killed mid-import leaves the database as it was."""
 
 READERS = {"json": JsonReader, "csv": CsvReader, "timelinejs": TimelineJsReader}
+
+BUNDLED_REFUSAL = (
+    "the bundled database is built from db/src and is not imported into; "
+    "create your own with: cspo-viewer db init --db mine.db, then import with --db mine.db"
+)
 
 
 def import_file(
@@ -68,43 +86,109 @@ def import_file(
     """Import ``file_path`` into the database at ``db_path`` (or preview it, with ``dry_run``).
 
     Raises ``InterchangeError`` for a file that cannot be read at all and ``DatabaseError``
-    for a database that cannot be used; row problems are in the report, and then nothing
-    is written. ``progress`` may raise ``ImportCancelled`` to stop; nothing is written.
+    for a database that cannot be used (or is locked by another program); row problems are
+    in the report, and then nothing is written. ``progress`` may raise ``ImportCancelled``
+    to stop; the transaction is rolled back and nothing is written.
     """
     options = options or ImportOptions()
     db_path, file_path = Path(db_path), Path(file_path)
     fmt: Format = options.format or detect_format(file_path)
-    title = options.source_title
-    with _no_cyclic_gc():
-        report = _run(db_path, file_path, fmt, options, progress, title)
-        if isinstance(report, str):  # the file's title came after its events: once more
-            report = _run(db_path, file_path, fmt, options, progress, report)
-    assert isinstance(report, ImportReport)
+    with open_binary(file_path) as fh:
+        reader = READERS[fmt](file_path, fh)
+        total = os.fstat(fh.fileno()).st_size
+        with open_store(db_path, writable=not options.dry_run) as store:
+            store.conn.execute("BEGIN")  # a read transaction: one snapshot to compare with
+            try:
+                report = Session(store, file_path, fmt, options, reader).run(total, progress)
+            except sqlite3.Error as exc:  # a bad page met while comparing, say
+                raise DatabaseError(sqlite_message(store.path, exc)) from None
+            finally:
+                store.conn.rollback()
+            if options.dry_run or not report.ok or not report.has_changes:
+                return report
+            return _write(store, file_path, fmt, options, reader, total, progress)
+
+
+def _write(
+    store: Store,
+    file_path: Path,
+    fmt: Format,
+    options: ImportOptions,
+    reader: Any,
+    total: int,
+    progress: ProgressCallback | None,
+) -> ImportReport:
+    """The second pass, inside one transaction that commits only if nothing is rejected."""
+    conn = store.conn
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    _begin_immediate(conn, store.path)
+    try:
+        report = Session(store, file_path, fmt, options, reader, write=True).run(total, progress)
+        if not (report.ok and report.has_changes):  # the database changed meanwhile
+            conn.rollback()
+            return report
+        if progress:
+            progress(Progress("saving", total, total, report.added + report.changed))
+        _commit(conn, store.path)
+    except BaseException as exc:
+        conn.rollback()
+        sentence = _sentence(exc, store)
+        if sentence is None:
+            raise
+        raise sentence from None
+    report.written = True
     return report
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector while importing.
-
-    An import makes millions of short-lived dicts, lists and tuples and no reference
-    cycles, yet each few thousand allocations trigger a collection that walks the young
-    objects (and now and then every object): about a fifth of the import's Python time.
-    Reference counting still frees everything as usual; the collector resumes afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
+def _begin_immediate(conn: sqlite3.Connection, db_path: Path) -> None:
     try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _busy(exc):
+            raise DatabaseError(_in_use(db_path)) from None
+        raise
 
 
-BUNDLED_REFUSAL = (
-    "the bundled database is built from db/src and is not imported into; "
-    "create your own with: cspo-viewer db init --db mine.db, then import with --db mine.db"
-)
+def _commit(conn: sqlite3.Connection, db_path: Path) -> None:
+    try:
+        conn.commit()
+    except sqlite3.OperationalError as exc:
+        if _busy(exc):  # readers kept the file through the whole wait (rollback journal)
+            raise DatabaseError(_in_use(db_path)) from None
+        raise
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _in_use(db_path: Path) -> str:
+    return f"{db_path} is in use by another program; nothing was imported, try again"
+
+
+def _sentence(exc: BaseException, store: Store) -> Exception | None:
+    """What SQLite's refusal while writing means for the user, or None to let it through
+    (a cancel, an interrupt, our own errors)."""
+    db_path = store.path
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
+    if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return InterchangeError(
+            f"{db_path} refused an imported event ({exc}); nothing was imported"
+        )
+    if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
+        names = ", ".join(untrusted_triggers(store.conn)[:5])
+        return DatabaseError(
+            f"{db_path} has triggers cspo-viewer did not create that use its full-text index "
+            f"({names}), so that index cannot be kept; nothing was imported (import into a "
+            "database made with db init)"
+        )
+    return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; nothing was imported")
 
 
 def is_bundled_database(path: Path) -> bool:
@@ -131,64 +215,13 @@ def file_source(file_path: Path, title: str | None) -> dict[str, Any]:
     }
 
 
-def _run(
-    db_path: Path,
-    file_path: Path,
-    fmt: Format,
-    options: ImportOptions,
-    progress: ProgressCallback | None,
-    title: str | None,
-) -> ImportReport | str:
-    """One pass; returns the file's late title instead of a report when a second is needed."""
-    with open_binary(file_path) as fh:
-        total = os.fstat(fh.fileno()).st_size
-        if options.dry_run:
-            with open_store(db_path) as store:
-                session = Session(store, file_path, fmt, options, title)
-                return session.run(_reader(fmt, file_path, fh), total, progress)
-        work = WorkingCopy(db_path)
-        with work as conn:
-            store = Store(db_path, conn, writable=True)
-            writer = Writer(conn)
-            try:
-                session = Session(
-                    store, file_path, fmt, options, title, writer=writer, original=work.original
-                )
-                result = session.run(_reader(fmt, file_path, fh), total, progress)
-                if isinstance(result, ImportReport) and result.ok and session.has_changes:
-                    session.finish(progress, total)
-                    work.commit()
-                    result.written = True
-            finally:
-                writer.close()
-            return result
-
-
-def handover_size(handed: int, left: int | None) -> int:
-    """Events to stage before the next handover, given those handed over so far and an
-    estimate of those left in the file (None: not known).
-
-    The two threads overlap only while both have work: the helper idles until the first
-    handover and the reading thread, at the end, waits for the last one to be written.
-    So handovers grow from one batch to ``HANDOVER`` (doubling) and shrink again to half
-    of what is left, down to one batch."""
-    size = min(HANDOVER, handed)
-    if left is not None:
-        size = min(size, left // 2)
-    return max(BATCH, size)
-
-
-def _reader(fmt: Format, path: Path, fh: BinaryIO) -> Any:
-    return READERS[fmt](path, fh)
-
-
 class Session:
-    """The state of one pass: what has been seen, counted, and (when writing) written.
+    """One pass over the file: what has been seen, counted and (with ``write``) written.
 
-    ``run`` reads and validates events; every ``BATCH`` of them ``_flush`` compares with
-    the database and, when writing, stages them; every ``HANDOVER`` events the writer's
-    helper thread writes and indexes what was staged while this thread reads on (see
-    ``writer``).
+    Every ``BATCH`` valid events are compared with the database and, when writing and
+    nothing has been rejected so far, written. Answers never depend on whether earlier
+    batches were written: what this pass has decided is kept here (``seen_quotes``,
+    ``replaced``, ``sources_done``), so a dry run reports exactly what an import does.
     """
 
     def __init__(
@@ -197,23 +230,18 @@ class Session:
         file_path: Path,
         fmt: Format,
         options: ImportOptions,
-        title: str | None,
+        reader: Any,
         *,
-        writer: Writer | None = None,
-        original: sqlite3.Connection | None = None,
+        write: bool = False,
     ) -> None:
         self.conn = store.conn
-        # What a batch is compared with. Writing, that is the database as it was before
-        # the import (read while the writer's helper writes the working copy), with the
-        # batches written so far accounted for here: see _quote_owners.
-        self.reads = original or store.conn
+        self.db = store.db if write else None
+        self.reader = reader
+        self.options = options
         # A first import into a new database (``db init``) has nothing to compare with.
-        self.stored_events, self.stored_quotes = self.reads.execute(
+        self.stored_events, self.stored_quotes = self.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM events), EXISTS (SELECT 1 FROM quotes)"
         ).fetchone()
-        self.options = options
-        self.writer = writer
-        self.title = title
         self.report = ImportReport(
             file=str(file_path),
             format=fmt,
@@ -222,93 +250,52 @@ class Session:
             on_conflict=options.on_conflict,
         )
         known_sources = {r[0] for r in self.conn.execute("SELECT id FROM sources")}
-        self.source = file_source(file_path, title)
+        self.source = file_source(file_path, options.source_title or reader.title)
         self.validator = Validator(
-            store.vocabulary,
-            known_sources,
-            self.source,
-            map_group=options.map_group,
+            store.vocabulary, known_sources, self.source, map_group=options.map_group
         )
         self.origin = file_path.name
         self.seen: dict[str, tuple[str, int]] = {}
         self.seen_quotes: dict[str, str] = {}
-        self.written_quotes: dict[str, str] = {}
-        self.replaced_written: set[str] = set()
+        self.replaced: set[str] = set()
         self.sources_done: set[str] = set()
         self.kinds_written: set[str] = set()
         self.themes_written: set[str] = set()
         self.batches_written = 0
 
-    @property
-    def has_changes(self) -> bool:
-        """Anything to write? Re-importing a file changes nothing and rewrites nothing."""
-        report = self.report
-        return bool(report.added or report.changed or report.new_sources or self.kinds_written)
-
     # --- the pass ---------------------------------------------------------------------
-    def run(self, reader: Any, total: int, progress: ProgressCallback | None) -> ImportReport | str:
-        events = self._read(reader, total, progress)
-        if progress:
-            progress(Progress("reading", total, total, events))
-        late = reader.title and self.title != reader.title and not self.options.source_title
-        if late and self.validator.cites_file:
-            return str(reader.title)  # only now known: cite the file by it, in a second pass
-        self._notes(reader)
-        if events == 0 and not self.report.problems_total:
-            self.report.notes.append("the file holds no events")
-        return self.report
-
-    def _read(self, reader: Any, total: int, progress: ProgressCallback | None) -> int:
-        flush = self._flush
+    def run(self, total: int, progress: ProgressCallback | None) -> ImportReport:
+        phase = "writing" if self.db is not None else "checking"
         batch: list[ValidEvent] = []
-        events = flushed_at = handed_at = staged = handed = 0
+        events = flushed_at = 0
         last = time.monotonic()
-        for raw in reader:
+        for raw in self.reader:
             events += 1
-            if events == 1 and self.title is None and reader.title:
-                self._use_title(reader.title)  # the file's own title came before its events
             # An element that is not even an object has nothing more to check.
             valid = self.validator.validate(raw) if raw.fields else None
             if valid is None:
                 self.report.reject(raw.problems)
             else:
                 batch.append(valid)
-                if len(batch) >= BATCH or reader.bytes_read - flushed_at > BATCH_BYTES:
-                    flush(batch)
-                    staged += len(batch)
+                if len(batch) >= BATCH or self.reader.bytes_read - flushed_at > BATCH_BYTES:
+                    self._flush(batch)
                     batch = []
-                    flushed_at = reader.bytes_read
-                    # Events still to come, from the bytes not yet read; unknown once the
-                    # reader holds the rest of the file (JSON reads ahead by the MiB).
-                    left = None
-                    if 0 < flushed_at < total:
-                        left = (total - flushed_at) * events // flushed_at
-                    if (
-                        staged >= handover_size(handed, left)
-                        or flushed_at - handed_at > BATCH_BYTES
-                    ):
-                        self._handover()
-                        handed += staged
-                        staged, handed_at = 0, flushed_at
-            if progress and events % 500 == 0 and time.monotonic() - last > 0.05:
+                    flushed_at = self.reader.bytes_read
+            if progress and time.monotonic() - last > 0.05:
                 last = time.monotonic()
-                progress(Progress("reading", reader.bytes_read, total, events))
+                progress(Progress(phase, self.reader.bytes_read, total, events))
         if batch:
-            flush(batch)
-        return events
+            self._flush(batch)
+        if progress:
+            progress(Progress(phase, total, total, events))
+        self._notes()
+        if events == 0 and not self.report.problems_total:
+            self.report.notes.append("the file holds no events")
+        return self.report
 
-    def _handover(self) -> None:
-        if self.writer is not None:
-            self.writer.handover()
-
-    def _use_title(self, title: str) -> None:
-        self.title = title
-        self.source = file_source(Path(self.report.file), title)
-        self.validator.file_source = self.source
-
-    def _notes(self, reader: Any) -> None:
+    def _notes(self) -> None:
         report = self.report
-        report.notes.extend(reader.notes)
+        report.notes.extend(self.reader.notes)
         report.new_kinds = list(self.validator.new_kinds.values())
         report.new_themes = list(self.validator.new_themes.values())
         groups = self.validator.unmapped_groups
@@ -325,27 +312,20 @@ class Session:
                 f"({self.source['document']})"
             )
 
-    def finish(self, progress: ProgressCallback | None, total: int) -> None:
-        if progress:
-            progress(Progress("saving", total, total, self.report.added))
-        if self.writer:
-            self.writer.finish()
-
     # --- one batch --------------------------------------------------------------------
     def _flush(self, batch: list[ValidEvent]) -> None:
         fresh = self._drop_repeats(batch)
-        # Fresh ids are new to this import, so nothing written so far touched them.
+        # Fresh ids are new to this file, so nothing this pass wrote touched them.
         stored = (
-            existing.existing_ids(self.reads, "events", [ev.row["id"] for ev in fresh])
+            existing.existing_ids(self.conn, "events", [ev.row["id"] for ev in fresh])
             if self.stored_events
             else set()
         )
-        old = existing.load_events(self.reads, list(stored)) if stored else {}
-        adds: list[ValidEvent] = []
-        replaces: list[tuple[ValidEvent, tuple[str, ...]]] = []
+        old = existing.load_events(self.conn, list(stored)) if stored else {}
+        kept: list[tuple[ValidEvent, tuple[str, ...] | None]] = []  # None: a new event
         for ev in fresh:
             if ev.row["id"] not in stored:
-                adds.append(ev)
+                kept.append((ev, None))
                 continue
             changes = existing.differences(old[ev.row["id"]], existing.comparable(ev.row))
             if not changes:
@@ -360,24 +340,23 @@ class Session:
                 self.report.skipped += 1
                 self._list(self.report.changed_items, ev, changes)
             else:
-                replaces.append((ev, changes))
-        refused = self._quote_clashes([*adds, *(ev for ev, _ in replaces)])
+                kept.append((ev, changes))
+        refused = self._quote_clashes([ev for ev, _ in kept])
         new_sources, changed_sources = self._sources(
-            [ev for ev in (*adds, *(e for e, _ in replaces)) if ev.row["id"] not in refused],
-            refused,
+            [ev for ev, _ in kept if ev.row["id"] not in refused], refused
         )
-        if refused:
-            adds = [ev for ev in adds if ev.row["id"] not in refused]
-            replaces = [(ev, c) for ev, c in replaces if ev.row["id"] not in refused]
-        self.report.added += len(adds)
-        self.report.changed += len(replaces)
+        kept = [(ev, c) for ev, c in kept if ev.row["id"] not in refused]
+        for ev, changes in kept:
+            if changes is None:
+                self.report.added += 1
+                self._list(self.report.added_items, ev, ())
+            else:
+                self.report.changed += 1
+                self._list(self.report.changed_items, ev, changes)
+                self.replaced.add(ev.row["id"])
         self.report.new_sources += len(new_sources)
-        for ev in adds:
-            self._list(self.report.added_items, ev, ())
-        for ev, changes in replaces:
-            self._list(self.report.changed_items, ev, changes)
-        if self.writer is not None and self.report.ok:
-            self._write(adds, [ev for ev, _ in replaces], new_sources, changed_sources)
+        if self.db is not None and self.report.ok:
+            self._write(kept, new_sources, changed_sources)
 
     def _drop_repeats(self, batch: list[ValidEvent]) -> list[ValidEvent]:
         """The same event twice in a file counts once; the same id with other content is an
@@ -401,12 +380,12 @@ class Session:
         qids = [q["id"] for ev in events for q in ev.row["quotes"]]
         if not qids:
             return set()
-        owners = self._quote_owners(qids)
+        owners = existing.quote_owners(self.conn, qids) if self.stored_quotes else {}
         refused: set[str] = set()
         for ev in events:
             eid = ev.row["id"]
             for q in ev.row["quotes"]:
-                owner = owners.get(q["id"], self.seen_quotes.get(q["id"], eid))
+                owner = self._quote_owner(q["id"], owners, eid)
                 if owner != eid:
                     self._reject(ev, f"quote id {q['id']} already belongs to event {owner}")
                     refused.add(eid)
@@ -416,19 +395,16 @@ class Session:
                     self.seen_quotes[q["id"]] = eid
         return refused
 
-    def _quote_owners(self, qids: list[str]) -> dict[str, str]:
-        """The owners of these quote ids in the database as the batches written so far
-        left it: those of the original, less the quotes of events since replaced (their
-        quotes were deleted and rewritten), plus the quotes written since."""
-        owners = existing.quote_owners(self.reads, qids) if self.stored_quotes else {}
-        if self.written_quotes or self.replaced_written:
-            for qid in qids:
-                written_by = self.written_quotes.get(qid)
-                if written_by is not None:
-                    owners[qid] = written_by
-                elif owners.get(qid) in self.replaced_written:
-                    del owners[qid]
-        return owners
+    def _quote_owner(self, qid: str, stored: dict[str, str], default: str) -> str:
+        """Whose quote ``qid`` is: an event of this file that took it, else the database's
+        owner unless this file replaced that event (its quotes are then rewritten)."""
+        owner = self.seen_quotes.get(qid)
+        if owner is not None:
+            return owner
+        owner = stored.get(qid)
+        if owner is None or owner in self.replaced:
+            return default
+        return owner
 
     def _sources(
         self, events: list[ValidEvent], refused: set[str]
@@ -448,7 +424,7 @@ class Session:
                     wanted[sid] = (given[sid][0], ev)
         if not wanted:
             return [], []
-        stored = existing.load_sources(self.reads, wanted)
+        stored = existing.load_sources(self.conn, wanted)
         new, changed = [], []
         for sid, (record, ev) in wanted.items():
             self.sources_done.add(sid)
@@ -472,34 +448,52 @@ class Session:
 
     def _write(
         self,
-        adds: list[ValidEvent],
-        replaces: list[ValidEvent],
+        kept: list[tuple[ValidEvent, tuple[str, ...] | None]],
         new_sources: list[dict[str, Any]],
         changed_sources: list[dict[str, Any]],
     ) -> None:
-        writer = self.writer
-        assert writer is not None
+        """Write one batch: new kinds and themes, sources, then the events with their
+        tags and quotes (a replaced event is deleted first, so its old tags, quotes and
+        index entries go with it). The sqlite-utils triggers keep the full-text index."""
+        db = self.db
+        assert db is not None
+        self._vocabulary(db)
+        insert_sources(db, new_sources)
+        if changed_sources:
+            db["sources"].upsert_all(changed_sources, pk="id")
+        replaced = [ev.row["id"] for ev, changes in kept if changes is not None]
+        if replaced:
+            _delete_events(self.conn, replaced)
+        insert_events(db, [ev.row for ev, _ in kept])
+        self.batches_written += 1
+        if self.batches_written == 1 and os.environ.get(TEST_HOOK_ENV):
+            _test_hook()
+
+    def _vocabulary(self, db: Any) -> None:
+        """Kinds and themes the file's TimelineJS groups added (``--map-group``)."""
         kinds = {k: v for k, v in self.validator.new_kinds.items() if k not in self.kinds_written}
+        if kinds:
+            order = self.conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM kinds")
+            first = int(order.fetchone()[0]) + 1
+            db["kinds"].insert_all(
+                {
+                    "id": kid,
+                    "label": label,
+                    "description": f"Imported from {self.origin}.",
+                    "sort_order": first + i,
+                }
+                for i, (kid, label) in enumerate(kinds.items())
+            )
+            self.kinds_written.update(kinds)
         themes = {
             k: v for k, v in self.validator.new_themes.items() if k not in self.themes_written
         }
-        if kinds:
-            writer.add_kinds(kinds, self.origin)
-            self.kinds_written.update(kinds)
         if themes:
-            writer.add_themes(themes, self.origin)
+            db["themes"].insert_all(
+                {"id": tid, "label": label, "description": f"Imported from {self.origin}."}
+                for tid, label in themes.items()
+            )
             self.themes_written.update(themes)
-        writer.write(
-            [ev.row for ev in adds], [ev.row for ev in replaces], new_sources, changed_sources
-        )
-        self.replaced_written.update(ev.row["id"] for ev in replaces)
-        self.written_quotes.update(
-            (q["id"], ev.row["id"]) for ev in (*adds, *replaces) for q in ev.row["quotes"]
-        )
-        self.batches_written += 1
-        if self.batches_written == 1 and os.environ.get(TEST_HOOK_ENV):
-            writer.sync()  # the batch is in the working copy, not only staged
-            _test_hook()
 
     # --- reporting --------------------------------------------------------------------
     def _reject(self, ev: ValidEvent, message: str) -> None:
@@ -512,8 +506,18 @@ class Session:
             items.append(EventSummary(ev.where, row["id"], row["date"], row["title"], changes))
 
 
+def _delete_events(conn: sqlite3.Connection, event_ids: list[str]) -> None:
+    """Events, with everything that refers to them, about to be written anew."""
+    for start in range(0, len(event_ids), existing.SQL_PARAMS):
+        chunk = event_ids[start : start + existing.SQL_PARAMS]
+        marks = ", ".join("?" * len(chunk))
+        for table in ("event_nations", "event_themes", "event_sources", "quotes"):
+            conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
+
+
 def _test_hook() -> None:
-    """Die (or wait to be killed) inside the import, for the crash-safety tests."""
+    """Die (or wait to be killed) inside the transaction, for the crash-safety tests."""
     hook = os.environ.get(TEST_HOOK_ENV)
     if hook == "exit":
         os._exit(86)

@@ -3,19 +3,29 @@
 A dump is ``{"format": "cspo-viewer/events", "version": 1, "title": ..., "events": [...]}``
 with one event per line (diffs stay readable); a bare list, as ``list --json`` prints,
 imports too. Events may cite sources as objects or, for sources already in the database,
-by id (as ``db/src/events.json`` does).
+by id (as ``db/src/events.json`` does). A file is read whole with ``json.loads``, up to
+``MAX_JSON_BYTES``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.interchange.htmltext import html_to_text
-from cspo_viewer.data.interchange.jsonstream import JsonStreamReader
-from cspo_viewer.data.interchange.model import InterchangeError, Problem, RawEvent
+from cspo_viewer.data.interchange.model import (
+    MAX_JSON_BYTES,
+    MAX_RECORD_CHARS,
+    InterchangeError,
+    Problem,
+    RawEvent,
+)
+from cspo_viewer.data.interchange.textio import BOM, check_no_nul, not_utf8
+
+_MIB = 1024 * 1024
 
 FORMAT_MARKER = "cspo-viewer/events"
 FORMAT_VERSION = 1
@@ -36,31 +46,118 @@ def json_type(value: Any) -> str:
     return "an object"
 
 
-class JsonReader(JsonStreamReader):
-    """``RawEvent``s from our JSON, streamed; ``title`` is known once the reader has seen it."""
+class JsonDocumentReader:
+    """What the JSON readers (ours and TimelineJS) share: the whole document, read and
+    checked once (``load_document``), its events walked as often as the importer asks,
+    the file's title and notes for the report."""
+
+    format = ""
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        self.size = os.fstat(fh.fileno()).st_size
+        self.document = load_document(path, fh, self.size)
+        self.top_level_list = isinstance(self.document, list)
+        if self.top_level_list:
+            self.meta: dict[str, Any] = {}
+            self.events: list[Any] = self.document
+        elif isinstance(self.document, dict):
+            self.meta = self.document
+            events = self.document.get("events")
+            if events is not None and not isinstance(events, list):
+                raise InterchangeError(f'{path}: "events" must be a list of events')
+            self.events = events or []
+        else:
+            raise InterchangeError(
+                f"{path} is not valid JSON: a JSON file of events starts with '{{' or '['"
+            )
+        self.title: str | None = meta_title(self.meta.get("title"))
+        self.notes: list[str] = []
+        self.bytes_read = 0
+
+    def elements(self) -> Iterator[tuple[str, Any]]:
+        """``(where, value)`` for each element of the events list, with the progress
+        (``bytes_read``) estimated from how many have been handed out."""
+        count = len(self.events)
+        large = self.size > MAX_RECORD_CHARS  # only then can one event be too large
+        for index, value in enumerate(self.events):
+            where = f"events[{index}]"
+            if large:
+                check_size(self.path, where, value)
+            self.bytes_read = self.size * (index + 1) // count
+            yield where, value
+
+
+class JsonReader(JsonDocumentReader):
+    """``RawEvent``s from our JSON."""
 
     format = "json"
 
-    def __init__(self, path: Path, fh: BinaryIO) -> None:
-        super().__init__(path, fh)
-        self._events = 0
-
     def __iter__(self) -> Iterator[RawEvent]:
-        saw_events = False
-        for kind, key, value in self.stream.items():
-            if kind == "event":
-                saw_events = True
-                self._events += 1
-                yield raw_event(f"events[{key}]", value)
-            elif key == "title":
-                self.title = meta_title(value)
-                self.title_after_events = saw_events
-            elif key == "format" and value != FORMAT_MARKER:
-                raise InterchangeError(
-                    f"{self.path} says it is in format {value!r}, not {FORMAT_MARKER!r}"
-                )
-        if not saw_events and not self.stream.top_level_list:
+        marker = self.meta.get("format", FORMAT_MARKER)
+        if marker != FORMAT_MARKER:
+            raise InterchangeError(
+                f"{self.path} says it is in format {marker!r}, not {FORMAT_MARKER!r}"
+            )
+        if not self.top_level_list and "events" not in self.meta:
             raise InterchangeError(f'{self.path} holds no "events" list')
+        for where, value in self.elements():
+            yield raw_event(where, value)
+
+
+def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
+    """The whole JSON document, from a file of at most ``MAX_JSON_BYTES``.
+
+    Cheap checks come first, so that a binary or mis-encoded file is refused in a
+    sentence before any parsing: NUL bytes (binary data, UTF-16) and invalid UTF-8, with
+    the offset. The nesting depth is bounded by Python's recursion limit.
+    """
+    if size > MAX_JSON_BYTES:
+        raise InterchangeError(
+            f"{path} is {size / _MIB:.0f} MiB; JSON files are read whole and may be at most "
+            f"{MAX_JSON_BYTES // _MIB} MiB: split it, or use CSV, which has no such limit"
+        )
+    data = fh.read(MAX_JSON_BYTES + 1)
+    check_no_nul(data, path, 0)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc.start) from None
+    del data  # the text is all that is needed from here on
+    try:
+        return json.loads(text.removeprefix(BOM))
+    except json.JSONDecodeError as exc:
+        what = (
+            "unexpected text after the end of the document" if exc.msg == "Extra data" else exc.msg
+        )
+        raise InterchangeError(
+            f"{path} is not valid JSON: {what} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise InterchangeError(f"{path}: its JSON is nested too deeply to be events") from None
+    except ValueError as exc:  # e.g. an integer with 100,000 digits
+        raise InterchangeError(f"{path} holds an unreadable value ({exc})") from None
+
+
+def check_size(path: Path, where: str, value: Any) -> None:
+    """Refuse an event whose text adds up to more than ``MAX_RECORD_CHARS``: no real
+    statement comes near it, and the database should not take it."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            total += sum(map(len, item))
+        elif isinstance(item, list):
+            stack.extend(item)
+        if total > MAX_RECORD_CHARS:
+            raise InterchangeError(
+                f"{path}: {where} is larger than {MAX_RECORD_CHARS // _MIB} MiB; "
+                "that is not an event (a damaged or hostile file?)"
+            )
 
 
 def meta_title(value: Any) -> str | None:

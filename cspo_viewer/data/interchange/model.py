@@ -22,6 +22,12 @@ MAX_RECORD_CHARS = 8 * 1024 * 1024
 few tens of kilobytes; anything far larger is a damaged or hostile file, and refusing it
 keeps memory bounded."""
 
+MAX_JSON_BYTES = 64 * 1024 * 1024
+"""The largest JSON file we import (64 MiB). JSON is parsed whole with ``json.loads``, which
+holds the text and every decoded object at once, about four times the file's size, so
+this keeps an import under a few hundred MB of memory. That is some 60,000 events of
+typical length; CSV is read row by row and has no such limit."""
+
 INVALID: Any = object()
 """A reader's marker for a field it has already reported, so the validator stays quiet."""
 
@@ -79,7 +85,8 @@ class RawEvent:
 
 @dataclass(frozen=True)
 class Progress:
-    """How far an import has got: ``phase`` is "reading", "indexing" or "saving"."""
+    """How far an import has got: ``phase`` is "checking" (the first pass, and all of a
+    dry run), "writing" (the second, inside the transaction) or "saving" (the commit)."""
 
     phase: str
     done_bytes: int
@@ -146,6 +153,13 @@ class ImportReport:
     problems_total: int = 0
     notes: list[str] = field(default_factory=list)
     written: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        """Anything to write? Re-importing a file changes nothing and rewrites nothing."""
+        return bool(
+            self.added or self.changed or self.new_sources or self.new_kinds or self.new_themes
+        )
 
     @property
     def ok(self) -> bool:

@@ -63,11 +63,11 @@ def decode_head(head: bytes, path: Path) -> str:
     try:
         text = decoder.decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc.start) from None
+        raise not_utf8(path, exc.start) from None
     return text[1:] if text.startswith(BOM) else text
 
 
-def _not_utf8(path: Path, offset: int) -> InterchangeError:
+def not_utf8(path: Path, offset: int) -> InterchangeError:
     return InterchangeError(
         f"{path} is not UTF-8 text (invalid byte at offset {offset}); "
         "save it as UTF-8 (CSV UTF-8 in a spreadsheet) and import again"
@@ -93,30 +93,6 @@ class CountingReader(io.RawIOBase):
         return n or 0
 
 
-def text_chunks(fh: BinaryIO, path: Path) -> Iterator[tuple[str, int]]:
-    """Decoded chunks of about 1 MiB, with the bytes read so far; the BOM is dropped."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    first = True
-    while True:
-        data = fh.read(CHUNK_BYTES)
-        final = not data
-        if data:
-            check_no_nul(data, path, offset)
-        try:
-            text = decoder.decode(data, final=final)
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(path, offset + exc.start) from None
-        offset += len(data)
-        if first and text:
-            text = text.removeprefix(BOM)
-            first = False
-        if text or final:
-            yield text, offset
-        if final:
-            return
-
-
 def bounded_lines(text: io.TextIOBase, path: Path, offset: Callable[[], int]) -> Iterator[str]:
     """Lines of at most ``MAX_RECORD_CHARS``: a 200 MB file with no line break must not be
     read into one string before the CSV reader can object."""
@@ -124,7 +100,7 @@ def bounded_lines(text: io.TextIOBase, path: Path, offset: Callable[[], int]) ->
         try:
             line = text.readline(MAX_RECORD_CHARS + 1)
         except UnicodeDecodeError as exc:
-            raise _not_utf8(path, max(0, offset() - len(exc.object) + exc.start)) from None
+            raise not_utf8(path, max(0, offset() - len(exc.object) + exc.start)) from None
         if not line:
             return
         if len(line) > MAX_RECORD_CHARS:

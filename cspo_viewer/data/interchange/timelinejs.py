@@ -18,14 +18,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
-from cspo_viewer.data.interchange.jsonfmt import json_type, meta_title
-from cspo_viewer.data.interchange.jsonstream import JsonStreamReader
+from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type
 from cspo_viewer.data.interchange.model import INVALID, Problem, RawEvent
 
 ALIASES = {
@@ -37,34 +35,22 @@ ALIASES = {
     "kind": "group",
 }
 _INT = re.compile(r"\s*-?\d+\s*")
-_PLAIN_PARTS = (str, int, type(None))
-"""Date parts whose reading depends on their value alone: not ``True`` (``== 1``) or
-``1.0``, which equal other keys but read differently."""
 
 
-class TimelineJsReader(JsonStreamReader):
-    """``RawEvent``s from a TimelineJS file, streamed."""
+class TimelineJsReader(JsonDocumentReader):
+    """``RawEvent``s from a TimelineJS file."""
 
     format = "timelinejs"
 
-    def __init__(self, path: Path, fh: BinaryIO) -> None:
-        super().__init__(path, fh)
+    def __iter__(self) -> Iterator[RawEvent]:
+        self.notes = []
         self._media = 0
         self._times = 0
-        self._dates: dict[tuple[Any, ...], tuple[str, str]] = {}
-        """Dates read, by their parts as written (a file repeats a few thousand)."""
-
-    def __iter__(self) -> Iterator[RawEvent]:
-        saw_events = False
-        for kind, key, value in self.stream.items():
-            if kind == "event":
-                saw_events = True
-                yield self._event(f"events[{key}]", value)
-            elif key == "title":
-                self.title = meta_title(value)
-                self.title_after_events = saw_events
-            elif key == "eras" and isinstance(value, list) and value:
-                self.notes.append(f"{len(value)} era(s) not imported: eras are not events")
+        eras = self.meta.get("eras")
+        if isinstance(eras, list) and eras:
+            self.notes.append(f"{len(eras)} era(s) not imported: eras are not events")
+        for where, value in self.elements():
+            yield self._event(where, value)
         if self._media:
             self.notes.append(f"{self._media} media object(s) not imported (text only)")
         if self._times:
@@ -119,24 +105,6 @@ class TimelineJsReader(JsonStreamReader):
     ) -> tuple[str, str] | bool | None:
         """``(iso, precision)``; False when absent (allowed for an end date); None when
         reported as a problem."""
-        if value.__class__ is dict and value:
-            key = (end, value.get("year"), value.get("month"), value.get("day"))
-            if all(part.__class__ in _PLAIN_PARTS for part in key[1:]):
-                found = self._dates.get(key)
-                if found is None:
-                    found = self._check_date(raw, value, name, end=end)
-                    if isinstance(found, tuple):  # a date read without a problem
-                        if len(self._dates) >= 100_000:
-                            self._dates.clear()
-                        self._dates[key] = found
-                elif any(value.get(k) not in (None, "") for k in ("hour", "minute", "second")):
-                    self._times += 1
-                return found
-        return self._check_date(raw, value, name, end=end)
-
-    def _check_date(
-        self, raw: RawEvent, value: Any, name: str, *, end: bool
-    ) -> tuple[str, str] | bool | None:
         path = f"{raw.where}.{name}"
         if value is None or value == "" or value == {}:
             if end:

@@ -17,10 +17,9 @@ from typing import Any
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
-from cspo_viewer.data.dates import period_end
+from cspo_viewer.data.dates import is_partial_iso, period_end
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.interchange import ids
-from cspo_viewer.data.interchange.caches import remember
 from cspo_viewer.data.interchange.jsonfmt import json_type
 from cspo_viewer.data.interchange.model import INVALID, MapGroup, RawEvent
 
@@ -96,15 +95,10 @@ class Validator:
         self.unmapped_groups: dict[str, int] = {}
         self.file_sources: dict[str, tuple[dict[str, Any], str]] = {}
         self.cites_file = False
-        self._nations: dict[str, str | None] = {}
-        self._source_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._last_source: tuple[Any, dict[str, Any] | None] = (None, None)
-        # Valid answers by the field values that gave them: a file repeats a few thousand
-        # dates and tag lists across its events, and a lookup is far cheaper than a check.
-        self._dates: dict[tuple[str, str | None], tuple[str, str]] = {}
-        self._end_dates: dict[str, str] = {}
-        self._nation_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
-        self._theme_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._nation_codes: dict[str, str] = {}  # what resolve_nation matches, as one index
+        for code, (name, alpha2) in vocab.nations.items():
+            for word in (code, name, alpha2 or ""):
+                self._nation_codes.setdefault(word.casefold(), code)
         self._kinds = _lookup(self.kind_labels)
         self._themes = _lookup(self.theme_labels)
 
@@ -173,19 +167,6 @@ class Validator:
         return value
 
     def _date(self, raw: RawEvent) -> tuple[str, str] | None:
-        fields = raw.fields
-        value, precision = fields.get("date"), fields.get("date_precision")
-        if value.__class__ is not str or not (precision is None or precision.__class__ is str):
-            return self._check_date(raw)
-        key = (value, precision)
-        day = self._dates.get(key)
-        if day is None:
-            day = self._check_date(raw)  # a function of the two values alone
-            if day is not None:
-                remember(self._dates, key, day, _CACHE_LIMIT)
-        return day
-
-    def _check_date(self, raw: RawEvent) -> tuple[str, str] | None:
         value = raw.fields.get("date")
         if value is INVALID:
             return None
@@ -235,15 +216,12 @@ class Validator:
         if not isinstance(value, str):
             raw.problem("end_date", f"must be text such as 2024-12-05, not {json_type(value)}")
             return None
-        end = self._end_dates.get(value)
-        if end is None:
-            try:
-                first, given = parse_day(value)
-            except ValueError as exc:
-                raw.problem("end_date", str(exc))
-                return None
-            end = period_end(first.isoformat(), given)
-            remember(self._end_dates, value, end, _CACHE_LIMIT)
+        try:
+            first, given = parse_day(value)
+        except ValueError as exc:
+            raw.problem("end_date", str(exc))
+            return None
+        end = period_end(first.isoformat(), given)
         if start is not None and end < start:
             raw.problem("end_date", f"{value.strip()} is before the start date {start}")
             return None
@@ -298,7 +276,6 @@ class Validator:
             return self._new_entry(label, self._kinds, self.kind_labels, self.new_kinds), None
         if self.map_group == "theme":
             theme = self._new_entry(label, self._themes, self.theme_labels, self.new_themes)
-            self._theme_lists.clear()  # the theme lookup has changed
             return "other", theme
         self.unmapped_groups[label] = self.unmapped_groups.get(label, 0) + 1
         return "other", None
@@ -318,36 +295,6 @@ class Validator:
         return entry
 
     def _nations_of(self, raw: RawEvent) -> tuple[str, ...]:
-        return self._cached_list(raw, "nations", self._nation_lists, self._check_nations)
-
-    def _cached_list(
-        self,
-        raw: RawEvent,
-        name: str,
-        cache: dict[tuple[Any, ...], tuple[str, ...]],
-        check: Any,
-    ) -> tuple[str, ...]:
-        """``check(raw)`` for a list field, remembered by the list's items when it passes
-        (a list that fails is checked every time, so that each gets its messages)."""
-        value = raw.fields.get(name)
-        if value.__class__ is tuple:
-            key = value  # as the CSV reader gives them: already a key
-        elif value.__class__ is list:
-            key = tuple(value)
-        else:
-            return check(raw)  # type: ignore[no-any-return]
-        try:
-            found = cache.get(key)
-        except TypeError:  # an object or a list among the items: check says so
-            return check(raw)  # type: ignore[no-any-return]
-        if found is None:
-            problems = len(raw.problems)
-            found = check(raw)
-            if len(raw.problems) == problems:
-                remember(cache, key, found, _CACHE_LIMIT)
-        return found  # type: ignore[no-any-return]
-
-    def _check_nations(self, raw: RawEvent) -> tuple[str, ...]:
         words = self._word_list(raw, "nations")
         codes: list[str] = []
         for i, word in words:
@@ -360,19 +307,11 @@ class Validator:
         return tuple(codes)
 
     def _nation(self, word: str) -> str | None:
-        """The nation code ``word`` names (a code, name or ISO alpha-2), or None; remembered,
-        as a file names the same few nations again and again."""
-        code = self._nations.get(word, INVALID)
-        if code is INVALID:
-            try:
-                code = self.vocab.resolve_nation(word)
-            except ValueError:
-                code = None
-            remember(self._nations, word, code, _CACHE_LIMIT)
-        return code  # type: ignore[no-any-return]
+        """The nation code ``word`` names (a code, name or ISO alpha-2), or None."""
+        return self._nation_codes.get(word.strip().casefold()) if word.strip() else None
 
     def _themes_of(self, raw: RawEvent, extra: str | None) -> tuple[str, ...]:
-        themes = self._cached_list(raw, "themes", self._theme_lists, self._check_themes)
+        themes = self._check_themes(raw)
         if extra and extra not in themes:
             return (*themes, extra)
         return themes
@@ -442,23 +381,7 @@ class Validator:
         if not isinstance(item, dict):
             raw.problem(name, f"must be a source object or a source id, not {json_type(item)}")
             return None
-        last_item, last_record = self._last_source
-        if item is last_item:
-            return last_record  # a reader that hands out one object per distinct source
-        key = tuple(map(item.get, SOURCE_COLUMNS))
-        try:
-            known = self._source_cache.get(key)
-        except TypeError:  # a list or an object among the fields: _source_record says so
-            return self._source_record(raw, name, item)
-        if known is not None:
-            self._last_source = (item, known)
-            return known  # the same source as an earlier event: already checked
-        record = self._source_record(raw, name, item)
-        if record is not None:
-            self._last_source = (item, record)
-            if len(self._source_cache) < 100_000:
-                self._source_cache[key] = record
-        return record
+        return self._source_record(raw, name, item)
 
     def _source_record(
         self, raw: RawEvent, name: str, item: Mapping[str, Any]
@@ -479,6 +402,19 @@ class Validator:
         if record["title"] is None:
             raw.problem(f"{name}.title", "missing; every source needs a title")
             return None
+        if record["date"] is not None and not is_partial_iso(record["date"].strip()):
+            # "unknown", "undated excerpt": kept word for word, where it cannot break
+            # sorting by date (schema v2).
+            if record["date_note"] is not None:
+                raw.problem(
+                    f"{name}.date",
+                    f"{record['date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                    "say it in date_note",
+                )
+                return None
+            record["date"], record["date_note"] = None, record["date"]
+        elif record["date"] is not None:
+            record["date"] = record["date"].strip()
         if record["id"] is None:
             record["id"] = ids.source_id(record["title"], record["url"])
         elif not ids.valid_id(record["id"]):
@@ -609,7 +545,3 @@ def _plain(value: str) -> bool:
     return (
         bool(value) and not value.isspace() and (value.isprintable() or not _BAD_CHAR.search(value))
     )
-
-
-_CACHE_LIMIT = 100_000
-"""Distinct dates, tag lists and nation names remembered per import (see ``caches``)."""
