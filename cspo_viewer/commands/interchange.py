@@ -50,7 +50,9 @@ def register(subparsers: Any) -> None:
         epilog=IMPORT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "file", type=Path, metavar="FILE", help="the file to import (- reads standard input)"
+    )
     add_db_argument(imp, suppress=True)
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     imp.add_argument(

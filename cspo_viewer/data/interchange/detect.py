@@ -14,14 +14,14 @@ _TIMELINEJS_KEY = re.compile(r'"(?:start_date|unique_id)"\s*:')
 CSV_DELIMITERS = (",", ";", "\t")
 
 
-def detect_format(path: Path) -> Format:
+def detect_format(path: Path, head: str | None = None) -> Format:
     """``json``, ``timelinejs`` or ``csv``; raises ``InterchangeError`` for anything else.
 
     JSON starts with ``{`` or ``[``; TimelineJS is JSON whose events have ``start_date``
     (looked for in the first 64 KiB; ``--format timelinejs`` overrides). Anything else must
     start with a CSV header naming at least ``date`` and ``title``.
     """
-    head = sniff(path)
+    head = sniff(path) if head is None else head
     start = head.lstrip()
     if start[:1] in ("{", "["):
         return "timelinejs" if _TIMELINEJS_KEY.search(head) else "json"
