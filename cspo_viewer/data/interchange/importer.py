@@ -46,6 +46,7 @@ from cspo_viewer.data.interchange.model import (
     Progress,
     ProgressCallback,
 )
+from cspo_viewer.data.interchange.sheets import SheetsReader
 from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
@@ -69,7 +70,12 @@ TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
 transaction, to prove that a process killed mid-import leaves the database as it was."""
 
-READERS = {"json": JsonReader, "csv": CsvReader, "timelinejs": TimelineJsReader}
+READERS = {
+    "json": JsonReader,
+    "csv": CsvReader,
+    "timelinejs": TimelineJsReader,
+    "timelinejs-csv": SheetsReader,
+}
 
 STDIN_NAME = Path("stdin")
 """How standard input is named in the report and in the source its events cite."""
