@@ -36,7 +36,9 @@ program is writing is waited for 5 seconds, then refused (exit 2: try again).
 
 Formats are recognised by content: our JSON (as written by dump or list --json), CSV with
 a header row (date, title, kind, nations and themes separated by ';', summary,
-source_title, source_url, ...), and Knight Lab TimelineJS JSON. JSON files are read whole
+source_title, source_url, ...), Knight Lab TimelineJS JSON, and TimelineJS's Google
+Sheets template saved as CSV (Year, Month, Day, Headline, Text, Group, Type, ...). FILE -
+reads standard input. JSON files are read whole
 and may be at most 64 MiB; CSV has no such limit. Events of a file that
 names no sources (TimelineJS never does) cite the file itself as their source.
 """
