@@ -49,12 +49,7 @@ def normalised(row: list[str]) -> list[str]:
 def sheet_delimiter(head: str) -> str | None:
     """The delimiter whose split of the first line names TimelineJS's ``Year`` and
     ``Headline`` (Knight Lab's Google Sheets template saved as CSV)."""
-    first = head.splitlines()[0] if head else ""
-    for delimiter in CSV_DELIMITERS:
-        names = header_names(first, delimiter)
-        if "year" in names and "headline" in names:
-            return delimiter
-    return None
+    return _delimiter(head, {"year", "headline"})
 
 
 def csv_delimiter(head: str) -> str | None:
@@ -62,9 +57,12 @@ def csv_delimiter(head: str) -> str | None:
 
     Spreadsheets in many locales save CSV with semicolons; accept those and tabs too.
     """
+    return _delimiter(head, {"date", "title"})
+
+
+def _delimiter(head: str, required: set[str]) -> str | None:
     first = head.splitlines()[0] if head else ""
     for delimiter in CSV_DELIMITERS:
-        names = header_names(first, delimiter)
-        if "date" in names and "title" in names:
+        if required <= set(header_names(first, delimiter)):
             return delimiter
     return None

@@ -26,21 +26,19 @@ import html
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.interchange.csvfmt import neutralise, restore
 from cspo_viewer.data.interchange.detect import normalised, sheet_delimiter
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
+from cspo_viewer.data.interchange.jsonfmt import read_whole
 from cspo_viewer.data.interchange.model import (
-    MAX_JSON_BYTES,
     MAX_RECORD_CHARS,
     InterchangeError,
     RawEvent,
 )
-from cspo_viewer.data.interchange.textio import BOM, check_no_nul, not_utf8
-from cspo_viewer.data.interchange.timelinejs import SlideReader, slide_text
+from cspo_viewer.data.interchange.timelinejs import SlideReader, slide_text, tl_date
 
 SHEET_COLUMNS = (
     "Year",
@@ -67,7 +65,6 @@ ID_COLUMN = "Unique ID"
 DUMP_COLUMNS = (*SHEET_COLUMNS, ID_COLUMN)
 _MEDIA = ("media", "media_credit", "media_caption", "media_thumbnail", "alt_text")
 _ALIASES = {"tag": "group"}  # the first template's name for Group
-_MIB = 1024 * 1024
 
 
 class SheetsReader:
@@ -80,7 +77,7 @@ class SheetsReader:
     def __init__(self, path: Path, fh: BinaryIO) -> None:
         self.path = path
         self.size = os.fstat(fh.fileno()).st_size
-        text = _read_text(path, fh, self.size)
+        text = read_whole(path, fh, self.size, "a TimelineJS sheet is read whole")
         delimiter = sheet_delimiter(text[:65536])
         if delimiter is None:
             raise InterchangeError(f"{path}: the first row must name Year and Headline columns")
@@ -200,21 +197,6 @@ def _clean(value: str) -> str:
     return value.replace(",", "").replace(" ", "")
 
 
-def _read_text(path: Path, fh: BinaryIO, size: int) -> str:
-    if size > MAX_JSON_BYTES:
-        raise InterchangeError(
-            f"{path} is {size / _MIB:.0f} MiB; a TimelineJS sheet is read whole and may be at "
-            f"most {MAX_JSON_BYTES // _MIB} MiB"
-        )
-    data = fh.read(MAX_JSON_BYTES + 1)
-    check_no_nul(data, path, 0)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc.start) from None
-    return text.removeprefix(BOM)
-
-
 # --- writing --------------------------------------------------------------------------------
 def _row(values: Mapping[str, str]) -> list[str]:
     return [neutralise(values.get(c, "")) for c in DUMP_COLUMNS]
@@ -257,10 +239,5 @@ def write_timelinejs_csv(
 
 
 def _date_cells(iso: str, precision: str, prefix: str) -> dict[str, str]:
-    d = date.fromisoformat(iso)
-    cells = {f"{prefix}Year": str(d.year)}
-    if precision in ("day", "month"):
-        cells[f"{prefix}Month"] = str(d.month)
-    if precision == "day":
-        cells[f"{prefix}Day"] = str(d.day)
-    return cells
+    """``{"Year": "2014", "Month": "9"}``: the parts TimelineJS's JSON date would have."""
+    return {f"{prefix}{part.title()}": value for part, value in tl_date(iso, precision).items()}

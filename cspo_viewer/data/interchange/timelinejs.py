@@ -224,7 +224,7 @@ def _iso(
 
 
 # --- writing --------------------------------------------------------------------------------
-def _tl_date(iso: str, precision: str = "day") -> dict[str, str]:
+def tl_date(iso: str, precision: str = "day") -> dict[str, str]:
     d = date.fromisoformat(iso)
     out = {"year": str(d.year)}
     if precision in ("day", "month"):
@@ -271,7 +271,7 @@ _WEB = re.compile(r"https?://[^\s\"<>]+\Z", re.I)
 def timeline_event(record: Mapping[str, Any], kind_labels: Mapping[str, str]) -> dict[str, Any]:
     """One TimelineJS slide for one event, grouped by its kind's label."""
     slide: dict[str, Any] = {
-        "start_date": _tl_date(record["date"], record["date_precision"]),
+        "start_date": tl_date(record["date"], record["date_precision"]),
         "text": {
             "headline": html.escape(record["title"], quote=False),
             "text": slide_text(record),
@@ -280,7 +280,7 @@ def timeline_event(record: Mapping[str, Any], kind_labels: Mapping[str, str]) ->
         "unique_id": record["id"],
     }
     if record.get("end_date"):
-        slide["end_date"] = _tl_date(record["end_date"])
+        slide["end_date"] = tl_date(record["end_date"])
     return slide
 
 
