@@ -22,6 +22,9 @@ CONTRACTS = [
     # (layer, forbidden top-level packages, followed through our own modules?)
     ("cspo_viewer.data", QT, True),
     ("cspo_viewer.layout", QT, True),
+    # The export's options and page model are built (and checked) before Qt starts.
+    ("cspo_viewer.export.options", QT, True),
+    ("cspo_viewer.export.page", QT, True),
     ("cspo_viewer.ui", ("sqlite3",), False),
 ]
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}

@@ -8,7 +8,6 @@ the same bytes for the same options.
 from __future__ import annotations
 
 import os
-import stat
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import QColor, QImage, QImageWriter, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from cspo_viewer import __version__
+from cspo_viewer.data.file_output import output_error, replacing
 from cspo_viewer.errors import UserError
 from cspo_viewer.export.options import PRINT_DPI, ExportOptions, check_target
 from cspo_viewer.export.page import ExportData, PageModel, build_page
@@ -172,42 +172,26 @@ def write_export(
     force: bool = False,
     progress: Progress | None = None,
 ) -> ExportLayout:
-    """Write the picture to ``path`` (.png, .svg or .pdf) through a temporary file.
+    """Write the picture to ``path`` (.png, .svg or .pdf) through the one file-output
+    helper (temporary file beside it, fsync, mode kept, rename).
 
     Raises ``UserError`` (nothing written, no temporary left) for a bad target or a failed
     write, such as a full disk.
     """
-    from cspo_viewer.data.build import atomic_output
-
     target = Path(path)
     fmt = check_target(target, force=force)
     payload, layout = encode_export(fmt, data, options, progress)
     (progress or (lambda _pct, _what: None))(90, "Writing the file")
     try:
-        with atomic_output(target, ".tmp") as tmp:
+        with replacing(target) as tmp:
             with open(tmp, "wb") as fh:
                 _write_bytes(fh, payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, _file_mode(target))
             if target.exists() and not force:  # appeared while we were drawing
                 raise UserError(f"{target} already exists; use --force to overwrite it")
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise UserError(f"could not write {target}: {reason}; nothing was written") from None
+        raise output_error(target, exc) from None
     (progress or (lambda _pct, _what: None))(100, "Done")
     return layout
-
-
-def _file_mode(target: Path) -> int:
-    """An overwritten file keeps its mode; a new one gets the usual 0o666 less the umask
-    (not the 0o600 of the temporary file)."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 def _write_bytes(fh, payload: bytes) -> None:
