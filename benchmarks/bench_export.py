@@ -14,6 +14,11 @@ of each), writing a 3840x2160 PNG:
 (d) ``benchmarks/mpl_timeline.py``: the same picture (title, lanes per kind, markers,
     labels, membership bars, legend, footer) with matplotlib, for the bundled and the
     synthetic database. Needs matplotlib (``pip install matplotlib``, the ``bench`` extra).
+(e) the briefing pack against the PNG export of the same data (bundled and synthetic),
+    runs interleaved round-robin so a busy moment hits every command alike: the .pptx
+    deck, ``--view members`` and ``--view participation`` as PNG, each at most 2x the
+    PNG; and a 30-slide ``--event-slides`` deck (the bundled record's 29 events and the
+    timeline slide), under 5 s. ``--pack-only`` runs just (e).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, synthetic_db
+from _common import ROOT, machine_speed, synthetic_db
 
 BARE = """
 import sys
@@ -58,11 +63,67 @@ def seconds(cmd: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
+def interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command, the runs taken round-robin (one untimed
+    warm-up of each first)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    for cmd in cmds.values():
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, env=env, capture_output=True)
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def pack(export: list[str], big: Path, out: Path, runs: int, events: int) -> int:
+    """(e): the deck and the two views against the PNG export of the same data."""
+    print(
+        f"briefing pack, whole processes, medians of {runs} interleaved runs ({machine_speed()}):"
+    )
+    for label, db in (("bundled data", []), (f"{events:,} events", ["--db", str(big)])):
+        tag = "big" if db else "small"
+        cmds = {
+            "png": [*export, *db, "--out", str(out / f"pack-{tag}.png")],
+            "pptx": [*export, *db, "--out", str(out / f"pack-{tag}.pptx")],
+            "members": [*export, *db, "--view", "members", "--out", str(out / f"m-{tag}.png")],
+            "participation": [
+                *export,
+                *db,
+                "--view",
+                "participation",
+                "--out",
+                str(out / f"p-{tag}.png"),
+            ],
+        }
+        if not db:
+            cmds["deck30"] = [
+                *export,
+                "--event-slides",
+                "--out",
+                str(out / "deck30.pptx"),
+            ]
+        t = interleaved(cmds, runs)
+        png = t["png"]
+        print(f"  {label}: PNG export                     {png:6.3f} s")
+        for name in ("pptx", "members", "participation"):
+            print(
+                f"  {label}: {name:<14} {'PPTX' if name == 'pptx' else 'view PNG':<10}"
+                f"     {t[name]:6.3f} s  ({t[name] / png:.2f}x PNG, target <= 2x)"
+            )
+        if "deck30" in t:
+            print(f"  {label}: 30-slide --event-slides deck   {t['deck30']:6.3f} s  (target < 5 s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--skip-mpl", action="store_true")
+    parser.add_argument("--pack-only", action="store_true", help="only the briefing pack (e)")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     py = sys.executable
@@ -72,6 +133,8 @@ def main() -> int:
     export = [py, "-m", "cspo_viewer", "export", *size, "--force"]
     mpl = [py, str(ROOT / "benchmarks" / "mpl_timeline.py"), *size]
 
+    if args.pack_only:
+        return pack(export, big, out, runs, args.events)
     bare = seconds([py, "-c", BARE, str(out / "bare.png")], runs)
     small = seconds([*export, "--out", str(out / "export.png")], runs)
     large = seconds([*export, "--db", str(big), "--out", str(out / "export-big.png")], runs)
@@ -85,6 +148,7 @@ def main() -> int:
         f"  (c) cspo-viewer export, {args.events:,} events        {large:6.3f} s  "
         f"(target <= 3.0 s; {large / bare:.2f}x bare)"
     )
+    pack(export, big, out, runs, args.events)
     if args.skip_mpl:
         return 0
     try:

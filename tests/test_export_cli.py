@@ -75,7 +75,7 @@ def test_unknown_extension_is_refused(tmp_path, capsys, name):
     code, out, err = run(capsys, "--out", str(tmp_path / name), *SMALL)
     assert code == 2 and out == ""
     assert err.startswith("cspo-viewer: error: ") and err.count("\n") == 1
-    assert ".png, .svg or .pdf" in err
+    assert ".png, .svg, .pdf or .pptx" in err
     assert listing(tmp_path) == []
 
 

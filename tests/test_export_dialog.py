@@ -155,7 +155,7 @@ def test_refusal_is_shown_and_the_dialog_stays_open(window, qtbot, tmp_path, mon
     dialog = dialog_for(window, qtbot)
     dialog.set_path(tmp_path / "t.jpg")
     dialog.accept()
-    assert dialog.written is None and ".png, .svg or .pdf" in shown[-1]
+    assert dialog.written is None and ".png, .svg, .pdf or .pptx" in shown[-1]
     dialog.set_path(tmp_path / "missing" / "t.png")
     dialog.accept()
     assert "does not exist" in shown[-1]

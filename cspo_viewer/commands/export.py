@@ -1,4 +1,5 @@
-"""``cspo-viewer export``: the briefing picture of a filter as PNG, SVG or PDF, headless.
+"""``cspo-viewer export``: the briefing picture of a filter as PNG, SVG or PDF, or a
+PowerPoint deck (.pptx), headless; the timeline or one of the two views.
 
 Registering the command imports no Qt, so ``list`` and ``db`` stay fast; Qt starts on
 the ``offscreen`` platform only when an export runs, so no display is needed.
@@ -21,15 +22,32 @@ from cspo_viewer.errors import UserError
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "export",
-        help="write the timeline as a briefing PNG, SVG or PDF",
+        help="write the timeline or a view as a briefing PNG, SVG, PDF or PowerPoint deck",
         description=(
             "Draw the filtered timeline for a briefing: title, the filter in words, legend, "
             "sources, date generated and an optional handling marking. The format follows "
-            "the file name (.png, .svg or .pdf). No window is shown and no display is needed."
+            "the file name (.png, .svg, .pdf or .pptx). A deck's first slide is the picture "
+            "at 3840x2160 with the title, filter and marking as editable text and the "
+            "numbered sources in its notes. No window is shown and no display is needed."
         ),
     )
     p.add_argument(
-        "--out", required=True, type=Path, metavar="FILE", help="FILE.png, FILE.svg or FILE.pdf"
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.png, FILE.svg, FILE.pdf or FILE.pptx",
+    )
+    p.add_argument(
+        "--view",
+        choices=("timeline", "members", "participation"),
+        default="timeline",
+        help="the timeline (default), membership growth, or the participation matrix",
+    )
+    p.add_argument(
+        "--event-slides",
+        action="store_true",
+        help="in a .pptx: one more slide per event shown, in date order",
     )
     add_filter_arguments(p, suppress=True)
     add_db_argument(p, suppress=True)
@@ -112,15 +130,31 @@ def run(args: argparse.Namespace) -> int:
             theme=args.theme_style,
             grouping=getattr(args, "group_by", None) or "kind",
             generated=generated,
+            view=args.view,
+            event_slides=args.event_slides,
         )
+        if args.event_slides and out.suffix.lower() != ".pptx":
+            raise UserError("--event-slides needs a .pptx file")
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:
             raise UserError(f"--label {unknown[0]!r}: no event with that id in this database")
         data = ExportData.load(store, flt)
         layout = write_export(out, data, options, force=args.force)
     n = layout.events_shown
-    print(f"wrote {out} ({options.width}x{options.height}, {n} event{'' if n == 1 else 's'})")
-    if n == 0:
+    size = f"{layout.width}x{layout.height}"
+    if out.suffix.lower() == ".pptx":
+        slides = 1 + (n if args.event_slides else 0)
+        size = f"{slides} slide{'' if slides == 1 else 's'}, picture {size}"
+    what = f"{n} event{'' if n == 1 else 's'}"
+    if args.view != "timeline":  # "10 accessions shown", "29 events counted"
+        what = f"{args.view} view: {layout.footer_text.rsplit(' · ', 1)[-1]}"
+    print(f"wrote {out} ({size}, {what})")
+    if args.view != "timeline":
+        if layout.view is None:  # the page says why in its body
+            print(
+                "cspo-viewer: note: the view has nothing to show for this filter", file=sys.stderr
+            )
+    elif n == 0:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
     else:
         print(f"cspo-viewer: {named_sentence(layout)}", file=sys.stderr)

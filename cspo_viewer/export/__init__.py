@@ -1,9 +1,12 @@
-"""The briefing export: the filtered timeline as a PNG, SVG or PDF of a given size.
+"""The briefing export: the filtered timeline (or the membership growth chart, or the
+participation matrix) as a PNG, SVG or PDF of a given size, or a PowerPoint deck.
 
 - ``options``: what the picture holds and how big it is, presets and checks (no Qt);
-- ``page``: the page as data, built before painting: title, range, lanes, sources (no Qt);
-- ``render/page.py``: the painter, beside the timeline painter it uses;
-- ``files``: encoding and writing the file.
+- ``page``: the page as data, built before painting: title, range, lanes, sources, and
+  a view's model (no Qt);
+- ``render/page.py``: the painter, beside the timeline and view painters it uses;
+- ``deck``: the .pptx around the page picture (python-pptx);
+- ``files``: encoding and writing the file, one path for every format.
 
 The window's export dialog and ``cspo-viewer export`` both call ``write_export`` with
 the same ``ExportOptions``, so the same filter gives the same picture.

@@ -1,4 +1,5 @@
-"""Export files: the page as PNG, SVG or PDF bytes, written through a temporary file.
+"""Export files: the page as PNG, SVG, PDF or PPTX bytes, written through a temporary
+file (one writing path for every format: ``write_export``).
 
 Qt draws without a display here (``ensure_app`` starts the ``offscreen`` platform when
 the process has no ``QApplication``), so the command line and the window's dialog write
@@ -65,11 +66,16 @@ def render_page(page: PageModel, progress: Progress | None = None) -> tuple[QIma
 def encode_export(
     fmt: str, data: ExportData, options: ExportOptions, progress: Progress | None = None
 ) -> tuple[bytes, ExportLayout]:
-    """The file's bytes in ``fmt`` ("PNG", "SVG" or "PDF") and the layout drawn."""
+    """The file's bytes in ``fmt`` ("PNG", "SVG", "PDF" or "PPTX") and the layout drawn
+    (for a deck: of its first slide's picture)."""
     ensure_app()
-    page = build_page(data, options)
-    description = f"{page.title} — {page.subtitle}"
     try:
+        if fmt == "PPTX":
+            from cspo_viewer.export.deck import encode_deck
+
+            return encode_deck(data, options, progress)
+        page = build_page(data, options)
+        description = f"{page.title} — {page.subtitle}"
         return _encode(fmt, page, description, progress)
     except MemoryError:
         raise UserError(
@@ -172,8 +178,8 @@ def write_export(
     force: bool = False,
     progress: Progress | None = None,
 ) -> ExportLayout:
-    """Write the picture to ``path`` (.png, .svg or .pdf) through the one file-output
-    helper (temporary file beside it, fsync, mode kept, rename).
+    """Write the picture (or deck) to ``path`` (.png, .svg, .pdf or .pptx) through the
+    one file-output helper (temporary file beside it, fsync, mode kept, rename).
 
     Raises ``UserError`` (nothing written, no temporary left) for a bad target or a failed
     write, such as a full disk.

@@ -27,8 +27,13 @@ SLIDE_WIDTH_IN = 13.333
 """A 16:9 PowerPoint slide is 13.33 in wide, whatever its pixel count."""
 LABEL_PT = 11.0
 """Event labels are at least 11 pt on the printed or projected page."""
-FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
+FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF", ".pptx": "PPTX"}
 GROUPINGS = ("kind", "nation", "theme")
+VIEWS = ("timeline", "members", "participation")
+"""What the page's body holds: the timeline, the membership growth chart or the
+participation matrix (the same heading, sources and footer around each)."""
+DECK_SIZE = (3840, 2160)
+"""The deck's picture is always a 4K 16:9 slide, whatever ``--width``/``--height`` say."""
 THEMES = ("light", "dark")
 MIN_SIDE, MAX_SIDE = 320, 16384
 MAX_PIXELS = 120_000_000  # about 480 MB of image memory
@@ -57,6 +62,10 @@ class ExportOptions:
     grouping: str = "kind"  # lanes by "kind", "nation" or "theme"
     pinned: tuple[str, ...] = ()  # event ids always labelled
     generated: date | None = None  # the date in the footer; None: today
+    view: str = "timeline"  # the body: "timeline", "members" or "participation"
+    heading_painted: bool = True  # False: room kept for marking, title and subtitle, but
+    # nothing drawn there (the deck lays real text boxes over that room)
+    event_slides: bool = False  # the deck: one more slide per event shown
 
     def __post_init__(self) -> None:
         # Typed text is drawn (and written into SVG/PDF): no character XML forbids.
@@ -75,6 +84,8 @@ class ExportOptions:
             )
         if self.theme not in THEMES:
             raise UserError(f"unknown theme {self.theme!r}; use light or dark")
+        if self.view not in VIEWS:
+            raise UserError(f"unknown view {self.view!r}; use {', '.join(VIEWS)}")
         if self.grouping not in GROUPINGS:
             raise UserError(f"unknown grouping {self.grouping!r}; use kind, nation or theme")
         if self.x_range is not None and not self.x_range[1] > self.x_range[0]:
@@ -115,13 +126,13 @@ def quantize(scale: float) -> float:
 
 
 def export_format(path: Path) -> str:
-    """ "PNG", "SVG" or "PDF" from the file name, or ``UserError`` for anything else."""
+    """ "PNG", "SVG", "PDF" or "PPTX" from the file name, or ``UserError`` otherwise."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         shown = f"{suffix!r}" if suffix else "no extension"
         raise UserError(
             f"cannot export to {path.name!r}: {shown} is not a format the export writes; "
-            "end the name in .png, .svg or .pdf"
+            "end the name in .png, .svg, .pdf or .pptx"
         )
     return FORMATS[suffix]
 

@@ -9,7 +9,7 @@ queries the database, and tests can check the words without drawing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -21,6 +21,14 @@ from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
 from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
 from cspo_viewer.layout import TimelineContent, build_content
+from cspo_viewer.layout.membership import MembershipSeries, build_membership
+from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
+
+VIEW_TITLES = {
+    "members": "membership growth",
+    "participation": "who takes part",
+}
+"""Words the default title of a view adds after the record's name."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ class PageModel:
     footer: str
     pinned: frozenset[int]
     empty_message: str
+    sources_filter: EventFilter | None = None  # whose sources the page cites
+    members: MembershipSeries | None = None  # the body of the "members" view
+    participation: ParticipationMatrix | None = None  # the body of "participation"
 
     @property
     def events_shown(self) -> int:
@@ -111,7 +122,7 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
     )
     sources_flt = view_filter(flt, x_range) if options.x_range is not None else flt
     pinned = frozenset(i for i in (table.index_of(e) for e in options.pinned) if i is not None)
-    return PageModel(
+    page = PageModel(
         options=options,
         content=content,
         x_range=(float(x_range[0]), float(x_range[1])),
@@ -125,6 +136,70 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
         pinned=pinned,
         empty_message="No events match this filter"
         + (" in these dates" if options.x_range else ""),
+        sources_filter=sources_flt,
+    )
+    return page if options.view == "timeline" else _view_page(data, page)
+
+
+def members_filter(flt: EventFilter) -> EventFilter:
+    """Membership is about nations, not events: the growth chart keeps the filter's
+    nations and dates, and reads observer and associate years from its membership events
+    (kinds, themes and search words would only hide accessions)."""
+    return flt.with_(kinds=("membership",), themes=(), text="")
+
+
+def membership_model(data: ExportData) -> tuple[MembershipSeries, np.ndarray]:
+    """The growth chart of ``data``'s filter, and the mask of its membership events
+    (the window's view and every export build it here)."""
+    flt = data.flt
+    dates = (
+        float(to_day(flt.date_from)) if flt.date_from else None,
+        float(to_day(flt.date_to)) if flt.date_to else None,
+    )
+    mask = matching_mask(data.store, data.table, members_filter(flt))
+    nations = data.store.nations()
+    series = build_membership(data.table, mask, nations, codes=flt.nations, dates=dates)
+    return series, mask
+
+
+def participation_model(data: ExportData, series: MembershipSeries) -> ParticipationMatrix:
+    """The participation matrix of ``data``'s filter (statuses from ``series``)."""
+    return build_participation(data.table, data.mask, data.store.nations(), series, data.flt)
+
+
+def _view_page(data: ExportData, page: PageModel) -> PageModel:
+    """``page`` with a view as its body: the view's model, title, footer and sources."""
+    store, flt, options = data.store, data.flt, page.options
+    member_flt = members_filter(flt)
+    series, member_mask = membership_model(data)
+    years = f"{series.years[0]}–{series.years[-1]}" if len(series.years) > 1 else ""
+    if options.view == "members":
+        shown = np.flatnonzero(member_mask)
+        n = sum(len(a.codes) for a in series.accessions)
+        what = f"{n} accession{'' if n == 1 else 's'} shown"
+        sources_flt, model = member_flt, {"members": series}
+        empty = "No nation in this filter joined in these dates"
+    else:
+        matrix = participation_model(data, series)
+        years = f"{matrix.years[0]}–{matrix.years[-1]}" if len(matrix.years) > 1 else years
+        shown = np.flatnonzero(data.mask)
+        what = f"{len(shown)} event{'' if len(shown) == 1 else 's'} counted"
+        sources_flt, model = flt, {"participation": matrix, "members": series}
+        empty = "No events match this filter"
+    title = page.title
+    if options.title is None:
+        title = f"{PRODUCT_TITLE}: {VIEW_TITLES[options.view]}" + (f", {years}" if years else "")
+    generated = options.generated or date.today()
+    return replace(
+        page,
+        shown=shown,
+        title=title,
+        kinds_shown=(),
+        publishers=tuple(publishers(store, sources_flt)) if options.sources else (),
+        footer=f"Generated {generated.isoformat()} · cspo-viewer {__version__} · {what}",
+        empty_message=empty,
+        sources_filter=sources_flt,
+        **model,
     )
 
 

@@ -382,22 +382,15 @@ def lane_candidates(
     viewport: Viewport,
     kind_rank: np.ndarray,
     pinned: Collection[int],
-    style: LayoutStyle,
     context: float = 0.5,
 ) -> tuple[_Lane, np.ndarray]:
     """The lane's undimmed events near the view (one view width of ``context`` either
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
-    x positions. A dense lane's candidates stay in start order (nearly x order): its
-    strip and its per-stretch choice need no sorting."""
+    x positions."""
     sl = lanes.lane_slice(lane)
     events, dim = lanes.event[sl], lanes.dim[sl]
     starts = table.start[events]
     span = viewport.x1 - viewport.x0
-    # Starts are sorted: a dense lane (no label rows to keep stable) needs no context.
-    first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
-    sort_free = is_dense(int(last - first), viewport, style)
-    if sort_free:
-        context = 0.0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
     stop = int(np.searchsorted(starts, hi, side="right"))
     ends = table.end[events[:stop]]
@@ -411,9 +404,8 @@ def lane_candidates(
     dim_x = xs[dim & in_view]
     keep = ~dim
     events, xs, starts, ends = events[keep], xs[keep], starts[keep], ends[keep]
-    if not sort_free:
-        order = np.argsort(xs, kind="stable")
-        events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
+    order = np.argsort(xs, kind="stable")
+    events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
     bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
     bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
     rank = kind_rank[table.kind[events]].astype(np.int32)
@@ -465,11 +457,13 @@ def plan_view(
     plans = []
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
-        cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, style)
-        lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
-        if is_dense(int(cand.visible.sum()), viewport, style):
-            _plan_dense(lp, table, cand, n_rows, measure, style, px_bounds, viewport)
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
+            lp = LanePlan(rows=n_rows)
+            cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp)
+            _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
         else:
+            cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned)
+            lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
             _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
         plans.append(lp)
     plan = Plan(viewport, plans)
@@ -543,7 +537,68 @@ def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> No
         lp.cluster_kind.append(int(kinds[0]) if (kinds == kinds[0]).all() else -1)
 
 
-def _plan_dense(
+YEAR_DAYS = 366.0
+"""The longest period an event's marker is centred in (a year-precision event)."""
+
+
+def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport) -> int:
+    """How many of the lane's instances start in the view (two binary searches): enough
+    to tell a dense lane without touching its events."""
+    starts = table.start[lanes.event[lanes.lane_slice(lane)]]
+    first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
+    return int(last - first)
+
+
+def dense_candidates(
+    table: EventTable,
+    lanes: Lanes,
+    lane: int,
+    viewport: Viewport,
+    kind_rank: np.ndarray,
+    pinned: Collection[int],
+    style: LayoutStyle,
+    lp: LanePlan,
+) -> _Lane:
+    """A dense lane: its density strip (events per 2-4 px bin, into ``lp``) and, per
+    stretch of four marker widths, its most important event (the first in start order
+    among equals) as the candidates to name. Only the chosen few get bars and ranks
+    worked out, so a frame costs a few passes over the visible events."""
+    sl = lanes.lane_slice(lane)
+    events = lanes.event[sl]
+    starts = table.start[events]
+    lo, hi = np.searchsorted(starts, (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
+    events, dim = events[lo:hi], lanes.dim[sl][lo:hi]
+    starts, ends = table.start[events], table.end[events]
+    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
+    xs = (centre - viewport.x0) * viewport.px_per_day
+    keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
+    events, xs = events[keep], xs[keep]
+    bin_px = max(2.0, style.marker_px / 3)
+    bins = int(np.ceil(viewport.width_px / bin_px))
+    lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
+    lp.density_bin_px = bin_px
+    seg = (xs / (style.marker_px * 4)).astype(np.int64)
+    rank = kind_rank[table.kind[events]].astype(np.int32)
+    if len(pinned):
+        rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
+    if len(rank) and rank.min() == rank.max():
+        # One kind (lanes by kind): the first of each run of a stretch, in start order.
+        # (Centred month and year events break runs: keep one candidate per stretch.)
+        best = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
+        best = best[np.unique(seg[best], return_index=True)[1]]
+    else:
+        order = np.argsort(seg * 1024 + rank, kind="stable")
+        best = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
+    best = best[np.lexsort((xs[best], rank[best]))]
+    events, xs, rank = events[best], xs[best], rank[best]
+    starts, ends = table.start[events], table.end[events]
+    long = ends - starts > 1.5
+    bar0 = np.where(long, viewport.to_px(starts), xs)
+    bar1 = np.where(long, viewport.to_px(ends), xs)
+    return _Lane(events, xs, bar0, bar1, rank, np.ones(len(events), dtype=bool))
+
+
+def _name_dense(
     lp: LanePlan,
     table: EventTable,
     cand: _Lane,
@@ -551,38 +606,16 @@ def _plan_dense(
     measure: Callable[[str], float],
     style: LayoutStyle,
     bounds: tuple[float, float],
-    viewport: Viewport,
 ) -> None:
-    """Row 0: events per bin as a density strip. Rows below: the most important events
-    of each stretch of the lane (one candidate per label-width), named where they fit."""
-    bin_px = max(2.0, style.marker_px / 3)
-    visible = cand.visible
-    xs = cand.x[visible]
-    bins = int(np.ceil(viewport.width_px / bin_px))
-    counts = np.bincount(np.clip((xs / bin_px).astype(np.int64), 0, bins - 1), minlength=bins)
-    lp.density, lp.density_bin_px = counts, bin_px
+    """Name the dense lane's candidates, most important first, in the rows below its
+    strip (row 0)."""
     if n_rows < 2:
         return
-    stretch = style.marker_px * 4
-    seg = np.floor(cand.x[visible] / stretch).astype(np.int64)
-    # Per stretch, the most important event (the first in start order among equals):
-    # one stable sort on a combined key.
-    order = np.argsort(seg * 1024 + cand.rank[visible], kind="stable")
-    firsts = np.flatnonzero(visible)[order[np.r_[True, seg[order][1:] != seg[order][:-1]]]]
-    best = firsts[np.lexsort((cand.x[firsts], cand.rank[firsts]))]
-    sub = _Lane(
-        cand.events[best],
-        cand.x[best],
-        cand.bar0[best],
-        cand.bar1[best],
-        cand.rank[best],
-        cand.visible[best],
-    )
-    width = _widths(table, sub, measure)
-    placer = _Placer(sub, n_rows, width, style, bounds, first_row=1)
-    for i in range(len(sub.x)):
+    width = _widths(table, cand, measure)
+    placer = _Placer(cand, n_rows, width, style, bounds, first_row=1)
+    for i in range(len(cand.x)):
         placer._try(i, width(i))
-    _emit(lp, table, sub, placer)
+    _emit(lp, table, cand, placer)
 
 
 def _number_key(plan: Plan, table: EventTable) -> None:
@@ -650,10 +683,10 @@ def lane_rows(
     )
     need = []
     for lane in range(len(lanes.keys)):
-        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, style, context=0.0)
-        if is_dense(int(cand.visible.sum()), viewport, style):
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
             need.append(3)
             continue
+        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
         placer.first_fit()
         need.append(min(placer.rows_used(), max_rows) if placer.placed else 1)

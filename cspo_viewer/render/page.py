@@ -75,6 +75,12 @@ class ExportLayout:
     x_range: tuple[float, float] = (0.0, 1.0)
     label_px: float = 0.0  # the timeline's label font size
     plan: Plan | None = None  # the timeline's layout as drawn
+    banner_px: float = 0.0  # font sizes of the marking, title and subtitle (the deck's
+    title_px: float = 0.0  # text boxes take the same sizes as the picture)
+    subtitle_px: float = 0.0
+    subtitle_lines: tuple[str, ...] = ()
+    heading_painted: bool = True  # False: the heading's room is kept but left empty
+    view: object | None = None  # a view's geometry (MembersGeometry, MatrixGeometry)
 
 
 class _Fonts:
@@ -85,12 +91,12 @@ class _Fonts:
         self.u = options.scale
         self.look: RenderLook = look(options.theme).scaled(self.u)
         family = self.look.font_family
-        self.banner = _font(family, 15 * self.u, bold=True)
-        self.title = _font(family, 30 * self.u, bold=True)
-        self.subtitle = _font(family, 17 * self.u)
-        self.legend = _font(family, 14 * self.u)
-        self.small = _font(family, 12.5 * self.u)
-        self.empty = _font(family, 22 * self.u)
+        self.banner = pixel_font(family, 15 * self.u, bold=True)
+        self.title = pixel_font(family, 30 * self.u, bold=True)
+        self.subtitle = pixel_font(family, 17 * self.u)
+        self.legend = pixel_font(family, 14 * self.u)
+        self.small = pixel_font(family, 12.5 * self.u)
+        self.empty = pixel_font(family, 22 * self.u)
         self.pad_x = round(28 * self.u)
         self.gap = round(12 * self.u)
         if self.look.is_dark:
@@ -99,7 +105,8 @@ class _Fonts:
             self.banner_colour, self.banner_text = "#1b1f24", "#ffffff"
 
 
-def _font(family: str, px: float, *, bold: bool = False) -> QFont:
+def pixel_font(family: str, px: float, *, bold: bool = False) -> QFont:
+    """A font of ``px`` output pixels (page sizes are pixels, not points)."""
     font = QFont(family)
     font.setPixelSize(max(1, round(px)))
     font.setBold(bold)
@@ -132,6 +139,10 @@ def paint_page(
         kinds_shown=page.kinds_shown,
         events_shown=page.events_shown,
         x_range=page.x_range,
+        banner_px=fonts.banner.pixelSize(),
+        title_px=fonts.title.pixelSize(),
+        subtitle_px=fonts.subtitle.pixelSize(),
+        heading_painted=options.heading_painted,
     )
     p.save()
     try:
@@ -142,8 +153,8 @@ def paint_page(
         top, bottom = _paint_banners(p, fonts, page, out)
         y = _paint_heading(p, fonts, page, out, top)
         y_end = _paint_footer(p, fonts, page, out, bottom)
-        report(40, "Drawing the timeline")
-        _paint_timeline_and_key(p, fonts, page, out, y, y_end)
+        report(40, "Drawing the timeline" if options.view == "timeline" else "Drawing the view")
+        _paint_body(p, fonts, page, out, y, y_end)
     finally:
         p.restore()
     report(70, "Finishing")
@@ -165,7 +176,7 @@ def _paint_banners(
     m = QFontMetricsF(fonts.banner)
     band_h = round(m.height() * 1.7)
     banners = (QRectF(0, 0, w, band_h), QRectF(0, h - band_h, w, band_h))
-    for rect in banners:
+    for rect in banners if page.options.heading_painted else ():
         p.fillRect(rect, QColor(fonts.banner_colour))
         p.setFont(fonts.banner)
         p.setPen(QColor(fonts.banner_text))
@@ -189,7 +200,8 @@ def _paint_heading(
         rect = QRectF(inner.left(), y, m.horizontalAdvance(text), m.height())
         p.setFont(fonts.title)
         p.setPen(QColor(lk.text))
-        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        if options.heading_painted:
+            p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         out.title, out.title_text = rect, text
         y = rect.bottom() + round(4 * fonts.u)
     if options.subtitle:
@@ -199,9 +211,10 @@ def _paint_heading(
         p.setFont(fonts.subtitle)
         p.setPen(QColor(lk.muted_text))
         for i, line in enumerate(lines):
-            p.drawText(QPointF(inner.left(), y + m.ascent() + i * m.height()), line)
+            if options.heading_painted:
+                p.drawText(QPointF(inner.left(), y + m.ascent() + i * m.height()), line)
             rect.setWidth(max(rect.width(), m.horizontalAdvance(line)))
-        out.subtitle = rect
+        out.subtitle, out.subtitle_lines = rect, tuple(lines)
         y = rect.bottom()
     if title or options.subtitle:
         y += fonts.gap
@@ -353,6 +366,34 @@ def _key_columns(
     per_col = -(-len(shown) // cols)
     columns = [shown[i : i + per_col] for i in range(0, len(shown), per_col)]
     return columns, col_w
+
+
+def _paint_body(
+    p: QPainter, fonts: _Fonts, page: PageModel, out: ExportLayout, y: float, y_end: float
+) -> None:
+    """Between the heading and the sources: the timeline with its key, or a view."""
+    if page.options.view == "timeline":
+        _paint_timeline_and_key(p, fonts, page, out, y, y_end)
+        return
+    from cspo_viewer.render.views import paint_members, paint_participation
+
+    inner = _inner(fonts, page)
+    rect = QRectF(inner.left(), y + fonts.gap * 0.5, inner.width(), y_end - y - fonts.gap * 1.5)
+    out.plot = rect
+    if rect.height() < 80 * fonts.u:
+        raise UserError(
+            f"{page.options.width}x{page.options.height} leaves no room for the view; "
+            "use a larger size or fewer extras"
+        )
+    body_look = look(page.options.theme)
+    if page.options.view == "members" and page.members is not None and page.members.accessions:
+        out.view = paint_members(p, rect, page.members, body_look, fonts.u)
+    elif page.participation is not None and page.events_shown:
+        out.view = paint_participation(p, rect, page.participation, body_look, fonts.u)
+    else:
+        p.setFont(fonts.empty)
+        p.setPen(QColor(fonts.look.muted_text))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, page.empty_message)
 
 
 def _paint_timeline_and_key(

@@ -129,6 +129,18 @@ class ExportDialog(QDialog):
         self.sources_box.setChecked(True)
         self.members_box = QCheckBox("Membership strip")
         self.members_box.setChecked(True)
+        # PowerPoint deck and views (briefing pack)
+        self.view_combo = QComboBox()
+        self.view_combo.addItem("Timeline", "timeline")
+        self.view_combo.addItem("Membership growth", "members")
+        self.view_combo.addItem("Participation matrix", "participation")
+        self.event_slides_box = QCheckBox("One slide per event (PowerPoint .pptx only)")
+        self.event_slides_box.setToolTip(
+            "After the timeline slide, one slide per event shown: date, location, summary, "
+            "quotes and sources"
+        )
+        form.addRow("&Picture:", self.view_combo)
+        form.addRow("Deck:", self.event_slides_box)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
@@ -156,7 +168,7 @@ class ExportDialog(QDialog):
             self.current.setEnabled(False)
 
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("timeline.png (or .svg, .pdf)")
+        self.path_edit.setPlaceholderText("timeline.png (or .svg, .pdf, .pptx)")
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self.browse)
         file_row = QHBoxLayout()
@@ -231,6 +243,8 @@ class ExportDialog(QDialog):
             x_range=self._view_range() if self.current.isChecked() else None,
             grouping=self.controller.grouping,
             generated=self.generated,
+            view=self.view_combo.currentData(),
+            event_slides=self.event_slides_box.isChecked(),
         )
 
     def export_data(self) -> ExportData:
@@ -251,7 +265,8 @@ class ExportDialog(QDialog):
             self,
             "Export timeline",
             str(start),
-            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+            ";;PowerPoint deck (*.pptx)",
             options=QFileDialog.Option.DontConfirmOverwrite,  # accept() asks, once
         )
         if name:
@@ -336,6 +351,8 @@ class ExportDialog(QDialog):
             self.set_preset(w, h)
             self.marking.setCurrentText(str(s.value("marking", "") or ""))
             self.theme.setCurrentIndex(1 if s.value("theme") == "dark" else 0)
+            self.view_combo.setCurrentIndex(max(self.view_combo.findData(s.value("view")), 0))
+            self.event_slides_box.setChecked(s.value("event_slides", False) in (True, "true"))
             for key, box in (
                 ("legend", self.legend_box),
                 ("sources", self.sources_box),
@@ -360,6 +377,8 @@ class ExportDialog(QDialog):
             s.setValue("height", self.height_box.value())
             s.setValue("marking", self.marking.currentText().strip())
             s.setValue("theme", self.theme.currentData())
+            s.setValue("view", self.view_combo.currentData())
+            s.setValue("event_slides", self.event_slides_box.isChecked())
             s.setValue("legend", self.legend_box.isChecked())
             s.setValue("sources", self.sources_box.isChecked())
             s.setValue("members", self.members_box.isChecked())

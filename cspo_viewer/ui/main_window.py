@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
+from cspo_viewer.ui.briefing_views import install_briefing_views
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
 from cspo_viewer.ui.event_actions import install_briefing_actions
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
         ):
             view.addAction(act)
         view.addAction(self.filter_dock.toggleViewAction())
+        self.act_views = install_briefing_views(self, view)  # membership, participation
         view.addSeparator()
         for act in self.act_theme.values():
             view.addAction(act)
