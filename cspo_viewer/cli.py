@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import compare, database, listing
+from cspo_viewer.commands import compare, database, desktop, listing
 from cspo_viewer.commands.common import add_db_argument, skipped_notes
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
 from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
@@ -29,7 +29,7 @@ def _optional_modules() -> list[object]:
     import importlib
 
     found = []
-    for name in ("export", "interchange"):
+    for name in ("export", "interchange", "serve"):
         try:
             found.append(importlib.import_module(f"cspo_viewer.commands.{name}"))
         except ModuleNotFoundError as exc:
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_db_argument(parser)
+    desktop.add_arguments(parser)
     window = parser.add_argument_group("window")
     window.add_argument(
         "--screenshot", metavar="FILE.png", help="render the main window to FILE.png and exit"
@@ -70,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         try:
+            if args.install_desktop_entry:
+                return desktop.install(args)
             code = _run_window(args) if args.command is None else int(args.func(args))
             sys.stdout.flush()  # a full disk under stdout is reported here, not at exit
             return code

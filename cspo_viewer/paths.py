@@ -28,6 +28,11 @@ def db_dir() -> Path:
     return _first_existing(_BUNDLED / "db", _REPO_ROOT / "db")
 
 
+def is_installed_package() -> bool:
+    """The data comes from an installed wheel (site-packages), not a source checkout."""
+    return db_dir() == _BUNDLED / "db"
+
+
 def bundled_db_path() -> Path:
     """The shipped SQLite database opened when no ``--db`` is given."""
     return db_dir() / BUNDLED_DB_NAME

@@ -149,7 +149,7 @@ def dialog_titled(window: MainWindow, title: str) -> QDialog:
 
 def test_help_menu_has_the_guide_shortcuts_and_about(window):
     texts = [a.text().replace("&", "") for a in window.help_menu.actions() if a.text()]
-    assert texts == ["User guide", "Keyboard shortcuts", "About CSpO Timeline"]
+    assert texts == ["User guide", "Keyboard shortcuts", "About CSpO Viewer"]
 
 
 def test_keyboard_shortcuts_list_agrees_with_the_menus_readme_and_guide(qtbot, window):
@@ -178,8 +178,8 @@ def test_user_guide_opens_offline_from_f1(qtbot, window):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     QTest.keyClick(window, Qt.Key.Key_F1)
-    dialog = dialog_titled(window, "CSpO Timeline — User guide")
+    dialog = dialog_titled(window, "CSpO Viewer — User guide")
     browser = dialog.findChild(QTextBrowser)
     text = browser.toPlainText()
-    assert "CSpO Timeline — user guide" in text and "Alt+Left / Alt+Right" in text
+    assert "CSpO Viewer — user guide" in text and "Alt+Left / Alt+Right" in text
     assert browser.requests == []  # nothing was fetched to show it

@@ -12,7 +12,6 @@ from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import build_database, init_database
 from cspo_viewer.data.check import check_path
-from cspo_viewer.data.store import DatabaseError, connect
 from cspo_viewer.errors import UserError
 
 
@@ -34,7 +33,8 @@ def register(subparsers: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="database to write (default: the bundled db/cspo.db)",
+        help="database to write (default: db/cspo.db of a source checkout; required when "
+        "cspo-viewer is installed)",
     )
     build.set_defaults(func=run_build)
 
@@ -53,6 +53,11 @@ def register(subparsers: Any) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     src = args.src or paths.data_src_dir()
+    if args.out is None and paths.is_installed_package():
+        raise UserError(
+            "this cspo-viewer is installed, so db build will not rewrite the database inside "
+            "the package; write your own: cspo-viewer db build --out cspo.db"
+        )
     out = args.out or paths.bundled_db_path()
     if not (src / "events.json").is_file():
         raise UserError(f"{src} holds no events.json to build from")
@@ -98,22 +103,16 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
+    """Upgrade in place; a writable open does it (see ``open_store``), this says what happened."""
     path = db_path(args)
-    try:
-        open_from_args(args).close()
+    with open_from_args(args) as store:  # read-only first: a current file is never opened rw
+        if store.schema_version >= schema.SCHEMA_VERSION:
+            print(f"{path} is already at schema v{store.schema_version}")
+            return 0
+    with open_from_args(args, writable=True) as store:
+        old = store.migrated_from
+    if old is None:  # another program upgraded it between the two opens
         print(f"{path} is already at schema v{schema.SCHEMA_VERSION}")
-        return 0
-    except DatabaseError as exc:
-        if "older schema" not in str(exc):
-            raise
-    import sqlite_utils
-
-    conn = connect(path, writable=True)
-    try:
-        old = schema.migrate(sqlite_utils.Database(conn))
-    except ValueError as exc:
-        raise UserError(f"{path}: {exc}") from None
-    finally:
-        conn.close()
-    print(f"migrated {path} from schema v{old} to v{schema.SCHEMA_VERSION}")
+    else:
+        print(f"migrated {path} from schema v{old} to v{schema.SCHEMA_VERSION}")
     return 0

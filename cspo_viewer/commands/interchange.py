@@ -36,7 +36,9 @@ program is writing is waited for 5 seconds, then refused (exit 2: try again).
 
 Formats are recognised by content: our JSON (as written by dump or list --json), CSV with
 a header row (date, title, kind, nations and themes separated by ';', summary,
-source_title, source_url, ...), and Knight Lab TimelineJS JSON. JSON files are read whole
+source_title, source_url, ...), Knight Lab TimelineJS JSON, and TimelineJS's Google
+Sheets template saved as CSV (Year, Month, Day, Headline, Text, Group, Type, ...). FILE -
+reads standard input. JSON files are read whole
 and may be at most 64 MiB; CSV has no such limit. Events of a file that
 names no sources (TimelineJS never does) cite the file itself as their source.
 """
@@ -50,7 +52,9 @@ def register(subparsers: Any) -> None:
         epilog=IMPORT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "file", type=Path, metavar="FILE", help="the file to import (- reads standard input)"
+    )
     add_db_argument(imp, suppress=True)
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     imp.add_argument(
@@ -96,6 +100,7 @@ def register(subparsers: Any) -> None:
     out.add_argument(
         "--out", type=Path, metavar="FILE", help="write to FILE (default: standard output)"
     )
+    out.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     add_filter_arguments(out, suppress=True)
     add_db_argument(out, suppress=True)
     out.set_defaults(func=run_dump)
@@ -198,17 +203,19 @@ def run_dump(args: argparse.Namespace) -> int:
         if args.out is None:
             n = dump(store, flt, args.format, sys.stdout)
         else:
-            n = _dump_to_file(store, flt, args.format, args.out)
+            n = _dump_to_file(store, flt, args.format, args.out, args.force)
             print(f"wrote {n} events to {args.out}", file=sys.stderr)
     return 0
 
 
-def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path) -> int:
+def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path, force: bool = False) -> int:
     """Written whole or not at all (``file_output``): a failed dump leaves no half file.
 
     CSV files get a byte-order mark so that spreadsheet programs read them as UTF-8.
     """
     check_folder(out)
+    if out.exists() and not force:
+        raise UserError(f"{out} already exists; use --force to overwrite it")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
         with open_replacing(out, "w", encoding=encoding, newline="") as fh:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
     import sqlite_utils
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.dates import split_source_date
 from cspo_viewer.data.file_output import replacing
 
 EVENT_COLUMNS = (
@@ -35,7 +36,9 @@ EVENT_COLUMNS = (
     "uncertainty",
     "evidence",
 )
-SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document")
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document", "date_note")
+"""Every column of ``sources``, as import and dump exchange them (schema v2 added
+``date_note``: what a source says of its date where that is not an ISO date)."""
 QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
 
 
@@ -97,9 +100,18 @@ def insert_reference(
 def insert_sources(
     db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]], *, replace: bool = False
 ) -> None:
-    db["sources"].insert_all(
-        ({c: s.get(c) for c in SOURCE_COLUMNS} for s in sources), replace=replace
-    )
+    """Sources as ``sources.json`` gives them; a date that is not ISO is refused (it
+    belongs in ``date_note``), so the file and the schema's promise cannot part."""
+    rows = []
+    for s in sources:
+        row = {c: s.get(c) for c in SOURCE_COLUMNS}
+        if row["date"] is not None and split_source_date(row["date"]) != (row["date"], None):
+            raise ValueError(
+                f"source {row['id']} has the date {row['date']!r}: write YYYY, YYYY-MM or"
+                " YYYY-MM-DD, and put anything else in date_note"
+            )
+        rows.append(row)
+    db["sources"].insert_all(rows, replace=replace)
 
 
 def insert_events(

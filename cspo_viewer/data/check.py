@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.dates import is_partial_iso
 from cspo_viewer.data.store import Store, _check_file, connect, one_line
 from cspo_viewer.data.usable import event_problem, has_blob
 
@@ -52,11 +53,12 @@ def check_store(store: Store) -> list[str]:
         return [*problems, f"not a cspo-viewer database: missing tables {', '.join(missing)}"]
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version != schema.SCHEMA_VERSION:
-        problems.append(f"schema version is v{version}, expected v{schema.SCHEMA_VERSION}")
+        upgrade = " (run: cspo-viewer db migrate)" if version < schema.SCHEMA_VERSION else ""
+        problems.append(f"schema version is v{version}, expected v{schema.SCHEMA_VERSION}{upgrade}")
     step("foreign keys", lambda: _foreign_keys(conn))
     step("events", lambda: _events(conn))
     step("quotes", lambda: _quotes(conn))
-    step("sources", lambda: _sources(conn))
+    step("sources", lambda: _sources(conn, version))
     step("full-text index", lambda: _fts(conn, tables))
     return problems
 
@@ -147,12 +149,18 @@ def _quotes(conn: sqlite3.Connection) -> list[str]:
     return out
 
 
-def _sources(conn: sqlite3.Connection) -> list[str]:
-    return [
-        f"source {r[0]!s} holds binary data where text belongs"
-        for r in conn.execute("SELECT id, title, publisher, date, url, document FROM sources")
-        if has_blob(r)
-    ]
+def _iso_source_date(value: object) -> bool:
+    return isinstance(value, str) and is_partial_iso(value)
+
+
+def _sources(conn: sqlite3.Connection, version: int) -> list[str]:
+    out = []
+    for r in conn.execute("SELECT id, title, publisher, date, url, document FROM sources"):
+        if has_blob(r):
+            out.append(f"source {r[0]!s} holds binary data where text belongs")
+        elif version >= 2 and r[3] is not None and not _iso_source_date(r[3]):
+            out.append(f"source {r[0]} has the date {r[3]!r}, not YYYY, YYYY-MM or YYYY-MM-DD")
+    return out
 
 
 def _fts(conn: sqlite3.Connection, tables: set[str]) -> list[str]:

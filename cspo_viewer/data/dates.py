@@ -93,3 +93,33 @@ def source_date(value: str | None) -> str:
         return display_date(value)
     except ValueError:
         return value
+
+
+def is_partial_iso(text: str) -> bool:
+    """A real ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (what ``sources.date`` may hold)."""
+    if len(text) == 4:
+        return text.isdigit() and text.isascii()
+    if len(text) == 7:
+        text += "-01"
+    if len(text) != 10 or not text.isascii():
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def split_source_date(value: str | None) -> tuple[str | None, str | None]:
+    """A source's date as given -> ``(ISO date or None, free text or None)``.
+
+    ``sources.date`` holds only ISO dates so that it sorts and facets (in Datasette too);
+    anything else a source says about its date ("unknown", "2024/2025 (undated excerpt)")
+    is kept word for word in ``sources.date_note`` rather than lost.
+    """
+    if value is None or not value.strip():
+        return None, None
+    text = value.strip()
+    if is_partial_iso(text):
+        return text, None
+    return None, value

@@ -37,6 +37,8 @@ class Source:
     date: str | None = None
     url: str | None = None
     document: str | None = None
+    date_note: str | None = None
+    """What the source says of its date when that is not an ISO date ("undated excerpt")."""
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,19 @@
 
 The schema is a public interface (people query the file with sqlite-utils and Datasette),
 so tables and columns are only ever added, never renamed. ``PRAGMA user_version`` holds
-``SCHEMA_VERSION``; ``MIGRATIONS`` upgrades older files step by step inside one transaction.
+``SCHEMA_VERSION``; ``migrations.py`` upgrades older files step by step in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where databases are created: it costs 0.16 s
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""v2: ``sources.date`` holds only ISO dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) or NULL,
+and ``sources.date_note`` what a source says about its date otherwise (see migrations.py)."""
 
 KINDS: tuple[tuple[str, str, str], ...] = (
     ("founding", "Founding", "The 2014 memorandum of understanding that created CSpO."),
@@ -64,6 +65,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "date": str,
             "url": str,
             "document": str,
+            "date_note": str,  # added in v2, last as ALTER TABLE adds it to older files
         },
         pk="id",
         not_null={"title"},
@@ -151,31 +153,3 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["event_themes"].create_index(["theme_id", "event_id"])
     db["event_sources"].create_index(["source_id"])
     db["quotes"].create_index(["event_id"])
-
-
-Migration = Callable[["sqlite_utils.Database"], None]
-
-MIGRATIONS: dict[int, Migration] = {}
-"""``MIGRATIONS[n]`` upgrades a version-``n`` database to ``n + 1``. Version 1 is the first
-published schema, so there is nothing to migrate yet; add steps here, never edit old ones."""
-
-
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring an older database up to ``SCHEMA_VERSION`` in one transaction; return the old version.
-
-    Raises ``ValueError`` for a version this code cannot upgrade (a newer file, or a gap in
-    ``MIGRATIONS``); the caller reports it and the file stays as it was.
-    """
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise ValueError(f"schema v{version} is newer than this version reads (v{SCHEMA_VERSION})")
-    start = version
-    with db.conn:
-        while version < SCHEMA_VERSION:
-            step = MIGRATIONS.get(version)
-            if step is None:
-                raise ValueError(f"no migration from schema v{version}")
-            step(db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-    return start

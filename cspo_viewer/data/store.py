@@ -43,6 +43,8 @@ from cspo_viewer.data.usable import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+MIN_READABLE_VERSION = 1
+"""The oldest schema read as it is (read-only); a writable open upgrades it first."""
 DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 """Files up to this size get SQLite's quick_check on open (a few ms). It reads the whole
@@ -176,7 +178,8 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
 
     Checks, in order: the file exists and looks like SQLite, it is writable when asked,
     SQLite finds it intact, its schema version is one this code reads, and it holds the
-    cspo-viewer tables.
+    cspo-viewer tables. A writable open of an older schema upgrades the file first
+    (``Store.migrated_from`` then says from which version); a read-only one never does.
     """
     p = Path(path)
     _check_file(p)
@@ -210,10 +213,11 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
                 f"{p} is an SQLite database but not a cspo-viewer one "
                 f"(missing tables: {', '.join(missing)})."
             )
-        if version < schema.SCHEMA_VERSION:
+        if version < MIN_READABLE_VERSION:
             raise DatabaseError(
-                f"{p} has the older schema v{version}; run: cspo-viewer db migrate --db {p}"
+                f"{p} has no cspo-viewer schema version (PRAGMA user_version is {version})."
             )
+        migrated_from = _upgrade(p, conn) if writable and version < schema.SCHEMA_VERSION else None
         if writable:
             trust_schema_for_writing(p, conn)
     except DatabaseError:
@@ -222,7 +226,26 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseError(sqlite_message(p, exc)) from None
-    return Store(p, conn, writable=writable)
+    store = Store(p, conn, writable=writable)
+    store.migrated_from = migrated_from
+    return store
+
+
+def _upgrade(path: Path, conn: sqlite3.Connection) -> int:
+    """A writable open brings an older file up to date first, so that every writer works
+    on the current schema (read-only opens read older files as they are)."""
+    from cspo_viewer.data.migrations import MigrationError, migrate
+
+    try:
+        return migrate(conn)
+    except MigrationError as exc:
+        raise DatabaseError(f"{path} cannot be upgraded: {exc}.") from None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseError(
+                f"{path} is being changed by another program; it was not upgraded, try again."
+            ) from None
+        raise
 
 
 SQLITE_READONLY_ROLLBACK = 776
@@ -331,6 +354,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.writable = writable
+        self.migrated_from: int | None = None
         self.skipped: dict[str, str] = {}
         self.skipped_events: set[str] = set()
         """What the loaders left out because this code cannot use it: "event <id>" (or
@@ -420,6 +444,12 @@ class Store:
     @cached_property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @cached_property
+    def _source_columns(self) -> str:
+        """The columns of ``Source``; a v1 file (read as it is) has no ``date_note``."""
+        note = "s.date_note" if self.schema_version >= 2 else "NULL"
+        return f"s.id, s.title, s.publisher, s.date, s.url, s.document, {note}"
 
     def _reference(self, what: str, sql: str) -> list[tuple[Any, ...]]:
         """Rows of a reference table, leaving out those holding binary data; labels are
@@ -595,7 +625,7 @@ class Store:
             for r in self._sub_rows(
                 "source",
                 event_id,
-                "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM event_sources es"
+                f"SELECT {self._source_columns} FROM event_sources es"
                 " JOIN sources s ON s.id = es.source_id WHERE es.event_id = ? ORDER BY es.rowid",
             )
         ]
@@ -625,7 +655,7 @@ class Store:
         drawing: title and publisher made safe by ``clean_text``)."""
         where, params = self.where(flt)
         sql = (
-            "SELECT s.id, s.title, s.publisher, s.date, s.url, s.document FROM sources s JOIN"
+            f"SELECT {self._source_columns} FROM sources s JOIN"
             f" (SELECT es.source_id, COUNT(*) AS n FROM event_sources es JOIN events e"
             f" ON e.id = es.event_id WHERE {where} GROUP BY es.source_id) c"
             " ON c.source_id = s.id ORDER BY c.n DESC, s.publisher, s.title"
@@ -654,7 +684,7 @@ class Store:
         themes = self._tags("event_themes", "theme_id", ids)
         event_sources = self._tags("event_sources", "source_id", ids)
         sources = {}
-        for r in self.conn.execute("SELECT id, title, publisher, date, url, document FROM sources"):
+        for r in self.conn.execute(f"SELECT {self._source_columns} FROM sources s"):
             if not has_blob(r):
                 sources[r[0]] = dict(zip(_SOURCE_KEYS, r, strict=True))
         quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -716,5 +746,5 @@ _EVENT_KEYS = (
     "confidence",
     "uncertainty",
 )
-_SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document")
+_SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document", "date_note")
 _QUOTE_KEYS = ("id", "speaker", "role", "nation_code", "text", "source_id")

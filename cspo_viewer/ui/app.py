@@ -104,6 +104,7 @@ def run_window(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from cspo_viewer import DESKTOP_ID
     from cspo_viewer.ui.controller import Controller
     from cspo_viewer.ui.main_window import MainWindow
 
@@ -111,6 +112,7 @@ def run_window(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("cspo-viewer")
     app.setOrganizationName("cspo-viewer")
+    app.setDesktopFileName(DESKTOP_ID)  # taskbars group the window under the menu entry
     settings_file = os.environ.get(SETTINGS_ENV)
     settings = (
         QSettings(settings_file, QSettings.Format.IniFormat) if settings_file else QSettings()

@@ -123,7 +123,7 @@ def _source(n: int, s: Source) -> str:
     title = inline(s.title or "Untitled source")
     if link:
         title = f'<a href="{esc(s.url or "")}">{title}</a>'
-    meta = [inline(x) for x in (s.publisher, source_date(s.date)) if x]
+    meta = [inline(x) for x in (s.publisher, source_date(s.date) or s.date_note) if x]
     if link:
         meta.append(inline((urlsplit(s.url or "").hostname or "").removeprefix("www.")))
     elif s.url:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer import paths
+from cspo_viewer import PRODUCT_NAME, paths
 
 GUIDE_FILE = "user-guide.md"
 TIMELINE_KEYS: list[tuple[str, str]] = [
@@ -96,7 +96,7 @@ def guide_dialog(parent: QWidget) -> QDialog:
     browser = _OfflineBrowser()
     browser.setObjectName("userGuide")
     browser.setMarkdown(guide_text())
-    return _dialog(parent, "CSpO Timeline — User guide", browser, (720, 760))
+    return _dialog(parent, f"{PRODUCT_NAME} — User guide", browser, (720, 760))
 
 
 def _show(dialog: QDialog) -> QDialog:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer import __version__, paths
+from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.briefing_views import install_briefing_views
@@ -45,7 +45,7 @@ from cspo_viewer.ui.rich_text import esc, plain_label, warn
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
-APP_TITLE = "CSpO Timeline"
+APP_TITLE = PRODUCT_NAME
 GROUP_LABELS = {"kind": "Kind", "nation": "Nation", "theme": "Theme"}
 SAVE_DELAY_MS = 500
 """Remembered state is written this long after the last change (a drag saves once)."""
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             act.setChecked(name == self._theme)
             self.theme_actions.addAction(act)
             self.act_theme[name] = act
-        self.act_about = self._action("&About CSpO Timeline", self.show_about)
+        self.act_about = self._action(f"&About {APP_TITLE}", self.show_about)
         self.act_shortcuts = self._action(
             "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", "Every key the window knows"
         )
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
             f"{s.publisher}" for s in c.store.sources_for(c.filter)[:6] if s.publisher
         )
         text = (
-            f"<b>CSpO Timeline</b> {__version__}<br>"
+            f"<b>{APP_TITLE}</b> {__version__}<br>"
             "A timeline of the Combined Space Operations Initiative, 2014–2024.<br><br>"
             f"Database: {esc(str(c.db_path))}<br>"
             f"{c.total_count} events · schema v{c.store.schema_version}<br><br>"
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
             "Known gaps, such as Principals' Boards for which no source was found, are noted "
             "under Uncertainty on the nearest events."
         )
-        QMessageBox.about(self, "About CSpO Timeline", text)
+        QMessageBox.about(self, f"About {APP_TITLE}", text)
 
     def fit_to(self, available: QRect) -> None:
         """Shrink the window to fit ``available`` (a screen less its panels): the default

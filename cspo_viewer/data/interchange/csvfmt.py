@@ -7,6 +7,8 @@ summary, statement_text, confidence, uncertainty, evidence``, the first source a
 one quote as ``quote, quote_speaker, quote_role, quote_nation``, and, for a complete dump,
 ``more_sources`` and ``quotes`` as JSON lists. Nations and themes are separated by ``;``.
 An empty cell means "none". UTF-8 with or without a BOM; ``,``, ``;`` or tab delimited.
+Dumps neutralise cells a spreadsheet would run as formulas (a leading apostrophe before
+``=``, ``+``, ``-``, ``@``, OWASP's advice) and imports take that apostrophe off again.
 Rows are numbered as a spreadsheet numbers them: the header is row 1.
 """
 
@@ -16,6 +18,7 @@ import csv
 import io
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -197,7 +200,7 @@ def raw_event(row_number: int, cells: list[str], layout: _Layout) -> RawEvent:
     # The cells given, by field name; an absent field reads as None (the validator uses
     # ``get``), and the columns it does not read by name stay harmlessly beside them.
     fields: dict[str, Any] = {
-        field: cell
+        field: restore(cell) if cell[0] == "'" else cell
         for field, cell in zip(layout.names, layout.pick(cells), strict=True)
         if cell and not cell.isspace()
     }
@@ -292,4 +295,20 @@ def _dump_row(record: Mapping[str, Any]) -> list[str]:
     cells["more_sources"] = json.dumps(more, ensure_ascii=False) if more else ""
     quotes = record.get("quotes") or []
     cells["quotes"] = json.dumps(quotes, ensure_ascii=False) if quotes else ""
-    return ["" if cells[c] is None else str(cells[c]) for c in DUMP_COLUMNS]
+    return ["" if cells[c] is None else neutralise(str(cells[c])) for c in DUMP_COLUMNS]
+
+
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+"""A cell a spreadsheet may run as a formula (OWASP's CSV injection list), also when it
+already starts with apostrophes (so that ``restore`` undoes exactly one)."""
+
+
+def neutralise(cell: str) -> str:
+    """A leading apostrophe before ``=``, ``+``, ``-``, ``@``, tab or CR (OWASP), so that a
+    spreadsheet opening a dump shows such text instead of running it."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """The cell as it was before ``neutralise``, so a dump imports back exactly."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell

@@ -14,6 +14,7 @@ from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.interchange.csvfmt import write_csv
 from cspo_viewer.data.interchange.jsonfmt import write_json
 from cspo_viewer.data.interchange.model import Format
+from cspo_viewer.data.interchange.sheets import write_timelinejs_csv
 from cspo_viewer.data.interchange.timelinejs import write_timelinejs
 from cspo_viewer.data.store import Store
 
@@ -49,6 +50,14 @@ def dump(store: Store, flt: EventFilter, fmt: Format, out: TextIO) -> int:
         return write_json(records, out, title=title)
     if fmt == "csv":
         return write_csv(records, out)
+    if fmt == "timelinejs-csv":
+        return write_timelinejs_csv(
+            records,
+            out,
+            title=title,
+            description=f"Exported from cspo-viewer ({store.path.name}).",
+            kind_labels=store.vocabulary.kinds,
+        )
     return write_timelinejs(
         records,
         out,

@@ -90,8 +90,11 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
 def load_sources(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     wanted = list(ids)
     out: dict[str, dict[str, Any]] = {}
+    # A v1 file (read as it is, for a dry run) has no date_note yet.
+    v1 = conn.execute("PRAGMA user_version").fetchone()[0] < 2
+    columns = ", ".join("NULL" if v1 and c == "date_note" else c for c in SOURCE_COLUMNS)
     for chunk in _chunks(wanted):
-        sql = f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources WHERE id IN ({_marks(chunk)})"
+        sql = f"SELECT {columns} FROM sources WHERE id IN ({_marks(chunk)})"
         for row in conn.execute(sql, list(chunk)):
             out[row[0]] = dict(zip(SOURCE_COLUMNS, row, strict=True))
     return out

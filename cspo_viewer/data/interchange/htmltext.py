@@ -1,7 +1,8 @@
 """HTML to plain text and back, for TimelineJS, whose ``text`` fields are HTML.
 
 Our summaries are plain text; paragraphs and line breaks survive the trip, markup does not
-(links keep their visible text). ``html.parser`` never fetches or executes anything.
+(a link keeps its visible text and its address: "see here (https://…)").
+``html.parser`` never fetches or executes anything.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ _MARKUP = re.compile(r"[<&]")
 _SIMPLE_TAG = re.compile(r"<(/?p|br ?/?)>")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+\Z", re.I)
 
 
 class _TextExtractor(HTMLParser):
@@ -23,6 +25,7 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._links: list[tuple[str | None, int]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -31,12 +34,26 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag in _BLOCK:
             self.parts.append("\n\n")
+        elif tag == "a":
+            self._links.append((dict(attrs).get("href"), len(self.parts)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK:
             self.parts.append("\n\n")
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            self._keep_address(href, "".join(self.parts[start:]))
+
+    def _keep_address(self, href: str | None, text: str) -> None:
+        """A link's address stays beside its text ("see here (https://…)"), since the
+        text alone loses where it pointed. Only web and mail addresses, and only where the
+        text does not already show it."""
+        href = (href or "").strip()
+        if not _ADDRESS.match(href) or href in text:
+            return
+        self.parts.append(f" ({href})" if text.strip() else href)
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

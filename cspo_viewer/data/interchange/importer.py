@@ -46,7 +46,8 @@ from cspo_viewer.data.interchange.model import (
     Progress,
     ProgressCallback,
 )
-from cspo_viewer.data.interchange.textio import open_binary
+from cspo_viewer.data.interchange.sheets import SheetsReader
+from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
 from cspo_viewer.data.store import (
@@ -69,7 +70,15 @@ TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
 transaction, to prove that a process killed mid-import leaves the database as it was."""
 
-READERS = {"json": JsonReader, "csv": CsvReader, "timelinejs": TimelineJsReader}
+READERS = {
+    "json": JsonReader,
+    "csv": CsvReader,
+    "timelinejs": TimelineJsReader,
+    "timelinejs-csv": SheetsReader,
+}
+
+STDIN_NAME = Path("stdin")
+"""How standard input is named in the report and in the source its events cite."""
 
 BUNDLED_REFUSAL = (
     "the bundled database is built from db/src and is not imported into; "
@@ -92,8 +101,10 @@ def import_file(
     """
     options = options or ImportOptions()
     db_path, file_path = Path(db_path), Path(file_path)
-    fmt: Format = options.format or detect_format(file_path)
-    with open_binary(file_path) as fh:
+    with open_input(file_path) as fh:
+        if file_path == STDIN:
+            file_path = STDIN_NAME
+        fmt: Format = options.format or detect_format(file_path, sniff_open(fh, file_path))
         reader = READERS[fmt](file_path, fh)
         total = os.fstat(fh.fileno()).st_size
         with open_store(db_path, writable=not options.dry_run) as store:

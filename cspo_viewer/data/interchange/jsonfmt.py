@@ -112,25 +112,18 @@ def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
     sentence before any parsing: NUL bytes (binary data, UTF-16) and invalid UTF-8, with
     the offset. The nesting depth is bounded by Python's recursion limit.
     """
-    if size > MAX_JSON_BYTES:
-        raise InterchangeError(
-            f"{path} is {size / _MIB:.0f} MiB; JSON files are read whole and may be at most "
-            f"{MAX_JSON_BYTES // _MIB} MiB: split it, or use CSV, which has no such limit"
-        )
-    data = fh.read(MAX_JSON_BYTES + 1)
-    check_no_nul(data, path, 0)
+    text = read_whole(
+        path,
+        fh,
+        size,
+        "JSON files are read whole",
+        ": split it, or use CSV, which has no such limit",
+    )
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc.start) from None
-    del data  # the text is all that is needed from here on
-    try:
-        return json.loads(text.removeprefix(BOM))
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         what = (
-            "unexpected text after the end of the document"
-            if exc.msg == "Extra data"
-            else exc.msg
+            "unexpected text after the end of the document" if exc.msg == "Extra data" else exc.msg
         )
         raise InterchangeError(
             f"{path} is not valid JSON: {what} (line {exc.lineno}, column {exc.colno})"
@@ -139,6 +132,22 @@ def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
         raise InterchangeError(f"{path}: its JSON is nested too deeply to be events") from None
     except ValueError as exc:  # e.g. an integer with 100,000 digits
         raise InterchangeError(f"{path} holds an unreadable value ({exc})") from None
+
+
+def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "") -> str:
+    """A file of at most ``MAX_JSON_BYTES`` as text, without a BOM: NUL bytes (binary data,
+    UTF-16) and invalid UTF-8 refused in a sentence, with the offset, before any parsing."""
+    if size > MAX_JSON_BYTES:
+        raise InterchangeError(
+            f"{path} is {size / _MIB:.0f} MiB; {what} and may be at most "
+            f"{MAX_JSON_BYTES // _MIB} MiB{advice}"
+        )
+    data = fh.read(MAX_JSON_BYTES + 1)
+    check_no_nul(data, path, 0)
+    try:
+        return data.decode("utf-8").removeprefix(BOM)
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc.start) from None
 
 
 def check_size(path: Path, where: str, value: Any) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["json", "csv", "timelinejs"]
-FORMATS: tuple[Format, ...] = ("json", "csv", "timelinejs")
+Format = Literal["json", "csv", "timelinejs", "timelinejs-csv"]
+FORMATS: tuple[Format, ...] = ("json", "csv", "timelinejs", "timelinejs-csv")
 OnConflict = Literal["skip", "replace", "fail"]
 ON_CONFLICT: tuple[OnConflict, ...] = ("skip", "replace", "fail")
 MapGroup = Literal["kind", "theme"]

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import codecs
 import io
+import shutil
+import stat
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -40,13 +44,55 @@ def sniff(path: Path) -> str:
     refused with a sentence that says what to do.
     """
     with open_binary(path) as fh:
-        head = fh.read(SNIFF_BYTES)
+        return sniff_open(fh, path)
+
+
+def sniff_open(fh: BinaryIO, path: Path) -> str:
+    """``sniff`` of an open file, which is then rewound for the reader."""
+    head = fh.read(SNIFF_BYTES)
+    fh.seek(0)
     if not head:
         raise InterchangeError(f"{path} is empty")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InterchangeError(f"{path} is UTF-16 text; save it as UTF-8 and import again")
     check_no_nul(head, path, 0)
     return decode_head(head, path)
+
+
+STDIN = Path("-")
+"""``import -`` reads standard input."""
+
+
+def open_input(path: Path) -> BinaryIO:
+    """The file to import, open and seekable, its content read exactly once.
+
+    Detection and the readers look at a file more than once (the head, then the events,
+    then again to write them), which a pipe cannot give: reading a FIFO or standard
+    input (``-``, ``/dev/stdin``) a second time would wait forever for data already
+    consumed. Such input is copied once into an anonymous temporary file, removed when
+    closed; a regular file is read where it is.
+    """
+    if path == STDIN:
+        return _spooled(sys.stdin.buffer, path)
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        regular = True  # open_binary says what is wrong
+    if regular:
+        return open_binary(path)
+    with open_binary(path) as fh:
+        return _spooled(fh, path)
+
+
+def _spooled(source: BinaryIO, path: Path) -> BinaryIO:
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+    try:
+        shutil.copyfileobj(source, copy, CHUNK_BYTES)
+    except OSError as exc:
+        copy.close()
+        raise InterchangeError(f"{path} cannot be read ({exc.strerror})") from None
+    copy.seek(0)
+    return copy  # type: ignore[return-value]
 
 
 def check_no_nul(data: bytes, path: Path, offset: int) -> None:

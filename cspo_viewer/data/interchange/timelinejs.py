@@ -1,14 +1,17 @@
 """Knight Lab TimelineJS JSON, both ways.
 
-Reading: ``text.headline`` is the title and ``text.text`` the summary (HTML to plain text),
-``start_date``/``end_date`` parts give the date and its precision (``""`` means absent),
-``group`` names a kind or a theme (see the validator), ``unique_id`` feeds the event id.
-Media, eras and times of day have no place in our record and are left out, with a note.
-TimelineJS files carry no sources, so their events cite the file itself.
+Reading: ``text.headline`` is the title and ``text.text`` the summary (HTML to plain text,
+links kept as "text (url)", our own citation paragraphs left out, a ``display_date`` kept
+as its last line); ``start_date``/``end_date`` parts give the date and its precision
+(``""`` means absent), ``group`` names a kind or a theme (see the validator),
+``unique_id`` feeds the event id. Media, eras and times of day have no place in our
+record and are left out, with a note. TimelineJS files carry no sources, so their events
+cite the file itself.
 
-Writing: a file that TimelineJS opens as it is, one slide per event, grouped by kind.
-Nations, themes, sources and quotes are not part of the format; use JSON or CSV to move
-a whole database.
+Writing: a file that TimelineJS opens as it is, one slide per event, grouped by the
+kind's label, each slide's text ending with the event's nations and numbered sources (linked
+where they are on the web), so a page published from it still cites. Themes and quotes
+are not part of the format; use JSON or CSV to move a whole database.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
@@ -35,6 +38,12 @@ ALIASES = {
     "kind": "group",
 }
 _INT = re.compile(r"\s*-?\d+\s*")
+CITATION_CLASS = "cspo-citation"
+"""Marks the paragraphs our dumps add to a slide's text (nations, sources), so that an
+import of the dump takes them out of the summary again."""
+_CITATION = re.compile(rf'<p class="{CITATION_CLASS}">.*?</p>', re.S)
+DISPLAY_DATE = "Date as given: "
+"""How a slide's ``display_date`` ("Early 2016") is kept: a last paragraph of the summary."""
 
 
 class TimelineJsReader(JsonDocumentReader):
@@ -44,32 +53,62 @@ class TimelineJsReader(JsonDocumentReader):
 
     def __iter__(self) -> Iterator[RawEvent]:
         self.notes = []
-        self._media = 0
-        self._times = 0
+        slides = SlideReader()
         eras = self.meta.get("eras")
         if isinstance(eras, list) and eras:
             self.notes.append(f"{len(eras)} era(s) not imported: eras are not events")
         for where, value in self.elements():
-            yield self._event(where, value)
-        if self._media:
-            self.notes.append(f"{self._media} media object(s) not imported (text only)")
-        if self._times:
-            self.notes.append(f"times of day dropped from {self._times} date(s): dates are days")
+            yield slides.event(where, value)
+        self.notes.extend(slides.notes())
 
-    def _event(self, where: str, value: Any) -> RawEvent:
+
+class SlideReader:
+    """One TimelineJS slide -> ``RawEvent``, for the JSON file and for the Sheets CSV (whose
+    rows are slides too); counts what our record has no place for, for the notes."""
+
+    def __init__(self) -> None:
+        self.media = 0
+        self.times = 0
+        self.display_dates = 0
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.media:
+            out.append(f"{self.media} media object(s) not imported (text only)")
+        if self.times:
+            out.append(f"times of day dropped from {self.times} date(s): dates are days")
+        if self.display_dates:
+            out.append(
+                f"{self.display_dates} display date(s) kept as the last line of the summary "
+                f"({DISPLAY_DATE.strip()} ...)"
+            )
+        return out
+
+    def event(
+        self,
+        where: str,
+        value: Any,
+        aliases: Mapping[str, str] = ALIASES,
+        style: Literal["json", "csv"] = "json",
+    ) -> RawEvent:
         if not isinstance(value, dict):
             return RawEvent(
                 where, {}, [Problem(where, f"must be an object, not {json_type(value)}")]
             )
-        raw = RawEvent(where, {}, aliases=ALIASES)
+        raw = RawEvent(where, {}, aliases=aliases, style=style)
         if value.get("media"):
-            self._media += 1
+            self.media += 1
         start = self._date(raw, value.get("start_date"), "start_date", end=False)
         fields = raw.fields
         fields["date"], fields["date_precision"] = start if start else (INVALID, INVALID)
         end = self._date(raw, value.get("end_date"), "end_date", end=True)
         fields["end_date"] = end[0] if end else (INVALID if end is None else None)
         fields["title"], fields["summary"] = self._text(raw, value.get("text"))
+        shown = _display_date(value)
+        if shown and fields["summary"] is not INVALID:
+            self.display_dates += 1
+            line = DISPLAY_DATE + shown
+            fields["summary"] = f"{fields['summary']}\n\n{line}" if fields["summary"] else line
         fields["group"] = value.get("group")
         unique_id = value.get("unique_id")
         if isinstance(unique_id, int | str) and not isinstance(unique_id, bool):
@@ -85,17 +124,19 @@ class TimelineJsReader(JsonDocumentReader):
             return None, None
         if not isinstance(value, dict):
             raw.problems.append(
-                Problem(f"{raw.where}.text", f"must be an object, not {json_type(value)}")
+                Problem(raw.at("text"), f"must be an object, not {json_type(value)}")
             )
             return INVALID, INVALID
         out = []
         for key in ("headline", "text"):
             part = value.get(key)
             if part is None or isinstance(part, str):
-                out.append(html_to_text(part) if part else None)
+                if part and key == "text":
+                    part = _CITATION.sub("", part)
+                out.append(html_to_text(part) or None if part else None)
             else:
                 raw.problems.append(
-                    Problem(f"{raw.where}.text.{key}", f"must be text, not {json_type(part)}")
+                    Problem(raw.at(f"text.{key}"), f"must be text, not {json_type(part)}")
                 )
                 out.append(INVALID)
         return out[0], out[1]
@@ -105,25 +146,38 @@ class TimelineJsReader(JsonDocumentReader):
     ) -> tuple[str, str] | bool | None:
         """``(iso, precision)``; False when absent (allowed for an end date); None when
         reported as a problem."""
-        path = f"{raw.where}.{name}"
         if value is None or value == "" or value == {}:
             if end:
                 return False
-            raw.problems.append(Problem(path, "missing; every event needs a start_date"))
+            raw.problems.append(Problem(raw.at(name), "missing; every event needs a start_date"))
             return None
         if not isinstance(value, dict):
-            raw.problems.append(Problem(path, f"must be an object, not {json_type(value)}"))
+            raw.problems.append(Problem(raw.at(name), f"must be an object, not {json_type(value)}"))
             return None
         parts: dict[str, int | None] = {}
         for key in ("year", "month", "day"):
             part = _int_part(value.get(key))
             if part is INVALID:
-                raw.problems.append(Problem(f"{path}.{key}", f"{value.get(key)!r} is not a number"))
+                raw.problems.append(
+                    Problem(raw.at(f"{name}.{key}"), f"{value.get(key)!r} is not a number")
+                )
                 return None
             parts[key] = part
         if any(value.get(k) not in (None, "") for k in ("hour", "minute", "second")):
-            self._times += 1
-        return _iso(raw, path, parts, end=end)
+            self.times += 1
+        return _iso(raw, name, parts, end=end)
+
+
+def _display_date(slide: Mapping[str, Any]) -> str | None:
+    """The date as the slide shows it, where it says so: the slide's ``display_date``, or
+    its start date's."""
+    shown = slide.get("display_date")
+    start = slide.get("start_date")
+    if not shown and isinstance(start, dict):
+        shown = start.get("display_date")
+    if isinstance(shown, str) and shown.strip():
+        return html_to_text(shown) or None
+    return None
 
 
 def _int_part(value: Any) -> Any:
@@ -142,26 +196,26 @@ def _int_part(value: Any) -> Any:
 
 
 def _iso(
-    raw: RawEvent, path: str, parts: Mapping[str, int | None], *, end: bool
+    raw: RawEvent, name: str, parts: Mapping[str, int | None], *, end: bool
 ) -> tuple[str, str] | None:
     year, month, day = parts["year"], parts["month"], parts["day"]
     if year is None:
-        raw.problems.append(Problem(f"{path}.year", "missing; a date needs a year"))
+        raw.problems.append(Problem(raw.at(f"{name}.year"), "missing; a date needs a year"))
         return None
     if not 1 <= year <= 9999:
-        raw.problems.append(Problem(f"{path}.year", f"{year} is outside the years 1–9999"))
+        raw.problems.append(Problem(raw.at(f"{name}.year"), f"{year} is outside the years 1–9999"))
         return None
     if month is None and day is not None:
-        raw.problems.append(Problem(f"{path}.month", "missing; a day needs a month"))
+        raw.problems.append(Problem(raw.at(f"{name}.month"), "missing; a day needs a month"))
         return None
     if month is not None and not 1 <= month <= 12:
-        raw.problems.append(Problem(f"{path}.month", f"{month} is not a month (1–12)"))
+        raw.problems.append(Problem(raw.at(f"{name}.month"), f"{month} is not a month (1–12)"))
         return None
     try:
         first = date(year, month or 1, day or 1)
     except ValueError:
         raw.problems.append(
-            Problem(f"{path}.day", f"{year:04d}-{month:02d}-{day:02d} does not exist")
+            Problem(raw.at(f"{name}.day"), f"{year:04d}-{month:02d}-{day:02d} does not exist")
         )
         return None
     precision = "day" if day is not None else "month" if month is not None else "year"
@@ -170,7 +224,7 @@ def _iso(
 
 
 # --- writing --------------------------------------------------------------------------------
-def _tl_date(iso: str, precision: str = "day") -> dict[str, str]:
+def tl_date(iso: str, precision: str = "day") -> dict[str, str]:
     d = date.fromisoformat(iso)
     out = {"year": str(d.year)}
     if precision in ("day", "month"):
@@ -180,19 +234,53 @@ def _tl_date(iso: str, precision: str = "day") -> dict[str, str]:
     return out
 
 
+def slide_text(record: Mapping[str, Any]) -> str:
+    """The summary as HTML, then what cites it: our rule is that every event cites a
+    source, and a page published from a dump must keep it. The nations, then the numbered
+    sources (title, linked where it is on the web; publisher; date), in paragraphs that
+    an import of the dump recognises and leaves out (``CITATION_CLASS``)."""
+    return text_to_html(record.get("summary") or "") + citation_html(record)
+
+
+def citation_html(record: Mapping[str, Any]) -> str:
+    out = []
+    nations = [n for n in record.get("nations") or () if n]
+    if nations:
+        out.append(_cite("Nations: " + html.escape(", ".join(nations), quote=False)))
+    items = []
+    for n, source in enumerate(record.get("sources") or (), start=1):
+        title = html.escape(source.get("title") or "Untitled source", quote=False)
+        url = source.get("url") or ""
+        if _WEB.match(url):
+            title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+        when = source.get("date") or source.get("date_note")
+        meta = [html.escape(x, quote=False) for x in (source.get("publisher"), when) if x]
+        items.append(f"[{n}] {title}" + "".join(f", {m}" for m in meta))
+    if items:
+        out.append(_cite("Sources:<br>" + "<br>".join(items)))
+    return "".join(out)
+
+
+def _cite(inner: str) -> str:
+    return f'<p class="{CITATION_CLASS}">{inner}</p>'
+
+
+_WEB = re.compile(r"https?://[^\s\"<>]+\Z", re.I)
+
+
 def timeline_event(record: Mapping[str, Any], kind_labels: Mapping[str, str]) -> dict[str, Any]:
-    """One TimelineJS slide for one event."""
+    """One TimelineJS slide for one event, grouped by its kind's label."""
     slide: dict[str, Any] = {
-        "start_date": _tl_date(record["date"], record["date_precision"]),
+        "start_date": tl_date(record["date"], record["date_precision"]),
         "text": {
             "headline": html.escape(record["title"], quote=False),
-            "text": text_to_html(record.get("summary") or ""),
+            "text": slide_text(record),
         },
         "group": kind_labels.get(record["kind"], record["kind"]),
         "unique_id": record["id"],
     }
     if record.get("end_date"):
-        slide["end_date"] = _tl_date(record["end_date"])
+        slide["end_date"] = tl_date(record["end_date"])
     return slide
 
 

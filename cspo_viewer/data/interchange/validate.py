@@ -17,7 +17,7 @@ from typing import Any
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
-from cspo_viewer.data.dates import period_end
+from cspo_viewer.data.dates import is_partial_iso, period_end
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.interchange import ids
 from cspo_viewer.data.interchange.jsonfmt import json_type
@@ -402,6 +402,19 @@ class Validator:
         if record["title"] is None:
             raw.problem(f"{name}.title", "missing; every source needs a title")
             return None
+        if record["date"] is not None and not is_partial_iso(record["date"].strip()):
+            # "unknown", "undated excerpt": kept word for word, where it cannot break
+            # sorting by date (schema v2).
+            if record["date_note"] is not None:
+                raw.problem(
+                    f"{name}.date",
+                    f"{record['date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                    "say it in date_note",
+                )
+                return None
+            record["date"], record["date_note"] = None, record["date"]
+        elif record["date"] is not None:
+            record["date"] = record["date"].strip()
         if record["id"] is None:
             record["id"] = ids.source_id(record["title"], record["url"])
         elif not ids.valid_id(record["id"]):
@@ -532,4 +545,3 @@ def _plain(value: str) -> bool:
     return (
         bool(value) and not value.isspace() and (value.isprintable() or not _BAD_CHAR.search(value))
     )
-
