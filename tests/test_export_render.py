@@ -272,11 +272,14 @@ def test_png_encoding_is_lossless_and_carries_its_resolution(everything, tmp_pat
 SIZES = [(3840, 2160), (1920, 1080), (3508, 2480)]
 
 
+@pytest.mark.parametrize("marking", ["", "OFFICIAL"])
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_every_bundled_event_is_named_on_the_timeline(everything, width, height):
+def test_every_bundled_event_is_named_on_the_timeline(everything, width, height, marking):
     """The measured goal: 29 of 29 named on the timeline itself (not in a key), at the
-    two slide sizes and an A4 page, each label beside its own marker."""
-    _, layout = render_export(everything, ExportOptions(width=width, height=height))
+    two slide sizes and an A4 page, each label beside its own marker; the marking's
+    banners take room, but not names."""
+    options = ExportOptions(width=width, height=height, marking=marking)
+    _, layout = render_export(everything, options)
     assert layout.events_shown == 29
     assert layout.named == 29 and layout.keyed == 0 and layout.uncounted == 0
     assert layout.key is None
