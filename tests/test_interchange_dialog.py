@@ -98,7 +98,31 @@ def test_a_long_preview_says_the_list_is_cut_and_titles_take_the_width(
     widths = [header.sectionSize(c) for c in range(3)]
     assert widths[1] > widths[0] + widths[2]  # the date and id take what they need
     assert sum(widths) >= dialog.added_table.viewport().width() - 1  # no empty band
-    assert dialog.added_table.item(0, 1).toolTip() == dialog.added_table.item(0, 1).text()
+    item = dialog.added_table.item(0, 1)
+    assert shown_as(item.toolTip()) == item.text()  # the whole title, as written
+
+
+def shown_as(rich: str) -> str:
+    """What Qt displays for a tooltip string (it takes tag-like text as HTML)."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText()
+
+
+def test_preview_tooltips_show_markup_literally(qtbot, tmp_path):
+    """A title holding markup is shown as typed in the preview's tooltip, never rendered
+    (and never loading an image)."""
+    from PySide6.QtWidgets import QTableWidget
+
+    from cspo_viewer.ui.import_dialog import ImportDialog
+
+    table = QTableWidget(1, 1)
+    qtbot.addWidget(table)
+    hostile = '<img src="/dev/zero"><b>Board</b>'
+    ImportDialog._rows(table, [(hostile,)])
+    assert shown_as(table.item(0, 0).toolTip()) == hostile
 
 
 def test_changed_events_follow_the_conflict_choice(qtbot, tmp_path):

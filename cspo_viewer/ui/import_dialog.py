@@ -45,6 +45,7 @@ from cspo_viewer.data.interchange import (
     is_bundled_database,
 )
 from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.ui.rich_text import tooltip
 
 FILE_FILTER = "Events (*.json *.csv *.tsv *.txt);;All files (*)"
 CONFLICT_CHOICES = (
@@ -352,7 +353,7 @@ class ImportDialog(QDialog):
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)  # the whole text of a long title or reason
+                item.setToolTip(tooltip(value))  # the whole text, shown literally
                 table.setItem(r, c, item)
         header = table.horizontalHeader()
         for c in range(table.columnCount()):
