@@ -673,8 +673,8 @@ def key_text(number: int) -> str:
 def unnamed(plan: Plan, shown: np.ndarray) -> list[int]:
     """The events of ``shown`` that the timeline does not name by title, in date order of
     ``shown``: what a page lists in its key."""
-    named = plan.named()
-    return [int(ev) for ev in shown if int(ev) not in named]
+    named = np.fromiter(plan.named(), dtype=np.int64)
+    return shown[~np.isin(shown, named)].tolist()
 
 
 def lane_rows(

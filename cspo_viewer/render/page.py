@@ -10,6 +10,7 @@ taken from the plot before the timeline is laid out for good.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -338,14 +339,17 @@ def _key_lines(
     lines, and how many unnamed events there are in all."""
     table = page.content.table
     numbered = {ev: n for n, ev in plan.key}
-    others = [ev for ev in unnamed(plan, page.shown) if ev not in numbered]
-    marks = [*((ev, key_text(n)) for n, ev in plan.key), *((ev, "–") for ev in others)]
+    missing = unnamed(plan, page.shown)
+    total = len(set(missing) | set(numbered))
+    others = (ev for ev in missing if ev not in numbered)
+    marks = [*((ev, key_text(n)) for n, ev in plan.key)]
+    marks += [(ev, "–") for ev in itertools.islice(others, max(most - len(marks), 0))]
     lines = []
     for ev, mark in marks[:most]:
         entry = page.key_entry(ev)
         when = display_date(entry.date, ("day", "month", "year")[int(table.precision[ev])])
         lines.append(wrap_words(f"{mark}  {when}  {entry.title}", fits, 1)[0])
-    return lines, len(marks)
+    return lines, total
 
 
 def _key_columns(
