@@ -35,6 +35,7 @@ from cspo_viewer.data.records import (
     Theme,
 )
 from cspo_viewer.data.usable import (
+    EVENT_FIELDS,
     clean_text,
     event_problem,
     has_blob,
@@ -732,19 +733,6 @@ class Store:
             raise self.nothing_usable(n_read)
 
 
-_EVENT_KEYS = (
-    "id",
-    "date",
-    "date_precision",
-    "end_date",
-    "title",
-    "short_title",
-    "kind",
-    "location",
-    "summary",
-    "statement_text",
-    "confidence",
-    "uncertainty",
-)
+_EVENT_KEYS = EVENT_FIELDS
 _SOURCE_KEYS = ("id", "title", "publisher", "date", "url", "document", "date_note")
 _QUOTE_KEYS = ("id", "speaker", "role", "nation_code", "text", "source_id")

@@ -14,20 +14,10 @@ from collections.abc import Container, Sequence
 from datetime import date
 from typing import Any
 
-EVENT_FIELDS = (
-    "id",
-    "date",
-    "date_precision",
-    "end_date",
-    "title",
-    "short_title",
-    "kind",
-    "location",
-    "summary",
-    "statement_text",
-    "confidence",
-    "uncertainty",
-)
+from cspo_viewer.data.build import EVENT_COLUMNS
+
+EVENT_FIELDS = EVENT_COLUMNS[: EVENT_COLUMNS.index("evidence")]
+"""The event columns the app reads, in table order (``evidence`` is not for display)."""
 """The event columns the loaders read, in the order their queries select them."""
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
