@@ -356,3 +356,15 @@ def test_typed_title_and_marking_cannot_break_the_svg(everything, tmp_path):
     write_export(target, everything, options)
     root = ET.parse(target).getroot()  # a character XML forbids would not parse
     assert root.tag.endswith("svg")
+
+
+def test_current_view_title_and_count_are_the_range_shown(everything):
+    from cspo_viewer.data.dates import to_day
+    from cspo_viewer.export import build_page
+
+    year = (float(to_day("2017-01-01")), float(to_day("2018-01-01")))
+    page = build_page(everything, ExportOptions(x_range=year))
+    assert page.title == "Combined Space Operations Initiative, 2017"
+    shown = {str(everything.table.ids[i]) for i in page.shown}
+    assert "2016-01-01-france-germany-observers" not in shown  # ends where 2017 begins
+    assert "2017-01-01-france-germany-associates" in shown

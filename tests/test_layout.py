@@ -284,3 +284,57 @@ def test_dimmed_events_stay_in_their_lanes():
 def test_tag_pairs_count_by_mask():
     pairs = TagPairs(("A", "B"), np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0]))
     assert pairs.counts(np.array([True, False, True])) == {"A": 2, "B": 1}
+
+
+def one_lane(n: int) -> Lanes:
+    return Lanes(
+        ("x",), ("x",), np.arange(n, dtype=np.int32), np.zeros(n, np.int32), np.zeros(n, bool)
+    )
+
+
+def test_events_beside_the_view_do_not_crowd_out_those_in_it():
+    """Off-view events only hold rows; a visible event is named, not badged, when the rows
+    lane_rows gave are enough for the events in view (found in review)."""
+    table = synthetic_table(
+        [353, 287, 203, 36, 295, 555, 403, 80, 161, 49, 153, 372],
+        [6, 1, 6, 0, 5, 6, 6, 1, 5, 4, 5, 5],
+        [1] * 12,
+    )
+    lanes = assign_lanes(table, table.all, "kind", TITLES)
+    vp = Viewport(458, 1053, 471)
+    rows = lane_rows(table, lanes, vp, measure, LayoutStyle(), 10_000)
+    plan = plan_view(table, lanes, vp, measure, rows=rows)
+    visible = set(np.flatnonzero((table.start + 0.5 >= vp.x0) & (table.start + 0.5 <= vp.x1)))
+    assert visible and plan.named() == visible
+    lone = synthetic_table([407, 409, 421], [5, 5, 5], [45, 1, 1])
+    plan = plan_view(lone, one_lane(3), Viewport(428, 1026, 859), measure, rows=[1])
+    assert plan.named() == {0}  # the one event in view, named in the view
+
+
+def test_a_pile_in_one_row_gives_its_marker_to_the_most_important():
+    """The founding and an "other" two days apart, one row: the founding keeps its marker
+    and its name; the other is counted beside it."""
+    table = synthetic_table([100, 102], [6, 0], [1, 1])
+    plan = plan_view(table, one_lane(2), Viewport(0, 1000, 1000), measure, rows=[1])
+    founding = int(np.flatnonzero(table.kind == 0)[0])
+    assert plan.named() == {founding}
+    assert plan.lanes[0].cluster_count == [1]
+    assert_unambiguous(plan, LayoutStyle(), table)
+
+
+def test_rows_are_counted_past_a_title_that_fits_nowhere():
+    table = synthetic_table([10, 500, 501, 502], [6] * 4, [1] * 4)
+    table.labels[0] = "x" * 200
+    rows = lane_rows(table, one_lane(4), Viewport(0, 1000, 1000), measure, LayoutStyle(), 100)
+    assert rows == [3]
+    plan = plan_view(table, one_lane(4), Viewport(0, 1000, 1000), measure, rows=rows)
+    assert {1, 2, 3} <= plan.named()
+
+
+def test_dimmed_events_do_not_make_a_lane_dense():
+    starts = np.r_[np.linspace(0, 3650, 2000), [1000.0, 1001.0, 1002.0]]
+    table = synthetic_table(starts.tolist(), [1] * 2003, [1] * 2003)
+    mask = np.isin(table.start, [1000.0, 1001.0, 1002.0])
+    lanes = assign_lanes(table, mask, "kind", TITLES, keep_dimmed=True)
+    plan = plan_view(table, lanes, Viewport(0, 3650, 1200), measure, rows=[3])
+    assert plan.lanes[0].density is None and len(plan.named()) == 3

@@ -127,7 +127,7 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
         content=content,
         x_range=(float(x_range[0]), float(x_range[1])),
         shown=shown,
-        title=title_for(options.title, table, shown),
+        title=title_for(options.title, table, shown, options.x_range),
         subtitle=subtitle,
         kinds_shown=kinds_shown,
         kind_labels=dict(vocab.kinds),
@@ -203,15 +203,24 @@ def _view_page(data: ExportData, page: PageModel) -> PageModel:
     )
 
 
-def title_for(title: str | None, table: EventTable, shown: np.ndarray) -> str:
-    """The given title, or the record's name with the years of the events shown
-    ("…, 2011–2024"; one year alone when they share it)."""
+def title_for(
+    title: str | None,
+    table: EventTable,
+    shown: np.ndarray,
+    x_range: tuple[float, float] | None = None,
+) -> str:
+    """The given title, or the record's name with the years shown: those of the events
+    shown ("…, 2011–2024"; one year alone when they share it), or of a chosen range."""
     if title is not None:
         return title.strip()
-    if not len(shown):
+    if x_range is not None:
+        first_day, last_day = range_days(x_range)
+        first, last = int(first_day[:4]), int(last_day[:4])
+    elif not len(shown):
         return PRODUCT_TITLE
-    first = from_day(float(table.start[shown].min())).year
-    last = from_day(float(table.end[shown].max()) - 1).year
+    else:
+        first = from_day(float(table.start[shown].min())).year
+        last = from_day(float(table.end[shown].max()) - 1).year
     years = str(first) if first == last else f"{first}–{last}"
     return f"{PRODUCT_TITLE}, {years}"
 

@@ -110,7 +110,7 @@ class TimelineContent:
         """Rows of the table drawn (not dimmed) in ``x_range``: in a lane, overlapping it."""
         table, event = self.table, self.lanes.event[~self.lanes.dim]
         x0, x1 = x_range
-        inside = (table.start[event] <= x1) & (table.end[event] >= x0)
+        inside = (table.start[event] < x1) & (table.end[event] > x0)  # ends are exclusive
         seen = np.zeros(len(table), dtype=bool)
         seen[event[inside]] = True
         return np.flatnonzero(seen)

@@ -47,8 +47,8 @@ MAX_ROWS = 8
 """The most rows a lane is given; more would make a lane a table."""
 
 DENSE_FACTOR = 2.0
-"""A lane is drawn as a density strip when its visible events outnumber this many
-markers per marker-width of the lane's width: more than it could ever show one by one."""
+"""A marker and a short name take about this many marker widths: a lane whose visible
+events outnumber its rows times its width in such slots is drawn as a density strip."""
 
 
 @dataclass(frozen=True)
@@ -259,9 +259,16 @@ class _Placer:
                     return True
         return False
 
-    def first_fit(self) -> bool:
-        """Every candidate named, in date order (the fewest rows); False if any fails."""
-        return all(self._try(i, self.widths(i)) for i in range(len(self.lane.x)))
+    def first_fit(self, indices: Sequence[int] | None = None) -> bool:
+        """Every candidate named, in date order (the fewest rows); False if any fails.
+        A candidate whose title fits nowhere still holds its marker's place, so the rows
+        used are counted over all of them."""
+        ok = True
+        for i in range(len(self.lane.x)) if indices is None else indices:
+            if not self._try(i, self.widths(i)):
+                ok = False
+                self._try(i, None)
+        return ok
 
     def by_priority(self, order: Sequence[int], key_width: float | None) -> None:
         """Titles by priority in all rows but the last; in the last row, by priority,
@@ -296,11 +303,17 @@ class _Placer:
         if right + width <= self.bounds[1]:
             lo, hi, label = min(x - half, float(lane.bar0[i])), right + width, (right, width)
         elif left >= self.bounds[0]:
-            lo, hi, label = left - 2 * st.gap_px, x + half, (left, width)
+            lo, hi, label = min(left - 2 * st.gap_px, float(lane.bar0[i])), x + half, (left, width)
         else:
             return False
         hi = max(hi, float(lane.bar1[i]))
-        inside = np.searchsorted(sorted_x, hi + half) - np.searchsorted(sorted_x, lo - half)
+        # Clear of other markers by a badge's width too: a pile just left of it keeps
+        # room for the badge that counts it.
+        room = 2 * (half * 1.3 + st.gap_px)
+        gap = 2 * st.gap_px
+        inside = np.searchsorted(sorted_x, hi + half + gap) - np.searchsorted(
+            sorted_x, lo - half - room
+        )
         if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
             return False
         self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
@@ -308,30 +321,78 @@ class _Placer:
         return True
 
     def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
-        """Left to right in one row: each event named if its title ends before the next
-        event's marker (and clear of what the row holds), else numbered for the key (or
-        bare), else counted in the badge it touches; a badge goes in the first free
-        place at or after its first event, so nothing overlaps."""
+        """Left to right in one row, by pile-up (markers that would touch): the pile's
+        most important event gets the marker, named if its title ends before the next
+        pile (and clear of what the row holds), else numbered for the key (or bare);
+        the rest of the pile is counted in a badge right after it, so nothing overlaps
+        and the founding never loses its marker to an "other" beside it."""
         st, lane = self.style, self.lane
         half, gap = st.marker_px / 2, st.gap_px
         badge_half = half * 1.3
-        starts = [min(float(lane.x[i]) - half, float(lane.bar0[i])) for i in indices]
         taken = self.rows[row]
-        for pos, i in enumerate(indices):
-            x = float(lane.x[i])
-            lo, hi = starts[pos], max(x + half, float(lane.bar1[i]))
-            if taken.free(lo - gap, hi + gap):
-                nxt = starts[pos + 1] if pos + 1 < len(indices) else 1e18
-                self._sweep_one(i, row, key_width, min(nxt, self.bounds[1] + gap))
+        piles: list[list[int]] = []
+        reach = -1e18
+        for i in indices:
+            lo = min(float(lane.x[i]) - half, float(lane.bar0[i]))
+            if piles and lo - gap < reach:
+                piles[-1].append(i)
+            else:
+                piles.append([i])
+            reach = (
+                max(reach, float(lane.x[i]) + half)
+                if piles[-1] != [i]
+                else (float(lane.x[i]) + half)
+            )
+        starts = [min(float(lane.x[p[0]]) - half, float(lane.bar0[p[0]])) for p in piles]
+        for n, pile in enumerate(piles):
+            best = min(pile, key=lambda i: (int(lane.rank[i]), float(lane.x[i])))
+            x = float(lane.x[best])
+            lo, hi = min(x - half, float(lane.bar0[best])), max(x + half, float(lane.bar1[best]))
+            rest = [i for i in pile if i != best]
+            if not taken.free(lo - gap, hi + gap):
+                self._badge(pile, row, min(x, self.bounds[1] - badge_half - gap))
                 continue
-            badge = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
-            if badge is not None and x - badge[0] < 4 * badge_half:
-                badge[2].append(i)
+            nxt = starts[n + 1] if n + 1 < len(piles) else 1e18
+            edge = min(nxt - gap, self.bounds[1] + gap)  # the next pile (and its gap), or the edge
+            if not rest:
+                self._sweep_one(best, row, key_width, edge)
                 continue
-            centre = self._free_from(taken, x - badge_half - gap, 2 * (badge_half + gap))
-            centre += badge_half + gap
-            taken.add(centre - badge_half - gap, centre + badge_half + gap)
-            self.badges.append([centre, row, [i], centre + badge_half])
+            # The rest of the pile: a badge just left of the marker ("+2 ● Title"), or,
+            # without room there, just right of it (the marker then stays unnamed).
+            left_badge = lo - gap - badge_half
+            right_badge = hi + gap + badge_half
+            if taken.free(left_badge - badge_half - gap, lo - gap):
+                taken.add(left_badge - badge_half - gap, lo - gap)
+                self.badges.append([left_badge, row, rest, left_badge + badge_half])
+                self._sweep_one(best, row, key_width, edge)
+            elif right_badge + badge_half <= min(edge, self.bounds[1]) and taken.free(
+                lo - gap, right_badge + badge_half + gap
+            ):
+                taken.add(lo - gap, right_badge + badge_half + gap)
+                self.placed[best] = _Placed(row, None)
+                self.badges.append([right_badge, row, rest, right_badge + badge_half])
+            else:
+                self._badge(pile, row, min(x, self.bounds[1] - badge_half - gap))
+
+    def _badge(self, members: list[int], row: int, x: float) -> None:
+        """Count ``members`` in a badge at the first free place from ``x`` on; joined to
+        the previous badge when that one is close."""
+        st = self.style
+        badge_half, gap = st.marker_px / 2 * 1.3, st.gap_px
+        taken = self.rows[row]
+        last = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
+        if last is not None and abs(x - last[0]) < 4 * badge_half:
+            last[2].extend(members)
+            return
+        centre = self._free_from(taken, x - badge_half - gap, 2 * (badge_half + gap))
+        centre += badge_half + gap
+        if centre > self.bounds[1] - badge_half:
+            if last is not None:
+                last[2].extend(members)  # no room left in this row: the nearest badge
+                return
+            centre = self.bounds[1] - badge_half  # the row's last resort, at its edge
+        taken.add(centre - badge_half - gap, centre + badge_half + gap)
+        self.badges.append([centre, row, list(members), centre + badge_half])
 
     @staticmethod
     def _free_from(taken: _Row, left: float, width: float) -> float:
@@ -423,8 +484,11 @@ def kind_rank(table: EventTable) -> np.ndarray:
     return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
 
 
-def is_dense(n: int, viewport: Viewport, style: LayoutStyle) -> bool:
-    return n > DENSE_FACTOR * viewport.width_px / (style.marker_px + style.gap_px)
+def is_dense(n: int, viewport: Viewport, style: LayoutStyle, rows: int = 4) -> bool:
+    """More events than the lane's rows could show one by one (a marker and a short
+    name each): a density strip says more than a row of badges."""
+    per_row = viewport.width_px / (style.marker_px + style.gap_px) / DENSE_FACTOR
+    return n > max(rows, 2) * per_row
 
 
 def plan_view(
@@ -456,12 +520,12 @@ def plan_view(
             max(float(viewport.to_px(bounds[0])), -1e12),
             min(float(viewport.to_px(bounds[1])), 1e12),
         )
-    key_width = measure(key_text(888)) if key else None
+    key_width = measure(key_text(8888)) if key else None
     plans = []
     named: set[int] = set()  # by title in an earlier lane (nation or theme lanes)
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
-        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
             lp = LanePlan(rows=n_rows)
             cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp)
             _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
@@ -505,19 +569,45 @@ def _plan_sparse(
     marker, so the room goes to events not yet named anywhere."""
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds)
-    if not placer.first_fit():
+    if _can_all_fit(cand, n_rows, style, bounds) and placer.first_fit():
+        pass  # named in date order, the events beside the view holding their rows
+    elif (placer := _visible_first_fit(cand, n_rows, width, style, bounds)) is None:
+        # The events beside the view, and those named in an earlier lane, keep only
+        # their markers and come last, so the room goes to events shown and unnamed.
         again = np.fromiter((int(e) in named for e in cand.events), bool, len(cand.events))
-        if again.any():
-            cand.rank = np.where(again, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
-            plain = width
+        bare = again | ~cand.visible
+        cand.rank = np.where(bare, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
+        plain = width
 
-            def width(i: int) -> float | None:  # type: ignore[misc]
-                return None if again[i] else plain(i)
+        def width(i: int) -> float | None:  # type: ignore[misc]
+            return None if bare[i] else plain(i)
 
         placer = _Placer(cand, n_rows, width, style, bounds)
         placer.by_priority(np.lexsort((cand.x, cand.rank)).tolist(), key_width)
     _emit(lp, table, cand, placer)
     _badges(lp, table, cand, placer)
+
+
+def _can_all_fit(cand: _Lane, n_rows: int, style: LayoutStyle, bounds: tuple[float, float]) -> bool:
+    """Whether first-fit could possibly place every candidate: not when their markers
+    alone would fill the rows (then it would only cost a pass over them)."""
+    span = max(bounds[1] - bounds[0], 1.0)
+    return len(cand.x) <= n_rows * span / (style.marker_px + style.gap_px)
+
+
+def _visible_first_fit(
+    cand: _Lane,
+    n_rows: int,
+    width: Callable[[int], float | None],
+    style: LayoutStyle,
+    bounds: tuple[float, float],
+) -> _Placer | None:
+    """First-fit of the events in view alone, when those beside it crowded it out."""
+    inside = np.flatnonzero(cand.visible).tolist()
+    if len(inside) == len(cand.x) or not _can_all_fit(cand, n_rows, style, bounds):
+        return None
+    placer = _Placer(cand, n_rows, width, style, bounds)
+    return placer if placer.first_fit(inside) else None
 
 
 def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
@@ -542,8 +632,10 @@ def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> No
     """The last resort: events with no room even for a marker, counted in badges."""
     for x, row, members, _right in placer.badges:
         idx = np.asarray(members)
-        if not cand.visible[idx].any():
+        idx = idx[cand.visible[idx]]
+        if not len(idx):
             continue
+        members = idx.tolist()
         events = cand.events[idx]
         kinds = table.kind[events]
         lp.cluster_x.append(float(x))
@@ -559,11 +651,12 @@ YEAR_DAYS = 366.0
 
 
 def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport) -> int:
-    """How many of the lane's instances start in the view (two binary searches): enough
-    to tell a dense lane without touching its events."""
-    starts = table.start[lanes.event[lanes.lane_slice(lane)]]
+    """How many of the lane's undimmed instances start in the view: enough to tell a
+    dense lane without working out every event's position."""
+    sl = lanes.lane_slice(lane)
+    starts = table.start[lanes.event[sl]]
     first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
-    return int(last - first)
+    return int(last - first - lanes.dim[sl][first:last].sum())
 
 
 def dense_candidates(
@@ -591,7 +684,7 @@ def dense_candidates(
     keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
     events, xs = events[keep], xs[keep]
     bin_px = max(2.0, style.marker_px / 3)
-    bins = int(np.ceil(viewport.width_px / bin_px))
+    bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
     lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
     lp.density_bin_px = bin_px
     seg = (xs / (style.marker_px * 4)).astype(np.int64)
@@ -698,15 +791,23 @@ def lane_rows(
         if bounds is None
         else (float(viewport.to_px(bounds[0])), float(viewport.to_px(bounds[1])))
     )
-    need = []
+    need: list[int] = []
+    dense_lanes: list[bool] = []
     for lane in range(len(lanes.keys)):
-        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
+        dense = is_dense(visible_count(table, lanes, lane, viewport), viewport, style)
+        dense_lanes.append(dense)
+        if dense:
             need.append(3)
             continue
         cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
         placer.first_fit()
         need.append(min(placer.rows_used(), max_rows) if placer.placed else 1)
-    while sum(need) > max(available, len(need)) and max(need, default=1) > 1:
-        need[int(np.argmax(need))] -= 1
+    # A dense lane keeps its strip and a row of names.
+    floor = [2 if dense else 1 for dense in dense_lanes]
+    while sum(need) > max(available, len(need)):
+        spare = [n - f for n, f in zip(need, floor, strict=True)]
+        if max(spare, default=0) <= 0:
+            break
+        need[int(np.argmax(spare))] -= 1
     return need

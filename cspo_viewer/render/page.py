@@ -31,7 +31,7 @@ from cspo_viewer.render.timeline_item import VECTOR_ENGINES, draw_symbol, symbol
 Progress = Callable[[int, str], None]
 """``progress(percent, what)``: called a few times during an export (for a progress bar)."""
 
-MAX_KEY_LINES = 6
+MAX_KEY_LINES = 12
 """At most this many lines of key; events beyond them are counted in its last line."""
 
 
@@ -353,16 +353,16 @@ def _key_lines(
 
 
 def _key_columns(
-    lines: list[str], total: int, m: QFontMetricsF, width: float
+    lines: list[str], total: int, m: QFontMetricsF, width: float, depth: int = MAX_KEY_LINES
 ) -> tuple[list[list[str]], float]:
-    """The key's lines in as many columns as fit ``width``, at most ``MAX_KEY_LINES``
-    deep; where that is not enough for ``total``, the last line counts the rest."""
+    """The key's lines in as many columns as fit ``width``, at most ``depth`` deep;
+    where that is not enough for ``total``, the last line counts the rest."""
     if not lines:
         return [], 0.0
     gap = m.horizontalAdvance("    ")
     col_w = min(max(m.horizontalAdvance(s) for s in lines) + gap, width)
     cols = max(int(width // max(col_w, 1.0)), 1)
-    capacity = cols * MAX_KEY_LINES
+    capacity = cols * max(depth, 1)
     shown = lines if total <= capacity else lines[: capacity - 1]
     if len(shown) < total:
         extra = total - len(shown)
@@ -411,7 +411,10 @@ def _paint_timeline_and_key(
     timeline = _Timeline(page)
     columns: list[list[str]] = []
     col_w = 0.0
-    for _ in range(3):  # the key takes room from the plot, which may change the key
+    fits = lambda s: m.horizontalAdvance(s) <= inner.width()  # noqa: E731
+    most = MAX_KEY_LINES * max(int(inner.width() // (m.averageCharWidth() * 24)), 1)
+
+    def lay_out(key_h: float, depth: int = MAX_KEY_LINES):
         plot_rect = QRectF(
             round(fonts.pad_x * 0.5),
             round(y),
@@ -424,14 +427,21 @@ def _paint_timeline_and_key(
                 "use a larger size or fewer extras"
             )
         plan = timeline.lay_out(plot_rect)
-        fits = lambda s: m.horizontalAdvance(s) <= inner.width()  # noqa: E731
-        most = MAX_KEY_LINES * max(int(inner.width() // (m.averageCharWidth() * 24)), 1)
         lines, total = _key_lines(page, plan, fits, most)
-        columns, col_w = _key_columns(lines, total, m, inner.width())
+        columns, col_w = _key_columns(lines, total, m, inner.width(), depth)
         need = (max((len(c) for c in columns), default=0) * line_h + fonts.gap) if columns else 0
+        return plot_rect, plan, columns, col_w, need
+
+    # The key takes room from the plot, which may leave more to list: a few rounds, then
+    # the key keeps the room it last asked for and lists what fits in it.
+    for _ in range(4):
+        plot_rect, plan, columns, col_w, need = lay_out(key_h)
         if need <= key_h:
             break
         key_h = need
+    else:
+        depth = max(int((key_h - fonts.gap) // line_h), 1)
+        plot_rect, plan, columns, col_w, need = lay_out(key_h, depth)
     out.plot = plot_rect
     drawn = timeline.render(p, plot_rect) or plan
     out.plan = drawn
