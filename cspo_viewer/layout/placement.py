@@ -259,13 +259,15 @@ class _Placer:
                     return True
         return False
 
-    def first_fit(self, indices: Sequence[int] | None = None) -> bool:
-        """Every candidate named, in date order (the fewest rows); False if any fails.
-        A candidate whose title fits nowhere still holds its marker's place, so the rows
-        used are counted over all of them."""
+    def first_fit(self, indices: Sequence[int] | None = None, *, count: bool = False) -> bool:
+        """Every candidate named, in date order (the fewest rows); False if any fails
+        (at once, unless ``count``: then a candidate whose title fits nowhere still holds
+        its marker's place, so the rows used are counted over all of them)."""
         ok = True
         for i in range(len(self.lane.x)) if indices is None else indices:
             if not self._try(i, self.widths(i)):
+                if not count:
+                    return False
                 ok = False
                 self._try(i, None)
         return ok
@@ -801,7 +803,7 @@ def lane_rows(
             continue
         cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
-        placer.first_fit()
+        placer.first_fit(count=True)
         need.append(min(placer.rows_used(), max_rows) if placer.placed else 1)
     # A dense lane keeps its strip and a row of names.
     floor = [2 if dense else 1 for dense in dense_lanes]
