@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -41,32 +40,13 @@ from cspo_viewer.ui.compare_html import (
     side_html,
 )
 from cspo_viewer.ui.controller import Controller
+from cspo_viewer.ui.rich_text import SafeBrowser
 
 TITLE_LIMIT = 300
 
 
 def _short(text: str, limit: int = TITLE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class SafeBrowser(QTextBrowser):
-    """Read-only rich text that never loads a resource (each request is recorded)."""
-
-    def __init__(self, requests: list[QUrl]) -> None:
-        super().__init__()
-        self._requests = requests
-        self.html_source = ""
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        self._requests.append(QUrl(name))
-        return None
-
-    def show_html(self, html: str, css: str) -> None:
-        self.html_source = html
-        self.document().setDefaultStyleSheet(css)
-        self.setHtml(html)
 
 
 def _plain_label(text: str = "", *, bold: bool = False, muted: bool = False) -> QLabel:

@@ -37,7 +37,7 @@ from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.detail_html import FIRST_HIT, date_text, detail_html, document_css, is_web_link
 from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.flow_layout import FlowLayout
-from cspo_viewer.ui.rich_text import has_hit, search_pattern, tooltip
+from cspo_viewer.ui.rich_text import SafeBrowser, has_hit, search_pattern, tooltip
 from cspo_viewer.ui.theme import is_dark
 
 EMPTY_TEXT = "Select an event on the timeline or in the list"
@@ -74,16 +74,11 @@ def _short(text: str | None, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _RichView(QTextBrowser):
-    """Read-only rich text that grows to fit its text, never loads a resource, and
-    leaves links to the pane."""
+class _RichView(SafeBrowser):
+    """A ``SafeBrowser`` that grows to fit its text (the pane scrolls, not the view)."""
 
     def __init__(self, requests: list[QUrl]) -> None:
-        super().__init__()
-        self._requests = requests
-        self.html_source = ""
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
+        super().__init__(requests)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -92,15 +87,8 @@ class _RichView(QTextBrowser):
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.highlighted.connect(self._hover)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        """Every image or style sheet a document asks for is refused (and recorded)."""
-        self._requests.append(QUrl(name))
-        return None
-
     def show_html(self, html: str, css: str) -> None:
-        self.html_source = html
-        self.document().setDefaultStyleSheet(css)
-        self.setHtml(html)
+        super().show_html(html, css)
         self._fit()
 
     def _fit(self, *_: object) -> None:

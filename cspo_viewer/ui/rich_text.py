@@ -27,8 +27,8 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QWidget
 
 from cspo_viewer.data.filters import fts_query
 
@@ -151,3 +151,25 @@ def paragraphs(
             f"({len(text):,} in the record).</p>"
         )
     return "".join(parts)
+
+
+class SafeBrowser(QTextBrowser):
+    """Read-only rich text that never loads a resource (each request is recorded in
+    ``requests``) and leaves links to its owner: the one document view for data."""
+
+    def __init__(self, requests: list[QUrl]) -> None:
+        super().__init__()
+        self._requests = requests
+        self.html_source = ""
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Every image or style sheet a document asks for is refused (and recorded)."""
+        self._requests.append(QUrl(name))
+        return None
+
+    def show_html(self, html: str, css: str) -> None:
+        self.html_source = html
+        self.document().setDefaultStyleSheet(css)
+        self.setHtml(html)
