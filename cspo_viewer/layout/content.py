@@ -53,8 +53,9 @@ def assign_lanes(
     """One lane per kind, nation or theme, in the order of ``titles`` (key -> header).
 
     With ``keep_dimmed`` the events outside ``mask`` stay in their lanes, flagged ``dim``.
-    A lane without a matching event is left out unless ``show_empty``: an empty lane on a
-    slide is height taken from the events that are there.
+    A lane with no instance is left out unless ``show_empty`` (with ``keep_dimmed``, a lane
+    holding only dimmed events stays, as their context): an empty lane on a slide is height
+    taken from the events that are there.
     """
     keys = tuple(titles)
     index = {k: i for i, k in enumerate(keys)}
@@ -73,7 +74,7 @@ def assign_lanes(
     event, lane = event[keep], lane[keep]
     if not show_empty:
         used = np.zeros(len(keys), dtype=bool)
-        used[lane if keep_dimmed else lane[mask[event]]] = True
+        used[lane] = True
         remap = np.cumsum(used) - 1
         keys = tuple(k for k, u in zip(keys, used, strict=True) if u)
         titles = {k: titles[k] for k in keys}

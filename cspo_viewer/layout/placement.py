@@ -228,7 +228,7 @@ class _Placer:
         self.row_ids = range(first_row, max(rows, first_row + 1))
         self.rows = {r: _Row() for r in self.row_ids}
         self.placed: dict[int, _Placed] = {}
-        self.badges: list[list] = []  # [x, row, candidates, right edge]
+        self.badges: list[list] = []  # [x, row, candidates]
 
     def _try(
         self, i: int, width: float | None, key: bool = False, rows: Sequence[int] | None = None
@@ -282,8 +282,7 @@ class _Placer:
             i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
         ]
         xs = self.lane.x
-        left_of = np.argsort(xs, kind="stable")
-        sorted_x = xs[left_of]
+        sorted_x = xs  # candidates come in x order (``lane_candidates``)
         swept = []
         for i in rest:
             pinned = lane_pinned = self.lane.rank[i] < 0 and not first_rows
@@ -365,14 +364,14 @@ class _Placer:
             right_badge = hi + gap + badge_half
             if taken.free(left_badge - badge_half - gap, lo - gap):
                 taken.add(left_badge - badge_half - gap, lo - gap)
-                self.badges.append([left_badge, row, rest, left_badge + badge_half])
+                self.badges.append([left_badge, row, rest])
                 self._sweep_one(best, row, key_width, edge)
             elif right_badge + badge_half <= min(edge, self.bounds[1]) and taken.free(
                 lo - gap, right_badge + badge_half + gap
             ):
                 taken.add(lo - gap, right_badge + badge_half + gap)
                 self.placed[best] = _Placed(row, None)
-                self.badges.append([right_badge, row, rest, right_badge + badge_half])
+                self.badges.append([right_badge, row, rest])
             else:
                 self._badge(pile, row, min(x, self.bounds[1] - badge_half - gap))
 
@@ -394,7 +393,7 @@ class _Placer:
                 return
             centre = self.bounds[1] - badge_half  # the row's last resort, at its edge
         taken.add(centre - badge_half - gap, centre + badge_half + gap)
-        self.badges.append([centre, row, list(members), centre + badge_half])
+        self.badges.append([centre, row, list(members)])
 
     @staticmethod
     def _free_from(taken: _Row, left: float, width: float) -> float:
@@ -632,7 +631,7 @@ def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None
 
 def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
     """The last resort: events with no room even for a marker, counted in badges."""
-    for x, row, members, _right in placer.badges:
+    for x, row, members in placer.badges:
         idx = np.asarray(members)
         idx = idx[cand.visible[idx]]
         if not len(idx):
