@@ -4,6 +4,7 @@ is rejected. Both run off the GUI thread, with progress and Stop."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -170,17 +171,43 @@ def test_unreadable_file_shows_the_error(qtbot, tmp_path):
     assert not dialog.import_button.isEnabled()
 
 
-def test_large_file_shows_progress_off_the_gui_thread_and_stop_rolls_back(qtbot, tmp_path):
+def test_large_file_shows_progress_off_the_gui_thread_and_stop_rolls_back(
+    qtbot, tmp_path, monkeypatch
+):
     """The preview and the import run on a worker thread: the window keeps handling
     events (here a timer) while they run, the progress bar says what is happening, and
-    Stop during the import leaves the database as it was."""
+    Stop during the import leaves the database as it was.
+
+    The worker is held at known points, so the outcome does not depend on how fast the
+    machine is: the preview's first progress report waits until the GUI thread has ticked
+    three times while the dialog is busy, and the import's first "writing" report waits
+    until Stop has been pressed. Each hold gives up after 30 s, so a broken dialog fails
+    the assertions below instead of hanging."""
     db = fresh_db(tmp_path)
     big = big_csv(tmp_path / "big.csv", 30_000)
     before = dump_text(db)
     shown: list[str] = []
     ticks: list[bool] = []
+    gui_ran = threading.Event()
+    report = import_dialog.ImportJob._progress
+
+    def held(job: import_dialog.ImportJob, progress) -> None:
+        report(job, progress)  # shows it, or raises ImportCancelled once Stop was pressed
+        if progress.phase == "checking" and job.options.dry_run:
+            gui_ran.wait(30)
+        elif progress.phase == "writing":
+            job.stop.wait(30)
+            report(job, progress)  # Stop was pressed mid-transaction: cancel here
+
+    monkeypatch.setattr(import_dialog.ImportJob, "_progress", held)
+
+    def tick() -> None:
+        ticks.append(dialog.busy)
+        if ticks.count(True) >= 3:
+            gui_ran.set()
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(dialog.busy))
+    timer.timeout.connect(tick)
     timer.start(10)
     dialog = ImportDialog(db, None)
     qtbot.addWidget(dialog)
@@ -201,6 +228,7 @@ def test_large_file_shows_progress_off_the_gui_thread_and_stop_rolls_back(qtbot,
     shown.clear()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.progress.text().startswith("Writing"), timeout=60_000)
+    assert dialog.busy  # the import is held mid-transaction until Stop
     dialog.stop_button.click()
     settle(qtbot, dialog)
     timer.stop()
