@@ -1,4 +1,5 @@
-"""Schema v2 and the upgrade of v1 files: `db migrate`, writable opens, read-only opens."""
+"""Schema v3 and the upgrade of v1 and v2 files: `db migrate`, writable opens, read-only
+opens, and the history row an upgrade that moves data leaves."""
 
 from __future__ import annotations
 
@@ -23,10 +24,35 @@ UNDATED = "src-4f92226354"  # "2024/2025 (undated excerpt)" as the source gives 
 UNDATED_EVENT = "2019-04-01-ood-announced"
 
 
+def make_v2(bundled: Path, target: Path) -> Path:
+    """The shipped data as a v2 file: no ``sources.text``, no ``changes``, ``views`` or
+    ``annotations`` (what every database written before schema v3 looks like)."""
+    shutil.copyfile(bundled, target)
+    conn = sqlite3.connect(target)
+    with conn:
+        for table in ("changes", "views", "annotations"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("ALTER TABLE sources DROP COLUMN text")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    return target
+
+
+def shipped_without_texts(bundled: Path, target: Path) -> Path:
+    """The shipped data with no source texts: what upgrading an older copy of it gives
+    (the texts are data a v1 or v2 file never had)."""
+    shutil.copyfile(bundled, target)
+    conn = sqlite3.connect(target)
+    with conn:
+        conn.execute("UPDATE sources SET text = NULL")
+    conn.close()
+    return target
+
+
 def make_v1(bundled: Path, target: Path) -> Path:
     """The shipped data as a v1 file: free-text dates in ``sources.date``, no ``date_note``
     (what every database written before schema v2 looks like)."""
-    shutil.copyfile(bundled, target)
+    make_v2(bundled, target)
     conn = sqlite3.connect(target)
     with conn:
         conn.execute("UPDATE sources SET date = date_note WHERE date_note IS NOT NULL")
@@ -50,7 +76,12 @@ def rows(path: Path, sql: str) -> list[tuple]:
 
 
 def table_contents(path: Path) -> dict[str, list[tuple]]:
-    tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")]
+    """Every table's rows but the history's (an upgrade records what it moved there)."""
+    tables = [
+        r[0]
+        for r in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")
+        if r[0] != "changes"
+    ]
     return {t: sorted(rows(path, f"SELECT * FROM [{t}]"), key=repr) for t in sorted(tables)}
 
 
@@ -69,8 +100,11 @@ def test_split_source_date_keeps_iso_and_moves_free_text():
     assert split_source_date("2023-02-30") == (None, "2023-02-30")
 
 
-def test_shipped_database_is_v2_with_only_iso_source_dates(bundled_db):
-    assert rows(bundled_db, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)] == [(2,)]
+def test_shipped_database_is_v3_with_only_iso_source_dates(bundled_db):
+    assert rows(bundled_db, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)] == [(3,)]
+    texts = rows(bundled_db, "SELECT id FROM sources WHERE text IS NOT NULL ORDER BY id")
+    assert texts == [("src-89e0b6830d",), ("src-9f489d6352",), ("src-fb9828379a",)]
+    assert rows(bundled_db, "SELECT COUNT(*) FROM changes") == [(0,)]
     dates = rows(bundled_db, "SELECT date FROM sources WHERE date IS NOT NULL")
     assert dates and all(split_source_date(d) == (d, None) for (d,) in dates)
     assert rows(bundled_db, f"SELECT date, date_note FROM sources WHERE id = '{UNDATED}'") == [
@@ -105,11 +139,19 @@ def test_v1_file_opens_read_only_as_it_is(v1_db):
     assert sha256(v1_db) == before
 
 
-def test_db_migrate_upgrades_a_v1_file_to_the_shipped_content(v1_db, bundled_db, capsys):
+def test_db_migrate_upgrades_a_v1_file_to_the_shipped_content(
+    v1_db, bundled_db, tmp_path, capsys
+):
     assert main(["db", "migrate", "--db", str(v1_db)]) == 0
-    assert f"migrated {v1_db} from schema v1 to v2" in capsys.readouterr().out
-    assert rows(v1_db, "PRAGMA user_version") == [(2,)]
-    assert table_contents(v1_db) == table_contents(bundled_db)
+    assert f"migrated {v1_db} from schema v1 to v3" in capsys.readouterr().out
+    assert rows(v1_db, "PRAGMA user_version") == [(3,)]
+    expected = shipped_without_texts(bundled_db, tmp_path / "expected.db")
+    assert table_contents(v1_db) == table_contents(expected)
+    moved = rows(v1_db, "SELECT action, event_id, origin, before, after FROM changes")
+    assert moved and {m[:3] for m in moved} == {
+        ("migrate", None, "upgrade from schema v1 to v3")
+    }
+    assert any('"2024/2025 (undated excerpt)"' in m[3] and UNDATED in m[4] for m in moved)
     with open_store(v1_db) as store:
         assert check_store(store) == []
         detail = store.event_detail(UNDATED_EVENT)
@@ -117,26 +159,39 @@ def test_db_migrate_upgrades_a_v1_file_to_the_shipped_content(v1_db, bundled_db,
         assert (source.date, source.date_note) == (None, "2024/2025 (undated excerpt)")
     before = sha256(v1_db)
     assert main(["db", "migrate", "--db", str(v1_db)]) == 0
-    assert "is already at schema v2" in capsys.readouterr().out
+    assert "is already at schema v3" in capsys.readouterr().out
     assert sha256(v1_db) == before
 
 
-def test_migrating_the_real_v1_build_matches_a_v2_build(tmp_path, bundled_db):
-    """A v1 file as the v1 builder wrote it (column order, types) upgrades to the v2 layout."""
+def test_migrating_the_real_v1_build_matches_a_v3_build(tmp_path, bundled_db):
+    """A v1 file as the v1 builder wrote it (column order, types) upgrades to the v3 layout."""
     fresh = tmp_path / "fresh.db"
     build_database(Path(__file__).resolve().parent.parent / "db" / "src", fresh)
     v1 = make_v1(fresh, tmp_path / "v1.db")
     with open_store(v1, writable=True) as store:
-        assert store.migrated_from == 1 and store.schema_version == 2
+        assert store.migrated_from == 1 and store.schema_version == 3
     columns = [r[1] for r in rows(v1, "PRAGMA table_info(sources)")]
     assert columns == [r[1] for r in rows(bundled_db, "PRAGMA table_info(sources)")]
-    assert columns[-1] == "date_note"
+    assert columns[-2:] == ["date_note", "text"]
+    for table in ("changes", "views", "annotations"):
+        assert rows(v1, f"PRAGMA table_info({table})") == rows(
+            bundled_db, f"PRAGMA table_info({table})"
+        )
+
+
+def test_a_v2_file_upgrades_to_v3_in_one_step_and_moves_nothing(tmp_path, bundled_db, capsys):
+    v2 = make_v2(bundled_db, tmp_path / "mine-v2.db")
+    assert main(["db", "migrate", "--db", str(v2)]) == 0
+    assert f"migrated {v2} from schema v2 to v3" in capsys.readouterr().out
+    expected = shipped_without_texts(bundled_db, tmp_path / "expected.db")
+    assert table_contents(v2) == table_contents(expected)
+    assert rows(v2, "SELECT COUNT(*) FROM changes") == [(0,)]
 
 
 def test_every_writable_open_upgrades_for_example_an_import(v1_db, capsys):
     assert main(["import", str(FIXTURES / "interchange" / "valid.json"), "--db", str(v1_db)]) == 0
     assert "imported into" in capsys.readouterr().out
-    assert rows(v1_db, "PRAGMA user_version") == [(2,)]
+    assert rows(v1_db, "PRAGMA user_version") == [(3,)]
     assert rows(v1_db, f"SELECT date, date_note FROM sources WHERE id = '{UNDATED}'") == [
         (None, "2024/2025 (undated excerpt)")
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import build_database, init_database
 from cspo_viewer.data.check import check_path
+from cspo_viewer.data.quote_check import check_quotes
+from cspo_viewer.data.store import DatabaseError, open_store
 from cspo_viewer.errors import UserError
 
 
@@ -78,14 +81,27 @@ def run_check(args: argparse.Namespace) -> int:
     refusal sends people here, so this must not send them back."""
     path = db_path(args)
     problems = check_path(path)
+    quotes = quote_summary(path)
     if problems:
         for line in problems:
             print(f"{path}: {line}")
+        if quotes:
+            print(f"{path}: {quotes}", file=sys.stderr)
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     with open_from_args(args) as store:
         print(f"{path}: ok ({store.total_events()} events, schema v{store.schema_version})")
+        print(f"{path}: {check_quotes(store.conn).summary()}")
     return 0
+
+
+def quote_summary(path: Path) -> str | None:
+    """The quote counts for a file with problems, as far as it can be read."""
+    try:
+        with open_store(path) as store:
+            return check_quotes(store.conn).summary()
+    except (DatabaseError, sqlite3.Error):
+        return None
 
 
 def run_init(args: argparse.Namespace) -> int:

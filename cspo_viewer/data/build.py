@@ -40,6 +40,10 @@ SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document", "date_n
 """Every column of ``sources``, as import and dump exchange them (schema v2 added
 ``date_note``: what a source says of its date where that is not an ISO date)."""
 QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
+SOURCE_TEXTS = "source_texts"
+"""``db/src/source_texts/<source id>.txt``: the text of an official document we hold, stored
+in ``sources.text`` so that quotes citing it are checked verbatim (``db check``). News
+articles are cited by address only; their text is not copied into the shipped record."""
 
 
 def load_json(path: Path) -> Any:
@@ -61,10 +65,15 @@ def load_src(src_dir: Path) -> dict[str, Any]:
                     f" in {src_dir}"
                 ) from None
             event["statement_text"] = text.strip()
+    sources = load_json(src_dir / "sources.json")
+    for source in sources:
+        text_file = src_dir / SOURCE_TEXTS / f"{source['id']}.txt"
+        if text_file.is_file():
+            source["text"] = text_file.read_text(encoding="utf-8")
     return {
         "nations": load_json(src_dir / "nations.json"),
         "themes": load_json(src_dir / "themes.json"),
-        "sources": load_json(src_dir / "sources.json"),
+        "sources": sources,
         "events": events,
     }
 
@@ -105,6 +114,7 @@ def insert_sources(
     rows = []
     for s in sources:
         row = {c: s.get(c) for c in SOURCE_COLUMNS}
+        row["text"] = s.get("text")  # v3; import and dump do not exchange it (yet)
         if row["date"] is not None and split_source_date(row["date"]) != (row["date"], None):
             raise ValueError(
                 f"source {row['id']} has the date {row['date']!r}: write YYYY, YYYY-MM or"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.dates import is_partial_iso
+from cspo_viewer.data.quote_check import check_quotes
 from cspo_viewer.data.store import Store, _check_file, connect, one_line
 from cspo_viewer.data.usable import event_problem, has_blob
 
@@ -59,6 +60,7 @@ def check_store(store: Store) -> list[str]:
     step("events", lambda: _events(conn))
     step("quotes", lambda: _quotes(conn))
     step("sources", lambda: _sources(conn, version))
+    step("quotes against their sources", lambda: check_quotes(conn).problems())
     step("full-text index", lambda: _fts(conn, tables))
     return problems
 

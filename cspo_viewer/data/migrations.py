@@ -12,29 +12,46 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 from cspo_viewer.data.dates import split_source_date
-from cspo_viewer.data.schema import SCHEMA_VERSION
+from cspo_viewer.data.history import record_changes
+from cspo_viewer.data.schema import SCHEMA_VERSION, create_v3_tables
 
-Migration = Callable[[sqlite3.Connection], None]
+Moves = list[tuple[dict[str, Any], dict[str, Any]]]
+"""What a step moved: (row before, row after) for each row whose data it changed."""
+Migration = Callable[[sqlite3.Connection], Moves | None]
 
 
-def _v1_source_dates(conn: sqlite3.Connection) -> None:
+def _v1_source_dates(conn: sqlite3.Connection) -> Moves:
     """v1 -> v2: ``sources.date`` keeps only ISO dates; free text moves to ``date_note``.
 
     v1 mixed ``2024-12-04`` with ``unknown`` and ``2024/2025 (undated excerpt)``, which
     breaks sorting and Datasette's date facet. The text is kept word for word.
     """
     conn.execute("ALTER TABLE sources ADD COLUMN date_note TEXT")
-    moves = []
+    moved: Moves = []
     for sid, given in conn.execute("SELECT id, date FROM sources WHERE date IS NOT NULL"):
         iso, note = split_source_date(given)
         if (iso, note) != (given, None):
-            moves.append((iso, note, sid))
-    conn.executemany("UPDATE sources SET date = ?, date_note = ? WHERE id = ?", moves)
+            moved.append(
+                ({"source": sid, "date": given}, {"source": sid, "date": iso, "date_note": note})
+            )
+    conn.executemany(
+        "UPDATE sources SET date = ?, date_note = ? WHERE id = ?",
+        [(after["date"], after["date_note"], after["source"]) for _, after in moved],
+    )
+    return moved
 
 
-MIGRATIONS: dict[int, Migration] = {1: _v1_source_dates}
+def _v2_text_history_views(conn: sqlite3.Connection) -> None:
+    """v2 -> v3: ``sources.text``, and the ``changes``, ``views`` and ``annotations``
+    tables (see ``schema.V3_TABLES``). Moves no data: nothing for the history to record."""
+    conn.execute("ALTER TABLE sources ADD COLUMN text TEXT")
+    create_v3_tables(conn)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_source_dates, 2: _v2_text_history_views}
 """``MIGRATIONS[n]`` upgrades a version-``n`` database to ``n + 1``."""
 
 
@@ -59,12 +76,20 @@ def migrate(conn: sqlite3.Connection) -> int:
             raise MigrationError(
                 f"schema v{version} is newer than this version reads (v{SCHEMA_VERSION})"
             )
+        moved: Moves = []
         while version < SCHEMA_VERSION:
             step = MIGRATIONS.get(version)
             if step is None:
                 raise MigrationError(f"there is no upgrade from schema v{version}")
-            step(conn)
+            moved.extend(step(conn) or [])
             version += 1
+        if moved:  # the history (v3) records data an upgrade moved, like any other write
+            record_changes(
+                conn,
+                "migrate",
+                [(None, before, after) for before, after in moved],
+                origin=f"upgrade from schema v{start} to v{version}",
+            )
         if version != start:
             conn.execute(f"PRAGMA user_version = {version}")
     return start

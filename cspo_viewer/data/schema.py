@@ -7,14 +7,17 @@ so tables and columns are only ever added, never renamed. ``PRAGMA user_version`
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where databases are created: it costs 0.16 s
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """v2: ``sources.date`` holds only ISO dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) or NULL,
-and ``sources.date_note`` what a source says about its date otherwise (see migrations.py)."""
+and ``sources.date_note`` what a source says about its date otherwise (see migrations.py).
+v3: ``sources.text`` (the document's own text, against which quotes are checked), the
+``changes`` history, saved briefing ``views`` and ``annotations`` (eras and notes)."""
 
 KINDS: tuple[tuple[str, str, str], ...] = (
     ("founding", "Founding", "The 2014 memorandum of understanding that created CSpO."),
@@ -47,6 +50,8 @@ REQUIRED_TABLES = (
     "sources",
     "event_sources",
 )
+"""The tables every readable version has (v3 adds ``changes``, ``views`` and
+``annotations``, which a writable open of an older file creates by migrating)."""
 
 EVENT_FTS_COLUMNS = ["title", "summary", "statement_text"]
 QUOTE_FTS_COLUMNS = ["text", "speaker"]
@@ -66,6 +71,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "url": str,
             "document": str,
             "date_note": str,  # added in v2, last as ALTER TABLE adds it to older files
+            "text": str,  # added in v3: the document's text, for checking quotes verbatim
         },
         pk="id",
         not_null={"title"},
@@ -135,6 +141,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         ],
     )
     _create_indexes(db)
+    create_v3_tables(db.conn)
     db["events"].enable_fts(EVENT_FTS_COLUMNS, create_triggers=True)
     db["quotes"].enable_fts(QUOTE_FTS_COLUMNS, create_triggers=True)
     db["kinds"].insert_all(
@@ -142,6 +149,52 @@ def create_schema(db: sqlite_utils.Database) -> None:
         for i, (k, label, desc) in enumerate(KINDS)
     )
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+V3_TABLES = (
+    """CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT,
+    action TEXT NOT NULL,
+    event_id TEXT,
+    before TEXT,
+    after TEXT,
+    origin TEXT,
+    step INTEGER
+)""",
+    "CREATE INDEX idx_changes_event_id ON changes (event_id, id)",
+    """CREATE TABLE views (
+    name TEXT PRIMARY KEY,
+    settings TEXT NOT NULL,
+    created TEXT,
+    updated TEXT
+)""",
+    """CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT NOT NULL,
+    end_date TEXT,
+    event_id TEXT,
+    colour TEXT,
+    text TEXT
+)""",
+)
+"""The tables schema v3 adds, written once for new databases and for the migration.
+
+``changes``: one row per event written (when in ISO UTC, who, action add / edit / delete /
+import / undo / redo / migrate, the event before and after as JSON, origin: the imported
+file's name or "window"); ``step`` groups the rows of one undoable step (an import's).
+``views``: a saved briefing (filter, grouping, range, pins, title, marking, size, format)
+as JSON under its name. ``annotations``: eras (``kind`` "era", a period with a colour) and
+notes (``kind`` "note", a text at a date or on an event). No foreign key ties a change or
+a note to ``events``: the history of a deleted event is kept."""
+
+
+def create_v3_tables(conn: sqlite3.Connection) -> None:
+    for sql in V3_TABLES:
+        conn.execute(sql)
 
 
 def _create_indexes(db: sqlite_utils.Database) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.event_record import SQL_PARAMS
 
-SQL_PARAMS = 500
 COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")
 
 
@@ -68,17 +68,6 @@ def _tags(
     sql = f"SELECT event_id, {column} FROM {table} WHERE event_id IN ({marks})"
     for eid, value in conn.execute(sql, params):
         out[eid].append(value)
-    return out
-
-
-def comparable(row: dict[str, Any]) -> dict[str, Any]:
-    """A validated row in ``load_events`` shape: order of tags and quotes does not count."""
-    out = {c: row[c] for c in EVENT_COLUMNS}
-    for name in ("nations", "themes", "sources"):
-        out[name] = tuple(sorted(row[name]))
-    out["quotes"] = tuple(
-        sorted((tuple(q[c] for c in QUOTE_COLUMNS) for q in row["quotes"]), key=repr)
-    )
     return out
 
 

@@ -21,7 +21,6 @@ The same code serves ``cspo-viewer import`` and the window's File → Import eve
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 import sys
@@ -31,6 +30,8 @@ from typing import Any
 
 from cspo_viewer import paths
 from cspo_viewer.data.build import insert_events, insert_sources
+from cspo_viewer.data.event_record import comparable, delete_events, load_records, record_of
+from cspo_viewer.data.history import record_changes
 from cspo_viewer.data.interchange import existing, ids
 from cspo_viewer.data.interchange.csvfmt import CsvReader
 from cspo_viewer.data.interchange.detect import detect_format
@@ -50,13 +51,8 @@ from cspo_viewer.data.interchange.sheets import SheetsReader
 from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
-from cspo_viewer.data.store import (
-    DatabaseError,
-    Store,
-    open_store,
-    sqlite_message,
-    untrusted_triggers,
-)
+from cspo_viewer.data.store import DatabaseError, Store, open_store, sqlite_message
+from cspo_viewer.data.writing import begin_immediate, commit, refusal
 
 BATCH = 500
 """Events compared with the database (and written) together: one query per batch for
@@ -64,8 +60,7 @@ what it already holds, rather than one per event."""
 BATCH_BYTES = 8 * 1024 * 1024
 """A batch ends sooner after this much of the file, so that a file of a few huge events
 is never held whole (CSV is read row by row)."""
-LOCK_WAIT_MS = 5000
-"""How long an import waits for another program's write to finish before giving up."""
+NOTHING = "nothing was imported"
 TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
 transaction, to prove that a process killed mid-import leaves the database as it was."""
@@ -129,77 +124,28 @@ def _write(
     total: int,
     progress: ProgressCallback | None,
 ) -> ImportReport:
-    """The second pass, inside one transaction that commits only if nothing is rejected."""
+    """The second pass, inside one transaction that commits only if nothing is rejected;
+    the history records each event written, in the same transaction."""
     conn = store.conn
-    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
-    _begin_immediate(conn, store.path)
+    begin_immediate(store, NOTHING)
     try:
-        report = Session(store, file_path, fmt, options, reader, write=True).run(total, progress)
+        session = Session(store, file_path, fmt, options, reader, write=True)
+        report = session.run(total, progress)
         if not (report.ok and report.has_changes):  # the database changed meanwhile
             conn.rollback()
             return report
+        session.record_history()
         if progress:
             progress(Progress("saving", total, total, report.added + report.changed))
-        _commit(conn, store.path)
+        commit(store, NOTHING)
     except BaseException as exc:
         conn.rollback()
-        sentence = _sentence(exc, store)
+        sentence = refusal(exc, store, NOTHING, InterchangeError, verb="import")
         if sentence is None:
             raise
         raise sentence from None
     report.written = True
     return report
-
-
-def _begin_immediate(conn: sqlite3.Connection, db_path: Path) -> None:
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if _busy(exc):
-            raise DatabaseError(_in_use(db_path)) from None
-        raise
-
-
-def _commit(conn: sqlite3.Connection, db_path: Path) -> None:
-    try:
-        conn.commit()
-    except sqlite3.OperationalError as exc:
-        if _busy(exc):  # readers kept the file through the whole wait (rollback journal)
-            raise DatabaseError(_in_use(db_path)) from None
-        raise
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-
-
-def _in_use(db_path: Path) -> str:
-    return f"{db_path} is in use by another program; nothing was imported, try again"
-
-
-def _sentence(exc: BaseException, store: Store) -> Exception | None:
-    """What SQLite's refusal while writing means for the user, or None to let it through
-    (a cancel, an interrupt, our own errors)."""
-    db_path = store.path
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
-    if not isinstance(exc, sqlite3.Error):
-        return None
-    name = getattr(exc, "sqlite_errorname", "")
-    if name == "SQLITE_FULL":
-        return InterchangeError(f"the disk holding {db_path} is full; nothing was imported")
-    if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
-        return InterchangeError(
-            f"{db_path} refused an imported event ({exc}); nothing was imported"
-        )
-    if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
-        names = ", ".join(untrusted_triggers(store.conn)[:5])
-        return DatabaseError(
-            f"{db_path} has triggers cspo-viewer did not create that use its full-text index "
-            f"({names}), so that index cannot be kept; nothing was imported (import into a "
-            "database made with db init)"
-        )
-    return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; nothing was imported")
 
 
 def is_bundled_database(path: Path) -> bool:
@@ -273,6 +219,8 @@ class Session:
         self.kinds_written: set[str] = set()
         self.themes_written: set[str] = set()
         self.batches_written = 0
+        self.history: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = []
+        """(event id, record before, record after) of each event written."""
 
     # --- the pass ---------------------------------------------------------------------
     def run(self, total: int, progress: ProgressCallback | None) -> ImportReport:
@@ -338,7 +286,7 @@ class Session:
             if ev.row["id"] not in stored:
                 kept.append((ev, None))
                 continue
-            changes = existing.differences(old[ev.row["id"]], existing.comparable(ev.row))
+            changes = existing.differences(old[ev.row["id"]], comparable(ev.row))
             if not changes:
                 self.report.unchanged += 1
             elif self.options.on_conflict == "fail":
@@ -473,12 +421,20 @@ class Session:
         if changed_sources:
             db["sources"].upsert_all(changed_sources, pk="id")
         replaced = [ev.row["id"] for ev, changes in kept if changes is not None]
+        before = load_records(self.conn, replaced) if replaced else {}
         if replaced:
-            _delete_events(self.conn, replaced)
+            delete_events(self.conn, replaced)
         insert_events(db, [ev.row for ev, _ in kept])
+        self.history.extend(
+            (ev.row["id"], before.get(ev.row["id"]), record_of(ev.row)) for ev, _ in kept
+        )
         self.batches_written += 1
         if self.batches_written == 1 and os.environ.get(TEST_HOOK_ENV):
             _test_hook()
+
+    def record_history(self) -> None:
+        """One ``import`` change per event written, as one undoable step."""
+        record_changes(self.conn, "import", self.history, origin=self.origin)
 
     def _vocabulary(self, db: Any) -> None:
         """Kinds and themes the file's TimelineJS groups added (``--map-group``)."""
@@ -515,16 +471,6 @@ class Session:
         if len(items) < PREVIEW_LIMIT:
             row = ev.row
             items.append(EventSummary(ev.where, row["id"], row["date"], row["title"], changes))
-
-
-def _delete_events(conn: sqlite3.Connection, event_ids: list[str]) -> None:
-    """Events, with everything that refers to them, about to be written anew."""
-    for start in range(0, len(event_ids), existing.SQL_PARAMS):
-        chunk = event_ids[start : start + existing.SQL_PARAMS]
-        marks = ", ".join("?" * len(chunk))
-        for table in ("event_nations", "event_themes", "event_sources", "quotes"):
-            conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
-        conn.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
 
 
 def _test_hook() -> None:

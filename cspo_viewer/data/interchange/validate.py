@@ -370,6 +370,10 @@ class Validator:
                     records.append(record)
         return tuple(source_ids), records
 
+    def check_source(self, raw: RawEvent, i: int) -> dict[str, Any] | str | None:
+        """``raw``'s source ``i`` checked alone (the editor's source form)."""
+        return self._source(raw, i, raw.fields["sources"][i])
+
     def _source(self, raw: RawEvent, i: int, item: Any) -> dict[str, Any] | str | None:
         name = f"sources[{i}]"
         if isinstance(item, str):

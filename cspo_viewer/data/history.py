@@ -1,0 +1,182 @@
+"""The history of changes: every write path records here what it did to which event.
+
+One row per event written, in the same transaction as the write itself, so the history
+and the record cannot disagree: an edit that rolls back leaves no row. ``before`` and
+``after`` are the event as ``edits.event_record`` reads it, as JSON (NULL for an event
+that did not exist), so any change can be read, compared and undone from the file alone.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+ACTIONS = ("add", "edit", "delete", "import", "undo", "redo", "migrate")
+WINDOW_ORIGIN = "window"
+"""``origin`` of changes made in the window (an import's is the file's name)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of ``changes``; ``before``/``after`` decoded (None: no such event)."""
+
+    id: int
+    at: str
+    who: str | None
+    action: str
+    event_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    origin: str | None
+    step: int | None
+
+    @property
+    def title(self) -> str:
+        """The event's title after the change (before it, for a delete)."""
+        record = self.after or self.before or {}
+        record = record.get("source", record)  # a source's change holds the source
+        return str(record.get("title") or self.event_id or "")
+
+    def changed_fields(self) -> list[str]:
+        """The fields an edit changed, in the record's order."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(after) + [k for k in before if k not in after]
+        return [k for k in keys if before.get(k) != after.get(k)]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "who": self.who,
+            "action": self.action,
+            "event_id": self.event_id,
+            "origin": self.origin,
+            "step": self.step,
+            "changed": self.changed_fields(),
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def now_utc() -> str:
+    """ISO 8601 UTC to the second, as the ``at`` column holds it."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def who() -> str | None:
+    """The OS user name, or None where the system has none to give."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (a bare container)
+        return None
+
+
+def to_json(record: Mapping[str, Any] | None) -> str | None:
+    return None if record is None else json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
+def next_step(conn: sqlite3.Connection) -> int:
+    """A new step number: the rows of one undoable step share it."""
+    return int(conn.execute("SELECT COALESCE(MAX(step), 0) + 1 FROM changes").fetchone()[0])
+
+
+def record_changes(
+    conn: sqlite3.Connection,
+    action: str,
+    rows: Iterable[tuple[str | None, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    origin: str,
+    step: int | None = None,
+) -> int:
+    """Add one row per (event id, before, after); call inside the writing transaction.
+
+    Returns the step number the rows share."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown change action {action!r}")
+    step = next_step(conn) if step is None else step
+    at, user = now_utc(), who()
+    conn.executemany(
+        "INSERT INTO changes (at, who, action, event_id, before, after, origin, step)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (at, user, action, eid, to_json(before), to_json(after), origin, step)
+            for eid, before, after in rows
+        ),
+    )
+    return step
+
+
+def has_history(conn: sqlite3.Connection) -> bool:
+    """A v3 file has the table; an older one, opened read-only, does not."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'"
+    ).fetchone()
+    return row is not None
+
+
+def read_history(
+    conn: sqlite3.Connection, event_id: str | None = None, *, limit: int | None = None
+) -> list[Change]:
+    """Changes, newest first; only ``event_id``'s when given. Uses the (event_id, id)
+    index, so one event's history costs its own rows."""
+    if not has_history(conn):
+        return []
+    sql = "SELECT id, at, who, action, event_id, before, after, origin, step FROM changes"
+    params: list[Any] = []
+    if event_id is not None:
+        sql += " WHERE event_id = ?"
+        params.append(event_id)
+    sql += " ORDER BY id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_change(row) for row in conn.execute(sql, params)]
+
+
+def _change(row: tuple[Any, ...]) -> Change:
+    return Change(
+        id=row[0],
+        at=row[1],
+        who=row[2],
+        action=row[3],
+        event_id=row[4],
+        before=_decode(row[5]),
+        after=_decode(row[6]),
+        origin=row[7],
+        step=row[8],
+    )
+
+
+def _decode(text: Any) -> dict[str, Any] | None:
+    """A stored record, or None; text that is not a JSON object (written by another
+    program) is shown as what it is rather than failing the whole history."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return {"unreadable": str(text)[:200]}
+    return value if isinstance(value, dict) else {"unreadable": str(value)[:200]}
+
+
+def describe(change: Change) -> str:
+    """One line for the window and the plain ``history`` listing."""
+    what = {
+        "add": "added",
+        "edit": "edited",
+        "delete": "deleted",
+        "import": "imported",
+        "undo": "undone",
+        "redo": "redone",
+        "migrate": "migrated",
+    }.get(change.action, change.action)
+    fields = change.changed_fields() if change.before and change.after else []
+    detail = f" ({', '.join(fields)})" if fields else ""
+    by = f" by {change.who}" if change.who else ""
+    origin = f" from {change.origin}" if change.origin and change.origin != WINDOW_ORIGIN else ""
+    return f"{change.at}  {what}{detail}{by}{origin}"

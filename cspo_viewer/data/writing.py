@@ -1,0 +1,105 @@
+"""The one write path: every change to a database (an import, an edit, an undo) runs
+inside ``write_transaction``.
+
+``BEGIN IMMEDIATE`` takes SQLite's write lock before anything is read, waiting up to
+``LOCK_WAIT_MS`` for another program's write; the work then runs and commits, or rolls
+back whole. SQLite's own journal (rollback or WAL, whichever the file uses) makes that all
+or nothing, and the full-text index is kept by its sqlite-utils triggers. The file is
+never copied or replaced. What SQLite's refusals mean is said in one sentence that ends
+with what was not done ("nothing was imported", "nothing was saved").
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from cspo_viewer.data.store import DatabaseError, Store, sqlite_message, untrusted_triggers
+
+LOCK_WAIT_MS = 5000
+"""How long a write waits for another program's write to finish before giving up."""
+
+
+class RolledBack(Exception):
+    """Raised inside ``write_transaction`` to roll back quietly (nothing to report)."""
+
+
+def begin_immediate(store: Store, nothing: str) -> None:
+    conn = store.conn
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseError(in_use(store, nothing)) from None
+        raise DatabaseError(f"{sqlite_message(store.path, exc).rstrip('.')}; {nothing}") from None
+
+
+def commit(store: Store, nothing: str) -> None:
+    try:
+        store.conn.commit()
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):  # readers kept the file through the whole wait (rollback journal)
+            raise DatabaseError(in_use(store, nothing)) from None
+        raise
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def in_use(store: Store, nothing: str) -> str:
+    return f"{store.path} is in use by another program; {nothing}, try again"
+
+
+def refusal(
+    exc: BaseException,
+    store: Store,
+    nothing: str,
+    content_error: type[Exception] = DatabaseError,
+    verb: str = "save",
+) -> Exception | None:
+    """What SQLite's refusal while writing means for the user, or None to let ``exc``
+    through (a cancel, an interrupt, our own errors). A full disk and a refused foreign
+    key are problems of what was written: ``content_error`` carries those."""
+    db_path = store.path
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return content_error(f"the disk holding {db_path} is full; {nothing}")
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return content_error(f"the disk holding {db_path} is full; {nothing}")
+    if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return content_error(f"{db_path} refused an imported event ({exc}); {nothing}")
+    if is_busy(exc):
+        return DatabaseError(in_use(store, nothing))
+    if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
+        names = ", ".join(untrusted_triggers(store.conn)[:5])
+        return DatabaseError(
+            f"{db_path} has triggers cspo-viewer did not create that use its full-text index "
+            f"({names}), so that index cannot be kept; {nothing} ({verb} into a database made "
+            "with db init)"
+        )
+    return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; {nothing}")
+
+
+@contextmanager
+def write_transaction(store: Store, nothing: str) -> Iterator[sqlite3.Connection]:
+    """Run the block inside one ``BEGIN IMMEDIATE`` transaction on ``store`` (opened
+    writable) and commit; any exception rolls everything back. ``RolledBack`` ends the
+    block quietly; SQLite's refusals become one ``DatabaseError`` sentence."""
+    begin_immediate(store, nothing)
+    try:
+        yield store.conn
+        commit(store, nothing)
+    except RolledBack:
+        store.conn.rollback()
+    except BaseException as exc:
+        store.conn.rollback()
+        sentence = refusal(exc, store, nothing)
+        if sentence is None:
+            raise
+        raise sentence from None
