@@ -8,8 +8,9 @@ one-lane-per-theme layouts need.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, compress, repeat
 from typing import NamedTuple
@@ -158,11 +159,7 @@ def load_table(store: Store) -> EventTable:
     """
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
-    rows = store.conn.execute(
-        "SELECT rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
-        " typeof(title) = 'text'"
-        " FROM events ORDER BY date, id"
-    ).fetchall()
+    rows = store.conn.execute(f"SELECT {_TABLE_COLUMNS} FROM events ORDER BY date, id").fetchall()
     n_read = len(rows)
     columns = _arrays(rows, kind_index)
     if columns is None:  # some row is unusable: find which, one by one (slow, rare)
@@ -190,6 +187,94 @@ def load_table(store: Store) -> EventTable:
         labels=columns.labels,
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
+    )
+
+
+_TABLE_COLUMNS = (
+    "rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
+    " typeof(title) = 'text'"
+)
+
+
+def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> EventTable:
+    """``table`` after the events ``event_ids`` were added, changed or deleted in ``store``.
+
+    Only those events are read: their old rows leave, their stored rows (if any) go in at
+    their (date, id) place, and tags already loaded follow. An edit then costs its own
+    rows, not a reload of every event. Rows that are not usable fall back to
+    ``load_table``, which names them.
+    """
+    old = [i for i in map(table.index_of, event_ids) if i is not None]
+    keep = np.ones(len(table), dtype=bool)
+    keep[old] = False
+    kinds = table.kinds
+    marks = ", ".join("?" * len(event_ids))
+    rows = store.conn.execute(
+        f"SELECT {_TABLE_COLUMNS} FROM events WHERE id IN ({marks}) ORDER BY date, id",
+        event_ids,
+    ).fetchall()
+    new = _arrays(rows, {k: i for i, k in enumerate(kinds)})
+    if new is None or len({*kinds}) != len(store.kinds()):
+        return load_table(store)
+    kept = _Columns(*(column[keep] for column in _columns_of(table)))
+    at = np.array([_place(kept, new.start[i], new.ids[i]) for i in range(len(new.ids))], int)
+    merged = _Columns(*(np.insert(k, at, n) for k, n in zip(kept, new, strict=True)))
+    moved = np.flatnonzero(keep)
+    new_index = np.full(len(table), -1, dtype=np.int64)
+    new_index[moved] = np.arange(len(moved)) + np.searchsorted(at, np.arange(len(moved)), "right")
+    out = replace(table, **merged._asdict())
+    for facet in ("nations", "themes"):
+        pairs: TagPairs | None = table.__dict__.get(facet)
+        if pairs is not None:
+            out.__dict__[facet] = _moved_pairs(store, pairs, new_index, out, facet, rows)
+    return out
+
+
+_TAG_TABLES = {"nations": ("event_nations", "nation_code"), "themes": ("event_themes", "theme_id")}
+
+
+def _columns_of(table: EventTable) -> _Columns:
+    return _Columns(
+        table.rowid, table.ids, table.start, table.end, table.precision, table.kind, table.labels
+    )
+
+
+def _place(columns: _Columns, start: float, event_id: str) -> int:
+    """Where an event goes among ``columns`` sorted by (day, id)."""
+    lo = int(np.searchsorted(columns.start, start, "left"))
+    hi = int(np.searchsorted(columns.start, start, "right"))
+    return lo + bisect.bisect_left(list(columns.ids[lo:hi]), event_id)
+
+
+def _moved_pairs(
+    store: Store,
+    pairs: TagPairs,
+    new_index: np.ndarray,
+    table: EventTable,
+    facet: str,
+    rows: list[tuple],
+) -> TagPairs:
+    """Tag pairs of the events that stayed, moved to their new rows, and the changed
+    events' own pairs read anew."""
+    event = new_index[pairs.event]
+    keep = event >= 0
+    rel, column = _TAG_TABLES[facet]
+    tag_of = {name: i for i, name in enumerate(pairs.names)}
+    ids = [r[1] for r in rows]
+    added_event, added_tag = [], []
+    if ids:
+        marks = ", ".join("?" * len(ids))
+        for eid, name in store.conn.execute(
+            f"SELECT event_id, {column} FROM {rel} WHERE event_id IN ({marks})", ids
+        ):
+            index, tag = table.index_of(eid), tag_of.get(name)
+            if index is not None and tag is not None:
+                added_event.append(index)
+                added_tag.append(tag)
+    return TagPairs(
+        pairs.names,
+        np.concatenate([event[keep], added_event]).astype(np.int32),
+        np.concatenate([pairs.tag[keep], added_tag]).astype(np.int32),
     )
 
 
