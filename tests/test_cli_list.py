@@ -121,7 +121,8 @@ def test_db_build_then_check(tmp_path):
     result = run_cli("db", "build", "--out", str(out))
     assert result.returncode == 0, result.stderr
     check = run_cli("db", "check", "--db", str(out))
-    assert check.returncode == 0 and "ok (29 events, schema v2)" in check.stdout
+    assert check.returncode == 0 and "ok (29 events, schema v3)" in check.stdout
+    assert "8 quotes verified verbatim; 23 quotes cite sources without stored text" in check.stdout
 
 
 def test_db_init_creates_reference_rows_only(tmp_path):
