@@ -148,13 +148,16 @@ def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
     point = marker_point(window, MOU)
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.RightButton, pos=point)
     menu = visible_menu()
-    # The timeline's own entry (pin the label) first, then this feature's.
+    # The timeline's own entry (pin the label) first, then this feature's, then editing's.
     assert names(menu) == [
         "Always label this event",
         "Copy as briefing note",
         "Copy citation",
         "Compare with…",
         "Copy timeline image",
+        "Edit event…",
+        "Duplicate event",
+        "Delete event…",
     ]
     action(menu, "Copy as briefing note").trigger()
     menu.close()

@@ -13,9 +13,14 @@ import ctypes.util
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspo_viewer.commands.common import open_from_args
+from cspo_viewer.data.store import DatabaseError, Store, open_store
 from cspo_viewer.errors import UserError
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
 
 XCB_LIBRARIES = {
     "xcb-cursor": "libxcb-cursor0",
@@ -94,10 +99,7 @@ def run_window(args: argparse.Namespace) -> int:
     if screenshot and not str(screenshot).lower().endswith(".png"):
         raise UserError(f"--screenshot needs a .png file name, not {screenshot!r}")
     store = open_from_args(args)  # a bad database is reported before Qt starts
-    flt = filter_from_args(args, store.vocabulary)
-    select = getattr(args, "select", None)
-    if select and store.event_detail(select) is None:
-        raise UserError(f"no event with id {select!r} (see `cspo-viewer list --json` for ids)")
+    filter_from_args(args, store.vocabulary)  # so is a bad filter
     choose_platform(bool(screenshot))
 
     import PySide6  # noqa: F401 - PySide6 before pyqtgraph (pyqtgraph #1614)
@@ -117,10 +119,17 @@ def run_window(args: argparse.Namespace) -> int:
     settings = (
         QSettings(settings_file, QSettings.Format.IniFormat) if settings_file else QSettings()
     )
+    reopen_note = None
+    if not screenshot and getattr(args, "db", None) is None:
+        store, reopen_note = _reopen_last(store, settings)
+    flt = filter_from_args(args, store.vocabulary)
+    select = getattr(args, "select", None)
+    if select and store.event_detail(select) is None:
+        raise UserError(f"no event with id {select!r} (see `cspo-viewer list --json` for ids)")
     controller = Controller(store)
     # A screenshot shows exactly what the arguments say, never remembered state.
     window = MainWindow(controller, settings, remember=not screenshot)
-    note = store.skipped_note()
+    note = store.skipped_note() or reopen_note
     if note:  # rows of a foreign-written database left out: say so where a person looks
         controller.message.emit(note)
     if getattr(args, "group_by", None):
@@ -135,6 +144,23 @@ def run_window(args: argparse.Namespace) -> int:
         return _screenshot(app, window, Path(screenshot), size)
     window.show()
     return int(app.exec())
+
+
+def _reopen_last(store: Store, settings: QSettings) -> tuple[Store, str | None]:
+    """The database the window had open last (the analyst's own record), in place of
+    the bundled one; one that cannot be opened any more leaves the bundled one open and
+    says why."""
+    from cspo_viewer.ui.edit_actions import last_database
+
+    last = last_database(settings)
+    if last is None or last.resolve() == store.path.resolve():
+        return store, None
+    try:
+        reopened = open_store(last)
+    except DatabaseError as exc:
+        return store, f"Could not reopen {last}: {exc}"
+    store.close()
+    return reopened, None
 
 
 def _quiet_offscreen_warnings() -> None:

@@ -1,24 +1,31 @@
-"""The one Qt object between the data layer and the widgets.
+"""The one Qt object between the model and the widgets.
 
-It owns the open database, the event table, the current filter and the selection, and
-announces changes by signal. Widgets read from it and call its methods; none of them
-touch SQL. Keeping the state here means the timeline, list, detail pane, filter panel and
-export always agree on what is shown and selected.
+State lives in a Qt-free ``model.session.Session`` (the open database, the event table,
+the filter and its mask, grouping, pins, the edit operations); this thin QObject forwards
+to it and announces every change by signal. Widgets read from it and call its methods;
+none of them touch SQL. Keeping the state in one place means the timeline, list, detail
+pane, filter panel and export always agree on what is shown and selected.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from cspo_viewer.data.edits import Checked, Edit
 from cspo_viewer.data.filters import EventFilter, Vocabulary
+from cspo_viewer.data.history import Change
 from cspo_viewer.data.records import EventDetail, Kind, Nation, Theme
-from cspo_viewer.data.store import Store, open_store
-from cspo_viewer.data.table import EventTable, load_table, matching_mask
+from cspo_viewer.data.sources_list import SourceChoice
+from cspo_viewer.data.store import Store
+from cspo_viewer.data.table import EventTable
+from cspo_viewer.model.session import GROUPINGS, Session
 
-GROUPINGS = ("kind", "nation", "theme")
+__all__ = ["GROUPINGS", "Controller"]
 
 
 class Controller(QObject):
@@ -31,54 +38,130 @@ class Controller(QObject):
     groupingChanged = Signal(str)  # "kind" | "nation" | "theme"
     message = Signal(str)  # a sentence for the status bar
     pinsChanged = Signal()  # the events always labelled on the timeline changed
+    recordChanged = Signal(object)  # list of event ids added, edited or deleted here
+    eventMenuRequested = Signal(object, str)  # QMenu, event id: add actions to it
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._store = store
-        self._table = load_table(store)
-        self._filter = EventFilter()
-        self._mask = self._table.all
+        self.session = Session(store)
         self._selected: str | None = None
-        self._grouping = "kind"
-        self._pinned: frozenset[str] = frozenset()
         self._cache_reference()
 
     # --- database ---------------------------------------------------------------------
     def _cache_reference(self) -> None:
-        self._nations = self._store.nations()
-        self._themes = self._store.themes()
-        self._kinds = self._store.kinds()
+        store = self.session.store
+        self._nations = store.nations()
+        self._themes = store.themes()
+        self._kinds = store.kinds()
+
+    @property
+    def _store(self) -> Store:
+        return self.session.store
+
+    @property
+    def _table(self) -> EventTable:
+        return self.session.table
+
+    @property
+    def _mask(self) -> np.ndarray:
+        return self.session.mask
 
     @property
     def store(self) -> Store:
-        return self._store
+        return self.session.store
 
     @property
     def db_path(self) -> Path:
-        return self._store.path
+        return self.session.db_path
 
     def open_database(self, path: Path) -> None:
         """Switch to another database; raises ``DatabaseError`` and keeps the old one if bad."""
-        store = open_store(path)
-        old = self._store
-        self._store = store
-        self._table = load_table(store)
+        old = self.session.open(path)
         self._cache_reference()
         old.close()
         self._selected = None
-        self._filter = EventFilter()
-        self._mask = self._table.all
         self.databaseChanged.emit()
-        self.filterChanged.emit(self._filter)
+        self.filterChanged.emit(self.session.filter)
         self.resultsChanged.emit()
         self.selectionChanged.emit(None)
-        note = store.skipped_note()
+        note = self.session.store.skipped_note()
         if note:  # rows of a foreign-written database were left out
             self.message.emit(note)
 
     def reload(self) -> None:
-        """Re-read the table after the database changed underneath (e.g. an import)."""
-        self.open_database(self._store.path)
+        """Re-read the database after it changed underneath (e.g. an import)."""
+        self.open_database(self.session.db_path)
+
+    def check_for_outside_changes(self) -> bool:
+        """Reload, keeping filter and selection, when another program changed the file
+        (``PRAGMA data_version``); says so in the status bar. True when it reloaded."""
+        if not self.session.changed_elsewhere():
+            return False
+        self.session.reload()
+        self._cache_reference()
+        self.resultsChanged.emit()
+        selected = self._selected
+        if selected is not None and self._table.index_of(selected) is None:
+            self.select(None)
+        else:
+            self.recordChanged.emit([selected] if selected else [])
+        self.message.emit("Another program changed the database; the window shows it as it is now.")
+        return True
+
+    # --- editing ----------------------------------------------------------------------
+    @property
+    def is_bundled(self) -> bool:
+        return self.session.is_bundled
+
+    def record(self, event_id: str) -> dict[str, Any] | None:
+        return self.session.record(event_id)
+
+    def check(self, fields: Mapping[str, Any], editing: str | None = None) -> Checked:
+        return self.session.check(fields, editing)
+
+    def apply(self, edit: Edit, action: str | None = None, *, select: bool = True) -> None:
+        """Write an edit (raises ``DatabaseError`` with one sentence, writing nothing), then
+        show it: the table follows, the edited event is selected, widgets are told."""
+        changed = self.session.apply(edit, action)
+        self.after_write(changed, select=select)
+
+    def after_write(self, event_ids: list[str], *, select: bool = True) -> None:
+        """Announce a write this window made (an edit, or an import it ran)."""
+        self.resultsChanged.emit()
+        self.recordChanged.emit(event_ids)
+        shown = [e for e in event_ids if self._table.index_of(e) is not None]
+        if self._selected is not None and self._table.index_of(self._selected) is None:
+            self._selected = None
+            self.selectionChanged.emit(None)
+        if select and shown:
+            self.select(shown[-1])
+
+    def imported(self) -> None:
+        """An import into this database has committed: follow it like any other write."""
+        self.session.reload()
+        self.session.changed_elsewhere()  # our own write
+        self._cache_reference()
+        self.databaseChanged.emit()
+        self.resultsChanged.emit()
+        self.recordChanged.emit([])
+
+    def save_source(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return self.session.save_source(fields)
+
+    def history(self, event_id: str | None = None, limit: int | None = None) -> list[Change]:
+        return self.session.history(event_id, limit)
+
+    def sources(self) -> list[SourceChoice]:
+        return self.session.sources()
+
+    def source_text(self, source_id: str) -> str | None:
+        return self.session.source_text(source_id)
+
+    def source_fields(self, source_id: str) -> dict[str, Any] | None:
+        return self.session.source_fields(source_id)
+
+    def speaker_roles(self) -> dict[str, str]:
+        return self.session.speaker_roles()
 
     # --- reference data ---------------------------------------------------------------
     @property
@@ -104,7 +187,7 @@ class Controller(QObject):
     # --- filter -----------------------------------------------------------------------
     @property
     def filter(self) -> EventFilter:
-        return self._filter
+        return self.session.filter
 
     @property
     def mask(self) -> np.ndarray:
@@ -120,10 +203,8 @@ class Controller(QObject):
         return len(self._table)
 
     def set_filter(self, flt: EventFilter) -> None:
-        if flt == self._filter:
+        if not self.session.set_filter(flt):
             return
-        self._filter = flt
-        self._mask = matching_mask(self._store, self._table, flt)
         self.filterChanged.emit(flt)
         self.resultsChanged.emit()
         if self._selected is not None and not self.is_visible(self._selected):
@@ -133,8 +214,7 @@ class Controller(QObject):
         self.set_filter(EventFilter())
 
     def is_visible(self, event_id: str) -> bool:
-        index = self._table.index_of(event_id)
-        return index is not None and bool(self._mask[index])
+        return self.session.is_visible(event_id)
 
     # --- selection --------------------------------------------------------------------
     @property
@@ -166,36 +246,36 @@ class Controller(QObject):
         self.select(str(self._table.ids[target]))
 
     def detail(self, event_id: str) -> EventDetail | None:
-        return self._store.event_detail(event_id)
+        return self.session.detail(event_id)
 
     # --- grouping ---------------------------------------------------------------------
     @property
     def grouping(self) -> str:
-        return self._grouping
+        return self.session.grouping
 
     def set_grouping(self, grouping: str) -> None:
         if grouping not in GROUPINGS:
             raise ValueError(f"grouping must be one of {GROUPINGS}")
-        if grouping != self._grouping:
-            self._grouping = grouping
+        if grouping != self.session.grouping:
+            self.session.grouping = grouping
             self.groupingChanged.emit(grouping)
 
     # --- pinned labels ----------------------------------------------------------------
     @property
     def pinned(self) -> frozenset[str]:
         """Event ids the analyst asked to be always labelled (kept across databases)."""
-        return self._pinned
+        return self.session.pinned
 
     def set_pinned(self, ids: frozenset[str] | set[str]) -> None:
         ids = frozenset(ids)
-        if ids != self._pinned:
-            self._pinned = ids
+        if ids != self.session.pinned:
+            self.session.pinned = ids
             self.pinsChanged.emit()
 
     def toggle_pin(self, event_id: str) -> None:
-        self.set_pinned(self._pinned ^ {event_id})
+        self.set_pinned(self.session.pinned ^ {event_id})
 
     def pinned_indexes(self) -> frozenset[int]:
         """Rows of ``table`` of the pinned events present in this database."""
-        found = (self._table.index_of(i) for i in self._pinned)
+        found = (self._table.index_of(i) for i in self.session.pinned)
         return frozenset(i for i in found if i is not None)

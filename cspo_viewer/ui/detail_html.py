@@ -8,11 +8,12 @@ only tags are ours. Colours that depend on the theme come in as arguments.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cspo_viewer.data.dates import date_with_precision, source_date
+from cspo_viewer.data.history import Change, describe
 from cspo_viewer.data.links import is_web_link
 from cspo_viewer.data.records import EventDetail, EventRow, Quote, Source
 from cspo_viewer.ui.rich_text import esc, inline, paragraphs
@@ -133,3 +134,12 @@ def _source(n: int, s: Source) -> str:
         named = f": {inline(s.document)}" if not s.title else " (no web address)"
         meta.append(f"original document{named}")
     return f'<p class="src">[{n}] {title}<br><span class="meta">{" · ".join(meta)}</span></p>'
+
+
+def history_html(changes: Sequence[Change]) -> str:
+    """The event's recorded changes, newest first, each on a line of its own (escaped:
+    user names and file names are data too)."""
+    if not changes:
+        return ""
+    lines = "".join(f"<li>{inline(describe(c))}</li>" for c in changes)
+    return f"<h3>History</h3><ul>{lines}</ul>"

@@ -30,11 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspo_viewer.data.history import Change
 from cspo_viewer.data.records import EventDetail, EventRow
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
-from cspo_viewer.ui.detail_html import FIRST_HIT, date_text, detail_html, document_css, is_web_link
+from cspo_viewer.ui.detail_html import (
+    FIRST_HIT,
+    date_text,
+    detail_html,
+    document_css,
+    history_html,
+    is_web_link,
+)
 from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.flow_layout import FlowLayout
 from cspo_viewer.ui.rich_text import SafeBrowser, has_hit, search_pattern, tooltip
@@ -67,6 +75,10 @@ def _anchor_position(view: QTextBrowser, name: str) -> int | None:
             it += 1
         block = block.next()
     return None
+
+
+HISTORY_LINES = 12
+"""The newest changes shown in the pane (``cspo-viewer history ID`` lists them all)."""
 
 
 def _short(text: str | None, limit: int) -> str:
@@ -116,6 +128,7 @@ class DetailPane(QWidget):
         self.resource_requests: list[QUrl] = []
         self._controller: Controller | None = None
         self._detail: EventDetail | None = None
+        self._history: list[Change] = []  # the selected event's, newest first
         self._search = ""
         self._pattern = None
         self._build()
@@ -202,6 +215,8 @@ class DetailPane(QWidget):
 
         self.refs_view = self._view()
         col.addWidget(self.refs_view)
+        self.history_view = self._view()  # the event's recorded changes, newest first
+        col.addWidget(self.history_view)
         col.addStretch(1)
 
         self._scroll = QScrollArea()
@@ -256,6 +271,7 @@ class DetailPane(QWidget):
         controller.selectionChanged.connect(self._selection_changed)
         controller.filterChanged.connect(self._filter_changed)
         controller.databaseChanged.connect(self._database_changed)
+        controller.recordChanged.connect(self._record_changed)
         self._search = controller.filter.text
         self._pattern = search_pattern(self._search)
         self._selection_changed(controller.selected)
@@ -266,6 +282,7 @@ class DetailPane(QWidget):
         if detail is None:
             self._show_empty()
         else:
+            self._history = c.history(event_id, HISTORY_LINES) if c and event_id else []
             self._show(detail)
 
     def _filter_changed(self, flt: object) -> None:
@@ -279,6 +296,12 @@ class DetailPane(QWidget):
 
     def _database_changed(self) -> None:
         self._show_empty()
+
+    def _record_changed(self, event_ids: object) -> None:
+        """An edit, undo or outside change: show the selected event as it is now."""
+        c = self._controller
+        if c is not None and c.selected and (not event_ids or c.selected in event_ids):
+            self._selection_changed(c.selected)
 
     # --- content ----------------------------------------------------------------------
     def _show_empty(self) -> None:
@@ -311,6 +334,8 @@ class DetailPane(QWidget):
         self.body_view.show_html(parts.body, css)
         self.statement_view.show_html(parts.statement, css)
         self.refs_view.show_html(parts.refs, css)
+        self.history_view.show_html(history_html(self._history), css)
+        self.history_view.setVisible(bool(self._history))
         has_statement = bool(parts.statement)
         self.statement_button.setVisible(has_statement)
         if has_statement and has_hit(detail.statement_text, self._pattern):

@@ -156,6 +156,7 @@ def event_menu(
     header.setEnabled(False)
     menu.addSeparator()
     add_event_actions(menu, parent, controller, event_id, selected)
+    controller.eventMenuRequested.emit(menu, event_id)  # editing adds Edit, Delete, …
     return menu
 
 

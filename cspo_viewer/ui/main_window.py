@@ -33,6 +33,7 @@ from cspo_viewer.render.palette import look
 from cspo_viewer.ui.briefing_views import install_briefing_views
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
+from cspo_viewer.ui.edit_actions import install_edit_actions
 from cspo_viewer.ui.event_actions import install_briefing_actions
 from cspo_viewer.ui.event_list import EventList
 from cspo_viewer.ui.export_dialog import export_action
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.add_file_action(export_action(self), toolbar=True)
         self.briefing = install_briefing_actions(self)  # Edit menu, event context menus
+        self.edits = install_edit_actions(self, settings if self._remember else None)
         controller.filterChanged.connect(self._update_title)
         controller.resultsChanged.connect(self._update_status)
         controller.databaseChanged.connect(self._update_status)
@@ -411,22 +413,22 @@ class MainWindow(QMainWindow):
         if not run_import_dialog(self, self.controller.db_path, file_path):
             return False
         try:
-            self.controller.reload()
+            self.edits.imported()  # one undoable step
         except DatabaseError as exc:
             warn(self, "Cannot reopen database", str(exc))
             return False
         self.statusBar().showMessage("Import finished; the timeline shows the new events.", 8000)
         return True
 
-    def save_copy_dialog(self) -> None:
+    def save_copy_dialog(self) -> bool:
+        """File → Save a copy as my record…; True when the copy is now open."""
         name, _ = QFileDialog.getSaveFileName(
             self,
-            "Save database copy as",
+            "Save a copy as my record",
             str(Path.home() / "my-cspo.db"),
             "SQLite databases (*.db)",
         )
-        if name:
-            self.save_copy(Path(name))
+        return self.save_copy(Path(name)) if name else False
 
     def save_copy(self, target: Path) -> bool:
         """Copy the open database to ``target`` and open the copy."""

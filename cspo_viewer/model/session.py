@@ -1,0 +1,142 @@
+"""One open record and what is shown of it, without Qt.
+
+A ``Session`` holds the open database (read-only), its event table, the filter and the
+mask it selects, the grouping and the pinned labels, and offers the edit operations an
+undo stack calls. The window's ``Controller`` is a thin QObject over it that announces
+changes by signal, the way napari's Qt widgets subscribe to its Qt-free models; the
+command line and the tests use a ``Session`` directly.
+
+Edits go through ``data.edits`` (one write path, shared with import) on a connection of
+their own; the session's read connection then sees them, and the table follows by
+reading only the changed events (``table.apply_changes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cspo_viewer.data import edits
+from cspo_viewer.data.event_record import load_record
+from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.history import Change, read_history
+from cspo_viewer.data.interchange import is_bundled_database
+from cspo_viewer.data.records import EventDetail
+from cspo_viewer.data.sources_list import (
+    SourceChoice,
+    list_sources,
+    source_fields,
+    source_text,
+    speaker_roles,
+)
+from cspo_viewer.data.store import Store, open_store
+from cspo_viewer.data.table import EventTable, apply_changes, load_table, matching_mask
+
+GROUPINGS = ("kind", "nation", "theme")
+
+
+class Session:
+    """State of one view of one database; see the module docstring."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table: EventTable = load_table(store)
+        self.filter = EventFilter()
+        self.mask: np.ndarray = self.table.all
+        self.grouping = "kind"
+        self.pinned: frozenset[str] = frozenset()
+        self._seen_version = edits.data_version(store)
+
+    # --- the database -----------------------------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.store.path
+
+    @property
+    def is_bundled(self) -> bool:
+        """The shipped record is never written: editing it means saving a copy first."""
+        return is_bundled_database(self.store.path)
+
+    def open(self, path: Path) -> Store:
+        """Switch to ``path`` (raises ``DatabaseError``, keeping this one, when it is bad);
+        the filter starts empty. Returns the old store, for the caller to close."""
+        store = open_store(path)
+        table = load_table(store)
+        old, self.store, self.table = self.store, store, table
+        self.filter = EventFilter()
+        self.mask = table.all
+        self._seen_version = edits.data_version(store)
+        return old
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program committed to the database since we last looked
+        (``PRAGMA data_version``); our own edits are taken note of as they are made."""
+        version = edits.data_version(self.store)
+        changed = version != self._seen_version
+        self._seen_version = version
+        return changed
+
+    def reload(self) -> None:
+        """Re-read every event, keeping the filter (after another program's change)."""
+        self.table = load_table(self.store)
+        self.mask = matching_mask(self.store, self.table, self.filter)
+
+    # --- filter -----------------------------------------------------------------------
+    def set_filter(self, flt: EventFilter) -> bool:
+        if flt == self.filter:
+            return False
+        self.filter = flt
+        self.mask = matching_mask(self.store, self.table, flt)
+        return True
+
+    def is_visible(self, event_id: str) -> bool:
+        index = self.table.index_of(event_id)
+        return index is not None and bool(self.mask[index])
+
+    def detail(self, event_id: str) -> EventDetail | None:
+        return self.store.event_detail(event_id)
+
+    # --- editing --------------------------------------------------------------------------
+    def record(self, event_id: str) -> dict[str, Any] | None:
+        """The stored event as the editor and the history hold it."""
+        return load_record(self.store.conn, event_id)
+
+    def check(self, fields: Mapping[str, Any], editing: str | None = None) -> edits.Checked:
+        return edits.check_event(self.store, fields, editing=editing)
+
+    def apply(self, edit: edits.Edit, action: str | None = None) -> list[str]:
+        """Write ``edit`` (raises ``DatabaseError``/``EditConflict``, writing nothing) and
+        bring the table and mask up to date; returns the ids of the events it touched."""
+        edits.apply_edit(self.db_path, edit, action=action)
+        changed = [*edit.event_ids, *(s.after["id"] for s in edit.steps if s.after)]
+        self.after_write(list(dict.fromkeys(changed)))
+        return changed
+
+    def after_write(self, event_ids: list[str]) -> None:
+        """Our own write committed: follow it, and do not take it for another program's."""
+        self.table = apply_changes(self.store, self.table, event_ids)
+        self.mask = matching_mask(self.store, self.table, self.filter)
+        self._seen_version = edits.data_version(self.store)
+
+    def save_source(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        record = edits.save_source(self.db_path, fields)
+        self._seen_version = edits.data_version(self.store)
+        return record
+
+    def history(self, event_id: str | None = None, limit: int | None = None) -> list[Change]:
+        return read_history(self.store.conn, event_id, limit=limit)
+
+    def sources(self) -> list[SourceChoice]:
+        return list_sources(self.store)
+
+    def source_text(self, source_id: str) -> str | None:
+        return source_text(self.store, source_id)
+
+    def source_fields(self, source_id: str) -> dict[str, Any] | None:
+        return source_fields(self.store, source_id)
+
+    def speaker_roles(self) -> dict[str, str]:
+        return speaker_roles(self.store)
