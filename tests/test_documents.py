@@ -324,6 +324,47 @@ def test_docx_gives_paragraphs_and_table_cells_in_order_and_its_title(tmp_path):
     assert read_document(path).title == "The 2019 statement"
 
 
+def test_docx_keeps_words_in_tracked_insertions_and_content_controls(tmp_path):
+    """What Word shows: inserted words and content controls (as templates use) are part
+    of the sentence; deleted words, field codes and a text box's own text are not."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Before.")
+    body = document.element.body
+    sentence = parse_xml(
+        f"<w:p {nsdecls('w')}><w:r><w:t xml:space='preserve'>Ten </w:t></w:r>"
+        "<w:ins w:id='1' w:author='a' w:date='2024-12-06T00:00:00Z'>"
+        "<w:r><w:t xml:space='preserve'>partner </w:t></w:r></w:ins>"
+        "<w:del w:id='2' w:author='a' w:date='2024-12-06T00:00:00Z'>"
+        "<w:r><w:delText xml:space='preserve'>founding </w:delText></w:r></w:del>"
+        "<w:sdt><w:sdtContent><w:r><w:t>nations</w:t></w:r></w:sdtContent></w:sdt>"
+        "<w:r><w:fldChar w:fldCharType='begin'/></w:r>"
+        "<w:r><w:instrText xml:space='preserve'> PAGE </w:instrText></w:r>"
+        "<w:r><w:fldChar w:fldCharType='end'/></w:r>"
+        "<w:smartTag w:uri='u' w:element='place'><w:r><w:t xml:space='preserve'> met</w:t>"
+        "</w:r></w:smartTag><w:r><w:tab/><w:t>in Florence.</w:t></w:r></w:p>"
+    )
+    box = parse_xml(
+        f"<w:p {nsdecls('w')} xmlns:v='urn:schemas-microsoft-com:vml'>"
+        "<w:r><w:t xml:space='preserve'>Around </w:t></w:r>"
+        "<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>boxed</w:t></w:r>"
+        "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        "<w:r><w:t>a box.</w:t></w:r></w:p>"
+    )
+    control = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>In a block control.</w:t>"
+        "</w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    for element in (sentence, box, control):
+        body.sectPr.addprevious(element)
+    document.save(str(tmp_path / "tracked.docx"))
+    assert read_document(tmp_path / "tracked.docx").text == (
+        "Before.\n\nTen partner nations met\tin Florence.\n\nAround a box.\n\nIn a block control."
+    )
+
+
 def test_odt_gives_paragraphs_as_typed_without_notes_comments_or_deleted_text(tmp_path):
     body = (
         "<text:tracked-changes><text:changed-region><text:deletion>"

@@ -405,7 +405,10 @@ def _read_docx(path: Path) -> tuple[str, str | None]:
     _check_archive(path, _WORD)
     try:
         document = docx.Document(str(path))
-        blocks = list(_docx_blocks(document.iter_inner_content()))
+        names = {style.style_id: style.name or "" for style in document.styles}
+        blocks = [
+            (text, names.get(p.style or "", "")) for text, p in _docx_blocks(document.element.body)
+        ]
         title = document.core_properties.title or next(
             (text for text, style in blocks if style == "Title" or style.startswith("Heading")),
             None,
@@ -415,22 +418,39 @@ def _read_docx(path: Path) -> tuple[str, str | None]:
     return "\n\n".join(text for text, _ in blocks if text.strip()), title
 
 
-def _docx_blocks(content: Iterator[Any]) -> Iterator[tuple[str, str]]:
-    """(text, style name) of each paragraph in order, going into tables cell by cell
-    (a merged cell once)."""
-    from docx.table import Table
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DOCX_CONTAINERS = frozenset(
+    f"{_W}{tag}" for tag in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml")
+)
+"""Block elements whose paragraphs are the document's text: tables (a merged cell is one
+``w:tc``) and content controls, which Word templates wrap around whole sections."""
+_DOCX_NOT_OWN_TEXT = frozenset(f"{_W}{tag}" for tag in ("del", "moveFrom", "p", "txbxContent"))
+"""Around a run, these mean it is not this paragraph's sentence: tracked deletions, and
+text boxes (their own paragraphs, nested inside a run)."""
 
-    for item in content:
-        if isinstance(item, Table):
-            for row in item.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
-                        yield from _docx_blocks(cell.iter_inner_content())
-        else:
-            style = item.style.name if item.style is not None else ""
-            yield item.text, style or ""
+
+def _docx_blocks(element: Any) -> Iterator[tuple[str, Any]]:
+    """(text, w:p element) of each paragraph in document order.
+
+    python-docx's ``Paragraph.text`` reads only a paragraph's direct runs and links, so
+    words in a tracked insertion or an inline content control would vanish mid-sentence;
+    here every run of the paragraph counts except deleted ones, each read by python-docx
+    (text, tabs, breaks; never field codes or deleted text).
+    """
+    for child in element:
+        if child.tag == f"{_W}p":
+            yield "".join(r.text or "" for r in child.iter(f"{_W}r") if _own_run(r, child)), child
+        elif child.tag in _DOCX_CONTAINERS:
+            yield from _docx_blocks(child)
+
+
+def _own_run(run: Any, paragraph: Any) -> bool:
+    parent = run.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in _DOCX_NOT_OWN_TEXT:
+            return False
+        parent = parent.getparent()
+    return True
 
 
 _ODT = "OpenDocument text file"
