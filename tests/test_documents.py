@@ -234,6 +234,7 @@ def test_txt_in_utf16_with_its_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "notepad.text"
     path.write_bytes("Vision 2031 – “shared”\r\n".encode("utf-16"))
     assert read_document(path).text == "Vision 2031 – “shared”"
+    assert read_document(str(path)).text == "Vision 2031 – “shared”"  # a path as text too
 
 
 def test_txt_that_is_not_utf8_is_refused_naming_the_line(tmp_path):
@@ -254,7 +255,9 @@ def test_html_gives_the_visible_text_with_entities_decoded(tmp_path):
 <html><head><title>UK MOD &ndash; Space
  security</title><meta name="description" content="not text">
 <style>p { color: red }</style><script>var hidden = "not text";</script></head>
-<body><nav>Home</nav>
+<body><nav><svg><title>logo</title></svg>Home</nav>
+<form><select><option>Afghanistan</option><option>Albania</option></select>
+<button>Search</button></form>
 <h1>International   cooperation</h1>
 <p>Air Chief Marshal said: &ldquo;We&#8217;re   stronger
 together&rdquo;&nbsp;&amp; more.</p>
@@ -271,7 +274,8 @@ together&rdquo;&nbsp;&amp; more.</p>
     assert read.title == "UK MOD – Space security"
     assert read.format == "html"
     assert read.text == (
-        "Home\n\n"
+        "Home\n"
+        "Search\n\n"
         "International cooperation\n\n"
         "Air Chief Marshal said: “We’re stronger together”\u00a0& more.\n\n"
         "An <script>alert(1)</script> as written.\nSecond line\n\n"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import math
+import os
 import re
 import stat
 import zipfile
@@ -76,11 +77,12 @@ class DocumentText:
 _Reader = Callable[[Path], tuple[str, str | None]]
 
 
-def read_document(path: Path) -> DocumentText:
+def read_document(path: str | os.PathLike[str]) -> DocumentText:
     """The text of the document at ``path``, chosen by its extension (any case).
 
     Raises ``DocumentError`` with one sentence when the file cannot be read.
     """
+    path = Path(path)
     name = path.name or str(path)
     fmt = _FORMAT_OF_SUFFIX.get(path.suffix.lower())
     if fmt is None:
@@ -204,7 +206,12 @@ def _declared_charset(data: bytes) -> str | None:
     return "cp1252" if name in _WINDOWS_1252_LABELS else name
 
 
-_HIDDEN = frozenset({"script", "style", "template", "noscript", "svg", "math", "iframe"})
+_HIDDEN = frozenset(
+    {"script", "style", "template", "noscript", "iframe", "canvas", "video", "audio", "svg"}
+    | {"select", "datalist"}
+)
+"""Elements whose content a browser does not show as text: code, fallbacks, icons (an
+inline SVG's <title>), and a saved page's drop-down lists (every country, say)."""
 _LINE_BLOCKS = frozenset(
     {
         "br",
@@ -228,7 +235,6 @@ _LINE_BLOCKS = frozenset(
         "legend",
         "summary",
         "details",
-        "option",
     }
 )
 _PARAGRAPH_BLOCKS = frozenset(
