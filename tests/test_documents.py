@@ -230,6 +230,13 @@ def test_txt_drops_the_byte_order_mark_and_tidies_lines_but_keeps_every_mark(tmp
     )
 
 
+def test_typographic_ligatures_become_their_letters(tmp_path):
+    """Copied from a PDF, "oﬃcial" holds one ligature glyph; no one quotes or searches it."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("An oﬃcial aﬃrmation, ﬂuﬀy: ﬁrst ﬆep.", encoding="utf-8")
+    assert read_document(path).text == "An official affirmation, fluffy: first step."
+
+
 def test_txt_in_utf16_with_its_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "notepad.text"
     path.write_bytes("Vision 2031 – “shared”\r\n".encode("utf-16"))
@@ -308,6 +315,28 @@ def test_pdf_gives_each_page_in_order_and_its_own_title(tmp_path):
     assert read_document(path) == DocumentText(
         text="Page one says\n“this” — and (that).\n\nPage two.", title="CSpO report", format="pdf"
     )
+
+
+def test_a_pdf_written_by_qt_reads_as_words_and_spaces(tmp_path, qapp):
+    """Qt's PDFs (the app's own exports, Qt programs' "Print to PDF") draw glyph by glyph:
+    their spaces read as tabs and their fonts' ligatures as ligature characters. Read,
+    the words are plain letters with spaces between them, and the quote is found."""
+    from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
+
+    path = tmp_path / "qt.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setTitle("Made by Qt")
+    page = QTextDocument()
+    page.setPlainText(SEVEN_NATIONS + "\nAn official affirmation, fluffy and “shifted”.")
+    page.print_(writer)
+    del writer  # finishes the file
+    read = read_document(path)
+    assert read.title == "Made by Qt"
+    assert verbatim_in(QUOTE, read.text)
+    assert verbatim_in("An official affirmation, fluffy and “shifted”.", read.text)
+    assert "\t" not in read.text
+    assert not set(read.text) & {chr(code) for code in range(0xFB00, 0xFB07)}
 
 
 def test_pdf_encrypted_with_the_empty_password_is_read(tmp_path):

@@ -2,8 +2,8 @@
 
 An analyst attaches a source's text to its record and captures quotes from it, so the
 text must be the document's own words: characters are kept as they are (curly quotes
-stay curly, dashes stay dashes); only line endings, trailing spaces, runs of blank lines
-and invisible control characters are tidied (``normalise_text``).
+stay curly, dashes stay dashes); only line endings, trailing spaces, runs of blank lines,
+typographic ligatures and invisible control characters are tidied (``normalise_text``).
 
 One well-kept library per format:
 
@@ -15,8 +15,11 @@ One well-kept library per format:
   the text a browser shows (no script, style or template), ``<title>`` as the title.
 - .pdf: pypdf, text page by page. An encrypted PDF that opens with the empty password
   (the usual "no printing" restriction) is read; one that needs a password is refused.
-  pypdf's crypto extra (cryptography) reads the AES encryption such PDFs use.
-- .docx: python-docx, paragraphs and table cells in document order.
+  pypdf's crypto extra (cryptography) reads the AES encryption such PDFs use. A tab is
+  a gap between words in a PDF (Qt's PDFs map every space to one), never one the author
+  typed: it becomes a space.
+- .docx: python-docx, paragraphs and table cells in document order, with the words of
+  tracked insertions and content controls (``_docx_blocks``).
 - .odt: the standard library (``zipfile`` and ``xml.etree``) over content.xml. odfpy,
   the only ODF library, has had no release since 2020 and, given malformed XML, prints
   the whole content.xml to standard output and goes on with half a document; the text
@@ -36,6 +39,7 @@ import math
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -106,12 +110,20 @@ _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{4,}")
 
 
+_LIGATURES = str.maketrans(
+    {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+)
+"""ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ to their letters: glyphs a typesetter chose (PDFs are full of them), not
+characters an author wrote; kept, "oﬃcial" would match no quote or search for "official"."""
+
+
 def normalise_text(text: str) -> str:
     """``text`` tidied without changing a word or a mark: line endings become ``\\n``,
     vertical tabs and form feeds (page breaks) line breaks; invisible control characters
-    and a leading byte-order mark go; trailing spaces go from each line; more than two
-    blank lines in a row become two; no blank lines at either end."""
-    text = text.removeprefix("\ufeff")
+    and a leading byte-order mark go; typographic ligatures become their letters;
+    trailing spaces go from each line; more than two blank lines in a row become two; no
+    blank lines at either end. Pasted text should go through here as read text does."""
+    text = text.removeprefix("\ufeff").translate(_LIGATURES)
     text = _LINE_END.sub("\n", text)
     text = _PAGE_OR_LINE_FEED.sub("\n", text)
     text = _INVISIBLE_CONTROL.sub("", text)
@@ -370,7 +382,8 @@ def _read_pdf(path: Path) -> tuple[str, str | None]:
         raise
     except Exception as exc:  # pypdf's many errors for a damaged or hostile file
         raise DocumentError(f"{name} is not a readable PDF file") from exc
-    return "\n\n".join(page.strip("\n") for page in pages), str(title) if title else None
+    text = "\n\n".join(page.strip("\n") for page in pages).replace("\t", " ")
+    return text, str(title) if title else None
 
 
 # --- archives: .docx and .odt ----------------------------------------------------------
