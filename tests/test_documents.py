@@ -237,6 +237,15 @@ def test_typographic_ligatures_become_their_letters(tmp_path):
     assert read_document(path).text == "An official affirmation, fluffy: first step."
 
 
+def test_invisible_characters_inside_words_go_but_joiners_stay(tmp_path):
+    """A web page's soft hyphens and zero-width spaces are not in any quote typed from it."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<p>inter&shy;national co\u200boperation\u2060 &#xFEFF;👩\u200d🚀</p>", encoding="utf-8"
+    )
+    assert read_document(path).text == "international cooperation 👩\u200d🚀"
+
+
 def test_txt_in_utf16_with_its_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "notepad.text"
     path.write_bytes("Vision 2031 – “shared”\r\n".encode("utf-16"))
@@ -365,9 +374,11 @@ def test_docx_keeps_words_in_tracked_insertions_and_content_controls(tmp_path):
 
     document = docx.Document()
     document.add_paragraph("Before.")
+    compatibility_ns = "http://schemas.openxmlformats.org/markup-compatibility/2006"
     body = document.element.body
     sentence = parse_xml(
-        f"<w:p {nsdecls('w')}><w:r><w:t xml:space='preserve'>Ten </w:t></w:r>"
+        f"<w:p {nsdecls('w')} xmlns:mc='{compatibility_ns}'>"
+        "<w:r><w:t xml:space='preserve'>Ten </w:t></w:r>"
         "<w:ins w:id='1' w:author='a' w:date='2024-12-06T00:00:00Z'>"
         "<w:r><w:t xml:space='preserve'>partner </w:t></w:r></w:ins>"
         "<w:del w:id='2' w:author='a' w:date='2024-12-06T00:00:00Z'>"
@@ -377,7 +388,10 @@ def test_docx_keeps_words_in_tracked_insertions_and_content_controls(tmp_path):
         "<w:r><w:instrText xml:space='preserve'> PAGE </w:instrText></w:r>"
         "<w:r><w:fldChar w:fldCharType='end'/></w:r>"
         "<w:smartTag w:uri='u' w:element='place'><w:r><w:t xml:space='preserve'> met</w:t>"
-        "</w:r></w:smartTag><w:r><w:tab/><w:t>in Florence.</w:t></w:r></w:p>"
+        "</w:r></w:smartTag><w:r><w:tab/><w:t xml:space='preserve'>in </w:t></w:r>"
+        "<mc:AlternateContent><mc:Choice Requires='w14'><w:r><w:t>Florence</w:t></w:r>"
+        "</mc:Choice><mc:Fallback><w:r><w:t>Florence</w:t></w:r></mc:Fallback>"
+        "</mc:AlternateContent><w:r><w:t>.</w:t></w:r></w:p>"
     )
     box = parse_xml(
         f"<w:p {nsdecls('w')} xmlns:v='urn:schemas-microsoft-com:vml'>"
@@ -403,7 +417,7 @@ def test_odt_gives_paragraphs_as_typed_without_notes_comments_or_deleted_text(tm
         "<text:tracked-changes><text:changed-region><text:deletion>"
         "<text:p>deleted words</text:p></text:deletion></text:changed-region>"
         "</text:tracked-changes>"
-        "<text:h text:outline-level='1'>Joint   Statement</text:h>"
+        "<text:h text:outline-level='1'><text:number>1.</text:number>Joint   Statement</text:h>"
         "<text:p>Principals <text:span>met</text:span> in<text:s text:c='2'/>Florence"
         "<text:note><text:note-citation>1</text:note-citation><text:note-body>"
         "<text:p>A footnote.</text:p></text:note-body></text:note>"

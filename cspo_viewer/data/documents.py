@@ -3,7 +3,7 @@
 An analyst attaches a source's text to its record and captures quotes from it, so the
 text must be the document's own words: characters are kept as they are (curly quotes
 stay curly, dashes stay dashes); only line endings, trailing spaces, runs of blank lines,
-typographic ligatures and invisible control characters are tidied (``normalise_text``).
+typographic ligatures and invisible characters are tidied (``normalise_text``).
 
 One well-kept library per format:
 
@@ -105,7 +105,11 @@ def read_document(path: str | os.PathLike[str]) -> DocumentText:
 
 _LINE_END = re.compile(r"\r\n?")
 _PAGE_OR_LINE_FEED = re.compile(r"[\x0b\x0c]")
-_INVISIBLE_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
+"""Control characters, and the invisible soft hyphen, zero-width space, word joiner and
+byte-order mark web pages put inside words: a quote typed from the page has none, and a
+passage captured with one would fail every search. (Zero-width joiners stay: some
+scripts and emoji need them.)"""
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{4,}")
 
@@ -119,14 +123,14 @@ characters an author wrote; kept, "oﬃcial" would match no quote or search for 
 
 def normalise_text(text: str) -> str:
     """``text`` tidied without changing a word or a mark: line endings become ``\\n``,
-    vertical tabs and form feeds (page breaks) line breaks; invisible control characters
-    and a leading byte-order mark go; typographic ligatures become their letters;
-    trailing spaces go from each line; more than two blank lines in a row become two; no
-    blank lines at either end. Pasted text should go through here as read text does."""
-    text = text.removeprefix("\ufeff").translate(_LIGATURES)
+    vertical tabs and form feeds (page breaks) line breaks; invisible characters go;
+    typographic ligatures become their letters; trailing spaces go from each line; more
+    than two blank lines in a row become two; no blank lines at either end. Pasted text
+    should go through here as read text does."""
+    text = text.translate(_LIGATURES)
     text = _LINE_END.sub("\n", text)
     text = _PAGE_OR_LINE_FEED.sub("\n", text)
-    text = _INVISIBLE_CONTROL.sub("", text)
+    text = _INVISIBLE.sub("", text)
     text = _TRAILING_SPACE.sub("", text)
     text = _BLANK_LINES.sub("\n\n\n", text)
     return text.strip("\n")
@@ -443,9 +447,13 @@ _DOCX_CONTAINERS = frozenset(
 )
 """Block elements whose paragraphs are the document's text: tables (a merged cell is one
 ``w:tc``) and content controls, which Word templates wrap around whole sections."""
-_DOCX_NOT_OWN_TEXT = frozenset(f"{_W}{tag}" for tag in ("del", "moveFrom", "p", "txbxContent"))
-"""Around a run, these mean it is not this paragraph's sentence: tracked deletions, and
-text boxes (their own paragraphs, nested inside a run)."""
+_DOCX_NOT_OWN_TEXT = frozenset(
+    [f"{_W}{tag}" for tag in ("del", "moveFrom", "p", "txbxContent")]
+    + ["{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"]
+)
+"""Around a run, these mean it is not this paragraph's sentence: tracked deletions, text
+boxes (their own paragraphs, nested inside a run), and the fallback copy of content
+Word also writes in a newer form."""
 
 
 def _docx_blocks(element: Any) -> Iterator[tuple[str, Any]]:
@@ -486,8 +494,9 @@ _ODT_CONTAINERS = frozenset(
 )
 """Block elements whose paragraphs are the document's text. Others (tracked changes'
 deleted text, tables of contents, forms) are not."""
-_ODT_NOT_TEXT = frozenset({f"{_TEXT}note", f"{_OFFICE}annotation"})
-"""Footnotes and comments sit inside a paragraph but are not part of its sentence."""
+_ODT_NOT_TEXT = frozenset({f"{_TEXT}note", f"{_OFFICE}annotation", f"{_TEXT}number"})
+"""Footnotes and comments sit inside a paragraph but are not part of its sentence; a
+heading's number is the list's, not the text's (a .docx carries none either)."""
 _ODT_MAX_SPACES = 1000
 _ODT_SPACE = re.compile(r"[ \t\n\r]+")
 
