@@ -228,53 +228,19 @@ _HIDDEN = frozenset(
 )
 """Elements whose content a browser does not show as text: code, fallbacks, icons (an
 inline SVG's <title>), and a saved page's drop-down lists (every country, say)."""
-_LINE_BLOCKS = frozenset(
-    {
-        "br",
-        "div",
-        "li",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "caption",
-        "figcaption",
-        "address",
-        "header",
-        "footer",
-        "nav",
-        "main",
-        "aside",
-        "form",
-        "fieldset",
-        "legend",
-        "summary",
-        "details",
-    }
-)
-_PARAGRAPH_BLOCKS = frozenset(
-    {
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "table",
-        "ul",
-        "ol",
-        "dl",
-        "section",
-        "article",
-        "figure",
-        "hr",
-        "body",
-    }
-)
+# fmt: off
+_LINE_BLOCKS = frozenset({
+    "br", "div", "li", "dt", "dd", "tr", "td", "th", "caption", "figcaption", "address",
+    "header", "footer", "nav", "main", "aside", "form", "fieldset", "legend", "summary",
+    "details",
+})
+"""Elements a browser starts on a new line."""
+_PARAGRAPH_BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl",
+    "section", "article", "figure", "hr", "body",
+})
+"""Elements a browser sets apart with space above and below: a blank line here."""
+# fmt: on
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 """HTML's own whitespace (not U+00A0: &nbsp; is a character the page chose)."""
 
