@@ -61,16 +61,12 @@ def write_pdf(
     """A PDF whose pages show ``pages``' lines in Helvetica (WinAnsi, so curly quotes
     and dashes are real characters), optionally encrypted with AES-256 as pypdf does."""
     writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
-    )
+    helvetica = {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }
     for lines in pages:
         page = writer.add_blank_page(612, 792)
         ops = [b"BT /F1 9 Tf 11 TL 40 750 Td"]
@@ -79,12 +75,16 @@ def write_pdf(
             raw = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
             ops.append(b"(" + raw + b") Tj T*")
         ops.append(b"ET")
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/Font"): DictionaryObject(
+                    {NameObject("/F1"): DictionaryObject(helvetica)}
+                )
+            }
+        )
         stream = DecodedStreamObject()
         stream.set_data(b"\n".join(ops))
-        page[NameObject("/Contents")] = writer._add_object(stream)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
+        page.replace_contents(stream)
     if title:
         writer.add_metadata({"/Title": title})
     if password is not None:
