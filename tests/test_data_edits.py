@@ -190,3 +190,11 @@ def test_a_source_with_its_text_is_saved_and_recorded(db_copy):
 def test_source_form_problems_use_the_import_rules():
     problems = edits.check_source({"title": "", "date": "Dec 2025", "date_note": "x"})
     assert problems["title"] == ["missing; every source needs a title"]
+
+
+def test_saving_a_source_unchanged_records_nothing(db_copy):
+    fields = {"title": "A release", "publisher": "MOD", "text": "Some words."}
+    edits.save_source(db_copy, fields)
+    edits.save_source(db_copy, fields)
+    with open_store(db_copy) as store:
+        assert [c.action for c in read_history(store.conn)] == ["add"]

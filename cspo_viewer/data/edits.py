@@ -35,7 +35,7 @@ from cspo_viewer.data.interchange.importer import BUNDLED_REFUSAL, is_bundled_da
 from cspo_viewer.data.interchange.model import RawEvent
 from cspo_viewer.data.interchange.validate import Validator
 from cspo_viewer.data.store import DatabaseError, Store, open_store
-from cspo_viewer.data.writing import write_transaction
+from cspo_viewer.data.writing import RolledBack, write_transaction
 
 NOTHING = "nothing was saved"
 
@@ -318,6 +318,8 @@ def save_source(db_path: Path, fields: Mapping[str, Any]) -> dict[str, Any]:
             f"SELECT {', '.join(columns)} FROM sources WHERE id = ?", [record["id"]]
         ).fetchone()
         before = dict(zip(columns, old, strict=True)) if old else None
+        if before == record:  # saved again unchanged (before a quote is taken): no change
+            raise RolledBack
         store.db["sources"].upsert(record, pk="id")
         record_changes(
             conn,
