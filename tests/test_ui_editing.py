@@ -311,3 +311,58 @@ def test_hostile_text_is_shown_as_typed(qtbot, db_copy, tmp_path):
     assert window.detail.title_label.text() == hostile
     assert hostile in window.detail.plain_text()
     QApplication.processEvents()
+
+
+def _form_with_toulouse(window: MainWindow) -> EventEditor:
+    window.edits.act_new.trigger()
+    editor = window.edits.editor
+    fill_toulouse(editor)
+    editor.sources.addItem("x")  # a stored source, as Add stored… puts it
+    editor.sources.item(0).setData(Qt.ItemDataRole.UserRole, "src-9f489d6352")
+    assert editor.validate()
+    return editor
+
+
+def test_a_locked_record_is_one_sentence_and_the_form_stays(qtbot, db_copy, tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setattr("cspo_viewer.data.writing.LOCK_WAIT_MS", 100)
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    editor = _form_with_toulouse(window)
+    other = sqlite3.connect(db_copy, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        editor.save_button.click()
+    finally:
+        other.rollback()
+        other.close()
+    assert editor.isVisible() and "in use by another program" in editor.summary.text()
+    assert editor.summary.text().count(". ") == 0 and editor.location.text() == "Toulouse, France"
+    editor.save_button.click()  # the other program finished: now it saves
+    assert not editor.isVisible() and window.controller.total_count == 30
+
+
+def test_a_vanished_record_is_one_sentence_and_the_form_stays(qtbot, db_copy, tmp_path):
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    editor = _form_with_toulouse(window)
+    moved = db_copy.with_name("moved.db")
+    db_copy.rename(moved)
+    editor.save_button.click()
+    assert editor.isVisible() and str(db_copy) in editor.summary.text()
+    assert editor.title.text() == "Toulouse Principals' Board"
+    editor.reject()
+
+
+def test_a_document_that_cannot_be_read_is_one_sentence(qtbot, db_copy, tmp_path, monkeypatch):
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    editor = _form_with_toulouse(window)
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01\x02binary\xff" * 100)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(binary), ""))
+    dialog = editor.new_source()
+    dialog.text.setPlainText("Kept as it was.")
+    dialog.read_button.click()
+    assert "scan.txt" in dialog.status.text() and dialog.status.text().count(". ") == 0
+    assert dialog.text.toPlainText() == "Kept as it was."
+    dialog.reject()
+    editor.reject()
