@@ -366,3 +366,15 @@ def test_a_document_that_cannot_be_read_is_one_sentence(qtbot, db_copy, tmp_path
     assert dialog.text.toPlainText() == "Kept as it was."
     dialog.reject()
     editor.reject()
+
+
+def test_undo_history_says_what_each_step_did(qtbot, db_copy, tmp_path):
+    from PySide6.QtWidgets import QUndoView
+
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    editor = _form_with_toulouse(window)
+    editor.save_button.click()
+    menu_action(window, "&Edit", "Undo &history…").trigger()
+    view = window.edits.history_dialog.findChild(QUndoView)
+    rows = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert rows == ["The record as opened", "Add “Toulouse Principals' Board”"]
