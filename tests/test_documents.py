@@ -628,3 +628,19 @@ def test_an_unreadable_file_is_refused(tmp_path):
     path.write_text("text", encoding="utf-8")
     path.chmod(0)
     assert refusal(path) == "locked.txt cannot be read: Permission denied"
+
+
+def test_the_suffixes_offered_are_the_ones_read(tmp_path):
+    """A file dialog filters on DOCUMENT_SUFFIXES: each one, in any case, is read."""
+    expected = {
+        ".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
+        ".pdf": "pdf", ".docx": "docx", ".odt": "odt",
+    }  # fmt: skip
+    offered = documents.DOCUMENT_SUFFIXES
+    assert offered == tuple(expected)
+    for suffix, fmt in expected.items():
+        path = tmp_path / f"x{suffix.upper()}"
+        WRITERS[fmt](path, ["Words."])
+        read = read_document(path)
+        assert read.format == fmt
+        assert verbatim_in("Words.", read.text)

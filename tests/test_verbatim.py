@@ -4,9 +4,11 @@ other character does, as a reader comparing the quote with the page would see it
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cspo_viewer.data import verbatim
-from cspo_viewer.data.verbatim import normalise_space, verbatim_in
+from cspo_viewer.data.verbatim import normalise_space, verbatim_in, verbatim_span
 
 SOURCE = (
     "As defence leaders in our respective nations, we unequivocally recognize the\n"
@@ -73,3 +75,39 @@ def test_a_megabyte_source_is_made_comparable_once_for_many_quotes():
     assert found == [True, True]
     assert missing == [False, False]
     assert verbatim._normalised_source.cache_info().misses == 1
+
+
+def test_the_span_of_a_quote_is_where_a_reader_would_highlight_it():
+    start, end = verbatim_span("collectively share the view", SOURCE)
+    assert SOURCE[start:end] == "collectively share the view"
+    start, end = verbatim_span(" the\nstrategic  importance ", SOURCE)
+    assert SOURCE[start:end] == "the\nstrategic importance"
+    start, end = verbatim_span("economy. To that end,", SOURCE)
+    assert SOURCE[start:end] == "economy.\u00a0To that end,"
+    assert verbatim_span("our countries' interests", SOURCE) is None
+    assert verbatim_span(" \n", SOURCE) is None
+
+
+_WORDS = st.text(alphabet="ab’—", min_size=1, max_size=4)
+_GAPS = st.text(alphabet=" \n\t\u00a0\r", min_size=1, max_size=3)
+
+
+@given(
+    words=st.lists(_WORDS, min_size=1, max_size=12),
+    gaps=st.lists(_GAPS, min_size=13, max_size=13),
+    ends=st.tuples(st.text(alphabet=" \n", max_size=2), st.text(alphabet=" \n", max_size=2)),
+    pick=st.tuples(st.integers(0, 11), st.integers(0, 11)),
+)
+def test_a_span_found_holds_the_quote_and_verbatim_in_agrees(words, gaps, ends, pick):
+    """Any run of words cut from a text with any whitespace is found, and its span,
+    read back, is the same words from letter to letter; verbatim_in agrees."""
+    text = ends[0] + "".join(word + gap for word, gap in zip(words, gaps, strict=False)) + ends[1]
+    first, last = sorted(index % len(words) for index in pick)
+    quote = " ".join(words[first : last + 1])
+    span = verbatim_span(quote, text)
+    assert span is not None
+    assert normalise_space(text[span[0] : span[1]]) == quote
+    assert not text[span[0]].isspace() and not text[span[1] - 1].isspace()
+    assert verbatim_in(quote, text)
+    assert verbatim_span(quote + "x", text) is None  # no x anywhere in the text
+    assert not verbatim_in(quote + "x", text)

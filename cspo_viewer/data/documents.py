@@ -90,8 +90,7 @@ def read_document(path: str | os.PathLike[str]) -> DocumentText:
     name = path.name or str(path)
     fmt = _FORMAT_OF_SUFFIX.get(path.suffix.lower())
     if fmt is None:
-        suffixes = list(_FORMAT_OF_SUFFIX)
-        listed = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
+        listed = ", ".join(DOCUMENT_SUFFIXES[:-1]) + f" or {DOCUMENT_SUFFIXES[-1]}"
         raise DocumentError(f"{name} is not a document that can be read; use a {listed} file")
     _check_file(path, name)
     raw, title = _READERS[fmt](path)
@@ -542,3 +541,6 @@ _FORMAT_OF_SUFFIX = {
     ".odt": "odt",
 }
 _EMPTY_HINT = {"pdf": " (a scanned PDF holds only pictures of its pages)"}
+DOCUMENT_SUFFIXES = tuple(_FORMAT_OF_SUFFIX)
+"""The extensions read_document reads (lower case, with the dot): for a file dialog's
+filter, so that it offers exactly these."""

@@ -37,3 +37,31 @@ def verbatim_in(quote: str, text: str) -> bool:
     """
     wanted = normalise_space(quote)
     return bool(wanted) and wanted in _normalised_source(text)
+
+
+def verbatim_span(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` first appears in ``text`` by ``verbatim_in``'s rule, as
+    ``text[start:end]`` (from its first letter to its last), or None: for a reader that
+    shows a quote in its source, without a second whitespace rule of its own."""
+    wanted = normalise_space(quote)
+    found = _normalised_source(text).find(wanted) if wanted else -1
+    if found < 0:
+        return None
+    return _index_in(text, found), _index_in(text, found + len(wanted) - 1) + 1
+
+
+def _index_in(text: str, index: int) -> int:
+    """The index in ``text`` of character ``index`` of ``normalise_space(text)``; a space
+    there stands for a whole run of whitespace, and maps to its first character."""
+    done = 0  # characters of the normalised text accounted for
+    position = len(text) - len(text.lstrip())
+    for run in _WHITESPACE_RUN.finditer(text, position):
+        letters = run.start() - position
+        if index < done + letters:
+            break
+        done += letters
+        if index == done:
+            return run.start()
+        done += 1
+        position = run.end()
+    return position + index - done
