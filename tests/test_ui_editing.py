@@ -202,6 +202,7 @@ def test_a_quote_selected_from_a_document_read_from_a_file(qtbot, db_copy, tmp_p
     editor.new_source_button.click()
     source = next(w for w in editor.findChildren(SourceDialog) if w.isVisible())
     source.read_button.click()
+    qtbot.waitUntil(lambda: not source.reading, timeout=10_000)
     assert KNIGHTON in source.text.toPlainText()
     source.edits["title"].setText("International cooperation at the heart of space security")
     source.edits["publisher"].setText("UK Ministry of Defence (from a file)")
@@ -362,6 +363,7 @@ def test_a_document_that_cannot_be_read_is_one_sentence(qtbot, db_copy, tmp_path
     dialog = editor.new_source()
     dialog.text.setPlainText("Kept as it was.")
     dialog.read_button.click()
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)
     assert "scan.txt" in dialog.status.text() and dialog.status.text().count(". ") == 0
     assert dialog.text.toPlainText() == "Kept as it was."
     dialog.reject()

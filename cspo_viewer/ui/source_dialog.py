@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspo_viewer.data.documents import DOCUMENT_SUFFIXES, DocumentText, read_document
 from cspo_viewer.data.edits import check_source
 from cspo_viewer.data.quote_check import quote_status
 from cspo_viewer.data.sources_list import SourceChoice
@@ -46,7 +47,9 @@ from cspo_viewer.errors import UserError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import plain_label
 
-DOCUMENT_FILTER = "Documents (*.txt *.text *.html *.htm *.pdf *.docx *.odt);;All files (*)"
+DOCUMENT_FILTER = (
+    f"Documents ({' '.join(f'*{suffix}' for suffix in DOCUMENT_SUFFIXES)});;All files (*)"
+)
 QUOTE_THIS = "&Quote this…"
 VERBATIM = "✓ verbatim in the source"
 NOT_FOUND = "✗ not found in the source's text"
@@ -139,6 +142,22 @@ class SourcePicker(QDialog):
 
 
 # --- a source with its text ------------------------------------------------------------
+class _ReadJob(QObject):
+    """``read_document`` on a worker thread; ``done`` carries the text or the sentence."""
+
+    done = Signal(object, str)
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def run(self) -> None:
+        try:
+            self.done.emit(read_document(self.path), "")
+        except UserError as exc:
+            self.done.emit(None, str(exc))
+
+
 class SourceDialog(QDialog):
     """Add a source, or complete a stored one (its text, say), and quote from its text.
 
@@ -164,6 +183,7 @@ class SourceDialog(QDialog):
         self.saved: dict[str, Any] | None = None
         self._nations = list(nations)
         self._stored = controller.source_fields(source_id) if source_id else None
+        self._reading: tuple[QThread, _ReadJob] | None = None
         self.setWindowTitle("Source" if source_id else "New source")
         self.resize(860, 720)
         self._timer = QTimer(self, singleShot=True, interval=150)
@@ -280,21 +300,44 @@ class SourceDialog(QDialog):
         if name:
             self.read_file(Path(name))
 
-    def read_file(self, path: Path) -> bool:
-        """Put the document's text in the box (and its title, when the form has none);
-        an unreadable document is one sentence, and the box keeps what it had."""
-        from cspo_viewer.data.documents import read_document
+    def read_file(self, path: Path) -> None:
+        """Read the document on a worker thread (a long PDF takes seconds), then put its
+        text in the box (and its title, when the form has none). An unreadable document
+        is one sentence, and the box keeps what it had."""
+        self.read_button.setEnabled(False)
+        self._say(f"Reading {path.name}…")
+        thread = QThread(self)
+        job = _ReadJob(path)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.done.connect(self._read_done)
+        job.done.connect(thread.quit)
+        thread.finished.connect(thread.deleteLater)
+        self._reading = (thread, job)
+        thread.start()
 
-        try:
-            document = read_document(path)
-        except UserError as exc:
-            self._say(str(exc), problem=True)
-            return False
+    @property
+    def reading(self) -> bool:
+        return self._reading is not None
+
+    def _read_done(self, document: DocumentText | None, error: str) -> None:
+        name = self._reading[1].path.name if self._reading else "the document"
+        self._reading = None
+        self.read_button.setEnabled(True)
+        if document is None:
+            self._say(error, problem=True)
+            return
         self.text.setPlainText(document.text)
         if document.title and not self.edits["title"].text().strip():
             self.edits["title"].setText(document.title)
-        self._say(f"Read {path.name} ({len(document.text):,} characters).")
-        return True
+        self._say(f"Read {name} ({len(document.text):,} characters).")
+
+    def done(self, result: int) -> None:
+        """Closing waits for a document still being read (it cannot be interrupted)."""
+        if self._reading is not None:
+            self._reading[0].quit()
+            self._reading[0].wait()
+        super().done(result)
 
     def save(self) -> bool:
         """Write the source now; on refusal, say why and keep every field as typed."""
