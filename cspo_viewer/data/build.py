@@ -86,14 +86,14 @@ def insert_reference(
 ) -> None:
     """Nations with their memberships, themes, and sources."""
     nations = list(nations)
-    db["nations"].insert_all(
+    db.table("nations").insert_all(
         {"code": n["code"], "name": n["name"], "alpha2": n.get("alpha2")} for n in nations
     )
-    db["themes"].insert_all(
+    db.table("themes").insert_all(
         {"id": t["id"], "label": t["label"], "description": t.get("description")} for t in themes
     )
     insert_sources(db, sources)
-    db["memberships"].insert_all(
+    db.table("memberships").insert_all(
         {
             "nation_code": n["code"],
             "joined": n["joined"],
@@ -121,7 +121,7 @@ def insert_sources(
                 " YYYY-MM-DD, and put anything else in date_note"
             )
         rows.append(row)
-    db["sources"].insert_all(rows, replace=replace)
+    db.table("sources").insert_all(rows, replace=replace)
 
 
 def insert_events(

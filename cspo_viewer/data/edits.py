@@ -259,7 +259,7 @@ def _conflict(store: Store, step: Step, stored: Mapping[str, Any] | None) -> str
 
 def _write_sources(store: Store, sources: Sequence[Mapping[str, Any]]) -> None:
     if sources:
-        store.db["sources"].insert_all(
+        store.db.table("sources").insert_all(
             [{c: s.get(c) for c in (*SOURCE_COLUMNS, "text")} for s in sources], ignore=True
         )
 
@@ -320,7 +320,7 @@ def save_source(db_path: Path, fields: Mapping[str, Any]) -> dict[str, Any]:
         before = dict(zip(columns, old, strict=True)) if old else None
         if before == record:  # saved again unchanged (before a quote is taken): no change
             raise RolledBack
-        store.db["sources"].upsert(record, pk="id")
+        store.db.table("sources").upsert(record, pk="id")
         record_changes(
             conn,
             "edit" if before else "add",

@@ -59,10 +59,10 @@ QUOTE_FTS_COLUMNS = ["text", "speaker"]
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index and FTS index of an empty database, and stamp its version."""
-    db["kinds"].create({"id": str, "label": str, "description": str, "sort_order": int}, pk="id")
-    db["nations"].create({"code": str, "name": str, "alpha2": str}, pk="code")
-    db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
-    db["sources"].create(
+    db.table("kinds").create({"id": str, "label": str, "description": str, "sort_order": int}, pk="id")
+    db.table("nations").create({"code": str, "name": str, "alpha2": str}, pk="code")
+    db.table("themes").create({"id": str, "label": str, "description": str}, pk="id")
+    db.table("sources").create(
         {
             "id": str,
             "title": str,
@@ -76,7 +76,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"title"},
     )
-    db["memberships"].create(
+    db.table("memberships").create(
         {
             "nation_code": str,
             "joined": str,
@@ -87,7 +87,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="nation_code",
         foreign_keys=[("nation_code", "nations", "code"), ("source_id", "sources", "id")],
     )
-    db["events"].create(
+    db.table("events").create(
         {
             "id": str,
             "date": str,
@@ -107,22 +107,22 @@ def create_schema(db: sqlite_utils.Database) -> None:
         not_null={"date", "date_precision", "title", "kind"},
         foreign_keys=[("kind", "kinds", "id")],
     )
-    db["event_nations"].create(
+    db.table("event_nations").create(
         {"event_id": str, "nation_code": str},
         pk=("event_id", "nation_code"),
         foreign_keys=[("event_id", "events", "id"), ("nation_code", "nations", "code")],
     )
-    db["event_themes"].create(
+    db.table("event_themes").create(
         {"event_id": str, "theme_id": str},
         pk=("event_id", "theme_id"),
         foreign_keys=[("event_id", "events", "id"), ("theme_id", "themes", "id")],
     )
-    db["event_sources"].create(
+    db.table("event_sources").create(
         {"event_id": str, "source_id": str},
         pk=("event_id", "source_id"),
         foreign_keys=[("event_id", "events", "id"), ("source_id", "sources", "id")],
     )
-    db["quotes"].create(
+    db.table("quotes").create(
         {
             "id": str,
             "event_id": str,
@@ -142,9 +142,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     _create_indexes(db)
     create_v3_tables(db.conn)
-    db["events"].enable_fts(EVENT_FTS_COLUMNS, create_triggers=True)
-    db["quotes"].enable_fts(QUOTE_FTS_COLUMNS, create_triggers=True)
-    db["kinds"].insert_all(
+    db.table("events").enable_fts(EVENT_FTS_COLUMNS, create_triggers=True)
+    db.table("quotes").enable_fts(QUOTE_FTS_COLUMNS, create_triggers=True)
+    db.table("kinds").insert_all(
         {"id": k, "label": label, "description": desc, "sort_order": i}
         for i, (k, label, desc) in enumerate(KINDS)
     )
@@ -199,10 +199,10 @@ def create_v3_tables(conn: sqlite3.Connection) -> None:
 
 def _create_indexes(db: sqlite_utils.Database) -> None:
     """Indexes that keep filter queries index-driven at 100,000 events."""
-    db["events"].create_index(["date", "id"])
-    db["events"].create_index(["kind", "date"])
-    db["events"].create_index(["end_date"])
-    db["event_nations"].create_index(["nation_code", "event_id"])
-    db["event_themes"].create_index(["theme_id", "event_id"])
-    db["event_sources"].create_index(["source_id"])
-    db["quotes"].create_index(["event_id"])
+    db.table("events").create_index(["date", "id"])
+    db.table("events").create_index(["kind", "date"])
+    db.table("events").create_index(["end_date"])
+    db.table("event_nations").create_index(["nation_code", "event_id"])
+    db.table("event_themes").create_index(["theme_id", "event_id"])
+    db.table("event_sources").create_index(["source_id"])
+    db.table("quotes").create_index(["event_id"])

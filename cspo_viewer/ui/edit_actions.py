@@ -130,7 +130,7 @@ class EditActions(QObject):
 
     def _build_menus(self) -> None:
         menu: QMenu = self.window.briefing.menu  # type: ignore[attr-defined]
-        first = menu.actions()[0] if menu.actions() else None
+        first = menu.actions()[0]  # the Edit menu's copy entries follow
         for act in (self.act_undo, self.act_redo, self.act_history):
             menu.insertAction(first, act)
         menu.insertSeparator(first)
@@ -300,11 +300,7 @@ class EditActions(QObject):
 
     # --- recent databases -----------------------------------------------------------------
     def recent(self) -> list[Path]:
-        if self.settings is None:
-            return []
-        value = self.settings.value(RECENT_KEY, [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [Path(str(p)) for p in items if p]
+        return [] if self.settings is None else recent_databases(self.settings)
 
     def remember(self, path: Path) -> None:
         if self.settings is None:
@@ -325,15 +321,17 @@ class EditActions(QObject):
             self.recent_menu.addAction("No recent databases").setEnabled(False)
 
 
+def recent_databases(settings: QSettings) -> list[Path]:
+    """The databases opened last, newest first (QSettings gives one as a plain string)."""
+    value = settings.value(RECENT_KEY, [])
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [Path(str(item)) for item in items if item]
+
+
 def last_database(settings: QSettings) -> Path | None:
     """The database the window had open last, if it is still there."""
-    value = settings.value(RECENT_KEY, [])
-    items = [value] if isinstance(value, str) else list(value or [])
-    for item in items[:1]:
-        path = Path(str(item))
-        if path.is_file():
-            return path
-    return None
+    recent = recent_databases(settings)
+    return recent[0] if recent and recent[0].is_file() else None
 
 
 def install_edit_actions(window: QMainWindow, settings: QSettings | None) -> EditActions:
