@@ -222,7 +222,16 @@ def test_title_years_are_those_of_the_range_shown(store):
     from cspo_viewer.export import build_page
 
     everything = build_page(ExportData.load(store, EventFilter()), ExportOptions())
-    assert everything.title == "Combined Space Operations Initiative, 2011–2024"
+    # The 2011 precursor forum is drawn as context; the years run from the founding.
+    assert everything.shown.size == store.total_events()
+    assert everything.title == "Combined Space Operations Initiative, 2014–2024"
+    asked = build_page(ExportData.load(store, EventFilter(date_from="2011-01-01")), ExportOptions())
+    assert asked.title == "Combined Space Operations Initiative, 2011–2024"  # --from rules
+    later = build_page(ExportData.load(store, EventFilter(date_from="2019-01-01")), ExportOptions())
+    assert later.title == "Combined Space Operations Initiative, 2019–2024"
+    precursor = EventFilter(kinds=("other",), date_to="2013-12-31")
+    alone = build_page(ExportData.load(store, precursor), ExportOptions())
+    assert alone.title == "Combined Space Operations Initiative, 2011"  # no founding shown
     japan = EventFilter(nations=("JPN",))
     page = build_page(ExportData.load(store, japan), ExportOptions())
     assert page.title == "Combined Space Operations Initiative, 2023–2024"

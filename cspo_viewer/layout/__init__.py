@@ -6,6 +6,7 @@
 """
 
 from cspo_viewer.layout.content import (
+    FOUNDING_KIND,
     MARGIN_FRACTION,
     Lanes,
     MemberBand,
@@ -13,6 +14,7 @@ from cspo_viewer.layout.content import (
     assign_lanes,
     build_content,
     member_band,
+    story_start,
     with_margin,
 )
 from cspo_viewer.layout.placement import (
@@ -27,6 +29,7 @@ from cspo_viewer.layout.placement import (
 )
 
 __all__ = [
+    "FOUNDING_KIND",
     "KIND_PRIORITY",
     "MARGIN_FRACTION",
     "LanePlan",
@@ -41,6 +44,7 @@ __all__ = [
     "lane_rows",
     "member_band",
     "plan_view",
+    "story_start",
     "unnamed",
     "with_margin",
 ]

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import Lanes
+from cspo_viewer.layout.content import FOUNDING_KIND, Lanes
 
 KIND_PRIORITY = (
-    "founding",
+    FOUNDING_KIND,
     "principals-meeting",
     "statement",
     "vision",
