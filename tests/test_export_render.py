@@ -377,3 +377,18 @@ def test_current_view_title_and_count_are_the_range_shown(everything):
     shown = {str(everything.table.ids[i]) for i in page.shown}
     assert "2016-01-01-france-germany-observers" not in shown  # ends where 2017 begins
     assert "2017-01-01-france-germany-associates" in shown
+
+
+@pytest.mark.parametrize("grouping", ["nation", "theme"])
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_lanes_by_nation_and_theme_name_every_event_once(everything, grouping, size):
+    _, layout = render_export(everything, ExportOptions(*size, grouping=grouping))
+    titles = [
+        ev
+        for lp in layout.plan.lanes
+        for ev, key in zip(lp.label_event, lp.label_key, strict=True)
+        if not key
+    ]
+    assert len(titles) == len(set(titles))  # each named once
+    assert layout.named >= 27 and layout.events_shown == 29
+    assert not any(lp.cluster_count for lp in layout.plan.lanes)  # no "+N" badge
