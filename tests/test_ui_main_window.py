@@ -455,3 +455,29 @@ def test_a_fitted_view_follows_the_filter_a_zoomed_one_stays(window):
     zoomed = window.timeline.plot.x_range()
     c.set_filter(build_filter(c.vocabulary, nations=["Japan", "Italy"]))
     assert window.timeline.plot.x_range() == pytest.approx(zoomed)
+
+
+@pytest.mark.parametrize("how", ["click", "next"])
+def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbot, how):
+    """Select Vision 2031 (or step with Alt+Right to the seven-nation statement), then
+    tick Japan: the timeline shows Japan's six events, not the hidden selection's year."""
+    if how == "click":
+        qtbot.mouseClick(
+            window.timeline.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=marker_point(window, "2022-02-22-vision-2031-released"),
+        )
+        assert window.controller.selected == "2022-02-22-vision-2031-released"
+    else:
+        window.controller.select("2019-04-01-ood-announced")
+        window.act_next.trigger()  # Alt+Right
+        assert window.controller.selected == "2019-04-10-seven-nation-statement"
+    window.filter_panel.nation_checkbox("JPN").click()
+    window.timeline.viewport().repaint()
+    table, mask = window.controller.table, window.controller.mask
+    japan = np.flatnonzero(mask)
+    assert len(japan) == 6
+    x0, x1 = window.timeline.plot.x_range()
+    assert x0 <= table.start[japan].min() and table.end[japan].max() <= x1
+    drawn = window.timeline.item.frame.plan.drawn()
+    assert set(japan.tolist()) <= drawn  # every Japan event has its marker on screen
