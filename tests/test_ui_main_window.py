@@ -481,3 +481,30 @@ def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbo
     assert x0 <= table.start[japan].min() and table.end[japan].max() <= x1
     drawn = window.timeline.item.frame.plan.drawn()
     assert set(japan.tolist()) <= drawn  # every Japan event has its marker on screen
+
+
+def test_grid_lines_run_under_the_markers(window):
+    """A year line through a marker (Germany joins, Dec 2019, centred mid-month) leaves
+    the marker's colour whole: no pale stripe through it."""
+    from cspo_viewer.render.style import kind_color
+
+    view = window.timeline
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    frame, table = view.item.frame, window.controller.table
+    half = view.item.look.layout.marker_px / 2
+    vp = frame.plan.viewport
+    ticks = [frame.dev_x0 + float(vp.to_px(t.day)) for t in view.plot.day_axis.ticks if t.major]
+    checked = 0
+    for lane, lp in enumerate(frame.plan.lanes):
+        for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
+            kind = table.kinds[table.kind[ev]]
+            if kind not in ("membership", "principals-meeting"):  # filled disc and square
+                continue
+            centre = frame.dev_x0 + x
+            for tick in ticks:
+                if abs(tick - centre) < half - 3:
+                    pixel = image.pixelColor(round(tick), round(frame.row_y(lane, row)))
+                    assert pixel.name() == kind_color(kind).lower(), table.labels[ev]
+                    checked += 1
+    assert checked

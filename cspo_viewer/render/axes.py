@@ -99,6 +99,10 @@ class DayAxis(_SceneAxis):
         # the plot, and replaying twice the lines cost a third of a frame.
         return [(1.0, labelled)]
 
+    def labelled_days(self, lo: float, hi: float) -> list[float]:
+        """The days of the labelled ticks for ``lo``..``hi``: where grid lines go."""
+        return list(self.tickValues(lo, hi, 0.0)[0][1])
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._texts.get(v, "") for v in values]
 

@@ -19,7 +19,7 @@ class RenderLook:
     related_band: str  # the Olympic Defender context lane
     text: str
     muted_text: str
-    grid: str
+    grid: str  # year/month lines, drawn under the lanes' markers ...
     dim: str  # events outside the filter in "dim" mode
     selection: str
     member_band: str
@@ -29,6 +29,7 @@ class RenderLook:
     small_font_px: float = 10.0
     layout: LayoutStyle = LayoutStyle()  # noqa: RUF009 - frozen, safe to share
     pen_px: float = 1.0
+    grid_alpha: float = 0.18  # ... at this opacity
 
     @property
     def is_dark(self) -> bool:
@@ -69,6 +70,7 @@ DARK = RenderLook(
     selection="#ff6b6b",
     member_band="#3b6aa3",
     label_halo="#1e2127",
+    grid_alpha=0.16,
 )
 
 

@@ -13,6 +13,7 @@ below the event lanes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -227,6 +228,7 @@ class TimelineItem(pg.GraphicsObject):
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
+        self._grid: Callable[[float, float], Sequence[float]] | None = None
         self._fonts()
 
     # --- content ----------------------------------------------------------------------
@@ -350,6 +352,12 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
         return True
 
+    def set_grid(self, days: Callable[[float, float], Sequence[float]] | None) -> None:
+        """Where the date axis puts its labelled ticks for a day range: the item draws
+        their grid lines itself, under the markers (the axis would draw them over)."""
+        self._grid = days
+        self.update()
+
     def set_selected(self, index: int | None) -> None:
         self._selected = index
         self.update()
@@ -449,6 +457,7 @@ class TimelineItem(pg.GraphicsObject):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._paint_lane_backgrounds(p, viewport, frame)
+        self._paint_grid(p, viewport, frame)
         self._paint_members(p, viewport, frame)
         where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
         self._paint_ties(p, plan, where)
@@ -496,6 +505,21 @@ class TimelineItem(pg.GraphicsObject):
                     p.setPen(QPen(QColor(look.member_band), look.pen_px * 1.5))
                     p.drawLine(QPointF(x, top), QPointF(x, bottom))
                     p.setPen(Qt.PenStyle.NoPen)
+
+    def _paint_grid(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
+        """The date axis's grid lines across the lanes, under every marker and label (a
+        line over a marker runs a pale stripe through it)."""
+        if self._grid is None:
+            return
+        look = self._look
+        colour = QColor(look.grid)
+        colour.setAlphaF(look.grid_alpha)
+        p.setPen(QPen(colour, look.pen_px))
+        top = frame.dev_y0
+        bottom = frame.dev_y0 + self.total_height * frame.row_px
+        for day in self._grid(vp.x0, vp.x1):
+            x = frame.dev_x0 + float(vp.to_px(day))
+            p.drawLine(QPointF(x, top), QPointF(x, bottom))
 
     def _paint_members(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         """One bar whose shade deepens with each accession, the member count inside each
