@@ -132,7 +132,7 @@ def test_group_by_nation_gives_ten_lanes_and_bands_start_on_join_dates(window):
 
 
 def test_member_strip_deepens_at_the_december_2023_accessions(window):
-    """The strip is drawn in the full member colour from the 2023 joins on (ten members),
+    """The strip is drawn in its deepest step from the 2023 joins on (ten members),
     lighter before them: the shade changes at the join date itself."""
     window.timeline.fit_all()
     image = window.timeline.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
@@ -143,7 +143,7 @@ def test_member_strip_deepens_at_the_december_2023_accessions(window):
     device = item.deviceTransform(window.timeline.viewportTransform())
     y = round(device.map(QPointF(0, item.strip_top + 0.1)).y())
     x_join = round(frame.dev_x0 + vp.to_px(to_day("2023-12-07")))
-    band = plot.look.member_band.lower()
+    band = plot.look.member_steps(len(plot.content.members))[-1].lower()
     after = [image.pixelColor(x, y).name() for x in range(x_join + 3, x_join + 40)]
     before = [image.pixelColor(x, y).name() for x in range(x_join - 40, x_join - 12)]
     assert after.count(band) > len(after) * 0.6

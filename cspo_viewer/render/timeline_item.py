@@ -532,6 +532,7 @@ class TimelineItem(pg.GraphicsObject):
         bar_h = MEMBER_BAND * frame.row_px
         joins = sorted(self._members, key=lambda b: b.joined)
         total = len(joins)
+        steps = look.member_steps(total)
         xs = [frame.dev_x0 + float(vp.to_px(b.joined)) for b in joins]
         sure = [frame.dev_x0 + float(vp.to_px(b.precision_end)) for b in joins]
         metrics = QFontMetricsF(self._small_bold)
@@ -541,13 +542,12 @@ class TimelineItem(pg.GraphicsObject):
             x_end = min(xs[i + 1] if i + 1 < total else right, right)
             if i + 1 < total and xs[i + 1] <= xs[i]:
                 continue
-            colour = QColor(look.member_band)
-            colour.setAlphaF(0.3 + 0.7 * (i + 1) / total)
+            colour = QColor(steps[i])
             if x_end > x_start:
                 p.fillRect(QRectF(x_start, top, x_end - x_start, bar_h), colour)
                 count = str(i + 1)
                 if metrics.horizontalAdvance(count) + 6 < x_end - x_start:
-                    p.setPen(QColor("#ffffff") if i + 1 > total / 3 else QColor(look.text))
+                    p.setPen(QColor(look.text_on(steps[i])))
                     p.drawText(
                         QPointF(x_start + 3, top + bar_h / 2 + metrics.ascent() * 0.36), count
                     )
@@ -683,13 +683,13 @@ class TimelineItem(pg.GraphicsObject):
         table = self._table
         assert table is not None
         p.setPen(Qt.PenStyle.NoPen)
+        dark = self._look.is_dark
         for ev, (_x, y, size) in zip(lp.marker_event, where, strict=False):
             start, end = table.start[ev], table.end[ev]
             if end - start <= 1.5:
                 continue
             h = size * 0.5
-            colour = QColor(kind_color(table.kinds[table.kind[ev]], self._look.is_dark))
-            colour.setAlphaF(0.28)
+            colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
             x0 = frame.dev_x0 + float(vp.to_px(start))
             x1 = frame.dev_x0 + float(vp.to_px(end))
             p.setBrush(colour)
@@ -742,7 +742,7 @@ class TimelineItem(pg.GraphicsObject):
         changes no label's width."""
         look = self._look
         halo = QColor(look.label_halo)
-        halo.setAlphaF(0.78)
+        halo.setAlphaF(look.halo_alpha)
         for x, w, row, ev, key, text in zip(
             lp.label_x,
             lp.label_width,
