@@ -292,7 +292,10 @@ class TimelineItem(pg.GraphicsObject):
         if self._content is None or self._table is None or self._lanes is None:
             return False
         content = self._content
-        viewport = Viewport(*(self._allot_range or content.fit_range), max(width_px, 1.0))
+        # The painted width can come out a fraction of a pixel under the view's (the
+        # device transform rounds): rows are counted a pixel narrower, so they still
+        # name every event when painted.
+        viewport = Viewport(*(self._allot_range or content.fit_range), max(width_px - 1.0, 1.0))
         bounds = None if self._clip_labels else content.fit_range
         # Each event's home lane is chosen where the rows are: at the fitted range, so a
         # name stays in its lane while the view pans and zooms.
