@@ -508,3 +508,32 @@ def test_grid_lines_run_under_the_markers(window):
                     assert pixel.name() == kind_color(kind).lower(), table.labels[ev]
                     checked += 1
     assert checked
+
+
+@pytest.mark.parametrize(("key", "grouping"), [(Qt.Key.Key_2, "nation"), (Qt.Key.Key_3, "theme")])
+def test_lanes_by_nation_and_theme_name_every_event_once(window, qtbot, key, grouping):
+    """Ctrl+2 / Ctrl+3: every event named once, in one of its lanes; its marker in each
+    of the others, where hovering names it and a click selects it."""
+    qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.grouping == grouping
+    view = window.timeline
+    view.viewport().repaint()
+    plan, table = view.item.frame.plan, window.controller.table
+    titles = [
+        ev for lp in plan.lanes for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k
+    ]
+    assert sorted(titles) == list(range(len(table)))  # all 29, each once
+    assert not any(lp.cluster_count for lp in plan.lanes)
+    lanes = view.plot.content.lanes
+    board = table.index_of(FLORENCE)
+    echoes = [lane for lane, lp in enumerate(plan.lanes) if board in lp.echo_event]
+    assert len(echoes) == int((lanes.event == board).sum()) - 1  # all lanes but its home
+    lane = echoes[0]
+    lp = plan.lanes[lane]
+    frame = view.item.frame
+    x = frame.dev_x0 + lp.echo_x[lp.echo_event.index(board)]
+    y = frame.row_y(lane, 0) + (view.item.rows[lane] - 0.5 + 0.2) * frame.row_px
+    point = QPoint(round(x), round(y))
+    assert "Florence" in view.tooltip_text(view.hit_at_scene(view.mapToScene(point)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.controller.selected == FLORENCE

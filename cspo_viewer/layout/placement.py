@@ -157,11 +157,18 @@ class Plan:
 
     def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> tuple[str, object] | None:
         """The marker ("event", index) or badge ("cluster", i) nearest ``x_px`` in that
-        lane row, or the event whose label covers ``x_px`` there."""
+        lane row, or the event whose label covers ``x_px`` there; row -1 is the lane's
+        strip of markers of events named in another lane."""
         if not 0 <= lane < len(self.lanes):
             return None
         lp = self.lanes[lane]
         best: tuple[float, tuple[str, object]] | None = None
+        if row < 0:
+            for x, ev in zip(lp.echo_x, lp.echo_event, strict=True):
+                d = abs(x - x_px)
+                if d <= radius_px and (best is None or d < best[0]):
+                    best = (d, ("event", ev))
+            return best[1] if best else None
         for x, r, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
             d = abs(x - x_px)
             if r == row and d <= radius_px and (best is None or d < best[0]):

@@ -805,10 +805,13 @@ class TimelineItem(pg.GraphicsObject):
 
     # --- hit-testing ------------------------------------------------------------------
     def lane_row_at(self, item_y: float) -> tuple[int, int] | None:
-        """(lane, row) under item y (rows), or None outside the event lanes."""
+        """(lane, row) under item y (rows), or None outside the event lanes; row -1 is
+        the lane's strip of events named in another lane."""
         for lane in range(self.lane_count):
             top = self.lane_top(lane) + self._pad / 2
             if self.lane_top(lane) <= item_y < self.lane_top(lane + 1):
+                if self._echo[lane] and item_y >= top + self._rows[lane]:
+                    return lane, -1
                 row = int(np.clip(np.floor(item_y - top), 0, self._rows[lane] - 1))
                 return lane, row
         return None
