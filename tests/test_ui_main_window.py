@@ -457,11 +457,15 @@ def test_a_fitted_view_follows_the_filter_a_zoomed_one_stays(window):
     assert window.timeline.plot.x_range() == pytest.approx(zoomed)
 
 
-@pytest.mark.parametrize("how", ["click", "next"])
+@pytest.mark.parametrize("how", ["click", "next", "zoomed"])
 def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbot, how):
-    """Select Vision 2031 (or step with Alt+Right to the seven-nation statement), then
-    tick Japan: the timeline shows Japan's six events, not the hidden selection's year."""
-    if how == "click":
+    """Select Vision 2031 (or step with Alt+Right to the seven-nation statement, or zoom
+    in on Vision 2031 first), then tick Japan: the timeline shows Japan's six events,
+    not the hidden selection's year."""
+    if how == "zoomed":
+        zoom_to_event(window, "2022-02-22-vision-2031-released", days=200)
+        qtbot.keyClick(window.timeline, Qt.Key.Key_Plus)
+    if how in ("click", "zoomed"):
         qtbot.mouseClick(
             window.timeline.viewport(),
             Qt.MouseButton.LeftButton,
