@@ -909,7 +909,7 @@ def choose_homes(
     The lanes then need about the rows of lanes by kind.
     """
     home = first_homes(lanes)
-    if len(home) == len(np.unique(lanes.event)):
+    if home.all():
         return home  # one lane per event (lanes by kind): nothing to choose
     rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
