@@ -64,7 +64,7 @@ def test_deck_first_slide(qapp, tmp_path, capsys, store):
     assert (pic.left, pic.top, pic.width, pic.height) == (0, 0, deck.slide_width, 6_858_000)
     assert pic.image.size == (3840, 2160)
     words = texts(slide)
-    assert words["Title"] == "Combined Space Operations Initiative, 2011–2024"
+    assert words["Title"] == "Combined Space Operations Initiative, 2014–2024"
     assert words["Filter"] == "Nations: all · Themes: all"
     marks = [s for s in slide.shapes if s.name == "Marking"]
     assert [s.text_frame.text for s in marks] == ["OFFICIAL", "OFFICIAL"]

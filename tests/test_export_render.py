@@ -222,7 +222,16 @@ def test_title_years_are_those_of_the_range_shown(store):
     from cspo_viewer.export import build_page
 
     everything = build_page(ExportData.load(store, EventFilter()), ExportOptions())
-    assert everything.title == "Combined Space Operations Initiative, 2011–2024"
+    # The 2011 precursor forum is drawn as context; the years run from the founding.
+    assert everything.shown.size == store.total_events()
+    assert everything.title == "Combined Space Operations Initiative, 2014–2024"
+    asked = build_page(ExportData.load(store, EventFilter(date_from="2011-01-01")), ExportOptions())
+    assert asked.title == "Combined Space Operations Initiative, 2011–2024"  # --from rules
+    later = build_page(ExportData.load(store, EventFilter(date_from="2019-01-01")), ExportOptions())
+    assert later.title == "Combined Space Operations Initiative, 2019–2024"
+    precursor = EventFilter(kinds=("other",), date_to="2013-12-31")
+    alone = build_page(ExportData.load(store, precursor), ExportOptions())
+    assert alone.title == "Combined Space Operations Initiative, 2011"  # no founding shown
     japan = EventFilter(nations=("JPN",))
     page = build_page(ExportData.load(store, japan), ExportOptions())
     assert page.title == "Combined Space Operations Initiative, 2023–2024"
@@ -368,3 +377,18 @@ def test_current_view_title_and_count_are_the_range_shown(everything):
     shown = {str(everything.table.ids[i]) for i in page.shown}
     assert "2016-01-01-france-germany-observers" not in shown  # ends where 2017 begins
     assert "2017-01-01-france-germany-associates" in shown
+
+
+@pytest.mark.parametrize("grouping", ["nation", "theme"])
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160), (3508, 2480)])
+def test_lanes_by_nation_and_theme_name_every_event_once(everything, grouping, size):
+    _, layout = render_export(everything, ExportOptions(*size, grouping=grouping))
+    titles = [
+        ev
+        for lp in layout.plan.lanes
+        for ev, key in zip(lp.label_event, lp.label_key, strict=True)
+        if not key
+    ]
+    assert len(titles) == len(set(titles))  # each named once
+    assert layout.named == layout.events_shown == 29
+    assert not any(lp.cluster_count for lp in layout.plan.lanes)  # no "+N" badge

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from cspo_viewer.layout import (
     Viewport,
     assign_lanes,
     build_content,
+    choose_homes,
     lane_rows,
     plan_view,
 )
@@ -338,3 +340,60 @@ def test_dimmed_events_do_not_make_a_lane_dense():
     lanes = assign_lanes(table, mask, "kind", TITLES, keep_dimmed=True)
     plan = plan_view(table, lanes, Viewport(0, 3650, 1200), measure, rows=[3])
     assert plan.lanes[0].density is None and len(plan.named()) == 3
+
+
+def grouped(store, grouping: str):
+    table = load_table(store)
+    kinds = [(k.id, k.label) for k in store.kinds()]
+    themes = [(t.id, t.label) for t in store.themes()]
+    return table, build_content(table, table.all, grouping, kinds, store.nations(), themes)
+
+
+@pytest.mark.parametrize("grouping", ["nation", "theme"])
+@pytest.mark.parametrize("width", [1474.0, 1644.0, 3300.0])
+def test_grouped_lanes_name_each_event_once_and_show_it_in_every_lane(store, grouping, width):
+    """Lanes by nation or theme: an event is named in one lane (its home) and drawn as a
+    marker in each of its other lanes; with the rows it asks for, all 29 are named."""
+    table, content = grouped(store, grouping)
+    lanes = content.lanes
+    style = LayoutStyle().scaled(width / 1000)
+    measure_px = lambda text: 6.5 * len(text) * width / 1000  # noqa: E731
+    view = Viewport(*content.fit_range, width)
+    home = choose_homes(table, lanes, view, measure_px, style)
+    assert sorted(lanes.event[home].tolist()) == list(range(len(table)))  # one home each
+    rows = lane_rows(table, lanes, view, measure_px, style, 1000, home=home)
+    plan = plan_view(table, lanes, view, measure_px, style, rows=rows, home=home, key=True)
+    titles = [
+        ev for lp in plan.lanes for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k
+    ]
+    assert len(titles) == len(set(titles))  # nobody is named twice
+    assert set(titles) == set(range(len(table)))  # and everybody is named
+    for lane, lp in enumerate(plan.lanes):
+        in_lane = set(lanes.event[lanes.lane_slice(lane)].tolist())
+        assert set(lp.marker_event) | set(lp.echo_event) == in_lane  # a marker in each lane
+        assert not set(lp.marker_event) & set(lp.echo_event)
+        assert not lp.cluster_count  # no "+N" badge at the bundled record's scale
+    assert_unambiguous(plan, style, table)
+
+
+def test_an_unnamed_event_keeps_its_marker_and_number_in_its_home_lane(store):
+    """Rows cut to one a lane: an event not named keeps its marker in its home lane, and
+    a key number beside it where there is room (the page's key lists it), so the reader
+    finds it there; its other lanes show its marker under their rows."""
+    table, content = grouped(store, "theme")
+    lanes, width = content.lanes, 1474.0
+    style = LayoutStyle().scaled(1.5)
+    measure_px = lambda text: 11.0 * len(text)  # noqa: E731
+    view = Viewport(*content.fit_range, width)
+    home = choose_homes(table, lanes, view, measure_px, style)
+    rows = [1] * len(lanes.keys)
+    plan = plan_view(table, lanes, view, measure_px, style, rows=rows, home=home, key=True)
+    keyed = {ev for _, ev in plan.key}
+    named = plan.named()
+    assert keyed and not keyed & named
+    badged = {int(e) for lp in plan.lanes for events in lp.cluster_events for e in events}
+    for ev in set(range(len(table))) - named - badged:
+        home_lane = int(lanes.lane[np.flatnonzero((lanes.event == ev) & home)[0]])
+        lp = plan.lanes[home_lane]
+        assert ev in lp.marker_event, table.labels[ev]
+        assert (ev in keyed) == (ev in lp.label_event)  # a number beside it if keyed

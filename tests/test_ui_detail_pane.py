@@ -248,7 +248,7 @@ def test_kind_style_covers_every_kind_with_distinct_looks(controller):
     assert set(kinds) <= set(KIND_STYLE)
     assert len({c for c, _ in KIND_STYLE.values()}) == len(KIND_STYLE)
     assert len({s for _, s in KIND_STYLE.values()}) == len(KIND_STYLE)
-    assert kind_color("related") == "#8a8f98"
+    assert kind_color("related") == "#7c818a"  # 3:1 on the related lane, light and dark
     assert kind_color("no-such-kind") == kind_color("other")
     assert kind_symbol("no-such-kind") == kind_symbol("other")
 

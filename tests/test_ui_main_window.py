@@ -132,7 +132,7 @@ def test_group_by_nation_gives_ten_lanes_and_bands_start_on_join_dates(window):
 
 
 def test_member_strip_deepens_at_the_december_2023_accessions(window):
-    """The strip is drawn in the full member colour from the 2023 joins on (ten members),
+    """The strip is drawn in its deepest step from the 2023 joins on (ten members),
     lighter before them: the shade changes at the join date itself."""
     window.timeline.fit_all()
     image = window.timeline.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
@@ -143,7 +143,7 @@ def test_member_strip_deepens_at_the_december_2023_accessions(window):
     device = item.deviceTransform(window.timeline.viewportTransform())
     y = round(device.map(QPointF(0, item.strip_top + 0.1)).y())
     x_join = round(frame.dev_x0 + vp.to_px(to_day("2023-12-07")))
-    band = plot.look.member_band.lower()
+    band = plot.look.member_steps(len(plot.content.members))[-1].lower()
     after = [image.pixelColor(x, y).name() for x in range(x_join + 3, x_join + 40)]
     before = [image.pixelColor(x, y).name() for x in range(x_join - 40, x_join - 12)]
     assert after.count(band) > len(after) * 0.6
@@ -455,3 +455,89 @@ def test_a_fitted_view_follows_the_filter_a_zoomed_one_stays(window):
     zoomed = window.timeline.plot.x_range()
     c.set_filter(build_filter(c.vocabulary, nations=["Japan", "Italy"]))
     assert window.timeline.plot.x_range() == pytest.approx(zoomed)
+
+
+@pytest.mark.parametrize("how", ["click", "next", "zoomed"])
+def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbot, how):
+    """Select Vision 2031 (or step with Alt+Right to the seven-nation statement, or zoom
+    in on Vision 2031 first), then tick Japan: the timeline shows Japan's six events,
+    not the hidden selection's year."""
+    if how == "zoomed":
+        zoom_to_event(window, "2022-02-22-vision-2031-released", days=200)
+        qtbot.keyClick(window.timeline, Qt.Key.Key_Plus)
+    if how in ("click", "zoomed"):
+        qtbot.mouseClick(
+            window.timeline.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=marker_point(window, "2022-02-22-vision-2031-released"),
+        )
+        assert window.controller.selected == "2022-02-22-vision-2031-released"
+    else:
+        window.controller.select("2019-04-01-ood-announced")
+        window.act_next.trigger()  # Alt+Right
+        assert window.controller.selected == "2019-04-10-seven-nation-statement"
+    window.filter_panel.nation_checkbox("JPN").click()
+    window.timeline.viewport().repaint()
+    table, mask = window.controller.table, window.controller.mask
+    japan = np.flatnonzero(mask)
+    assert len(japan) == 6
+    x0, x1 = window.timeline.plot.x_range()
+    assert x0 <= table.start[japan].min() and table.end[japan].max() <= x1
+    drawn = window.timeline.item.frame.plan.drawn()
+    assert set(japan.tolist()) <= drawn  # every Japan event has its marker on screen
+
+
+def test_grid_lines_run_under_the_markers(window):
+    """A year line through a marker (Germany joins, Dec 2019, centred mid-month) leaves
+    the marker's colour whole: no pale stripe through it."""
+    from cspo_viewer.render.style import kind_color
+
+    view = window.timeline
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    frame, table = view.item.frame, window.controller.table
+    half = view.item.look.layout.marker_px / 2
+    vp = frame.plan.viewport
+    ticks = [frame.dev_x0 + float(vp.to_px(t.day)) for t in view.plot.day_axis.ticks if t.major]
+    checked = 0
+    for lane, lp in enumerate(frame.plan.lanes):
+        for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
+            kind = table.kinds[table.kind[ev]]
+            if kind not in ("membership", "principals-meeting"):  # filled disc and square
+                continue
+            centre = frame.dev_x0 + x
+            for tick in ticks:
+                if abs(tick - centre) < half - 3:
+                    pixel = image.pixelColor(round(tick), round(frame.row_y(lane, row)))
+                    assert pixel.name() == kind_color(kind).lower(), table.labels[ev]
+                    checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(("key", "grouping"), [(Qt.Key.Key_2, "nation"), (Qt.Key.Key_3, "theme")])
+def test_lanes_by_nation_and_theme_name_every_event_once(window, qtbot, key, grouping):
+    """Ctrl+2 / Ctrl+3: every event named once, in one of its lanes; its marker in each
+    of the others, where hovering names it and a click selects it."""
+    qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.grouping == grouping
+    view = window.timeline
+    view.viewport().repaint()
+    plan, table = view.item.frame.plan, window.controller.table
+    titles = [
+        ev for lp in plan.lanes for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k
+    ]
+    assert sorted(titles) == list(range(len(table)))  # all 29, each once
+    assert not any(lp.cluster_count for lp in plan.lanes)
+    lanes = view.plot.content.lanes
+    board = table.index_of(FLORENCE)
+    echoes = [lane for lane, lp in enumerate(plan.lanes) if board in lp.echo_event]
+    assert len(echoes) == int((lanes.event == board).sum()) - 1  # all lanes but its home
+    lane = echoes[0]
+    lp = plan.lanes[lane]
+    frame = view.item.frame
+    x = frame.dev_x0 + lp.echo_x[lp.echo_event.index(board)]
+    y = frame.row_y(lane, 0) + (view.item.rows[lane] - 0.5 + 0.2) * frame.row_px
+    point = QPoint(round(x), round(y))
+    assert "Florence" in view.tooltip_text(view.hit_at_scene(view.mapToScene(point)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.controller.selected == FLORENCE

@@ -20,7 +20,7 @@ from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
 from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
-from cspo_viewer.layout import TimelineContent, build_content
+from cspo_viewer.layout import TimelineContent, build_content, story_start
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
 from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
 
@@ -127,7 +127,7 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
         content=content,
         x_range=(float(x_range[0]), float(x_range[1])),
         shown=shown,
-        title=title_for(options.title, table, shown, options.x_range),
+        title=title_for(options.title, table, shown, options.x_range, flt.date_from),
         subtitle=subtitle,
         kinds_shown=kinds_shown,
         kind_labels=dict(vocab.kinds),
@@ -208,9 +208,13 @@ def title_for(
     table: EventTable,
     shown: np.ndarray,
     x_range: tuple[float, float] | None = None,
+    date_from: str | None = None,
 ) -> str:
-    """The given title, or the record's name with the years shown: those of the events
-    shown ("…, 2011–2024"; one year alone when they share it), or of a chosen range."""
+    """The given title, or the record's name with the years shown: those of a chosen
+    range, or from the founding (when shown) to the last event shown ("…, 2014–2024":
+    seniors date the initiative from its founding, and a precursor drawn before it is
+    context); one year alone when they share it. A filter's own first date (``--from``)
+    is where the reader asked the story to start, so it starts the years instead."""
     if title is not None:
         return title.strip()
     if x_range is not None:
@@ -219,7 +223,10 @@ def title_for(
     elif not len(shown):
         return PRODUCT_TITLE
     else:
-        first = from_day(float(table.start[shown].min())).year
+        start = None if date_from else story_start(table, shown)
+        if start is None:
+            start = float(table.start[shown].min())
+        first = int(date_from[:4]) if date_from else from_day(start).year
         last = from_day(float(table.end[shown].max()) - 1).year
     years = str(first) if first == last else f"{first}–{last}"
     return f"{PRODUCT_TITLE}, {years}"

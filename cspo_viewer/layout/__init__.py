@@ -6,6 +6,7 @@
 """
 
 from cspo_viewer.layout.content import (
+    FOUNDING_KIND,
     MARGIN_FRACTION,
     Lanes,
     MemberBand,
@@ -13,6 +14,7 @@ from cspo_viewer.layout.content import (
     assign_lanes,
     build_content,
     member_band,
+    story_start,
     with_margin,
 )
 from cspo_viewer.layout.placement import (
@@ -21,12 +23,14 @@ from cspo_viewer.layout.placement import (
     LayoutStyle,
     Plan,
     Viewport,
+    choose_homes,
     lane_rows,
     plan_view,
     unnamed,
 )
 
 __all__ = [
+    "FOUNDING_KIND",
     "KIND_PRIORITY",
     "MARGIN_FRACTION",
     "LanePlan",
@@ -38,9 +42,11 @@ __all__ = [
     "Viewport",
     "assign_lanes",
     "build_content",
+    "choose_homes",
     "lane_rows",
     "member_band",
     "plan_view",
+    "story_start",
     "unnamed",
     "with_margin",
 ]

@@ -21,6 +21,10 @@ MARGIN_FRACTION = 0.025
 ``MIN_MARGIN_DAYS``): the same for the window's fit and the export."""
 MIN_MARGIN_DAYS = 15.0
 
+FOUNDING_KIND = "founding"
+"""The kind of the event that starts the record's story (the 2014 MoU): what came before
+it is context."""
+
 
 @dataclass(frozen=True)
 class Lanes:
@@ -160,6 +164,15 @@ def build_content(
     # Joins after the last event would draw an empty strip: leave those out.
     shown = tuple(b for b in bands if b.joined <= full[1]) if members else ()
     return TimelineContent(table, lanes, full, shown, {}, grouping, fit)
+
+
+def story_start(table: EventTable, shown: np.ndarray) -> float | None:
+    """The first day of the founding when ``shown`` includes it, else None: the day a
+    title's years count from, so a precursor drawn for context does not move them."""
+    if FOUNDING_KIND not in table.kinds or not len(shown):
+        return None
+    founding = shown[table.kind[shown] == table.kinds.index(FOUNDING_KIND)]
+    return float(table.start[founding].min()) if len(founding) else None
 
 
 def with_margin(lo: float, hi: float) -> tuple[float, float]:

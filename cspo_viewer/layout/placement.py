@@ -15,6 +15,12 @@ rest keep their marker, named by a number in the page's key (exports) or left fo
 tooltip (the window); only when not even a marker fits do they join a counted badge.
 Selection and hover never take part, so selecting an event moves no other label.
 
+An event in several lanes (one per nation or theme it carries) is named in one of them,
+its *home* (``choose_homes``), where it takes part in the rows like any event; in the
+others its marker is drawn small in a strip under the lane's rows (``echo_x``), at its
+date, where it takes no row from the names. So every name on the timeline is a
+different event, and lanes by nation or theme need about the rows of lanes by kind.
+
 A lane holding more events than its width could show one by one is drawn as a density
 strip (counts per few pixels), and its highest-priority events that fit are named in
 the rows below the strip.
@@ -29,10 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import Lanes
+from cspo_viewer.layout.content import FOUNDING_KIND, Lanes
 
 KIND_PRIORITY = (
-    "founding",
+    FOUNDING_KIND,
     "principals-meeting",
     "statement",
     "vision",
@@ -101,6 +107,8 @@ class LanePlan:
     label_event: list[int] = field(default_factory=list)
     label_key: list[bool] = field(default_factory=list)  # a key number, not the title
     label_text: list[str] = field(default_factory=list)
+    echo_x: list[float] = field(default_factory=list)  # events named in another lane ...
+    echo_event: list[int] = field(default_factory=list)  # ... their markers, under the rows
     cluster_x: list[float] = field(default_factory=list)
     cluster_row: list[int] = field(default_factory=list)
     cluster_count: list[int] = field(default_factory=list)
@@ -143,16 +151,24 @@ class Plan:
         }
 
     def drawn(self) -> set[int]:
-        """Events with a marker of their own (named, keyed or bare)."""
-        return {ev for lp in self.lanes for ev in lp.marker_event}
+        """Events with a marker of their own (named, keyed or bare, or under a lane's
+        rows when named in another lane)."""
+        return {ev for lp in self.lanes for ev in (*lp.marker_event, *lp.echo_event)}
 
     def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> tuple[str, object] | None:
         """The marker ("event", index) or badge ("cluster", i) nearest ``x_px`` in that
-        lane row, or the event whose label covers ``x_px`` there."""
+        lane row, or the event whose label covers ``x_px`` there; row -1 is the lane's
+        strip of markers of events named in another lane."""
         if not 0 <= lane < len(self.lanes):
             return None
         lp = self.lanes[lane]
         best: tuple[float, tuple[str, object]] | None = None
+        if row < 0:
+            for x, ev in zip(lp.echo_x, lp.echo_event, strict=True):
+                d = abs(x - x_px)
+                if d <= radius_px and (best is None or d < best[0]):
+                    best = (d, ("event", ev))
+            return best[1] if best else None
         for x, r, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
             d = abs(x - x_px)
             if r == row and d <= radius_px and (best is None or d < best[0]):
@@ -200,6 +216,8 @@ class _Lane:
     bar1: np.ndarray
     rank: np.ndarray  # lower is more important
     visible: np.ndarray  # marker inside the viewport (the rest only hold their rows)
+    inst: np.ndarray  # the instance in ``Lanes`` (its index there)
+    home: np.ndarray  # the instance that may name its event (one per event)
 
 
 @dataclass
@@ -235,6 +253,19 @@ class _Placer:
     ) -> bool:
         """Put candidate ``i`` in the first row with room for its marker (and a label of
         ``width`` beside it, right first); True if it found one."""
+        found = self.fit(i, width, rows)
+        if found is None:
+            return False
+        row, lo, hi, label = found
+        self.rows[row].add(lo - self.style.gap_px, hi + self.style.gap_px)
+        self.placed[i] = _Placed(row, label, key)
+        return True
+
+    def fit(
+        self, i: int, width: float | None, rows: Sequence[int] | None = None
+    ) -> tuple[int, float, float, tuple[float, float] | None] | None:
+        """Where ``_try`` would put candidate ``i``: (row, left, right, label), without
+        taking the room."""
         lane, st = self.lane, self.style
         x, b0, b1 = float(lane.x[i]), float(lane.bar0[i]), float(lane.bar1[i])
         half, gap = st.marker_px / 2, st.gap_px
@@ -254,10 +285,8 @@ class _Placer:
         for row in self.row_ids if rows is None else rows:
             for lo, hi, label in options:
                 if self.rows[row].free(lo - gap, hi + gap):
-                    self.rows[row].add(lo - gap, hi + gap)
-                    self.placed[i] = _Placed(row, label, key)
-                    return True
-        return False
+                    return row, lo, hi, label
+        return None
 
     def first_fit(self, indices: Sequence[int] | None = None, *, count: bool = False) -> bool:
         """Every candidate named, in date order (the fewest rows); False if any fails
@@ -448,6 +477,7 @@ def lane_candidates(
     kind_rank: np.ndarray,
     pinned: Collection[int],
     context: float = 0.5,
+    home: np.ndarray | None = None,
 ) -> tuple[_Lane, np.ndarray]:
     """The lane's undimmed events near the view (one view width of ``context`` either
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
@@ -462,22 +492,24 @@ def lane_candidates(
     near = np.flatnonzero(ends >= lo)
     ends = ends[near]
     events, starts, dim = events[near], starts[near], dim[near]
+    inst = near + sl.start
     # A marker sits on its day; an imprecise or multi-day event's marker mid-period.
     centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
     in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
     dim_x = xs[dim & in_view]
     keep = ~dim
-    events, xs, starts, ends = events[keep], xs[keep], starts[keep], ends[keep]
+    events, xs, starts, ends, inst = events[keep], xs[keep], starts[keep], ends[keep], inst[keep]
     order = np.argsort(xs, kind="stable")
-    events, xs, starts, ends = events[order], xs[order], starts[order], ends[order]
+    events, xs, starts, ends, inst = (a[order] for a in (events, xs, starts, ends, inst))
     bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
     bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
     rank = kind_rank[table.kind[events]].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
     visible = (xs >= 0) & (xs <= viewport.width_px)
-    return _Lane(events, xs, bar0, bar1, rank, visible), dim_x
+    is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
+    return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home), dim_x
 
 
 def kind_rank(table: EventTable) -> np.ndarray:
@@ -503,6 +535,7 @@ def plan_view(
     pinned: Collection[int] = (),
     key: bool = False,
     bounds: tuple[float, float] | None = None,
+    home: np.ndarray | None = None,
 ) -> Plan:
     """Markers, labels, badges and density strips for what ``viewport`` shows.
 
@@ -511,30 +544,25 @@ def plan_view(
     ``pinned`` events are named before all others. With ``key``, events that get no
     title are numbered for the page's key (numbers in date order). ``bounds`` (days) is
     where a label may reach: the data's range in the window (the view scrolls), the
-    view itself (default) on a page.
+    view itself (default) on a page. ``home`` says which instance of each event may be
+    named (``choose_homes``; by default chosen for this view).
     """
     rank = kind_rank(table)
-    if bounds is None:
-        px_bounds = (0.0, viewport.width_px)
-    else:
-        px_bounds = (
-            max(float(viewport.to_px(bounds[0])), -1e12),
-            min(float(viewport.to_px(bounds[1])), 1e12),
-        )
+    px_bounds = _px_bounds(viewport, bounds)
+    if home is None:
+        home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
     key_width = measure(key_text(8888)) if key else None
     plans = []
-    named: set[int] = set()  # by title in an earlier lane (nation or theme lanes)
     for lane in range(len(lanes.keys)):
         n_rows = rows[lane] if rows is not None else 2
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
             lp = LanePlan(rows=n_rows)
-            cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp)
+            cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp, home)
             _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
         else:
-            cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned)
+            cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, home=home)
             lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
-            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width, named)
-        named.update(ev for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k)
+            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
         plans.append(lp)
     plan = Plan(viewport, plans)
     if key:
@@ -542,10 +570,25 @@ def plan_view(
     return plan
 
 
-def _widths(table: EventTable, cand: _Lane, measure: Callable[[str], float]):
-    cache: dict[int, float] = {}
+def _px_bounds(viewport: Viewport, bounds: tuple[float, float] | None) -> tuple[float, float]:
+    """Where labels may reach, in pixels of ``viewport``: ``bounds`` (days), or the view."""
+    if bounds is None:
+        return (0.0, viewport.width_px)
+    return (
+        max(float(viewport.to_px(bounds[0])), -1e12),
+        min(float(viewport.to_px(bounds[1])), 1e12),
+    )
 
-    def width(i: int) -> float:
+
+def _widths(table: EventTable, cand: _Lane, measure: Callable[[str], float]):
+    """A candidate's title width, measured once; None for an instance that is not its
+    event's home (it shows only its marker)."""
+    cache: dict[int, float] = {}
+    home = cand.home
+
+    def width(i: int) -> float | None:
+        if not home[i]:
+            return None
         w = cache.get(i)
         if w is None:
             w = cache[i] = float(measure(str(table.labels[int(cand.events[i])])))
@@ -563,20 +606,24 @@ def _plan_sparse(
     style: LayoutStyle,
     bounds: tuple[float, float],
     key_width: float | None,
-    named: set[int],
 ) -> None:
-    """Everything named if first-fit can; else by priority, where an event already named
-    in an earlier lane (one event in several nation lanes) comes last and keeps only its
-    marker, so the room goes to events not yet named anywhere."""
+    """Everything named if first-fit can; else by priority, where an event named in
+    another lane (its home) comes last and keeps only its marker, so the room goes to
+    the events this lane names."""
+    echo = ~cand.home
+    if echo.any():
+        shown = echo & cand.visible
+        lp.echo_x = cand.x[shown].tolist()
+        lp.echo_event = cand.events[shown].tolist()
+        cand = _subset(cand, ~echo)
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds)
     if _can_all_fit(cand, n_rows, style, bounds) and placer.first_fit():
         pass  # named in date order, the events beside the view holding their rows
     elif (placer := _visible_first_fit(cand, n_rows, width, style, bounds)) is None:
-        # The events beside the view, and those named in an earlier lane, keep only
-        # their markers and come last, so the room goes to events shown and unnamed.
-        again = np.fromiter((int(e) in named for e in cand.events), bool, len(cand.events))
-        bare = again | ~cand.visible
+        # The events beside the view keep only their markers and come last, so the
+        # room goes to events shown and unnamed.
+        bare = ~cand.visible
         cand.rank = np.where(bare, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
         plain = width
 
@@ -587,6 +634,15 @@ def _plan_sparse(
         placer.by_priority(np.lexsort((cand.x, cand.rank)).tolist(), key_width)
     _emit(lp, table, cand, placer)
     _badges(lp, table, cand, placer)
+
+
+def _subset(cand: _Lane, keep: np.ndarray) -> _Lane:
+    """The candidates ``keep`` selects, in the same order."""
+    return _Lane(
+        *(getattr(cand, f)[keep] for f in ("events", "x", "bar0", "bar1", "rank", "visible")),
+        cand.inst[keep],
+        cand.home[keep],
+    )
 
 
 def _can_all_fit(cand: _Lane, n_rows: int, style: LayoutStyle, bounds: tuple[float, float]) -> bool:
@@ -669,6 +725,7 @@ def dense_candidates(
     pinned: Collection[int],
     style: LayoutStyle,
     lp: LanePlan,
+    home: np.ndarray | None = None,
 ) -> _Lane:
     """A dense lane: its density strip (events per 2-4 px bin, into ``lp``) and, per
     stretch of four marker widths, its most important event (the first in start order
@@ -683,6 +740,7 @@ def dense_candidates(
     centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
     xs = (centre - viewport.x0) * viewport.px_per_day
     keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
+    inst = np.flatnonzero(keep) + (sl.start + lo)
     events, xs = events[keep], xs[keep]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
@@ -701,12 +759,14 @@ def dense_candidates(
         order = np.argsort(seg * 1024 + rank, kind="stable")
         best = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
     best = best[np.lexsort((xs[best], rank[best]))]
-    events, xs, rank = events[best], xs[best], rank[best]
+    events, xs, rank, inst = events[best], xs[best], rank[best], inst[best]
     starts, ends = table.start[events], table.end[events]
     long = ends - starts > 1.5
     bar0 = np.where(long, viewport.to_px(starts), xs)
     bar1 = np.where(long, viewport.to_px(ends), xs)
-    return _Lane(events, xs, bar0, bar1, rank, np.ones(len(events), dtype=bool))
+    is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
+    visible = np.ones(len(events), dtype=bool)
+    return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
 
 
 def _name_dense(
@@ -724,7 +784,7 @@ def _name_dense(
         return
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds, first_row=1)
-    for i in range(len(cand.x)):
+    for i in np.flatnonzero(cand.home).tolist():
         placer._try(i, width(i))
     _emit(lp, table, cand, placer)
 
@@ -782,16 +842,15 @@ def lane_rows(
     pinned: Collection[int] = (),
     bounds: tuple[float, float] | None = None,
     max_rows: int = MAX_ROWS,
+    home: np.ndarray | None = None,
 ) -> list[int]:
     """How many rows each lane gets: what first-fit needs to name every event at this
-    view (a dense lane: its strip and two label rows), then, while the total is more than
-    ``available``, one row less for the lane with the most."""
+    view in its home lane (a dense lane: its strip and two label rows), then, while the
+    total is more than ``available``, one row less for the lane with the most."""
     rank = kind_rank(table)
-    px_bounds = (
-        (0.0, viewport.width_px)
-        if bounds is None
-        else (float(viewport.to_px(bounds[0])), float(viewport.to_px(bounds[1])))
-    )
+    px_bounds = _px_bounds(viewport, bounds)
+    if home is None:
+        home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
     need: list[int] = []
     dense_lanes: list[bool] = []
     for lane in range(len(lanes.keys)):
@@ -800,7 +859,10 @@ def lane_rows(
         if dense:
             need.append(3)
             continue
-        cand, _ = lane_candidates(table, lanes, lane, viewport, rank, pinned, context=0.0)
+        cand, _ = lane_candidates(
+            table, lanes, lane, viewport, rank, pinned, context=0.0, home=home
+        )
+        cand = _subset(cand, cand.home)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
         placer.first_fit(count=True)
         need.append(min(placer.rows_used(), max_rows) if placer.placed else 1)
@@ -812,3 +874,92 @@ def lane_rows(
             break
         need[int(np.argmax(spare))] -= 1
     return need
+
+
+HOME_LIMIT = 20_000
+"""The most lane instances ``choose_homes`` weighs one by one; beyond it (a view too
+full to name much anyway) an event's home is its first lane."""
+
+
+def first_homes(lanes: Lanes) -> np.ndarray:
+    """Each event's first instance (its first lane) as its home."""
+    home = np.zeros(len(lanes.event), dtype=bool)
+    home[np.unique(lanes.event, return_index=True)[1]] = True
+    return home
+
+
+def choose_homes(
+    table: EventTable,
+    lanes: Lanes,
+    viewport: Viewport,
+    measure: Callable[[str], float],
+    style: LayoutStyle,
+    *,
+    pinned: Collection[int] = (),
+    bounds: tuple[float, float] | None = None,
+    max_rows: int = MAX_ROWS,
+) -> np.ndarray:
+    """Which instance of each event may name it (a bool per instance of ``lanes``).
+
+    One event sits in every nation or theme lane it carries; naming it in each would
+    spend rows on repeats and crowd out events named nowhere. So it is named in one
+    lane: first-fit over all lanes at once, in date order, gives each event the lane
+    where its title takes the lowest row and covers the fewest markers still to come
+    (then the lane naming fewest so far), and the other lanes hold only its marker.
+    The lanes then need about the rows of lanes by kind.
+    """
+    home = first_homes(lanes)
+    if home.all():
+        return home  # one lane per event (lanes by kind): nothing to choose
+    rank = kind_rank(table)
+    px_bounds = _px_bounds(viewport, bounds)
+    every = np.ones(len(lanes.event), dtype=bool)
+    placers: list[_Placer] = []
+    entries: list[tuple[np.ndarray, ...]] = []
+    for lane in range(len(lanes.keys)):
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
+            continue
+        cand, _ = lane_candidates(
+            table, lanes, lane, viewport, rank, pinned, context=0.0, home=every
+        )
+        n = len(placers)
+        placers.append(_Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds))
+        idx = np.arange(len(cand.x))
+        entries.append((cand.x, cand.events, np.full(len(idx), n), idx))
+    if not entries:
+        return home
+    xs, events, which, index = (np.concatenate(a) for a in zip(*entries, strict=True))
+    if len(xs) > HOME_LIMIT:
+        return home
+    order = np.lexsort((which, events, xs))
+    named = [0] * len(placers)
+    start = 0
+    while start < len(order):
+        stop = start + 1
+        event = events[order[start]]
+        while stop < len(order) and events[order[stop]] == event:
+            stop += 1
+        group = [(int(which[k]), int(index[k])) for k in order[start:stop]]
+        best = min(group, key=lambda g: _home_cost(placers[g[0]], g[1], named[g[0]], g[0]))
+        for p, i in group:
+            placer = placers[p]
+            home[placer.lane.inst[i]] = (p, i) == best
+        p, i = best
+        named[p] += 1
+        if not placers[p]._try(i, placers[p].widths(i)):
+            placers[p]._try(i, None)
+        start = stop
+    return home
+
+
+def _home_cost(placer: _Placer, i: int, named: int, lane: int) -> tuple[float, ...]:
+    """How much naming candidate ``i`` in this lane costs: the rows it adds to the lane,
+    its row, how many events the lane holds (a lane of few events, such as a rare theme,
+    is the one that has room), then how many it names already."""
+    found = placer.fit(i, placer.widths(i))
+    size = float(len(placer.lane.x))
+    if found is None:
+        return (float(len(placer.row_ids) + 1), 0.0, size, float(named), float(lane))
+    row = found[0]
+    used = placer.rows_used() if placer.placed else 1
+    return (float(max(used, row + 1) - used), float(row), size, float(named), float(lane))

@@ -63,6 +63,7 @@ class DayAxis(_SceneAxis):
         self._font_key: str | None = None
         self._metrics = QFontMetricsF(QFont())
         self._widths: dict[str, float] = {}
+        self._last_key: tuple | None = None  # the range, width and font of ``ticks``
 
     def _font_metrics(self) -> QFontMetricsF:
         font = self.style["tickFont"] or QFont()
@@ -92,12 +93,20 @@ class DayAxis(_SceneAxis):
         # Laid out in the item's own units, the ones pyqtgraph places the texts in.
         width = self.mapRectFromParent(self.geometry()).width()
         lo, hi = sorted((minVal, maxVal))
+        key = (lo, hi, width, (self.style["tickFont"] or QFont()).key())
+        if key == self._last_key:  # the grid (``labelled_days``) asked this frame already
+            return [(1.0, [t.day for t in self.ticks if t.major])]
         self.ticks = date_ticks(lo, hi, width, self.label_width, self.label_gap())
+        self._last_key = key
         self._texts = {t.day: t.text for t in self.ticks if t.major}
         labelled = [t.day for t in self.ticks if t.major]
         # Only labelled ticks: pyqtgraph extends every tick level into a grid line across
         # the plot, and replaying twice the lines cost a third of a frame.
         return [(1.0, labelled)]
+
+    def labelled_days(self, lo: float, hi: float) -> list[float]:
+        """The days of the labelled ticks for ``lo``..``hi``: where grid lines go."""
+        return list(self.tickValues(lo, hi, 0.0)[0][1])
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._texts.get(v, "") for v in values]

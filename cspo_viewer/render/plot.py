@@ -30,6 +30,7 @@ class TimelinePlot(pg.PlotItem):
         self.lane_axis = LaneAxis(orientation="left")
         super().__init__(axisItems={"bottom": self.day_axis, "left": self.lane_axis})
         self.item = TimelineItem(look)
+        self.item.set_grid(self.day_axis.labelled_days)
         self.addItem(self.item)
         vb = self.getViewBox()
         vb.invertY(True)
@@ -57,7 +58,7 @@ class TimelinePlot(pg.PlotItem):
             axis.setStyle(tickLength=round(-6 * look.pen_px), tickTextOffset=round(6 * look.pen_px))
         self.day_axis.setHeight(round(look.font_px * 2.4))
         self._fit_lane_axis()
-        self.showGrid(x=True, y=False, alpha=0.16 if look.is_dark else 0.18)
+        self.showGrid(x=False, y=False)  # the item draws the grid, under its markers
         self.getViewBox().setBackgroundColor(QColor(look.background))
         self.relayout()
 

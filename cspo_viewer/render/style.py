@@ -23,7 +23,7 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "vision": ("#CC79A7", "d"),  # reddish purple
     "exercise": ("#56B4E9", "h"),  # sky blue
     "other": ("#000000", "p"),  # black (Okabe–Ito's yellow vanishes on white projectors)
-    "related": ("#8a8f98", "x"),  # grey: Olympic Defender context, not CSpO
+    "related": ("#7c818a", "x"),  # grey: Olympic Defender context, not CSpO (3:1 on its lane)
 }
 """Kind id -> (colour as ``#rrggbb``, pyqtgraph symbol name)."""
 

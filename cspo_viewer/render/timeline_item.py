@@ -13,6 +13,7 @@ below the event lanes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ from cspo_viewer.layout import (
     Plan,
     TimelineContent,
     Viewport,
+    choose_homes,
     lane_rows,
     plan_view,
 )
@@ -52,6 +54,11 @@ MEMBER_GAP = 0.3  # rows between the event lanes and the membership strip
 MEMBER_BAND = 0.55  # height of the strip's bar, in rows
 MEMBER_TEXT = 0.8  # height of one line of join names under the bar, in rows
 MEMBER_LINES = 2
+ECHO_ROWS = 0.4
+"""Height (rows) of the strip under a nation or theme lane's rows holding the markers of
+its events named in another lane."""
+ECHO_SIZE = 0.62
+"""Their markers' size, as a fraction of a named marker's."""
 COMPACT_PAD = 0.08  # lane padding when rows are short
 MIN_ROW_LINES = 1.12  # a row is at least this many text lines high
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
@@ -68,10 +75,16 @@ class Frame:
     row_px: float  # device pixels per row
     lane_top: list[float]  # item y of each lane's top (rows)
     pad: float = LANE_PAD  # rows of padding in each lane
+    echo_rows: list[int] | None = None  # each lane's rows, where its echo strip starts
 
     def row_y(self, lane: int, row: int) -> float:
         """Device y of a lane row's marker line."""
         return self.dev_y0 + (self.lane_top[lane] + self.pad / 2 + row + 0.5) * self.row_px
+
+    def echo_y(self, lane: int, rows: int) -> float:
+        """Device y of the middle of a lane's strip of markers named in other lanes."""
+        top = self.lane_top[lane] + self.pad / 2 + rows
+        return self.dev_y0 + (top + ECHO_ROWS / 2) * self.row_px
 
 
 def symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | None) -> QPixmap:
@@ -203,6 +216,8 @@ class TimelineItem(pg.GraphicsObject):
         self._members: list[MemberBand] = []
         self._member_lanes: dict[str, float] = {}  # nation grouping: lane key -> join day
         self._rows: list[int] = []
+        self._home: np.ndarray | None = None  # which instance names its event
+        self._echo: list[bool] = []  # lanes with a strip for events named elsewhere
         self._pad = LANE_PAD
         self._member_lines = MEMBER_LINES
         self._selected: int | None = None
@@ -213,6 +228,7 @@ class TimelineItem(pg.GraphicsObject):
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
+        self._grid: Callable[[float, float], Sequence[float]] | None = None
         self._fonts()
 
     # --- content ----------------------------------------------------------------------
@@ -257,6 +273,8 @@ class TimelineItem(pg.GraphicsObject):
         self._members = list(content.members)
         self._member_lanes = dict(content.member_lanes)
         self._rows = [2] * len(content.lanes.keys)
+        self._home = None
+        self._echo = [False] * len(content.lanes.keys)
         self._frame = None
         self.update()
 
@@ -274,11 +292,28 @@ class TimelineItem(pg.GraphicsObject):
         if self._content is None or self._table is None or self._lanes is None:
             return False
         content = self._content
-        viewport = Viewport(*(self._allot_range or content.fit_range), max(width_px, 1.0))
+        # The painted width can come out a fraction of a pixel under the view's (the
+        # device transform rounds): rows are counted a pixel narrower, so they still
+        # name every event when painted.
+        viewport = Viewport(*(self._allot_range or content.fit_range), max(width_px - 1.0, 1.0))
         bounds = None if self._clip_labels else content.fit_range
+        # Each event's home lane is chosen where the rows are: at the fitted range, so a
+        # name stays in its lane while the view pans and zooms.
+        home = choose_homes(
+            self._table,
+            self._lanes,
+            viewport,
+            self.measure,
+            self._look.layout,
+            pinned=self._pinned,
+            bounds=bounds,
+        )
+
+        lanes = self._lanes
+        echo = [bool((~home[lanes.lane_slice(i)]).any()) for i in range(len(lanes.keys))]
 
         def allot(pad: float, lines: int) -> list[int]:
-            fixed = self._strip_rows(lines) + pad * len(self._lanes.keys)
+            fixed = self._strip_rows(lines) + pad * len(lanes.keys) + ECHO_ROWS * sum(echo)
             return lane_rows(
                 self._table,
                 self._lanes,
@@ -288,6 +323,7 @@ class TimelineItem(pg.GraphicsObject):
                 int(height_px / self.min_row_px - fixed),
                 pinned=self._pinned,
                 bounds=bounds,
+                home=home,
             )
 
         # Tight on room, lanes give up their padding and the strip a line of names
@@ -301,17 +337,29 @@ class TimelineItem(pg.GraphicsObject):
             10_000,
             pinned=self._pinned,
             bounds=bounds,
+            home=home,
         )
         layout = (LANE_PAD, MEMBER_LINES, allot(LANE_PAD, MEMBER_LINES))
         if layout[2] != want:
             layout = (COMPACT_PAD, 1, allot(COMPACT_PAD, 1))
         pad, lines, rows = layout
-        if (pad, lines, rows) == (self._pad, self._member_lines, self._rows):
+        same_home = self._home is not None and np.array_equal(home, self._home)
+        self._home = home
+        if (pad, lines, rows, echo) == (self._pad, self._member_lines, self._rows, self._echo):
+            if not same_home:
+                self.update()
             return False
+        self._echo = echo
         self.prepareGeometryChange()
         self._pad, self._member_lines, self._rows = pad, lines, rows
         self.update()
         return True
+
+    def set_grid(self, days: Callable[[float, float], Sequence[float]] | None) -> None:
+        """Where the date axis puts its labelled ticks for a day range: the item draws
+        their grid lines itself, under the markers (the axis would draw them over)."""
+        self._grid = days
+        self.update()
 
     def set_selected(self, index: int | None) -> None:
         self._selected = index
@@ -331,10 +379,11 @@ class TimelineItem(pg.GraphicsObject):
 
     def lane_top(self, lane: int) -> float:
         """Item y of a lane's top edge (rows)."""
-        return float(sum(self._rows[:lane])) + self._pad * lane
+        echo = ECHO_ROWS * sum(self._echo[:lane])
+        return float(sum(self._rows[:lane])) + self._pad * lane + echo
 
     def lane_centre(self, lane: int) -> float:
-        return self.lane_top(lane) + (self._rows[lane] + self._pad) / 2
+        return (self.lane_top(lane) + self.lane_top(lane + 1)) / 2
 
     @property
     def lanes_height(self) -> float:
@@ -391,6 +440,7 @@ class TimelineItem(pg.GraphicsObject):
             pinned=self._pinned,
             key=self._key,
             bounds=None if self._clip_labels else self._content.fit_range,
+            home=self._home,
         )
 
     def paint(self, p: QPainter, *args: object) -> None:
@@ -402,7 +452,7 @@ class TimelineItem(pg.GraphicsObject):
         row_px = tr.map(QPointF(0, 1)).y() - dev_y0
         plan = self.layout_plan(viewport)
         tops = [self.lane_top(i) for i in range(self.lane_count)]
-        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops, self._pad)
+        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops, self._pad, self._rows)
         engine = p.paintEngine()
         self._vector = engine is not None and engine.type() in VECTOR_ENGINES
         p.save()
@@ -410,13 +460,16 @@ class TimelineItem(pg.GraphicsObject):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._paint_lane_backgrounds(p, viewport, frame)
+        self._paint_grid(p, viewport, frame)
         self._paint_members(p, viewport, frame)
+        where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
+        self._paint_ties(p, plan, where)
         for lane, lp in enumerate(plan.lanes):
             self._paint_density(p, lp, lane, frame)
             self._paint_dimmed(p, lp, lane, frame)
-            self._paint_spans(p, lp, lane, viewport, frame)
+            self._paint_spans(p, lp, lane, viewport, frame, where[lane])
             self._paint_clusters(p, lp, lane, frame)
-            self._paint_markers(p, lp, lane, frame)
+            self._paint_markers(p, [*lp.marker_event, *lp.echo_event], where[lane])
             self._paint_labels(p, lp, lane, frame)
         self._paint_selected_callout(p, plan, frame)
         p.restore()
@@ -456,6 +509,21 @@ class TimelineItem(pg.GraphicsObject):
                     p.drawLine(QPointF(x, top), QPointF(x, bottom))
                     p.setPen(Qt.PenStyle.NoPen)
 
+    def _paint_grid(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
+        """The date axis's grid lines across the lanes, under every marker and label (a
+        line over a marker runs a pale stripe through it)."""
+        if self._grid is None:
+            return
+        look = self._look
+        colour = QColor(look.grid)
+        colour.setAlphaF(look.grid_alpha)
+        p.setPen(QPen(colour, look.pen_px))
+        top = frame.dev_y0
+        bottom = frame.dev_y0 + self.total_height * frame.row_px
+        for day in self._grid(vp.x0, vp.x1):
+            x = frame.dev_x0 + float(vp.to_px(day))
+            p.drawLine(QPointF(x, top), QPointF(x, bottom))
+
     def _paint_members(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         """One bar whose shade deepens with each accession, the member count inside each
         stretch, and the joining nations named under each join (two lines, first-fit)."""
@@ -467,6 +535,7 @@ class TimelineItem(pg.GraphicsObject):
         bar_h = MEMBER_BAND * frame.row_px
         joins = sorted(self._members, key=lambda b: b.joined)
         total = len(joins)
+        steps = look.member_steps(total)
         xs = [frame.dev_x0 + float(vp.to_px(b.joined)) for b in joins]
         sure = [frame.dev_x0 + float(vp.to_px(b.precision_end)) for b in joins]
         metrics = QFontMetricsF(self._small_bold)
@@ -476,13 +545,12 @@ class TimelineItem(pg.GraphicsObject):
             x_end = min(xs[i + 1] if i + 1 < total else right, right)
             if i + 1 < total and xs[i + 1] <= xs[i]:
                 continue
-            colour = QColor(look.member_band)
-            colour.setAlphaF(0.3 + 0.7 * (i + 1) / total)
+            colour = QColor(steps[i])
             if x_end > x_start:
                 p.fillRect(QRectF(x_start, top, x_end - x_start, bar_h), colour)
                 count = str(i + 1)
                 if metrics.horizontalAdvance(count) + 6 < x_end - x_start:
-                    p.setPen(QColor("#ffffff") if i + 1 > total / 3 else QColor(look.text))
+                    p.setPen(QColor(look.text_on(steps[i])))
                     p.drawText(
                         QPointF(x_start + 3, top + bar_h / 2 + metrics.ascent() * 0.36), count
                     )
@@ -563,23 +631,70 @@ class TimelineItem(pg.GraphicsObject):
         for x in lp.dim_x:
             p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
 
+    def _marker_points(
+        self, lp: LanePlan, lane: int, frame: Frame
+    ) -> list[tuple[float, float, float]]:
+        """(device x, device y, size) of a lane's markers: those in its rows, then the
+        small ones in its strip of events named in another lane."""
+        size = self._look.layout.marker_px
+        points = [
+            (frame.dev_x0 + x, frame.row_y(lane, row), size)
+            for x, row in zip(lp.marker_x, lp.marker_row, strict=True)
+        ]
+        if lp.echo_x and lane < len(self._echo) and self._echo[lane]:
+            y = frame.echo_y(lane, self._rows[lane])
+            small = min(size * ECHO_SIZE, ECHO_ROWS * frame.row_px * 0.9)
+            points += [(frame.dev_x0 + x, y, small) for x in lp.echo_x]
+        return points
+
+    def _paint_ties(
+        self, p: QPainter, plan: Plan, where: list[list[tuple[float, float, float]]]
+    ) -> None:
+        """An event drawn in several lanes (its nations or themes) is named in one: a
+        thin line in its kind's colour joins its markers, so a reader follows any of them
+        to its name (or key number). Drawn under markers and labels."""
+        table = self._table
+        assert table is not None
+        spans: dict[int, list[float]] = {}
+        for lp, points in zip(plan.lanes, where, strict=True):
+            for ev, (x, y, _size) in zip(
+                [*lp.marker_event, *lp.echo_event],
+                points,
+                strict=False,  # no strip: no echoes
+            ):
+                span = spans.setdefault(ev, [x, y, y])
+                span[1], span[2] = min(span[1], y), max(span[2], y)
+        look = self._look
+        for ev, (x, y0, y1) in spans.items():
+            if y1 <= y0:
+                continue
+            colour = QColor(kind_color(table.kinds[table.kind[ev]], look.is_dark))
+            colour.setAlphaF(0.55)
+            p.setPen(QPen(colour, look.pen_px, Qt.PenStyle.DotLine))
+            p.drawLine(QPointF(x, y0), QPointF(x, y1))
+
     def _paint_spans(
-        self, p: QPainter, lp: LanePlan, lane: int, vp: Viewport, frame: Frame
+        self,
+        p: QPainter,
+        lp: LanePlan,
+        lane: int,
+        vp: Viewport,
+        frame: Frame,
+        where: list[tuple[float, float, float]],
     ) -> None:
         """Month, year and multi-day events: a bar over the whole period they may cover."""
         table = self._table
         assert table is not None
-        h = self._look.layout.marker_px * 0.5
         p.setPen(Qt.PenStyle.NoPen)
-        for ev, row in zip(lp.marker_event, lp.marker_row, strict=True):
+        dark = self._look.is_dark
+        for ev, (_x, y, size) in zip(lp.marker_event, where, strict=False):
             start, end = table.start[ev], table.end[ev]
             if end - start <= 1.5:
                 continue
-            colour = QColor(kind_color(table.kinds[table.kind[ev]], self._look.is_dark))
-            colour.setAlphaF(0.28)
+            h = size * 0.5
+            colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
             x0 = frame.dev_x0 + float(vp.to_px(start))
             x1 = frame.dev_x0 + float(vp.to_px(end))
-            y = frame.row_y(lane, row)
             p.setBrush(colour)
             p.drawRoundedRect(QRectF(x0, y - h / 2, max(x1 - x0, 2.0), h), h / 2, h / 2)
 
@@ -607,15 +722,16 @@ class TimelineItem(pg.GraphicsObject):
             pix = cluster_pixmap(*args)
             p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
-    def _paint_markers(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
+    def _paint_markers(
+        self, p: QPainter, events: list[int], where: list[tuple[float, float, float]]
+    ) -> None:
         table = self._table
         assert table is not None
         look = self._look
-        size = look.layout.marker_px
-        for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
+        for ev, (x, y, size) in zip(events, where, strict=False):
             kind = table.kinds[table.kind[ev]]
             ring = look.selection if ev == self._selected else None
-            centre = QPointF(frame.dev_x0 + x, frame.row_y(lane, row))
+            centre = QPointF(x, y)
             colour = kind_color(kind, look.is_dark)
             if self._vector:
                 draw_symbol(p, centre, kind, size, colour, look.background, ring)
@@ -629,7 +745,7 @@ class TimelineItem(pg.GraphicsObject):
         changes no label's width."""
         look = self._look
         halo = QColor(look.label_halo)
-        halo.setAlphaF(0.78)
+        halo.setAlphaF(look.halo_alpha)
         for x, w, row, ev, key, text in zip(
             lp.label_x,
             lp.label_width,
@@ -689,10 +805,13 @@ class TimelineItem(pg.GraphicsObject):
 
     # --- hit-testing ------------------------------------------------------------------
     def lane_row_at(self, item_y: float) -> tuple[int, int] | None:
-        """(lane, row) under item y (rows), or None outside the event lanes."""
+        """(lane, row) under item y (rows), or None outside the event lanes; row -1 is
+        the lane's strip of events named in another lane."""
         for lane in range(self.lane_count):
             top = self.lane_top(lane) + self._pad / 2
             if self.lane_top(lane) <= item_y < self.lane_top(lane + 1):
+                if self._echo[lane] and item_y >= top + self._rows[lane]:
+                    return lane, -1
                 row = int(np.clip(np.floor(item_y - top), 0, self._rows[lane] - 1))
                 return lane, row
         return None

@@ -115,9 +115,12 @@ class TimelineView(pg.PlotWidget):
             ),
         )
         fitted = self._is_fitted()
+        # A filter that hides the selection leaves nothing to keep in view: fit the
+        # matching events (the old selection would pan to where nothing is drawn).
+        hidden = c.selected is not None and not c.is_visible(c.selected)
         self.item.set_pinned(c.pinned_indexes())
         self.plot.set_content(content)
-        if fitted:  # a view left at "fit" follows the filter; a zoomed one stays put
+        if fitted or hidden:  # a view left at "fit" follows the filter; a zoomed one stays
             self.plot.fit_all()
         self._selection_changed(c.selected)
         self._update_empty_message()
@@ -168,7 +171,7 @@ class TimelineView(pg.PlotWidget):
     def _selection_changed(self, event_id: str | None) -> None:
         index = self.controller.table.index_of(event_id) if event_id else None
         self.item.set_selected(index)
-        if index is not None:
+        if index is not None and self.controller.is_visible(event_id):  # type: ignore[arg-type]
             self.ensure_visible(index)
 
     def ensure_visible(self, index: int) -> None:
