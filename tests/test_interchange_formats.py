@@ -247,7 +247,7 @@ def test_list_json_output_imports_as_a_bare_list(tmp_path, store):
     path.write_text(json.dumps(list(store.records(EventFilter()))), encoding="utf-8")
     db = fresh_db(tmp_path)
     report = import_file(db, path)
-    assert report.added == 29 and report.written
+    assert report.added == 31 and report.written
     assert [r["id"] for r in records(db)] == store.event_ids(EventFilter())
 
 
@@ -353,7 +353,7 @@ def test_many_batches_leave_a_sound_fully_indexed_database(tmp_path, bundled_db,
     source = tmp_path / "all.csv"
     source.write_text(dump_text(bundled_db, "csv"), encoding="utf-8")
     db = fresh_db(tmp_path)
-    assert import_file(db, source).added == 29
+    assert import_file(db, source).added == 31
     edited = tmp_path / "edited.csv"
     edited.write_text(source.read_text(encoding="utf-8").replace("Florence", "Zanzibarish"))
     report = import_file(db, edited, ImportOptions(on_conflict="replace"))

@@ -22,7 +22,7 @@ def slides(db) -> dict[str, dict]:
 
 def test_every_slide_ends_with_its_nations_and_numbered_sources(bundled_db, store):
     by_id = slides(bundled_db)
-    assert len(by_id) == 29
+    assert len(by_id) == 31
     for event_id, slide in by_id.items():
         detail = store.event_detail(event_id)
         text = slide["text"]["text"]
@@ -63,7 +63,7 @@ def test_reimporting_the_dump_gives_back_the_summaries_without_citations(tmp_pat
     exported = tmp_path / "timeline.json"
     exported.write_text(dump_text(bundled_db, "timelinejs"), encoding="utf-8")
     rebuilt = fresh_db(tmp_path)
-    assert import_file(rebuilt, exported).added == 29
+    assert import_file(rebuilt, exported).added == 31
     want = {r["id"]: r["summary"] for r in records(bundled_db)}
     assert {r["id"]: r["summary"] for r in records(rebuilt)} == want
 

@@ -132,7 +132,7 @@ def test_served_read_only_and_the_file_never_changes(ds, bundled_db):
     assert response.status_code == 400 and "Statement must be a SELECT" in response.text
     response = get(ds, "/cspo.json?sql=update+sources+set+title+%3D+%27x%27")
     assert response.status_code == 400
-    assert get_json(ds, "/cspo/events.json")["filtered_table_rows_count"] == 29
+    assert get_json(ds, "/cspo/events.json")["filtered_table_rows_count"] == 31
     assert sha256(bundled_db) == before
 
 
@@ -186,7 +186,7 @@ def test_serve_prints_its_url_on_loopback_and_serves_the_record(tmp_path):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        assert len(events) == 29
+        assert len(events) == 31
         with urllib.request.urlopen(url, timeout=5) as r:
             page = r.read().decode()
         assert "Events of the Combined Space Operations (CSpO) Initiative" in page

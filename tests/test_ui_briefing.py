@@ -274,9 +274,9 @@ def test_compare_with_picks_the_other_event(window, qtbot):
     (picker,) = window.findChildren(EventPicker)
     assert picker.isVisible()
     qtbot.keyClicks(picker.search, "Florence")
-    # Dates as precise as known: the tabletop exercise is known to the month.
+    # Dates as precise as known (the tabletop exercise is dated to the Board since issue 22).
     assert picker.shown() == [
-        "2024-12  Florence tabletop exercise",
+        "2024-12-03  Florence tabletop exercise",
         "2024-12-03  Florence Board",
         "2024-12-06  Florence joint statement",
     ]
