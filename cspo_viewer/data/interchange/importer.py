@@ -21,6 +21,7 @@ The same code serves ``cspo-viewer import`` and the window's File → Import eve
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -143,12 +144,32 @@ def _write(
         _commit(conn, store.path)
     except BaseException as exc:
         conn.rollback()
+        left = _settle(conn, store.path)
         sentence = _sentence(exc, store)
         if sentence is None:
             raise
-        raise sentence from None
+        raise (type(sentence)(f"{sentence}; {left}") if left else sentence) from None
     report.written = True
     return report
+
+
+def _settle(conn: sqlite3.Connection, db_path: Path) -> str:
+    """Put the file back as it was after a failed write. A write that failed part-way (a
+    file-size limit, an I/O error) leaves SQLite's pager in its error state: the pages it
+    had already written stay in the file, and its journal stays hot, until the connection
+    next reads. Reading now rolls the journal back here, so the file is byte for byte what
+    it was and no journal is left for a reader that skips journals (``?immutable=1``).
+    Returns what state the file is in when that was not possible, else ''."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    journal = Path(f"{db_path}-journal")
+    if not journal.exists() or not journal.stat().st_size:
+        return ""
+    return (
+        f"SQLite's journal {journal} is still beside it: the next program that opens "
+        "the database with write access restores it, and until then it must not be "
+        "read as immutable"
+    )
 
 
 def _begin_immediate(conn: sqlite3.Connection, db_path: Path) -> None:
