@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -65,11 +66,14 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(f"{path} is a folder, not a database file.")
     if not os.access(path, os.R_OK):
         raise DatabaseError(f"{path} cannot be read (permission denied).")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise DatabaseError(f"{path} is {_special_kind(mode)}, not a database file.")
     size = path.stat().st_size
     if size == 0:
         raise DatabaseError(
-            f"{path} is empty, not a cspo-viewer database "
-            f"(create one with: cspo-viewer db init --db {path})."
+            f"{path} is empty, not a cspo-viewer database (remove the empty file, then "
+            f"create one with: cspo-viewer db init --db {path})."
         )
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -84,6 +88,18 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(
             f"{path} is truncated ({size} bytes, the header promises {page_count * page_size})."
         )
+
+
+def _special_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words (a FIFO or /dev/zero looked
+    "empty" and was told to run db init, which then refused because the path exists)."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def one_line(text: object) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -213,6 +214,8 @@ def _sentence(exc: BaseException, store: Store) -> Exception | None:
         return InterchangeError(
             f"{db_path} refused an imported event ({exc}); nothing was imported"
         )
+    if "unsafe use of" in str(exc) and "virtual table" not in str(exc):
+        return DatabaseError(_unsafe_call(store.conn, db_path, str(exc)))
     if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
         names = ", ".join(untrusted_triggers(store.conn)[:5])
         return DatabaseError(
@@ -221,6 +224,20 @@ def _sentence(exc: BaseException, store: Store) -> Exception | None:
             "database made with db init)"
         )
     return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; nothing was imported")
+
+
+def _unsafe_call(conn: sqlite3.Connection, db_path: Path, message: str) -> str:
+    """The sentence for a trigger of the file's own that calls a function SQLite lets no
+    trigger run (``load_extension()``, say): which triggers, and that it was refused."""
+    call = message.split("unsafe use of", 1)[1].strip()
+    word = re.compile(rf"\b{re.escape(call.rstrip('()'))}\s*\(", re.IGNORECASE)
+    rows = conn.execute("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'trigger'")
+    names = sorted(name for name, sql in rows if word.search(sql)) or ["one of its triggers"]
+    return (
+        f"{db_path} has triggers cspo-viewer did not create ({', '.join(names[:5])}) that "
+        f"call {call}, which SQLite lets no trigger run; nothing was loaded and nothing "
+        "was imported (import into a database made with db init)"
+    )
 
 
 def is_bundled_database(path: Path) -> bool:
