@@ -41,6 +41,7 @@ from cspo_viewer.data.usable import (
     event_problem,
     has_blob,
     sub_row_problem,
+    undecodable_as_bytes,
     valid_day,
 )
 
@@ -685,6 +686,27 @@ class Store:
 
     # --- whole records (list --json, dump) ---------------------------------------------
     def records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
+        """``_records``, and when a stored text is not valid UTF-8 (SQLite does not check
+        what other tools store), the same again with such text read as bytes, so that its
+        row is left out with the usual note instead of failing the whole command. The fast
+        path stays: Python's own decoding, no callback per value, until a row needs it."""
+        done = 0
+        try:
+            for record in self._records(flt):
+                yield record
+                done += 1
+        except sqlite3.OperationalError as exc:
+            if "decode to UTF-8" not in str(exc):
+                raise
+            self.conn.text_factory = undecodable_as_bytes
+            try:
+                for i, record in enumerate(self._records(flt)):
+                    if i >= done:
+                        yield record
+            finally:
+                self.conn.text_factory = str
+
+    def _records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
         """Matching events as JSON-ready dicts with names, themes, sources and quotes.
 
         The same shape is what ``dump --format json`` writes and ``import`` reads. Events,

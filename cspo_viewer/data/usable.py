@@ -40,7 +40,22 @@ def has_blob(row: Sequence[Any]) -> bool:
     return bytes in map(type, row)
 
 
+class NotUtf8(bytes):
+    """Stored text that is not valid UTF-8, kept as the bytes it is."""
+
+
+def undecodable_as_bytes(value: bytes) -> str | bytes:
+    """A connection's ``text_factory`` for reading past invalid UTF-8: text as ``str``, and
+    bytes that do not decode as ``NotUtf8``, which the rules here leave out like a BLOB."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotUtf8(value)
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, NotUtf8):
+        return "bytes that are not valid UTF-8"
     return "binary data" if isinstance(value, bytes) else repr(value)
 
 
