@@ -201,3 +201,15 @@ def test_shipped_metadata_is_valid_json_beside_the_database(bundled_db):
     path = serve.metadata_path()
     assert path.parent == Path(bundled_db).parent
     json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", ["/cspo/search", "/cspo/events", "/cspo"])
+def test_a_post_is_refused_cleanly(ds, capsys, path):
+    """Datasette 0.65 answered a POST to the canned search with HTTP 500 and a traceback
+    (issue 22, item 6); nothing here may be written, so any POST gets 405 and a sentence."""
+    response = asyncio.run(ds.client.post(path, data={"q": "Florence"}))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "served read-only" in response.text
+    assert "Traceback" not in capsys.readouterr().err
+    assert get(ds, "/cspo/search.json?q=Florence&_shape=array").status_code == 200
