@@ -62,3 +62,31 @@ def test_a_device_is_called_a_device(device, capsys):
     err = capsys.readouterr().err
     assert f"{device} is a device, not a database file" in err
     assert "empty" not in err and "db init" not in err
+
+
+def test_a_five_thousand_digit_number_is_named_without_python_advice(tmp_path, capsys):
+    db = fresh_db(tmp_path)
+    src = tmp_path / "long.json"
+    src.write_text(
+        '{"events": [\n{"date": "2020-01-01", "title": "T", "nations": ["AUS"],'
+        ' "sources": [{"title": "S"}], "extra": ' + "9" * 5000 + "}]}",
+        encoding="utf-8",
+    )
+    assert main(["import", str(src), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "a number of 5,000 digits on line 2" in err
+    assert "sys." not in err and "set_int_max_str_digits" not in err
+
+
+def test_a_lone_surrogate_is_not_called_a_control_character(tmp_path, capsys):
+    db = fresh_db(tmp_path)
+    src = tmp_path / "half.json"
+    src.write_text(
+        '{"events": [{"date": "2020-01-01", "title": "T\\ud800x", "nations": ["AUS"],'
+        ' "sources": [{"title": "S", "publisher": "P\\udc00"}]}]}',
+        encoding="utf-8",
+    )
+    assert main(["import", str(src), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "events[0].title: contains U+D800, half of a surrogate pair" in err
+    assert "control character" not in err
