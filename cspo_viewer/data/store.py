@@ -40,6 +40,7 @@ from cspo_viewer.data.usable import (
     clean_text,
     event_problem,
     has_blob,
+    show_bidi_controls,
     sub_row_problem,
     undecodable_as_bytes,
     valid_day,
@@ -57,6 +58,18 @@ file, ~0.4 s at 100,000 events, so larger files rely on the header checks here a
 
 class DatabaseError(Exception):
     """A database that cannot be used; the message is one sentence for the user."""
+
+
+_DRAWN_ROW_FIELDS = frozenset({4, 5, 7, 8, 9, 11})
+"""The texts of an ``event_detail`` row that are drawn: title, short title, location,
+summary, statement text, uncertainty (not the id, dates, kind or confidence)."""
+
+
+def _drawn(value: Any) -> Any:
+    """A text of ``event_detail`` with its bidirectional controls shown visibly; the
+    detail is for the pane, the deck and the briefing note (which each handle the other
+    control characters as their format needs), never for dumps, which keep text exactly."""
+    return show_bidi_controls(value) if type(value) is str else value
 
 
 def _check_file(path: Path) -> None:
@@ -629,8 +642,9 @@ class Store:
             return None
         nations = sorted(self._tags("event_nations", "nation_code", [event_id])[event_id])
         themes = self._tags("event_themes", "theme_id", [event_id])[event_id]
+        row = tuple(_drawn(v) if i in _DRAWN_ROW_FIELDS else v for i, v in enumerate(row))
         quotes = [
-            Quote(*r)
+            Quote(r[0], _drawn(r[1]), _drawn(r[2]), r[3], _drawn(r[4]), r[5])
             for r in self._sub_rows(
                 "quote",
                 event_id,
@@ -639,7 +653,7 @@ class Store:
             )
         ]
         sources = [
-            Source(*r)
+            Source(r[0], _drawn(r[1]), _drawn(r[2]), *r[3:])
             for r in self._sub_rows(
                 "source",
                 event_id,
