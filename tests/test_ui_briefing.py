@@ -106,6 +106,11 @@ def test_list_menu_copies_a_briefing_note_as_text_and_html(window, qtbot):
     text = mime.text()
     title = window.controller.detail(FLORENCE).row.title
     assert text.splitlines()[:2] == [title, "6 Dec 2024 · Florence, Italy"]
+    assert text.splitlines()[2] == (  # issue 22: who took part
+        "Nations: Australia, Canada, France, Germany, Italy, Japan, New Zealand, Norway,"
+        " United Kingdom, United States"
+    )
+    assert "Nations: Australia, Canada, France" in mime.html()
     assert "— CSpO Initiative Principals, Joint statement of the Principals' Board [1]" in text
     assert "\n[4] Arab News Japan" in text
     assert "<ol><li>" in mime.html() and "<blockquote>" in mime.html()
