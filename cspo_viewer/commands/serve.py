@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import logging
 import socket
 import types
 from pathlib import Path
@@ -21,6 +22,8 @@ from cspo_viewer import paths
 from cspo_viewer.commands.common import add_db_argument, db_path
 from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
+
+log = logging.getLogger(__name__)
 
 INSTALL_LINE = "pip install 'cspo-viewer[serve]'"
 METADATA_NAME = "metadata.json"
@@ -157,6 +160,7 @@ def run_serve(args: argparse.Namespace) -> int:
     database = db_path(args).resolve()
     open_store(database).close()  # a missing, damaged or foreign file is one sentence
     ds = make_datasette(database)
+    log.info("Datasette over %s, immutable, metadata %s", database, metadata_path())
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -45,6 +46,8 @@ from cspo_viewer.data.usable import (
     undecodable_as_bytes,
     valid_day,
 )
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_READABLE_VERSION = 1
@@ -259,6 +262,13 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
         raise DatabaseError(sqlite_message(p, exc)) from None
     store = Store(p, conn, writable=writable)
     store.migrated_from = migrated_from
+    log.info(
+        "opened %s (schema v%s, %s%s)",
+        p,
+        version,
+        "writable" if writable else "read-only",
+        f", upgraded from v{migrated_from}" if migrated_from else "",
+    )
     return store
 
 

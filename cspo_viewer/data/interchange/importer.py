@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import re
 import sqlite3
@@ -59,6 +60,8 @@ from cspo_viewer.data.store import (
     sqlite_message,
     untrusted_triggers,
 )
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 """Events compared with the database (and written) together: one query per batch for
@@ -109,6 +112,7 @@ def import_file(
         fmt: Format = options.format or detect_format(file_path, sniff_open(fh, file_path))
         reader = READERS[fmt](file_path, fh)
         total = os.fstat(fh.fileno()).st_size
+        log.info("reading %s as %s (%s bytes)", file_path, fmt, f"{total:,}")
         with open_store(db_path, writable=not options.dry_run) as store:
             store.conn.execute("BEGIN")  # a read transaction: one snapshot to compare with
             try:
@@ -117,6 +121,13 @@ def import_file(
                 raise DatabaseError(sqlite_message(store.path, exc)) from None
             finally:
                 store.conn.rollback()
+            log.info(
+                "compared: %d to add, %d to change, %d already present, %d rejected",
+                report.added,
+                report.changed,
+                report.unchanged,
+                report.rejected,
+            )
             if options.dry_run or not report.ok or not report.has_changes:
                 return report
             return _write(store, file_path, fmt, options, reader, total, progress)
@@ -134,6 +145,7 @@ def _write(
     """The second pass, inside one transaction that commits only if nothing is rejected."""
     conn = store.conn
     conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    log.info("writing into %s in one transaction (BEGIN IMMEDIATE)", store.path)
     _begin_immediate(conn, store.path)
     try:
         report = Session(store, file_path, fmt, options, reader, write=True).run(total, progress)
@@ -143,7 +155,9 @@ def _write(
         if progress:
             progress(Progress("saving", total, total, report.added + report.changed))
         _commit(conn, store.path)
+        log.info("committed: %d added, %d changed", report.added, report.changed)
     except BaseException as exc:
+        log.info("rolled back: %s", type(exc).__name__)
         conn.rollback()
         left = _settle(conn, store.path)
         sentence = _sentence(exc, store)
