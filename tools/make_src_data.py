@@ -465,8 +465,7 @@ EVENT_CORRECTIONS = {
             "US Space Command formally recognised Germany's membership in Multinational Force-Operation Olympic "
             "Defender at an accession ceremony in Berlin attended by Gen. Stephen Whiting, who commands both, "
             "Germany's Director-General for Military Strategy and Operations, and representatives of Australia, "
-            "Canada and New Zealand. France followed at a ceremony in Paris three days later. The event keeps the "
-            "id it had when the two accessions were recorded as one."),
+            "Canada and New Zealand. France followed at a ceremony in Paris three days later."),
         "nations": ["AUS", "CAN", "DEU", "NZL", "USA"],
         "confidence": "high",
         "uncertainty": OOD_DATES_NOTE,
