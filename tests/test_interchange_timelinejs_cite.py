@@ -10,6 +10,7 @@ import pytest
 
 from cspo_viewer.data.interchange import import_file
 from cspo_viewer.data.interchange.htmltext import html_to_text
+from cspo_viewer.data.interchange.timelinejs import RECORD_KEY
 from tests.interchange_support import FIXTURES, dump_text, fresh_db, records
 
 SCHEMA = FIXTURES / "timelinejs" / "timelinejs.schema.json"
@@ -52,6 +53,10 @@ def test_the_dump_follows_timelinejs_documented_json_format(bundled_db):
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     data = json.loads(dump_text(bundled_db, "timelinejs"))
+    # Each slide also carries the whole record under one key of ours, which TimelineJS does
+    # not read (issue 22); apart from it, every slide is TimelineJS's documented format.
+    for slide in data["events"]:
+        assert isinstance(slide.pop(RECORD_KEY), dict)
     assert [e.message for e in validator.iter_errors(data)] == []
     # and the schema refuses what TimelineJS documents as wrong
     data["events"][0]["start_date"] = {"month": "13"}

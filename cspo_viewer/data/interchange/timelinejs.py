@@ -10,8 +10,10 @@ cite the file itself.
 
 Writing: a file that TimelineJS opens as it is, one slide per event, grouped by the
 kind's label, each slide's text ending with the event's nations and numbered sources (linked
-where they are on the web), so a page published from it still cites. Themes and quotes
-are not part of the format; use JSON or CSV to move a whole database.
+where they are on the web), so a page published from it still cites. Each slide also
+carries the whole event under ``cspo_record``, which TimelineJS ignores, so that importing
+the dump gives back exactly the same events (what the slide's own fields cannot hold:
+themes, quotes, statement text, confidence, uncertainty).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, Literal, TextIO
 from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
-from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type
+from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
 from cspo_viewer.data.interchange.model import INVALID, Problem, RawEvent
 
 ALIASES = {
@@ -42,6 +44,11 @@ CITATION_CLASS = "cspo-citation"
 """Marks the paragraphs our dumps add to a slide's text (nations, sources), so that an
 import of the dump takes them out of the summary again."""
 _CITATION = re.compile(rf'<p class="{CITATION_CLASS}">.*?</p>', re.S)
+RECORD_KEY = "cspo_record"
+"""A slide's copy of the whole event in our JSON shape (nations, themes, sources, quotes,
+statement text, location, short title, confidence, uncertainty, evidence), under a key
+TimelineJS does not read: re-importing a dump gives back exactly the same events, and
+the slide's own fields, which TimelineJS shows, stay as they were."""
 DISPLAY_DATE = "Date as given: "
 """How a slide's ``display_date`` ("Early 2016") is kept: a last paragraph of the summary."""
 
@@ -95,6 +102,8 @@ class SlideReader:
             return RawEvent(
                 where, {}, [Problem(where, f"must be an object, not {json_type(value)}")]
             )
+        if style == "json" and isinstance(value.get(RECORD_KEY), dict):
+            return raw_event(f"{where}.{RECORD_KEY}", value[RECORD_KEY])  # our own dump
         raw = RawEvent(where, {}, aliases=aliases, style=style)
         if value.get("media"):
             self.media += 1
@@ -281,6 +290,7 @@ def timeline_event(record: Mapping[str, Any], kind_labels: Mapping[str, str]) ->
     }
     if record.get("end_date"):
         slide["end_date"] = tl_date(record["end_date"])
+    slide[RECORD_KEY] = record
     return slide
 
 
