@@ -29,7 +29,7 @@ from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
 from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
-from cspo_viewer.data.interchange.model import INVALID, Problem, RawEvent
+from cspo_viewer.data.interchange.model import INVALID, InterchangeError, Problem, RawEvent
 
 ALIASES = {
     "title": "text.headline",
@@ -59,6 +59,8 @@ class TimelineJsReader(JsonDocumentReader):
     format = "timelinejs"
 
     def __iter__(self) -> Iterator[RawEvent]:
+        if not self.top_level_list and "events" not in self.meta:
+            raise InterchangeError(self._no_events())
         self.notes = []
         slides = SlideReader()
         eras = self.meta.get("eras")
@@ -69,6 +71,19 @@ class TimelineJsReader(JsonDocumentReader):
         self.notes.extend(slides.notes())
 
 
+    def _no_events(self) -> str:
+        """Why a JSON object with slides but no ``events`` list is refused: TimelineJS reads
+        ``{"events": [...]}`` and nothing else (it shows no slide of the rest either)."""
+        wrapped = self.meta.get("timeline")
+        if isinstance(wrapped, dict) and ("slides" in wrapped or "events" in wrapped):
+            inner = "slides" if "slides" in wrapped else "events"
+            return (
+                f'{self.path} holds {{"timeline": {{"{inner}": ...}}}}, which TimelineJS does '
+                'not read: a TimelineJS file is {"events": [...]} (move the slides there)'
+            )
+        return f'{self.path} holds no "events" list, which is what TimelineJS reads'
+
+
 class SlideReader:
     """One TimelineJS slide -> ``RawEvent``, for the JSON file and for the Sheets CSV (whose
     rows are slides too); counts what our record has no place for, for the notes."""
@@ -77,9 +92,15 @@ class SlideReader:
         self.media = 0
         self.times = 0
         self.display_dates = 0
+        self.untitled = 0
 
     def notes(self) -> list[str]:
         out = []
+        if self.untitled:
+            out.append(
+                f"{self.untitled} slide(s) without a headline titled from the start of their "
+                f"text (or {UNTITLED!r})"
+            )
         if self.media:
             out.append(f"{self.media} media object(s) not imported (text only)")
         if self.times:
@@ -113,6 +134,9 @@ class SlideReader:
         end = self._date(raw, value.get("end_date"), "end_date", end=True)
         fields["end_date"] = end[0] if end else (INVALID if end is None else None)
         fields["title"], fields["summary"] = self._text(raw, value.get("text"))
+        if fields["title"] is None:  # TimelineJS shows such a slide; the record needs a title
+            self.untitled += 1
+            fields["title"] = untitled_title(fields["summary"])
         shown = _display_date(value)
         if shown and fields["summary"] is not INVALID:
             self.display_dates += 1
@@ -175,6 +199,21 @@ class SlideReader:
         if any(value.get(k) not in (None, "") for k in ("hour", "minute", "second")):
             self.times += 1
         return _iso(raw, name, parts, end=end)
+
+
+UNTITLED = "Untitled slide"
+_TITLE_WORDS = 80
+
+
+def untitled_title(summary: Any) -> str:
+    """A title for a slide without a headline (TimelineJS shows those, and its examples
+    have them): the first sentence of its text, cut at a word near 80 characters."""
+    if not isinstance(summary, str) or not summary.strip():
+        return UNTITLED
+    first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0].splitlines()[0]
+    if len(first) <= _TITLE_WORDS:
+        return first
+    return first[:_TITLE_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _display_date(slide: Mapping[str, Any]) -> str | None:
