@@ -36,7 +36,7 @@ def far_db(folder: Path, iso: str) -> Path:
 
 
 @pytest.mark.parametrize("end", sorted(ENDS))
-@pytest.mark.parametrize("view", ["members", "participation"])
+@pytest.mark.parametrize("view", ["timeline", "members", "participation"])
 def test_views_export_at_both_ends_of_the_calendar(qapp, tmp_path, capsys, end, view):
     db = far_db(tmp_path, ENDS[end])
     out = tmp_path / f"{view}.png"
