@@ -8,6 +8,7 @@ start fast and run anywhere.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sqlite3
 import sys
@@ -19,6 +20,8 @@ from cspo_viewer.commands.common import add_db_argument, skipped_notes
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
 from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
 from cspo_viewer.errors import UserError
+
+log = logging.getLogger("cspo_viewer")
 
 COMMAND_MODULES = [listing, database, compare, history]
 """Each has ``register(subparsers)``; the order is the order in ``--help``."""
@@ -63,12 +66,40 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in [*COMMAND_MODULES, *_optional_modules()]:
         module.register(subparsers)  # type: ignore[attr-defined]
+    for parent in (parser, *subparsers.choices.values()):
+        _add_verbose(parent, suppress=parent is not parser)
     return parser
+
+
+def _add_verbose(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """``--verbose``, before or after the command name (``suppress``: a command's copy
+    does not reset a value given before it)."""
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="say on stderr what the program does (opening, reading, writing, committing)",
+    )
+
+
+def _start_logging(verbose: bool) -> None:
+    """What the program does, through ``logging``, on stderr when ``--verbose`` asks."""
+    for old in [h for h in log.handlers if getattr(h, "cspo_cli", False)]:
+        log.removeHandler(old)  # main() runs more than once in a process (tests)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.cspo_cli = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("cspo-viewer: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+    log.propagate = False  # the package's own messages; a host application's logging is left alone
+    log.info("cspo-viewer %s, Python %s", __version__, sys.version.split()[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _start_logging(args.verbose)
+    log.info("command: %s", args.command or "window")
     try:
         try:
             if args.install_desktop_entry:

@@ -70,3 +70,10 @@ def test_hostile_text_is_escaped_and_bad_links_are_not_links(db_copy):
     assert "javascript:alert(1)" in note.html  # shown as text, not a link
     assert note.text.splitlines()[0] == '<img src="http://x/y.png">Title second line'
     assert "\n" not in citation(d)
+
+
+def test_note_names_the_nations(store):
+    """Issue 22: "Copy as briefing note" includes the nations, by name."""
+    note = briefing_note(store.event_detail(NZ), store.vocabulary.nation_name)
+    assert note.text.splitlines()[2] == "Nations: New Zealand"
+    assert "<br>Nations: New Zealand</p>" in note.html

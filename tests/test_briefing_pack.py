@@ -53,7 +53,7 @@ def test_deck_first_slide(qapp, tmp_path, capsys, store):
     target = tmp_path / "brief.pptx"
     code, out, err = run(capsys, "--out", str(target), "--marking", "OFFICIAL", *DAY)
     assert code == 0, err
-    assert "1 slide" in out and "29 events" in out
+    assert "1 slide" in out and "31 events" in out
     deck = Presentation(str(target))
     assert (deck.slide_width, deck.slide_height) == (Emu(12_192_000), Emu(6_858_000))  # 16:9
     assert len(deck.slides) == 1
@@ -115,7 +115,7 @@ def test_thirty_slide_deck_and_precision_in_words(qapp, tmp_path, capsys):
     code, _, err = run(capsys, "--out", str(target), "--event-slides")
     assert code == 0, err
     deck = Presentation(str(target))
-    assert len(deck.slides) == 30
+    assert len(deck.slides) == 32
     by_title = {texts(s)["Title"]: texts(s) for s in list(deck.slides)[1:]}
     assert by_title["New Zealand joins CSpO"]["Date and location"] == (
         "Jul 2015 (known to the month) · Location not recorded"
@@ -254,7 +254,7 @@ def test_view_pages_share_the_furniture(everything):
     page = build_page(everything, options)
     _, layout = render_export(everything, options)
     assert layout.banners and layout.sources_lines[0].startswith("Sources:")
-    assert layout.footer_text.endswith("29 events counted")
+    assert layout.footer_text.endswith("31 events counted")
     assert page.kinds_shown == () and not layout.legend
     for part in (layout.title, layout.subtitle, layout.sources, layout.footer):
         assert not part.intersects(layout.view.grid)
@@ -301,8 +301,9 @@ def test_participation_cell_click_filters_the_window(window, qtbot):
     )
     flt = window.controller.filter
     assert flt.nations == ("NZL",)
-    assert (flt.date_from, flt.date_to) == ("2024-01-01", "2024-12-31")
-    assert window.event_list.model.rowCount() == expected == 6 < before
+    # the columns cover the data: the record ends with the statement of 6 December 2024
+    assert (flt.date_from, flt.date_to) == ("2024-01-01", "2024-12-06")
+    assert window.event_list.model.rowCount() == expected == 7 < before
     assert view.back.isVisible()
     view.back.click()
     assert window.controller.filter == EventFilter()
@@ -404,7 +405,7 @@ def test_event_slides_refuse_a_huge_deck(qapp, tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(deck, "MAX_EVENT_SLIDES", 10)
     code, _, err = run(capsys, "--out", str(tmp_path / "big.pptx"), "--event-slides")
-    assert code == 2 and "29 events match" in err and "at most 10" in err
+    assert code == 2 and "31 events match" in err and "at most 10" in err
     assert list(tmp_path.iterdir()) == []
 
 

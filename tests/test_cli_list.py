@@ -22,7 +22,7 @@ def test_list_prints_events_by_date(capsys):
     assert main(["list", "--nation", "Japan"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 6 and "6 of 29 events" in err
+    assert len(lines) == 6 and "6 of 31 events" in err
     assert lines[0].startswith("2023-12-05")
     assert [line[:10] for line in lines] == sorted(line[:10] for line in lines)
 
@@ -121,7 +121,7 @@ def test_db_build_then_check(tmp_path):
     result = run_cli("db", "build", "--out", str(out))
     assert result.returncode == 0, result.stderr
     check = run_cli("db", "check", "--db", str(out))
-    assert check.returncode == 0 and "ok (29 events, schema v3)" in check.stdout
+    assert check.returncode == 0 and "ok (31 events, schema v3)" in check.stdout
     assert "8 quotes verified verbatim; 23 quotes cite sources without stored text" in check.stdout
 
 

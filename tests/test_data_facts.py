@@ -37,8 +37,8 @@ def test_ten_members_with_join_dates(store):
     assert got == MEMBERS
 
 
-def test_all_29_records_with_every_kind(store):
-    assert store.total_events() == 29
+def test_all_31_records_with_every_kind(store):
+    assert store.total_events() == 31
     kinds = {row[0] for row in store.conn.execute("SELECT DISTINCT kind FROM events")}
     assert kinds == {
         "founding",
@@ -148,7 +148,7 @@ def test_known_uncertainties_are_attached(store):
 
 def test_related_events_are_olympic_defender_context(store):
     titles = [r[0] for r in store.conn.execute("SELECT title FROM events WHERE kind='related'")]
-    assert len(titles) == 6
+    assert len(titles) == 8
     assert all("Olympic Defender" in t for t in titles)
 
 
@@ -291,11 +291,19 @@ def test_attribution_reads_as_a_person_writes_it(store):
     assert attributions("2014-09-22-mou-signed-ottawa") == [
         "— Admiral Cecil D. Haney, US Navy, Commander, US Strategic Command [1]",
         "— Douglas L. Loverro, US Deputy Assistant Secretary of Defense for Space Policy [1]",
-        "— Brigadier-General Michel Lalumière, Director General Space, Canadian Armed Forces [1]",
+        # issue 22: Lalumière's words are verbatim in Canada's release, the event's third source
+        "— Brigadier-General Michel Lalumière, Director General Space, Canadian Armed Forces [3]",
     ]
     assert attributions("2024-09-01-ten-year-anniversary") == [
-        "— Aeronautica Militare (Italian Air Force), Press release [1]"
+        "— Aeronautica Militare (Italian Air Force), Press release (speaker uncertain: the text"
+        " reads as the partners' joint message relayed by the Italian Air Force, and Report Difesa"
+        " prints it unattributed) [1]"
     ]
+    assert attributions("2022-12-07-wellington-principals-board")[2] == (
+        "— Air Marshal Robert Chipman, Chief of Air Force and Space Domain Lead, Australia"
+        " (attribution inferred: the article prints this sentence as a separate, unattributed"
+        " paragraph after his quote) [1]"
+    )
 
 
 def test_italian_quote_keeps_the_sources_curly_apostrophe(store):
@@ -334,17 +342,23 @@ def test_vision_2031_quotes_cite_the_sources_that_print_them(store):
     assert "fostering responsible military behaviors in space" in dod.text
     assert "behaviours" not in dod.text
     assert dod.role == "Statement on CSpO Vision 2031"
-    inside = source_of(store, VISION, f"{VISION}-q3")
-    assert (inside.title, inside.publisher) == (
-        "U.S. and allies release combined space ops vision",
-        "Inside Defense (Tony Bertuca)",
+    reprint = source_of(store, VISION, f"{VISION}-q3")  # issue 22: HSToday prints it verbatim
+    assert (reprint.title, reprint.publisher) == (
+        "DoD and Partners Release Combined Space Operations Vision 2031 (DoD release text)",
+        "Homeland Security Today",
     )
     smyth = source_of(store, VISION, f"{VISION}-q1")
     assert (smyth.title, smyth.publisher) == (
         "Combined Space Operations Vision 2031",
         "Airforce Technology",
     )
-    assert smyth.url is None  # no address for it in the research data; none is made up
+    assert smyth.url == (  # issue 22: its address, found since
+        "https://www.airforce-technology.com/news/combined-space-operations-vision-2031/"
+    )
+    vision = source_of(store, VISION, f"{VISION}-q2")  # issue 22: printed on canada.ca
+    assert vision.url == (
+        "https://www.canada.ca/en/air-force/corporate/space/combined-space-operations/vision-2031.html"
+    )
     saltzman = source_of(store, BERLIN, f"{BERLIN}-q2")
     assert saltzman.publisher == "The Defense Post"
     assert (
@@ -462,3 +476,126 @@ def test_about_box_says_the_record_has_gaps(qtbot, bundled_db, tmp_path, monkeyp
     assert "The record has gaps" in shown[0]
     assert "Principals' Boards for which no source was found" in shown[0]
     window.controller.store.close()
+
+
+# The record checked again against the sources (issue 22).
+
+OOD_GERMANY = "2024-10-11-ood-france-germany-join"  # the id stays: ids are a public interface
+OOD_FRANCE = "2024-10-14-ood-france-joins"
+
+
+def row_of(store, event_id: str) -> tuple:
+    r = store.event_detail(event_id).row
+    return (r.date, r.date_precision, r.end_date, r.location)
+
+
+def test_france_and_germany_joined_olympic_defender_on_their_own_days(store):
+    germany, france = store.event_detail(OOD_GERMANY), store.event_detail(OOD_FRANCE)
+    assert row_of(store, OOD_GERMANY) == ("2024-10-11", "day", None, "Berlin, Germany")
+    assert row_of(store, OOD_FRANCE) == ("2024-10-14", "day", None, "Paris, France")
+    assert (
+        germany.row.title == "Related: Germany joins Multinational Force Operation Olympic Defender"
+    )
+    assert "DEU" in germany.row.nations and "FRA" not in germany.row.nations
+    assert "FRA" in france.row.nations and "DEU" not in france.row.nations
+    assert {s.title for s in germany.sources} >= {
+        "Germany Joins Multinational Space Partnership (U.S. Department of Defense release)"
+    }
+    for d in (germany, france):
+        assert "Breaking Defense" in {s.publisher for s in d.sources}
+        assert "AI-translated aggregator" in d.uncertainty
+        assert d.row.kind == "related"
+
+
+def test_new_zealand_accepted_on_5_september(store):
+    d = store.event_detail("2024-09-01-ood-new-zealand-joins")
+    assert (d.row.date, d.row.date_precision) == ("2024-09-05", "day")
+    assert "aggregator" not in d.summary
+    assert {"Breaking Defense", "RNZ"} <= {s.publisher for s in d.sources}
+
+
+def test_olympic_defender_origin_cites_the_sources_that_support_it(store):
+    d = store.event_detail(OOD_ANNOUNCED)
+    assert {
+        "Breaking Defense",
+        "U.S. Department of Defense (Air Force News Service), via PublicNow",
+    } <= {s.publisher for s in d.sources}
+
+
+def test_misattributed_quotes_cite_the_sources_that_print_them(store):
+    lalumiere = source_of(store, "2014-09-22-mou-signed-ottawa", "2014-09-22-mou-signed-ottawa-q3")
+    assert (lalumiere.title, lalumiere.publisher) == (
+        "DND formalizes space partnership",
+        "Vanguard (Canada)",
+    )
+    vision = source_of(store, VISION, f"{VISION}-q2")
+    assert vision.publisher == "Government of Canada (Royal Canadian Air Force)"
+
+
+def test_defence_connect_has_its_address(store):
+    [dc] = [
+        s
+        for s in store.event_detail("2022-12-07-wellington-principals-board").sources
+        if s.publisher == "Defence Connect (Momentum Media)"
+    ]
+    assert dc.url == (
+        "http://www.defenceconnect.com.au/joint-capabilities/"
+        "11119-cspo-targets-deeper-critical-space-information-sharing"
+    )
+
+
+def test_wellington_quote_attribution_is_marked_as_inferred(store):
+    d = store.event_detail("2022-12-07-wellington-principals-board")
+    assert "attribution inferred" in quote(store, "2022-12-07-wellington-principals-board-q3").role
+    assert "attributing it to him is an inference" in d.uncertainty
+
+
+def test_seven_nation_statement_was_released_in_two_printings(store):
+    d = store.event_detail(SEVEN_NATION)
+    assert "signed" not in d.summary and "released a joint statement" in d.summary
+    assert "released the statement, not that they signed it" in d.uncertainty
+    assert "four paragraphs" in d.uncertainty and '"defence"' in d.uncertainty
+
+
+def test_founding_was_a_two_day_principals_meeting(store):
+    d = store.event_detail("2014-09-22-mou-signed-ottawa")
+    assert (d.row.date, d.row.end_date) == ("2014-09-22", "2014-09-23")
+    assert "Principals' meeting in Ottawa" in d.summary
+    assert "Satnews" in d.uncertainty and "30th Space Symposium" in d.uncertainty
+    assert {"Satnews Daily", "ExecutiveGov", "Breaking Defense"} <= {s.publisher for s in d.sources}
+
+
+def test_first_principals_meeting_conflict_is_stated_on_both_events(store):
+    for event_id in ("2015-10-12-wellington-meeting", "2020-02-11-ottawa-principals-board"):
+        note = store.event_detail(event_id).uncertainty
+        assert '"the first meeting of its kind"' in note, event_id
+        assert "RNZ (12 October 2015)" in note, event_id
+
+
+def test_anniversary_speaker_is_uncertain(store):
+    q = quote(store, "2024-09-01-ten-year-anniversary-q1")
+    assert "speaker uncertain" in q.role
+    assert (
+        "Report Difesa prints it unattributed"
+        in store.event_detail("2024-09-01-ten-year-anniversary").uncertainty
+    )
+
+
+def test_florence_tabletop_exercise_is_dated_to_the_board(store):
+    d = store.event_detail("2024-12-01-florence-tabletop-exercise")
+    assert (d.row.date, d.row.date_precision, d.row.end_date) == ("2024-12-03", "day", "2024-12-05")
+    assert "the day, and the scenario, are not reported" in d.uncertainty
+    statement = store.event_detail(JOINT_STATEMENT).row
+    assert d.row.date < statement.date  # drawn before the 6 December statement, not after it
+
+
+def test_spring_2024_invitations_are_in_the_record(store):
+    d = store.event_detail("2024-04-09-ood-invitations")
+    assert (d.row.date, d.row.date_precision, d.row.kind) == ("2024-04-09", "day", "related")
+    assert set(d.row.nations) == {"DEU", "FRA", "NZL", "USA"}
+    assert "Breaking Defense" in {s.publisher for s in d.sources}
+
+
+def test_record_scope_is_2011_through_florence(store):
+    dates = [r[0] for r in store.conn.execute("SELECT date FROM events ORDER BY date")]
+    assert dates[0] == "2011-01-01" and dates[-1] == "2024-12-06"

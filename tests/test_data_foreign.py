@@ -65,14 +65,14 @@ def test_list_and_json_leave_out_unusable_events_and_name_them(case, tmp_path, b
     before = sha256(path)
     assert main(["list", "--db", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert f"{29 - len(expected)} of 29 events" in err
+    assert f"{31 - len(expected)} of 31 events" in err
     note = one_note(err)
     for event_id, why in expected.items():
         assert event_id in note and why in note
     assert main(["list", "--db", str(path), "--json"]) == 0
     out, err = capsys.readouterr()
     ids = {r["id"] for r in json.loads(out)}
-    assert len(ids) == 29 - len(expected) and not ids & expected.keys()
+    assert len(ids) == 31 - len(expected) and not ids & expected.keys()
     one_note(err)
     assert sha256(path) == before
 
@@ -84,7 +84,7 @@ def test_json_dump_writes_the_usable_events(case, tmp_path, bundled_db, capsys):
     out = tmp_path / "dump.json"
     assert main(["dump", "--db", str(path), "--format", "json", "--out", str(out)]) == 0
     events = json.loads(out.read_text(encoding="utf-8"))["events"]
-    assert len(events) == 29 - len(expected)
+    assert len(events) == 31 - len(expected)
     assert all(isinstance(e["title"], str) for e in events)
     one_note(capsys.readouterr().err)
 
@@ -98,7 +98,7 @@ def test_export_draws_the_usable_events(case, qapp, tmp_path, bundled_db, capsys
     assert main(args) == 0
     stdout, err = capsys.readouterr()
     assert out.stat().st_size > 1000
-    assert f"{29 - len(expected)} events" in stdout
+    assert f"{31 - len(expected)} events" in stdout
     assert all(event_id in one_note(err) for event_id in expected)
 
 
@@ -111,7 +111,7 @@ def test_unknown_nation_tag_is_left_out_of_lanes_and_records(tmp_path, bundled_d
     )
     with open_store(path) as store:
         table = load_table(store)
-        assert len(table) == 29
+        assert len(table) == 31
         assert "ZZZ" not in {table.nations.names[t] for t in table.nations.tag}
         [record] = [r for r in store.records(EventFilter()) if r["id"] == UNKNOWN_NATION]
         assert "ZZZ" not in record["nation_codes"] and "ZZZ" not in record["nations"]
@@ -127,7 +127,7 @@ def test_empty_kinds_table_is_one_sentence_exit_2(tmp_path, bundled_db, capsys):
         assert main([*args, "--db", str(path)]) == 2
         out, err = capsys.readouterr()
         assert err.count("\n") == 1 and "kinds table is empty" in err, err
-        assert "29 events" in err and out == ""
+        assert "31 events" in err and out == ""
     assert not (tmp_path / "x.png").exists()
 
 
@@ -184,7 +184,7 @@ def test_db_check_names_missing_kinds_by_event(tmp_path, bundled_db, capsys):
     path = foreign(tmp_path, bundled_db, "DELETE FROM kinds;")
     assert main(["db", "check", "--db", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 29  # one per event, not one per event and foreign key
+    assert len(lines) == 31  # one per event, not one per event and foreign key
     assert "event 2014-09-22-mou-signed-ottawa: its kind 'founding' is not in" in "\n".join(lines)
 
 
@@ -263,7 +263,7 @@ def test_a_filter_matching_a_skipped_event_selects_nothing_in_its_place(tmp_path
         assert store.count(flt) == 0
         assert value_counts(table, "kind", table.all).get("founding", 0) == 0
         everything = build_filter(store.vocabulary, date_from="2000")
-        assert int(matching_mask(store, table, everything).sum()) == len(table) == 26
+        assert int(matching_mask(store, table, everything).sum()) == len(table) == 28
 
 
 def test_opening_a_foreign_database_in_the_window_says_what_was_left_out(
@@ -273,6 +273,6 @@ def test_opening_a_foreign_database_in_the_window_says_what_was_left_out(
     said: list[str] = []
     controller.message.connect(said.append)
     controller.open_database(path)
-    assert controller.total_count == 28
+    assert controller.total_count == 30
     assert len(said) == 1 and "2015-10-12-wellington-meeting" in said[0]
     assert "title is binary data" in said[0]

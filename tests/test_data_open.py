@@ -88,7 +88,7 @@ def test_read_only_file_opens_for_reading_but_not_for_writing(db_copy):
     try:
         before = sha256(db_copy)
         with open_store(db_copy) as store:
-            assert store.total_events() == 29
+            assert store.total_events() == 31
         with pytest.raises(DatabaseError, match="read-only"):
             open_store(db_copy, writable=True)
         assert sha256(db_copy) == before
@@ -106,7 +106,7 @@ def test_hostile_database_triggers_and_views_do_not_run(db_copy, tmp_path):
         )
     before = sha256(db_copy)
     with open_store(db_copy) as store:
-        assert store.total_events() == 29
+        assert store.total_events() == 31
         with pytest.raises(sqlite3.OperationalError):
             store.conn.execute(f"ATTACH DATABASE '{marker}' AS x")
     assert sha256(db_copy) == before

@@ -45,8 +45,9 @@ def test_install_writes_the_entry_and_icon_under_xdg_data_home(tmp_path, monkeyp
     assert "Combined Space Operations" in fields["Comment"]
     assert fields["Categories"].split(";")[:2] == ["Office", "Viewer"]
     python = os.path.abspath(sys.executable)
-    assert shlex.split(fields["Exec"]) == [python, "-m", "cspo_viewer"]
+    assert shlex.split(fields["Exec"]) == [python, "-m", "cspo_viewer", "--desktop-open", "%f"]
     assert fields["TryExec"] == python
+    assert "application/vnd.sqlite3" in fields["MimeType"].split(";")
     assert icon.read_bytes() == (paths.resources_dir() / "icons" / "cspo-viewer.svg").read_bytes()
     assert oct(entry.stat().st_mode & 0o777) != "0o600"  # readable like any other entry
     # installing again replaces the files with the same content
@@ -58,11 +59,31 @@ def test_install_writes_the_entry_and_icon_under_xdg_data_home(tmp_path, monkeyp
 def test_the_installed_entry_runs_the_program(tmp_path, monkeypatch, capsys):
     entry, _ = install(tmp_path, monkeypatch, capsys)
     command = shlex.split(read_entry(entry)["Exec"])
+    # %f is the file the desktop was asked to open (issue 22): here, a .db of one's own
+    mine = tmp_path / "mine.db"
+    mine.write_bytes(paths.bundled_db_path().read_bytes())
+    opened = [str(mine) if arg == "%f" else arg for arg in command]
     result = subprocess.run(
-        [*command, "list", "--nation", "Japan"], capture_output=True, text=True, timeout=60
+        [*opened, "list", "--nation", "Japan"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "Japan" in result.stdout
+
+
+def test_the_entry_started_without_a_file_opens_the_bundled_database(tmp_path, monkeypatch, capsys):
+    entry, _ = install(tmp_path, monkeypatch, capsys)
+    command = [a for a in shlex.split(read_entry(entry)["Exec"]) if a != "%f"]  # as the spec says
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [*command, "--screenshot", str(shot), "--size", "800x600"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert shot.stat().st_size > 0
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
@@ -85,7 +106,7 @@ def test_quoting_of_an_interpreter_path_with_spaces():
             line.partition("=") for line in desktop_entry("/opt/my apps/bin/python").splitlines()
         )
     }
-    assert fields["Exec"] == '"/opt/my apps/bin/python" -m cspo_viewer'
+    assert fields["Exec"] == '"/opt/my apps/bin/python" -m cspo_viewer --desktop-open %f'
 
 
 def test_an_unwritable_data_home_is_one_sentence(tmp_path, monkeypatch, capsys):

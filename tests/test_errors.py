@@ -142,7 +142,7 @@ def test_db_check_finds_a_damaged_full_text_index(db_copy, capsys):
 
 def test_sound_database_passes_the_full_text_check(capsys):
     assert main(["db", "check"]) == 0
-    assert "ok (29 events" in capsys.readouterr().out
+    assert "ok (31 events" in capsys.readouterr().out
 
 
 def test_reads_are_not_memory_mapped(bundled_db):

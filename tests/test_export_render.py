@@ -73,7 +73,7 @@ def test_png_has_the_requested_size_and_is_not_blank(everything):
     assert background < a.shape[0] * a.shape[1] * 0.9  # something is drawn
     assert len(np.unique(a.reshape(-1, 3)[::97], axis=0)) > 50
     assert layout.events_shown == everything.store.total_events()
-    assert layout.footer_text == f"Generated 2025-01-15 · cspo-viewer 0.1.0 · {29} events shown"
+    assert layout.footer_text == f"Generated 2025-01-15 · cspo-viewer 0.1.0 · {31} events shown"
 
 
 def test_legend_holds_exactly_the_kinds_shown(japan, store):
@@ -284,13 +284,13 @@ SIZES = [(3840, 2160), (1920, 1080), (3508, 2480)]
 @pytest.mark.parametrize("marking", ["", "OFFICIAL"])
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_every_bundled_event_is_named_on_the_timeline(everything, width, height, marking):
-    """The measured goal: 29 of 29 named on the timeline itself (not in a key), at the
+    """The measured goal: 31 of 31 named on the timeline itself (not in a key), at the
     two slide sizes and an A4 page, each label beside its own marker; the marking's
     banners take room, but not names."""
     options = ExportOptions(width=width, height=height, marking=marking)
     _, layout = render_export(everything, options)
-    assert layout.events_shown == 29
-    assert layout.named == 29 and layout.keyed == 0 and layout.uncounted == 0
+    assert layout.events_shown == 31
+    assert layout.named == 31 and layout.keyed == 0 and layout.uncounted == 0
     assert layout.key is None
     plan = layout.plan
     for lp in plan.lanes:
@@ -329,8 +329,8 @@ def test_a_crowded_small_page_numbers_what_it_cannot_name(everything):
     """Too small to name all: the rest are numbered beside their markers and listed in
     the key, so nothing on the page is anonymous."""
     _, layout = render_export(everything, ExportOptions(width=900, height=420))
-    assert layout.named < 29
-    assert layout.named + layout.keyed + layout.uncounted == 29
+    assert layout.named < 31
+    assert layout.named + layout.keyed + layout.uncounted == 31
     assert layout.key is not None and len(layout.key_lines) >= 1
     numbered = [line for line in layout.key_lines if line.startswith("[")]
     assert len(numbered) == layout.keyed
@@ -339,8 +339,8 @@ def test_a_crowded_small_page_numbers_what_it_cannot_name(everything):
         if "more events" in layout.key_lines[-1]
         else len(layout.key_lines)
     )
-    assert listed + layout.named <= 29
-    if listed + layout.named < 29:
+    assert listed + layout.named <= 31
+    if listed + layout.named < 31:
         assert "more events not named" in layout.key_lines[-1]
 
 

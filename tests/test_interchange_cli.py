@@ -104,11 +104,11 @@ def test_dump_json_to_stdout_with_a_filter(capsys, store):
 def test_dump_csv_to_a_file_has_a_bom_and_every_event(tmp_path, capsys):
     out = tmp_path / "all.csv"
     assert main(["dump", "--format", "csv", "--out", str(out)]) == 0
-    assert "wrote 29 events" in capsys.readouterr().err
+    assert "wrote 31 events" in capsys.readouterr().err
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 29 and rows[0]["id"] == "2011-01-01-precursor-space-cooperation-forum"
+    assert len(rows) == 31 and rows[0]["id"] == "2011-01-01-precursor-space-cooperation-forum"
     assert list(tmp_path.iterdir()) == [out]  # no temporary left behind
 
 
@@ -125,7 +125,7 @@ def test_dump_then_import_on_the_command_line(tmp_path, capsys):
     assert main(["dump", "--out", str(out)]) == 0
     db = fresh_db(tmp_path)
     assert main(["import", str(out), "--db", str(db)]) == 0
-    assert "29 added" in capsys.readouterr().out
+    assert "31 added" in capsys.readouterr().out
     assert main(["db", "check", "--db", str(db)]) == 0
 
 

@@ -147,7 +147,7 @@ def test_bundled_database_round_trips_through_json_and_csv(tmp_path, bundled_db)
         exported = tmp_path / f"bundled.{fmt}"
         exported.write_text(dump_text(bundled_db, fmt), encoding="utf-8", newline="")
         rebuilt = fresh_db(tmp_path, f"{fmt}.db")
-        assert import_file(rebuilt, exported).added == 29
+        assert import_file(rebuilt, exported).added == 31
         assert dump_text(rebuilt, "json") == expected
         with open_store(rebuilt) as store, open_store(bundled_db) as ref:
             got = store.conn.execute("SELECT id, evidence FROM events ORDER BY id").fetchall()
@@ -189,7 +189,7 @@ def assert_timelinejs_shape(data: dict) -> None:
 def test_timelinejs_export_has_the_shape_timelinejs_opens(bundled_db, store):
     data = json.loads(dump_text(bundled_db, "timelinejs"))
     assert_timelinejs_shape(data)
-    assert len(data["events"]) == 29
+    assert len(data["events"]) == 31
     by_id = {slide["unique_id"]: slide for slide in data["events"]}
     year_event = by_id["2011-01-01-precursor-space-cooperation-forum"]
     assert year_event["start_date"] == {"year": "2011"}  # precision kept
@@ -201,7 +201,7 @@ def test_timelinejs_export_reimports_with_the_same_ids_dates_and_titles(tmp_path
     exported = tmp_path / "timeline.json"
     exported.write_text(dump_text(bundled_db, "timelinejs"), encoding="utf-8")
     rebuilt = fresh_db(tmp_path)
-    assert import_file(rebuilt, exported).added == 29
+    assert import_file(rebuilt, exported).added == 31
     want = {
         (r["id"], r["date"], r["date_precision"], r["end_date"], r["title"], r["kind"])
         for r in records(bundled_db)

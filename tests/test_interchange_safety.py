@@ -278,7 +278,7 @@ def hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         ),
         "a number with 100,000 digits": (
             _write(tmp / "int.json", b'[{"date": ' + b"9" * 100_000 + b"}]"),
-            "unreadable value",
+            "holds a number of 100,000 digits on line 1",
         ),
         "neither json nor csv": (
             _write(tmp / "prose.txt", b"Dear analyst,\nplease import this.\n"),

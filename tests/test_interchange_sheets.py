@@ -95,14 +95,14 @@ def test_dump_writes_the_template_and_reimporting_adds_nothing(tmp_path, db_copy
     rows = list(csv.reader(io.StringIO(text)))
     assert tuple(rows[0]) == DUMP_COLUMNS and tuple(rows[0][: len(SHEET_COLUMNS)]) == SHEET_COLUMNS
     assert rows[1][DUMP_COLUMNS.index("Type")] == "title"
-    assert len(rows) == 2 + 29
+    assert len(rows) == 2 + 31
     exported = tmp_path / "sheet.csv"
     exported.write_text(text, encoding="utf-8", newline="")
     report = import_file(db_copy, exported)
     assert report.ok and report.added == 0 and not report.written
     # into a fresh database: the same ids, dates, titles, kinds and summaries
     rebuilt = fresh_db(tmp_path)
-    assert import_file(rebuilt, exported).added == 29
+    assert import_file(rebuilt, exported).added == 31
     want = {
         (
             r["id"],

@@ -235,7 +235,7 @@ def test_bundled_data_lanes_by_kind_nation_theme(store):
     themes = [(t.id, t.label) for t in store.themes()]
     by_kind = build_content(table, table.all, "kind", kinds, store.nations(), themes)
     assert by_kind.lanes.keys[-1] == "related"
-    assert len(by_kind.lanes.event) == 29
+    assert len(by_kind.lanes.event) == 31
     assert len(by_kind.members) == 10
     by_nation = build_content(table, table.all, "nation", kinds, store.nations(), themes)
     assert len(by_nation.lanes.keys) == 10

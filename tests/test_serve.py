@@ -132,7 +132,7 @@ def test_served_read_only_and_the_file_never_changes(ds, bundled_db):
     assert response.status_code == 400 and "Statement must be a SELECT" in response.text
     response = get(ds, "/cspo.json?sql=update+sources+set+title+%3D+%27x%27")
     assert response.status_code == 400
-    assert get_json(ds, "/cspo/events.json")["filtered_table_rows_count"] == 29
+    assert get_json(ds, "/cspo/events.json")["filtered_table_rows_count"] == 31
     assert sha256(bundled_db) == before
 
 
@@ -186,7 +186,7 @@ def test_serve_prints_its_url_on_loopback_and_serves_the_record(tmp_path):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        assert len(events) == 29
+        assert len(events) == 31
         with urllib.request.urlopen(url, timeout=5) as r:
             page = r.read().decode()
         assert "Events of the Combined Space Operations (CSpO) Initiative" in page
@@ -201,3 +201,61 @@ def test_shipped_metadata_is_valid_json_beside_the_database(bundled_db):
     path = serve.metadata_path()
     assert path.parent == Path(bundled_db).parent
     json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", ["/cspo/search", "/cspo/events", "/cspo"])
+def test_a_post_is_refused_cleanly(ds, capsys, path):
+    """Datasette 0.65 answered a POST to the canned search with HTTP 500 and a traceback
+    (issue 22, item 6); nothing here may be written, so any POST gets 405 and a sentence."""
+    response = asyncio.run(ds.client.post(path, data={"q": "Florence"}))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "served read-only" in response.text
+    assert "Traceback" not in capsys.readouterr().err
+    assert get(ds, "/cspo/search.json?q=Florence&_shape=array").status_code == 200
+
+
+# --- issue 22, item 11: labels and nations, as a team browses the record ------------------
+
+
+def test_events_labelled_gives_kind_nations_and_themes_by_name(ds):
+    rows = get_json(ds, "/cspo/events_labelled.json?_shape=array&_size=max")
+    assert len(rows) == 31
+    [board] = [r for r in rows if r["id"] == "2024-12-03-florence-principals-board"]
+    assert board["kind"] == "Principals' meeting"
+    assert json.loads(board["nations"])[:3] == ["Australia", "Canada", "France"]
+    assert "Interoperability" in json.loads(board["themes"])
+    assert list(board) == [
+        "id", "date", "precision", "end_date", "title", "kind", "nations", "themes",
+        "location", "summary",
+    ]  # fmt: skip
+
+
+def test_events_labelled_facets_by_nation_and_theme(ds):
+    data = get_json(ds, "/cspo/events_labelled.json?_size=0")
+    facets = data["facet_results"]
+    nations = {f["value"]: f["count"] for f in facets["nations"]["results"]}
+    assert nations["Japan"] == 6 and nations["United States"] == 22
+    themes = {f["value"]: f["count"] for f in facets["themes"]["results"]}
+    assert themes["Sanctions & accountability"] == 1
+    japan = get_json(ds, "/cspo/events_labelled.json?_shape=array&nations__arraycontains=Japan")
+    with open_store(serve.paths.bundled_db_path()) as store:
+        expected = store.event_ids(EventFilter(nations=("JPN",)))
+    assert [r["id"] for r in japan] == expected
+
+
+def test_the_search_query_gives_kind_labels_and_nations(ds):
+    rows = get_json(ds, "/cspo/search.json?_shape=array&q=Berlin")
+    [board] = [r for r in rows if r["id"] == "2023-12-05-berlin-principals-board"]
+    assert board["kind"] == "Principals' meeting"
+    assert board["nations"].startswith("Australia, Canada, France, Germany, Italy, Japan")
+    assert all(r["kind"] != r["kind"].lower() for r in rows)  # labels, never slugs
+
+
+def test_a_database_made_by_db_init_has_the_view(tmp_path):
+    from cspo_viewer.data.build import init_database
+
+    mine = tmp_path / "mine.db"
+    init_database(serve.paths.data_src_dir(), mine)
+    with sqlite3.connect(mine) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events_labelled").fetchone() == (0,)

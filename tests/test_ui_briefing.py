@@ -106,6 +106,11 @@ def test_list_menu_copies_a_briefing_note_as_text_and_html(window, qtbot):
     text = mime.text()
     title = window.controller.detail(FLORENCE).row.title
     assert text.splitlines()[:2] == [title, "6 Dec 2024 · Florence, Italy"]
+    assert text.splitlines()[2] == (  # issue 22: who took part
+        "Nations: Australia, Canada, France, Germany, Italy, Japan, New Zealand, Norway,"
+        " United Kingdom, United States"
+    )
+    assert "Nations: Australia, Canada, France" in mime.html()
     assert "— CSpO Initiative Principals, Joint statement of the Principals' Board [1]" in text
     assert "\n[4] Arab News Japan" in text
     assert "<ol><li>" in mime.html() and "<blockquote>" in mime.html()
@@ -277,9 +282,9 @@ def test_compare_with_picks_the_other_event(window, qtbot):
     (picker,) = window.findChildren(EventPicker)
     assert picker.isVisible()
     qtbot.keyClicks(picker.search, "Florence")
-    # Dates as precise as known: the tabletop exercise is known to the month.
+    # Dates as precise as known (the tabletop exercise is dated to the Board since issue 22).
     assert picker.shown() == [
-        "2024-12  Florence tabletop exercise",
+        "2024-12-03  Florence tabletop exercise",
         "2024-12-03  Florence Board",
         "2024-12-06  Florence joint statement",
     ]

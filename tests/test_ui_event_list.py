@@ -44,7 +44,7 @@ def click_row(qtbot, w: EventList, row: int) -> None:
 
 
 def test_all_events_by_date_with_readable_cells(event_list):
-    assert event_list.count_text() == "29 of 29 events"
+    assert event_list.count_text() == "31 of 31 events"
     board = rows(event_list)[event_list.row_of(BOARD)]
     assert board == [
         "2024-12-03",
@@ -60,12 +60,12 @@ def test_all_events_by_date_with_readable_cells(event_list):
 
 def test_nation_filter_shows_only_that_nations_events(event_list, controller):
     controller.set_filter(build_filter(controller.vocabulary, nations=["Japan"]))
-    assert event_list.count_text() == "6 of 29 events"
+    assert event_list.count_text() == "6 of 31 events"
     shown = rows(event_list)
     assert len(shown) == 6
     assert all("JPN" in r[NATIONS].split() for r in shown)
     controller.clear_filter()
-    assert event_list.count_text() == "29 of 29 events"
+    assert event_list.count_text() == "31 of 31 events"
 
 
 def test_clicking_a_row_selects_the_event(qtbot, event_list, controller):

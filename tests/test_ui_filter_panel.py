@@ -51,7 +51,7 @@ def test_norway_shows_only_norway_events_first_is_norway_joining(panel, chips, c
     assert events and all("NOR" in tags(controller, e).nations for e in events)
     assert events[0] == "2023-12-01-norway-joins"
     assert chips.chip_texts() == ["Norway ×"]
-    assert chips.count_text == f"{len(events)} of 29 events"
+    assert chips.count_text == f"{len(events)} of 31 events"
 
 
 def assert_counts_are_what_ticking_gives(panel, controller) -> None:
@@ -220,7 +220,7 @@ def test_chips_remove_their_part_and_clear_all(panel, chips, controller):
     chips.clear_button.click()
     assert controller.filter.is_empty and chips.chip_texts() == []
     assert not chips.clear_button.isVisibleTo(chips)
-    assert chips.count_text == "29 of 29 events"
+    assert chips.count_text == "31 of 31 events"
     assert not panel.kind_checkbox("statement").isChecked()
 
 
@@ -231,14 +231,14 @@ def test_clear_all_in_the_panel_resets_everything(qtbot, panel, controller):
     panel.clear_button.click()
     assert controller.filter.is_empty and not panel.search_pending
     assert panel.search_edit.text() == "" and not panel.nation_checkbox("DEU").isChecked()
-    assert len(shown(controller)) == 29
+    assert len(shown(controller)) == 31
 
 
 def test_another_database_rebuilds_the_panel(panel, chips, controller, db_copy):
     panel.nation_checkbox("JPN").click()
     controller.open_database(db_copy)
     assert controller.filter.is_empty and not panel.nation_checkbox("JPN").isChecked()
-    assert panel.count_text("nation", "USA") == "(20)"
+    assert panel.count_text("nation", "USA") == "(22)"
     panel.nation_checkbox("JPN").click()  # the new checkboxes are live
     assert len(shown(controller)) == 6 and chips.chip_texts() == ["Japan ×"]
 
@@ -288,7 +288,7 @@ def test_counts_of_a_collapsed_section_catch_up_when_it_opens(panel, controller)
     panel.section("theme").set_expanded(False)
     before = panel.count_text("theme", "sanctions")
     panel.nation_checkbox("NOR").click()
-    assert panel.count_text("nation", "USA") == "(22)"  # open sections follow at once
+    assert panel.count_text("nation", "USA") == "(24)"  # open sections follow at once
     assert panel.count_text("theme", "sanctions") == before  # not worked out unseen
     panel.section("theme").set_expanded(True)
     assert_counts_are_what_ticking_gives(panel, controller)

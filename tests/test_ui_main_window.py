@@ -195,7 +195,7 @@ def test_dim_mode_keeps_filtered_out_events_greyed(window):
     c.set_filter(build_filter(c.vocabulary, nations=["Japan"]))
     window.act_dim.trigger()
     lanes = window.timeline.plot.content.lanes
-    assert len(lanes.event) == 29 and int(lanes.dim.sum()) == 23
+    assert len(lanes.event) == 31 and int(lanes.dim.sum()) == 25
 
 
 def test_state_is_remembered(qtbot, bundled_db, tmp_path):
@@ -225,7 +225,7 @@ def test_open_bad_database_keeps_the_current_one(window, tmp_path, monkeypatch):
     bad.write_text("not a database")
     assert window.open_database(bad) is False
     assert shown and "not an SQLite database" in shown[0]
-    assert window.controller.total_count == 29
+    assert window.controller.total_count == 31
 
 
 def run_cli(*args: str, **kw) -> subprocess.CompletedProcess[str]:
@@ -304,7 +304,7 @@ def test_save_copy_then_import_shows_the_new_events(window, tmp_path, monkeypatc
 
     copy = tmp_path / "mine.db"
     assert window.save_copy(copy)
-    assert window.controller.db_path == copy and window.controller.total_count == 29
+    assert window.controller.db_path == copy and window.controller.total_count == 31
     sample = Path(__file__).parent / "fixtures" / "timelinejs" / "group_sample.json"
 
     def fake_dialog(parent, db_path, file_path=None):  # what pressing Import does
@@ -313,9 +313,9 @@ def test_save_copy_then_import_shows_the_new_events(window, tmp_path, monkeypatc
 
     monkeypatch.setattr(import_dialog, "run_import_dialog", fake_dialog)
     assert window.import_dialog()
-    assert window.controller.total_count == 29 + 7
-    assert "36 of 36 events" in window.status_label.text()
-    assert len(window.timeline.plot.content.lanes.event) == 36
+    assert window.controller.total_count == 31 + 7
+    assert "38 of 38 events" in window.status_label.text()
+    assert len(window.timeline.plot.content.lanes.event) == 38
 
 
 def test_save_copy_refuses_the_open_file(window, monkeypatch):

@@ -63,7 +63,7 @@ def readable_parts(w: MainWindow) -> dict[str, QWidget]:
     return {
         "Nations header": w.filter_panel.section("nation").toggle,
         "Themes header": w.filter_panel.section("theme").toggle,
-        "29 of 29 events": w.chips.count_label,
+        "31 of 31 events": w.chips.count_label,
         "Clear all": w.chips.clear_button,
         "panel Clear all": w.filter_panel.clear_button,
         "list count": w.event_list.count_label,

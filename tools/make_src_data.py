@@ -288,19 +288,297 @@ AIRFORCE_TECHNOLOGY = {
 # "source" (with "source_publisher" where titles repeat) names the source that prints the
 # quote; "text" is (old, new).
 QUOTE_EDITS = {
-    VISION_KEY: {1: {"source": AIRFORCE_TECHNOLOGY["title"], "source_publisher": "Airforce Technology"}},
+    VISION_KEY: {
+        1: {"source": AIRFORCE_TECHNOLOGY["title"], "source_publisher": "Airforce Technology"},
+        # Issue 22: the sentence is printed on the canada.ca Vision 2031 page, not on HSDL's record.
+        2: {"source": "Combined Space Operations Vision 2031",
+            "source_publisher": "Government of Canada (Royal Canadian Air Force)"},
+    },
     BERLIN_KEY: {2: {"source": "US, Allied Nations Meet to Discuss Space Security"}},
-    ANNIVERSARY_KEY: {1: {"text": ("l'uso", "l\u2019uso")}},  # the source prints a curly apostrophe
+    ANNIVERSARY_KEY: {1: {
+        "text": ("l'uso", "l\u2019uso"),  # the source prints a curly apostrophe
+        # Issue 22: who speaks is not certain; the role says so where the quote is shown.
+        "role": "Press release (speaker uncertain: the text reads as the partners' joint message"
+                " relayed by the Italian Air Force, and Report Difesa prints it unattributed)",
+    }},
+    # Issue 22: Lalumière's words are verbatim in Canada's DND release (Vanguard), not the DoD repost.
+    ("2014-09-22", "CSpO memorandum of understanding signed in Ottawa (founding)"): {
+        3: {"source": "DND formalizes space partnership"}},
+    # Issue 22: the article prints this sentence as its own unattributed paragraph after his quote.
+    ("2022-12-07", "Principals' Board in Wellington hosted by New Zealand"): {3: {
+        "role": "Chief of Air Force and Space Domain Lead, Australia (attribution inferred: the"
+                " article prints this sentence as a separate, unattributed paragraph after his quote)",
+    }},
 }
 
-# The US DoD's words on Vision 2031, as the Pentagon released them (Inside Defense prints
-# them, with US spelling; Defence Connect, source file 000, re-spells "behaviours").
+# The US DoD's words on Vision 2031, as the Pentagon released them (defense.gov release
+# 2941594): HSToday reprints the release verbatim, with US spelling (issue 22: Inside Defense
+# does not verifiably print them); Defence Connect, source file 000, re-spells "behaviours".
 DEFENCE_CONNECT_FILE = "000_c54121352f62cf6c.txt"
-INSIDE_DEFENSE_TITLE = "U.S. and allies release combined space ops vision"
+DOD_RELEASE_REPRINT_TITLE = "DoD and Partners Release Combined Space Operations Vision 2031 (DoD release text)"
 VISION_EXTRA_QUOTE_START = "These guiding principles steer the initiative\u2019s objectives"
 US_SPELLING = ("behaviours", "behaviors")
 
+ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SOURCE_FILE_SUFFIX = re.compile(r"\s*\(source file (\d{3}_[0-9a-f]{16}\.txt)\)$")
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 22: the record checked again against the sources named. New sources first (an
+# address is given only where one was found; none is made up), then addresses found for
+# sources already cited, then the event corrections, keyed by the stable event ids.
+
+BREAKING_DEFENSE = {
+    # The issue names the article by publisher and month only: its title is described, not quoted.
+    "title": "(Report on France, Germany and New Zealand joining Operation Olympic Defender)",
+    "publisher": "Breaking Defense",
+    "date": "2024-10",
+    "url": None,
+}
+US_RELEASE_GERMANY = {
+    "title": "Germany Joins Multinational Space Partnership (U.S. Department of Defense release)",
+    "publisher": "U.S. Department of Defense (Air Force News Service), via PublicNow",
+    "date": "2024-10-16",
+    "url": "https://ebs.publicnow.com/view/DB049DE1B89081CEEA6875B2DC5FB83DF11CF7C3",
+}
+RNZ_2024 = {
+    "title": "NZ tight-lipped over membership of space network",
+    "publisher": "RNZ",
+    "date": "2024-12-20",
+    "url": "https://rnz.co.nz/news/top/537222/nz-tight-lipped-over-membership-of-space-network",
+}
+RNZ_2015 = {
+    "title": "Space security on the table in Wellington",
+    "publisher": "RNZ",
+    "date": "2015-10-12",
+    "url": "https://www.radionz.co.nz/news/national/286762/space-security-on-the-table-in-wellington",
+}
+SATNEWS_2014 = {
+    "title": "USSTRATCOM Signs...Shares Space Situational Awareness With The UK",
+    "publisher": "Satnews Daily",
+    "date": "2014-09-25",
+    "url": "http://www.satnews.com/story.php?number=783626882",
+}
+EXECUTIVEGOV_2014 = {
+    "title": "(Report of a CSpO memorandum of understanding at the 30th Space Symposium)",
+    "publisher": "ExecutiveGov",
+    "date": "2014-05",
+    "url": None,
+}
+NEW_SOURCES = [BREAKING_DEFENSE, US_RELEASE_GERMANY, RNZ_2024, RNZ_2015, SATNEWS_2014, EXECUTIVEGOV_2014]
+
+# (title, publisher) -> the address (and date) found for a source cited without one.
+SOURCE_ADDRESSES = {
+    (AIRFORCE_TECHNOLOGY["title"], "Airforce Technology"): {
+        "url": "https://www.airforce-technology.com/news/combined-space-operations-vision-2031/",
+        "date": "2022-02",
+    },
+    ("CSpO targets deeper critical space information sharing", "Defence Connect (Momentum Media)"): {
+        "url": "http://www.defenceconnect.com.au/joint-capabilities/"
+               "11119-cspo-targets-deeper-critical-space-information-sharing",
+        "date": None,
+    },
+}
+
+OOD_DATES_NOTE = (
+    "An AI-translated aggregator story puts both accession ceremonies on 11 October; the US release of "
+    "16 October 2024 and Breaking Defense put Berlin on 11 October and Paris on 14 October.")
+FIRST_BOARD_NOTE = (
+    "US Space Command calls the February 2020 Ottawa Board \"the first meeting of its kind\", while RNZ "
+    "(12 October 2015) reports a \"meeting of Combined Space Operations Principals\" in Wellington in "
+    "October 2015: the sources disagree on which was the first such meeting.")
+
+# event id -> fields replaced; "add_sources" appends, "summary_edits" are (old, new) pairs,
+# "uncertainty_more" is appended to the uncertainty. The id never changes (ids are public).
+EVENT_CORRECTIONS = {
+    "2014-09-22-mou-signed-ottawa": {
+        "end_date": "2014-09-23",
+        "summary_edits": [(
+            "At a meeting in Ottawa,",
+            "At a Combined Space Operations Principals' meeting in Ottawa on 22-23 September,",
+        ), (
+            " and space weather.",
+            " and space weather. On 23 September, at the same meeting, US Strategic Command and the"
+            " United Kingdom signed a space situational awareness data-sharing agreement.",
+        )],
+        "uncertainty_more": (
+            "Satnews (25 September 2014) dates the UK-STRATCOM data-sharing agreement 23 September, "
+            "\"during a Combined Space Operations Principals' Meeting in Ottawa\", so the meeting ran 22-23 September. "
+            "Breaking Defense and ExecutiveGov (May 2014) report an MoU signed by the same four nations at the "
+            "30th Space Symposium in May 2014; how it relates to the September signing is not resolved."),
+        "add_sources": [SATNEWS_2014, EXECUTIVEGOV_2014, BREAKING_DEFENSE],
+        "evidence_more": "[Satnews, 25 Sep 2014: signed \"September 23, 2014, during a Combined Space "
+                         "Operations Principals' Meeting in Ottawa, Canada\".]",
+    },
+    "2015-10-12-wellington-meeting": {
+        "uncertainty_more": FIRST_BOARD_NOTE,
+        "add_sources": [RNZ_2015],
+    },
+    "2019-04-01-ood-announced": {
+        "uncertainty_more": (
+            "The operation's 2013 origin and its opening to allies in 2018 rest on Breaking Defense (October 2024) "
+            "and the US release on Germany joining (16 October 2024), not on that article."),
+        "add_sources": [BREAKING_DEFENSE, US_RELEASE_GERMANY],
+    },
+    "2019-04-10-seven-nation-statement": {
+        "summary_edits": [
+            ("and issued a joint statement.", "and released a joint statement."),
+            ("France and Germany signed although", "France and Germany were among the seven although"),
+        ],
+        "uncertainty": (
+            "The sources say the seven nations released the statement, not that they signed it. It exists in two "
+            "printings: Air Force Space Command's original, in four paragraphs (\"defense\", \"Our respective "
+            "Nations\"), and the Royal Canadian Air Force's single paragraph (\"defence\"), the text kept here."),
+    },
+    "2020-02-11-ottawa-principals-board": {
+        "uncertainty_more": FIRST_BOARD_NOTE,
+    },
+    "2022-12-07-wellington-principals-board": {
+        "uncertainty_more": (
+            "Defence Connect prints the sentence on increased sharing of critical space information as a separate, "
+            "unattributed paragraph after Air Marshal Chipman's quote; attributing it to him is an inference."),
+    },
+    "2024-09-01-ood-new-zealand-joins": {
+        "date": "2024-09-05",
+        "date_precision": "day",
+        "summary_edits": [(
+            " The date comes from an aggregator URL dated 5 September 2024.",
+            " New Zealand accepted the US invitation on 5 September 2024, the day it issued its release.",
+        )],
+        "uncertainty": None,
+        "confidence": "high",
+        "add_sources": [BREAKING_DEFENSE, RNZ_2024],
+        "evidence_more": "[Breaking Defense, Oct 2024: New Zealand \"accepted the US invitation on Sept. 5\"; "
+                         "RNZ, 20 Dec 2024: \"New Zealand, by contrast, put out a low-key media release on "
+                         "5 September.\"]",
+    },
+    "2024-09-01-ten-year-anniversary": {
+        "uncertainty_more": (
+            "Who speaks in the quoted sentence is uncertain: the Italian text reads as the partners' joint message "
+            "relayed by the Italian Air Force, and Report Difesa prints it unattributed."),
+    },
+    "2024-10-11-ood-france-germany-join": {
+        "title": "Related: Germany joins Multinational Force Operation Olympic Defender",
+        "short_title": "OOD: Germany joins",
+        "location": "Berlin, Germany",
+        "summary": (
+            "US Space Command formally recognised Germany's membership in Multinational Force-Operation Olympic "
+            "Defender at an accession ceremony in Berlin attended by Gen. Stephen Whiting, who commands both, "
+            "Germany's Director-General for Military Strategy and Operations, and representatives of Australia, "
+            "Canada and New Zealand. France followed at a ceremony in Paris three days later."),
+        "nations": ["AUS", "CAN", "DEU", "NZL", "USA"],
+        "confidence": "high",
+        "uncertainty": OOD_DATES_NOTE,
+        "sources": [US_RELEASE_GERMANY, BREAKING_DEFENSE, "src-dc18fe9093"],
+        "evidence": "U.S. Space Command formally recognized Germany's membership in Multinational "
+                    "Force-Operation Olympic Defender, Oct. 11. [US release, 16 Oct 2024; Breaking Defense, "
+                    "Oct 2024: Gen. Whiting attended in Berlin on 11 Oct and in Paris on 14 Oct.]",
+    },
+    "2024-12-01-florence-tabletop-exercise": {
+        "date": "2024-12-03",
+        "date_precision": "day",
+        "end_date": "2024-12-05",
+        "summary_edits": [(
+            "during the Florence meeting. Which day it took place,",
+            "during the Florence meeting of 3-5 December. Which of those days it took place on,",
+        )],
+        "uncertainty": "The exercise took place during the 3-5 December Board; the day, and the scenario, "
+                       "are not reported.",
+    },
+}
+
+EXTRA_EVENTS = [
+    {
+        "id": "2024-04-09-ood-invitations",
+        "date": "2024-04-09",
+        "date_precision": "day",
+        "end_date": None,
+        "title": "Related: France, Germany and New Zealand invited to join Operation Olympic Defender",
+        "short_title": "OOD: three invited",
+        "kind": "related",
+        "location": "Space Symposium, Colorado Springs, Colorado, United States",
+        "summary": (
+            "At the Space Symposium, Gen. Stephen Whiting, commander of US Space Command and of the "
+            "multinational force, invited France, Germany and New Zealand to join Operation Olympic Defender. "
+            "New Zealand accepted in September; Germany and France joined in October."),
+        "statement_file": None,
+        "confidence": "medium",
+        "uncertainty": "The day rests on Breaking Defense alone; the US release of 16 October 2024 says only "
+                       "that the invitations were extended in spring 2024.",
+        "evidence": "[Breaking Defense, Oct 2024: Gen. Whiting invited France, Germany and New Zealand at the "
+                    "Space Symposium on 9 April 2024.] In Spring 2024, the commander of USSPACECOM and MNF-OOD "
+                    "extended invitations to France, Germany and New Zealand. [US release, 16 Oct 2024]",
+        "nations": ["DEU", "FRA", "NZL", "USA"],
+        "themes": ["deterrence"],
+        "sources": [BREAKING_DEFENSE, US_RELEASE_GERMANY],
+        "quotes": [],
+    },
+    {
+        "id": "2024-10-14-ood-france-joins",
+        "date": "2024-10-14",
+        "date_precision": "day",
+        "end_date": None,
+        "title": "Related: France joins Multinational Force Operation Olympic Defender",
+        "short_title": "OOD: France joins",
+        "kind": "related",
+        "location": "Paris, France",
+        "summary": (
+            "France joined Multinational Force-Operation Olympic Defender at an accession ceremony in Paris "
+            "attended by Gen. Stephen Whiting, commander of US Space Command and of the multinational force, "
+            "three days after Germany's ceremony in Berlin."),
+        "statement_file": None,
+        "confidence": "high",
+        "uncertainty": OOD_DATES_NOTE,
+        "evidence": "[Breaking Defense, Oct 2024: Gen. Whiting attended in Berlin on 11 Oct and in Paris on 14 Oct.]",
+        "nations": ["FRA", "USA"],
+        "themes": ["deterrence", "information-sharing"],
+        "sources": [BREAKING_DEFENSE, "src-dc18fe9093", "src-e57e16c46a"],
+        "quotes": [],
+    },
+]
+
+
+def cited(source) -> str:
+    """A source id: given as such, or computed from a source defined above."""
+    return source if isinstance(source, str) else source_id(source["title"], source["url"])
+
+
+def correct_events(events: list[dict], sources: dict) -> list[dict]:
+    """The chronology's events with issue 22's corrections applied, and its new events added;
+    fails when a correction no longer applies, so the record cannot drift from this table."""
+    by_id = {e["id"]: e for e in events}
+    for eid, fix in EVENT_CORRECTIONS.items():
+        if eid not in by_id:
+            fail(f"correction for unknown event {eid}")
+        e = by_id[eid]
+        for old, new in fix.get("summary_edits", []):
+            if old not in e["summary"]:
+                fail(f"{eid}: summary edit {old!r} no longer applies")
+            e["summary"] = e["summary"].replace(old, new)
+        if "uncertainty_more" in fix:
+            e["uncertainty"] = " ".join(filter(None, [e["uncertainty"], fix["uncertainty_more"]]))
+        if "evidence_more" in fix:
+            e["evidence"] = f"{e['evidence']} {fix['evidence_more']}"
+        for field in ("date", "date_precision", "end_date", "title", "short_title", "location",
+                      "summary", "nations", "confidence", "uncertainty", "evidence"):
+            if field in fix:
+                e[field] = fix[field]
+        if "sources" in fix:
+            quoted = [q["source_id"] for q in e["quotes"]]
+            ids = [cited(s) for s in fix["sources"]]
+            e["sources"] = ids + [s for s in quoted if s not in ids]
+        for s in fix.get("add_sources", []):
+            if cited(s) not in e["sources"]:
+                e["sources"].append(cited(s))
+    for extra in EXTRA_EVENTS:
+        events.append({**extra, "sources": [cited(s) for s in extra["sources"]]})
+    for e in events:
+        for sid in e["sources"]:
+            if sid not in sources:
+                fail(f"{e['id']}: cites unknown source {sid}")
+        if len(e["short_title"]) > 28:
+            fail(f"short title too long: {e['short_title']!r}")
+    return events
 
 
 def fail(msg: str) -> None:
@@ -328,14 +606,8 @@ def build_sources(records):
         for s in rec["sources"]:
             sid = source_id(s["title"], s["url"])
             m = SOURCE_FILE_SUFFIX.search(s["title"])
-            entry = {
-                "id": sid,
-                "title": s["title"][: m.start()] if m else s["title"],
-                "publisher": s["publisher"],
-                "date": s["date"],
-                "url": s["url"],
-                "document": m.group(1) if m else None,
-            }
+            entry = source_entry(sid, s["title"][: m.start()] if m else s["title"], s["publisher"],
+                                 s["date"], s["url"], m.group(1) if m else None)
             if entry["document"] and not (SOURCES_DIR / entry["document"]).is_file():
                 fail(f"source document {entry['document']} not found")
             if entry["title"] == SEVEN_NATION_SOURCE_TITLE:
@@ -345,10 +617,32 @@ def build_sources(records):
             sources[sid] = entry
     extra = AIRFORCE_TECHNOLOGY
     sid = source_id(extra["title"], extra["url"])
-    sources[sid] = {"id": sid, **extra, "document": None}
+    sources[sid] = source_entry(sid, extra["title"], extra["publisher"], extra["date"], extra["url"], None)
+    for new in NEW_SOURCES:
+        sid = source_id(new["title"], new["url"])
+        sources[sid] = source_entry(sid, new["title"], new["publisher"], new["date"], new["url"], None)
+    for sid, source in sources.items():
+        # An address found later: the id stays the one computed from the title as first recorded.
+        if (source["title"], source["publisher"]) in SOURCE_ADDRESSES:
+            found = SOURCE_ADDRESSES[(source["title"], source["publisher"])]
+            sources[sid] = source_entry(sid, source["title"], source["publisher"],
+                                        found["date"] or source["date"] or source.get("date_note"),
+                                        found["url"], source["document"])
     if not (SOURCES_DIR / SEVEN_NATION_DOCUMENT).is_file():
         fail(f"source document {SEVEN_NATION_DOCUMENT} not found")
     return sources
+
+
+def source_entry(sid: str, title: str, publisher: str, date: str | None, url: str | None,
+                 document: str | None) -> dict:
+    """One source as db/src/sources.json holds it: an ISO date in ``date``, anything else the
+    source says of its date in ``date_note`` (schema v2)."""
+    entry = {"id": sid, "title": title, "publisher": publisher}
+    if date is None or ISO_DATE.fullmatch(date):
+        entry["date"] = date
+    else:
+        entry["date"], entry["date_note"] = None, date
+    return {**entry, "url": url, "document": document}
 
 
 def vision_extra_quote(sources):
@@ -362,7 +656,7 @@ def vision_extra_quote(sources):
     if quote.count(old) != 1:
         fail("Vision 2031 DoD quote: the re-spelled word is no longer there")
     [dc_sid] = [s["id"] for s in sources.values() if s["document"] == DEFENCE_CONNECT_FILE]
-    [sid] = [s["id"] for s in sources.values() if s["title"] == INSIDE_DEFENSE_TITLE]
+    [sid] = [s["id"] for s in sources.values() if s["title"] == DOD_RELEASE_REPRINT_TITLE]
     return dc_sid, {
         "speaker": "US Department of Defense",
         "role": "Statement on CSpO Vision 2031",
@@ -385,6 +679,8 @@ def edit_quote(eid: str, q: dict, edits: dict, src_by_key: dict) -> dict:
         if len(matches) != 1:
             fail(f"{eid}: quote source {edits['source']!r} names {len(matches)} sources")
         q["source_sid"] = matches[0]
+    if "role" in edits:
+        q["role_as_shown"] = edits["role"]
     return q
 
 
@@ -421,6 +717,7 @@ def build_events(records, sources):
             if (q["speaker"], q["role"]) not in SPEAKERS:
                 fail(f"{eid}: no attribution for speaker {q['speaker']!r} as {q['role']!r}")
             speaker, role, nation = SPEAKERS[(q["speaker"], q["role"])]
+            role = q.get("role_as_shown", role)
             if q["source_sid"] not in src_ids:
                 src_ids.append(q["source_sid"])
             quotes.append({
@@ -466,6 +763,7 @@ def build_events(records, sources):
         fail("duplicate event ids")
     if len(EDITORIAL) != len(records):
         fail("editorial table has entries that match no chronology record")
+    events = correct_events(events, sources)
     events.sort(key=lambda e: (e["date"], e["id"]))
     return events
 

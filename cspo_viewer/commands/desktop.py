@@ -4,7 +4,8 @@ pip installs no menu entries, so this writes the shipped ``cspo-viewer.desktop``
 ``$XDG_DATA_HOME/applications`` and the icon to the hicolor theme under
 ``$XDG_DATA_HOME/icons`` (``~/.local/share`` when unset), as the XDG specifications say.
 ``Exec`` runs this very interpreter (``python -m cspo_viewer``), so the entry works for a
-virtual environment that is not on the desktop's ``PATH``. The window sets the same
+virtual environment that is not on the desktop's ``PATH``, and opens a ``.db`` file the
+desktop gives it (``%f``; ``MimeType=application/vnd.sqlite3``). The window sets the same
 desktop file name (``QGuiApplication.setDesktopFileName``), which is how the taskbar
 groups its windows under this entry.
 """
@@ -20,12 +21,20 @@ from cspo_viewer import DESKTOP_ID, PRODUCT_NAME, paths
 from cspo_viewer.data.file_output import write_bytes
 from cspo_viewer.errors import UserError
 
+OPEN_OPTION = "--desktop-open"
+"""What the entry's ``Exec`` puts before ``%f``: the desktop removes ``%f`` when no file
+was given, and an option that may stand alone then opens the bundled database, where
+``--db`` alone would be an error."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
         help=f"add {PRODUCT_NAME} to your desktop's application menu ($XDG_DATA_HOME) and exit",
+    )
+    parser.add_argument(  # --db for the desktop entry: a .db file opened from the desktop
+        OPEN_OPTION, dest="db", nargs="?", type=Path, const=None, help=argparse.SUPPRESS
     )
 
 
@@ -53,7 +62,8 @@ def desktop_entry(python: str) -> str:
     lines = []
     for line in template.splitlines():
         if line.startswith("Exec="):
-            line = "Exec=" + " ".join(_exec_quote(a) for a in (python, "-m", "cspo_viewer"))
+            program = " ".join(_exec_quote(a) for a in (python, "-m", "cspo_viewer"))
+            line = f"Exec={program} {OPEN_OPTION} %f"  # a .db file given by the desktop
         elif line.startswith("TryExec="):
             line = f"TryExec={python}"
         lines.append(line)

@@ -23,6 +23,7 @@ from cspo_viewer.data.interchange import (
     import_file,
     is_bundled_database,
 )
+from cspo_viewer.data.interchange.sheets import SHEETS_CANNOT_CARRY
 from cspo_viewer.errors import UserError
 
 IMPORT_EPILOG = """\
@@ -96,7 +97,14 @@ def register(subparsers: Any) -> None:
         description="Write the events that match a filter, with everything needed to import "
         "them again (JSON, CSV) or to open them in TimelineJS.",
     )
-    out.add_argument("--format", choices=FORMATS, default="json", help="default: json")
+    out.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="default: json. json, csv and timelinejs carry the whole record (timelinejs in a "
+        "field TimelineJS ignores), so importing the dump gives back the same events. "
+        f"timelinejs-csv, Knight Lab's Sheets template, {SHEETS_CANNOT_CARRY}",
+    )
     out.add_argument(
         "--out", type=Path, metavar="FILE", help="write to FILE (default: standard output)"
     )

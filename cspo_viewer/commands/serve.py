@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import logging
 import socket
+import types
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from cspo_viewer import paths
 from cspo_viewer.commands.common import add_db_argument, db_path
 from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
+
+log = logging.getLogger(__name__)
 
 INSTALL_LINE = "pip install 'cspo-viewer[serve]'"
 METADATA_NAME = "metadata.json"
@@ -61,11 +65,62 @@ def metadata_for(database: Path) -> dict[str, Any]:
     return metadata
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+REFUSAL = b"This record is served read-only: only GET and HEAD requests are answered.\n"
+PLUGIN_NAME = "cspo_viewer_read_only"
+
+
 def make_datasette(database: Path) -> Any:
-    """A Datasette over ``database``, immutable, with our metadata (what tests also use)."""
+    """A Datasette over ``database``, immutable, with our metadata (what tests also use),
+    that answers only GET and HEAD (see ``refuse_writes``)."""
     from datasette.app import Datasette
 
-    return Datasette(immutables=[str(database)], metadata=metadata_for(database))
+    _register_read_only()
+
+    class ReadOnlyDatasette(Datasette):  # type: ignore[misc]
+        cspo_read_only = True  # known while Datasette builds its app and test client
+
+    return ReadOnlyDatasette(immutables=[str(database)], metadata=metadata_for(database))
+
+
+def refuse_writes(app: Any) -> Any:
+    """Our ASGI app in front of Datasette's: any other method gets 405 with one sentence.
+
+    Nothing here is written, and Datasette 0.65 answers a POST to a canned query that is
+    not a write query with HTTP 500 and a traceback on the server's stderr (its table view
+    hands the query view's data tuple to the server as if it were a response), for any
+    read-only canned query, ours included."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in READ_ONLY_METHODS:
+            await app(scope, receive, send)
+            return
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"allow", b"GET, HEAD"),
+            (b"content-length", str(len(REFUSAL)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 405, "headers": headers})
+        await send({"type": "http.response.body", "body": REFUSAL})
+
+    return wrapped
+
+
+def _register_read_only() -> None:
+    """Wrap the app of every Datasette made by ``make_datasette`` (Datasette's own
+    ``asgi_wrapper`` hook, so its test client goes through the wrapper too)."""
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    if pm.get_plugin(PLUGIN_NAME) is not None:
+        return
+
+    def asgi_wrapper(datasette: Any) -> Any:
+        return refuse_writes if getattr(datasette, "cspo_read_only", False) else None
+
+    plugin = types.ModuleType(PLUGIN_NAME)  # Datasette lists its plugins by module name
+    plugin.asgi_wrapper = hookimpl(asgi_wrapper)  # type: ignore[attr-defined]
+    pm.register(plugin, name=PLUGIN_NAME)
 
 
 def _import_server() -> Any:
@@ -105,6 +160,7 @@ def run_serve(args: argparse.Namespace) -> int:
     database = db_path(args).resolve()
     open_store(database).close()  # a missing, damaged or foreign file is one sentence
     ds = make_datasette(database)
+    log.info("Datasette over %s, immutable, metadata %s", database, metadata_path())
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host

@@ -1,8 +1,8 @@
 """One event as a briefing note and as a one-line citation, for the clipboard (no Qt).
 
 Staff officers paste an event into a brief (Word, Outlook, PowerPoint) or a chat: the
-note carries the title, the date with its precision, the place, our summary, the
-record's uncertainty, the verbatim quotes with who said them, and the numbered sources.
+note carries the title, the date with its precision, the place, the nations, our summary,
+the record's uncertainty, the verbatim quotes with who said them, and the numbered sources.
 It is made twice, as plain text and as HTML, so a rich editor keeps the structure and a
 plain one still reads well. The HTML is built from escaped pieces: a database's text
 never becomes markup, and only http(s) addresses become links.
@@ -81,14 +81,20 @@ def _paragraphs(text: str) -> list[str]:
 def briefing_note(
     d: EventDetail, nation_name: Callable[[str], str] = lambda code: code
 ) -> BriefingNote:
-    """The note for one event; ``nation_name`` turns a quote's nation code into a name."""
+    """The note for one event; ``nation_name`` turns the event's and its quotes' nation
+    codes into names."""
     row = d.row
     when = date_with_precision(row.date, row.date_precision, row.end_date)
     dateline = " · ".join(x for x in (when, _one_line(row.location)) if x)
     number = {s.id: i for i, s in enumerate(d.sources, 1)}
 
     text = [_one_line(row.title), dateline]
-    markup = [f"<p><b>{_esc(_one_line(row.title))}</b><br>{_esc(dateline)}</p>"]
+    markup = [f"<p><b>{_esc(_one_line(row.title))}</b><br>{_esc(dateline)}"]
+    if row.nations:  # who took part: what a brief is usually about
+        nations = f"Nations: {', '.join(sorted(nation_name(code) for code in row.nations))}"
+        text.append(nations)
+        markup.append(f"<br>{_esc(nations)}")
+    markup[-1] += "</p>"
     for para in _paragraphs(d.summary or ""):
         text += ["", para]
         markup.append(f"<p>{_esc(para)}</p>")

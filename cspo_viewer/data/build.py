@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
     import sqlite_utils
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.browse import create_browsing_views
 from cspo_viewer.data.dates import split_source_date
 from cspo_viewer.data.file_output import replacing
 
@@ -199,6 +200,7 @@ def build_database(src_dir: Path, out: Path) -> int:
             with db.conn:
                 insert_reference(db, data["nations"], data["themes"], data["sources"])
                 n = insert_events(db, data["events"])
+                create_browsing_views(db.conn)  # not schema: see data/browse.py
             problems = check_foreign_keys(db.conn)
             if problems:
                 raise ValueError("; ".join(problems))
@@ -228,6 +230,7 @@ def init_database(src_dir: Path, out: Path) -> None:
                     data["themes"],
                     [s for s in data["sources"] if s["id"] in membership_sources],
                 )
+                create_browsing_views(db.conn)  # not schema: see data/browse.py
         finally:
             db.conn.close()
 

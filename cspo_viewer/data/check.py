@@ -18,7 +18,7 @@ from cspo_viewer.data import schema
 from cspo_viewer.data.dates import is_partial_iso
 from cspo_viewer.data.quote_check import check_quotes
 from cspo_viewer.data.store import Store, _check_file, connect, one_line
-from cspo_viewer.data.usable import event_problem, has_blob
+from cspo_viewer.data.usable import BIDI_CONTROLS, event_problem, has_blob
 
 INTEGRITY_LINES = 20
 
@@ -62,7 +62,36 @@ def check_store(store: Store) -> list[str]:
     step("sources", lambda: _sources(conn, version))
     step("quotes against their sources", lambda: check_quotes(conn).problems())
     step("full-text index", lambda: _fts(conn, tables))
+    step("bidirectional controls", lambda: _bidi_controls(conn))
     return problems
+
+
+def _bidi_controls(conn: sqlite3.Connection) -> list[str]:
+    """Events whose own text, quotes or sources hold a bidirectional control, which can
+    make text read other than it is stored (drawn visibly: see ``usable.clean_text``)."""
+    texts = (
+        "SELECT id, 'its ' || c, v FROM (SELECT id, 'title' c, title v FROM events"
+        " UNION ALL SELECT id, 'short title', short_title FROM events"
+        " UNION ALL SELECT id, 'location', location FROM events"
+        " UNION ALL SELECT id, 'summary', summary FROM events"
+        " UNION ALL SELECT id, 'statement text', statement_text FROM events"
+        " UNION ALL SELECT id, 'uncertainty', uncertainty FROM events"
+        " UNION ALL SELECT event_id, 'quote ' || id, speaker || ' ' || COALESCE(role, '')"
+        " || ' ' || text FROM quotes"
+        " UNION ALL SELECT es.event_id, 'source ' || s.id,"
+        " s.title || ' ' || COALESCE(s.publisher, '')"
+        " FROM event_sources es JOIN sources s ON s.id = es.source_id)"
+        " WHERE typeof(v) = 'text' AND v GLOB ? ORDER BY id"
+    )
+    found: dict[str, list[str]] = {}
+    for event_id, where, value in conn.execute(texts, [f"*{BIDI_CONTROLS.pattern}*"]):
+        codes = sorted({f"U+{ord(c):04X}" for c in BIDI_CONTROLS.findall(value)})
+        if codes:
+            found.setdefault(str(event_id), []).append(f"{where} ({', '.join(codes)})")
+    return [
+        f"event {event_id}: bidirectional control characters in {'; '.join(places)}"
+        for event_id, places in found.items()
+    ]
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:

@@ -9,12 +9,14 @@ SQL is built with bound parameters only.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
+from cspo_viewer import paths
 from cspo_viewer.data.usable import clean_text
 
 Match = Literal["any", "all"]
@@ -287,6 +289,17 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _theme_choices() -> str:
+    """The bundled record's theme ids for ``--theme``'s help (a database of your own may
+    hold others; an unknown one is refused with the database's own list)."""
+    try:
+        themes = json.loads((paths.data_src_dir() / "themes.json").read_text(encoding="utf-8"))
+        ids = [t["id"] for t in themes]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    return f"; the bundled record's: {', '.join(ids)}"
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
     """The filter options shared by ``list``, ``export``, ``dump`` and ``--screenshot``.
 
@@ -315,7 +328,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = Fa
         dest="theme",
         default=default,
         metavar="T",
-        help="theme id (repeatable)",
+        help=f"theme id (repeatable){_theme_choices()}",
     )
     group.add_argument(
         "--match-themes",

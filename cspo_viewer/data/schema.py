@@ -59,7 +59,9 @@ QUOTE_FTS_COLUMNS = ["text", "speaker"]
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index and FTS index of an empty database, and stamp its version."""
-    db.table("kinds").create({"id": str, "label": str, "description": str, "sort_order": int}, pk="id")
+    db.table("kinds").create(
+        {"id": str, "label": str, "description": str, "sort_order": int}, pk="id"
+    )
     db.table("nations").create({"code": str, "name": str, "alpha2": str}, pk="code")
     db.table("themes").create({"id": str, "label": str, "description": str}, pk="id")
     db.table("sources").create(

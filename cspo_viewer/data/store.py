@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import sqlite3
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -39,9 +41,13 @@ from cspo_viewer.data.usable import (
     clean_text,
     event_problem,
     has_blob,
+    show_bidi_controls,
     sub_row_problem,
+    undecodable_as_bytes,
     valid_day,
 )
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_READABLE_VERSION = 1
@@ -57,6 +63,18 @@ class DatabaseError(Exception):
     """A database that cannot be used; the message is one sentence for the user."""
 
 
+_DRAWN_ROW_FIELDS = frozenset({4, 5, 7, 8, 9, 11})
+"""The texts of an ``event_detail`` row that are drawn: title, short title, location,
+summary, statement text, uncertainty (not the id, dates, kind or confidence)."""
+
+
+def _drawn(value: Any) -> Any:
+    """A text of ``event_detail`` with its bidirectional controls shown visibly; the
+    detail is for the pane, the deck and the briefing note (which each handle the other
+    control characters as their format needs), never for dumps, which keep text exactly."""
+    return show_bidi_controls(value) if type(value) is str else value
+
+
 def _check_file(path: Path) -> None:
     """Reject what is visibly not a database before SQLite touches it."""
     if not path.exists():
@@ -65,11 +83,14 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(f"{path} is a folder, not a database file.")
     if not os.access(path, os.R_OK):
         raise DatabaseError(f"{path} cannot be read (permission denied).")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise DatabaseError(f"{path} is {_special_kind(mode)}, not a database file.")
     size = path.stat().st_size
     if size == 0:
         raise DatabaseError(
-            f"{path} is empty, not a cspo-viewer database "
-            f"(create one with: cspo-viewer db init --db {path})."
+            f"{path} is empty, not a cspo-viewer database (remove the empty file, then "
+            f"create one with: cspo-viewer db init --db {path})."
         )
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -84,6 +105,18 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(
             f"{path} is truncated ({size} bytes, the header promises {page_count * page_size})."
         )
+
+
+def _special_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words (a FIFO or /dev/zero looked
+    "empty" and was told to run db init, which then refused because the path exists)."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def one_line(text: object) -> str:
@@ -229,6 +262,13 @@ def open_store(path: str | os.PathLike[str], *, writable: bool = False) -> Store
         raise DatabaseError(sqlite_message(p, exc)) from None
     store = Store(p, conn, writable=writable)
     store.migrated_from = migrated_from
+    log.info(
+        "opened %s (schema v%s, %s%s)",
+        p,
+        version,
+        "writable" if writable else "read-only",
+        f", upgraded from v{migrated_from}" if migrated_from else "",
+    )
     return store
 
 
@@ -612,8 +652,9 @@ class Store:
             return None
         nations = sorted(self._tags("event_nations", "nation_code", [event_id])[event_id])
         themes = self._tags("event_themes", "theme_id", [event_id])[event_id]
+        row = tuple(_drawn(v) if i in _DRAWN_ROW_FIELDS else v for i, v in enumerate(row))
         quotes = [
-            Quote(*r)
+            Quote(r[0], _drawn(r[1]), _drawn(r[2]), r[3], _drawn(r[4]), r[5])
             for r in self._sub_rows(
                 "quote",
                 event_id,
@@ -622,7 +663,7 @@ class Store:
             )
         ]
         sources = [
-            Source(*r)
+            Source(r[0], _drawn(r[1]), _drawn(r[2]), *r[3:])
             for r in self._sub_rows(
                 "source",
                 event_id,
@@ -669,6 +710,27 @@ class Store:
 
     # --- whole records (list --json, dump) ---------------------------------------------
     def records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
+        """``_records``, and when a stored text is not valid UTF-8 (SQLite does not check
+        what other tools store), the same again with such text read as bytes, so that its
+        row is left out with the usual note instead of failing the whole command. The fast
+        path stays: Python's own decoding, no callback per value, until a row needs it."""
+        done = 0
+        try:
+            for record in self._records(flt):
+                yield record
+                done += 1
+        except sqlite3.OperationalError as exc:
+            if "decode to UTF-8" not in str(exc):
+                raise
+            self.conn.text_factory = undecodable_as_bytes
+            try:
+                for i, record in enumerate(self._records(flt)):
+                    if i >= done:
+                        yield record
+            finally:
+                self.conn.text_factory = str
+
+    def _records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
         """Matching events as JSON-ready dicts with names, themes, sources and quotes.
 
         The same shape is what ``dump --format json`` writes and ``import`` reads. Events,

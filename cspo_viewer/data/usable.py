@@ -40,7 +40,22 @@ def has_blob(row: Sequence[Any]) -> bool:
     return bytes in map(type, row)
 
 
+class NotUtf8(bytes):
+    """Stored text that is not valid UTF-8, kept as the bytes it is."""
+
+
+def undecodable_as_bytes(value: bytes) -> str | bytes:
+    """A connection's ``text_factory`` for reading past invalid UTF-8: text as ``str``, and
+    bytes that do not decode as ``NotUtf8``, which the rules here leave out like a BLOB."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotUtf8(value)
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, NotUtf8):
+        return "bytes that are not valid UTF-8"
     return "binary data" if isinstance(value, bytes) else repr(value)
 
 
@@ -79,7 +94,8 @@ def sub_row_problem(what: str, row: Sequence[Any]) -> str | None:
 
 
 def clean_text(text: str) -> str:
-    """``text`` with the characters no XML or Qt text may carry replaced by U+FFFD.
+    """``text`` made safe to draw: the characters no XML or Qt text may carry replaced by
+    U+FFFD, and bidirectional controls shown as what they are (``show_bidi_controls``).
 
     U+FFFE and U+FFFF are Unicode noncharacters and the C0 controls (bar tab and line
     breaks) are not allowed in XML 1.0, so a title holding one made an invalid SVG. The
@@ -87,7 +103,24 @@ def clean_text(text: str) -> str:
     """
     if _BAD_CHARS.search(text) is None:
         return text
-    return _BAD_CHARS.sub("\ufffd", text)
+    return _XML_ILLEGAL.sub("\ufffd", show_bidi_controls(text))
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with each bidirectional control shown as its code point, "[U+202E]": the
+    one rule for every place data text is drawn (window, exports, deck, briefing note).
+
+    An override, embedding or isolate (U+202A-U+202E, U+2066-U+2069) reorders what follows
+    it: "RTL override gnp.exe" was drawn as "exe.png edirrevo LTR", the "Trojan Source"
+    trick. Shown visibly it reorders nothing, and the reader sees that it is there.
+    """
+    if BIDI_CONTROLS.search(text) is None:
+        return text
+    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The bidirectional embeddings, overrides and isolates that reorder the text after them."""
 
 
 def clean_texts(texts: Sequence[str]) -> list[str]:
@@ -98,4 +131,6 @@ def clean_texts(texts: Sequence[str]) -> list[str]:
     return [clean_text(t) for t in texts]
 
 
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BAD_CHARS = re.compile(f"{_XML_ILLEGAL.pattern}|{BIDI_CONTROLS.pattern}")
+"""What ``clean_text`` changes, found in one search (the common case finds nothing)."""

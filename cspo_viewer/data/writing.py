@@ -11,10 +11,13 @@ with what was not done ("nothing was imported", "nothing was saved").
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from cspo_viewer.data.store import DatabaseError, Store, sqlite_message, untrusted_triggers
 
@@ -76,6 +79,8 @@ def refusal(
         return content_error(f"{db_path} refused an imported event ({exc}); {nothing}")
     if is_busy(exc):
         return DatabaseError(in_use(store, nothing))
+    if "unsafe use of" in str(exc) and "virtual table" not in str(exc):
+        return DatabaseError(unsafe_call(store.conn, db_path, str(exc), nothing, verb))
     if "unsafe use of" in str(exc):  # the schema stayed untrusted: trust_schema_for_writing
         names = ", ".join(untrusted_triggers(store.conn)[:5])
         return DatabaseError(
@@ -84,6 +89,41 @@ def refusal(
             "with db init)"
         )
     return DatabaseError(f"{sqlite_message(db_path, exc).rstrip('.')}; {nothing}")
+
+
+def unsafe_call(
+    conn: sqlite3.Connection, db_path: Path, message: str, nothing: str, verb: str
+) -> str:
+    """The sentence for a trigger of the file's own that calls a function SQLite lets no
+    trigger run (``load_extension()``, say): which triggers, and that it was refused."""
+    call = message.split("unsafe use of", 1)[1].strip()
+    word = re.compile(rf"\b{re.escape(call.rstrip('()'))}\s*\(", re.IGNORECASE)
+    rows = conn.execute("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'trigger'")
+    names = sorted(name for name, sql in rows if word.search(sql)) or ["one of its triggers"]
+    return (
+        f"{db_path} has triggers cspo-viewer did not create ({', '.join(names[:5])}) that "
+        f"call {call}, which SQLite lets no trigger run; nothing was loaded and {nothing} "
+        f"({verb} into a database made with db init)"
+    )
+
+
+def settle(conn: sqlite3.Connection, db_path: Path) -> str:
+    """Put the file back as it was after a failed write. A write that failed part-way (a
+    file-size limit, an I/O error) leaves SQLite's pager in its error state: the pages it
+    had already written stay in the file, and its journal stays hot, until the connection
+    next reads. Reading now rolls the journal back here, so the file is byte for byte what
+    it was and no journal is left for a reader that skips journals (``?immutable=1``).
+    Returns what state the file is in when that was not possible, else ''."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    journal = Path(f"{db_path}-journal")
+    if not journal.exists() or not journal.stat().st_size:
+        return ""
+    return (
+        f"SQLite's journal {journal} is still beside it: the next program that opens "
+        "the database with write access restores it, and until then it must not be "
+        "read as immutable"
+    )
 
 
 @contextmanager
@@ -99,7 +139,8 @@ def write_transaction(store: Store, nothing: str) -> Iterator[sqlite3.Connection
         store.conn.rollback()
     except BaseException as exc:
         store.conn.rollback()
+        left = settle(store.conn, store.path)
         sentence = refusal(exc, store, nothing)
         if sentence is None:
             raise
-        raise sentence from None
+        raise (type(sentence)(f"{sentence}; {left}") if left else sentence) from None

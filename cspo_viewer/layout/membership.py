@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
-from cspo_viewer.data.dates import display_date, from_day, period_end, to_day
+from cspo_viewer.data.dates import EPOCH, display_date, from_day, period_end, to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.data.table import EventTable
 
@@ -78,6 +79,15 @@ class MembershipSeries:
     def status_codes(self) -> tuple[str, ...]:
         """Nations with observer or associate time, in order of their first status."""
         return tuple(dict.fromkeys(s.code for s in self.statuses))
+
+
+def year_start(year: int) -> float:
+    """The day number of 1 January of ``year``, for any year a view's columns or axis can
+    reach: 1 to 9999 as import accepts them, and 10000, the day after 9999-12-31, where the
+    last year ends (an ISO string would need a four-digit year, and ``date`` stops at 9999)."""
+    if year > date.max.year:
+        return float(to_day(date.max.isoformat()) + 1)
+    return float((date(max(year, 1), 1, 1) - EPOCH).days)
 
 
 def status_of(title: str) -> str | None:
@@ -216,8 +226,8 @@ def _range(
         ends.append(float(table.end.max()) - 1)
     if not starts:
         starts = ends = [float(to_day("2014-01-01"))]
-    lo = float(to_day(f"{from_day(min(starts)).year}-01-01"))
-    hi = float(to_day(f"{from_day(max(ends)).year + 1}-01-01"))
+    lo = year_start(from_day(min(starts)).year)
+    hi = year_start(from_day(max(ends)).year + 1)
     if dates[0] is not None:
         lo = float(dates[0])
     if dates[1] is not None:

@@ -16,7 +16,7 @@ from cspo_viewer.data.dates import from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.records import Nation
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.membership import MembershipSeries
+from cspo_viewer.layout.membership import MembershipSeries, year_start
 
 NONE, OBSERVER, ASSOCIATE, JOINED, MEMBER = range(5)
 STATUS_NAMES = {
@@ -61,8 +61,8 @@ def build_participation(
     years = tuple(range(first, last + 1))
     spans = tuple(
         (
-            max(float(to_day(f"{y}-01-01")), lo_day),
-            min(float(to_day(f"{y + 1}-01-01")), hi_day),
+            max(year_start(y), lo_day),
+            min(year_start(y + 1), hi_day),
         )
         for y in years
     )
@@ -118,7 +118,7 @@ def _status(
         acc = series.joined.get(code)
         spans = [s for s in series.statuses if s.code == code]
         for c, year in enumerate(years):
-            y0, y1 = float(to_day(f"{year}-01-01")), float(to_day(f"{year + 1}-01-01"))
+            y0, y1 = year_start(year), year_start(year + 1)
             held = [s for s in spans if s.start < y1 and s.end > y0]
             pre = (
                 ASSOCIATE

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
-from cspo_viewer.layout.membership import MembershipSeries
+from cspo_viewer.layout.membership import MembershipSeries, year_start
 from cspo_viewer.layout.participation import (
     ASSOCIATE,
     JOINED,
@@ -175,14 +175,12 @@ def _year_axis(p, years, x_of, chart, rect, lk, font, u, *, bottom: float) -> No
     m = QFontMetricsF(font)
     pen = QPen(QColor(lk.muted_text))
     pen.setWidthF(max(1.0, u))
-    from cspo_viewer.data.dates import to_day
-
     widest = m.horizontalAdvance("2024") * 1.3
-    span = (x_of(to_day("2001-01-01")) - x_of(to_day("2000-01-01"))) if years else 0
+    span = (x_of(year_start(2001)) - x_of(year_start(2000))) if years else 0
     every = max(1, int(widest // max(span, 1)) + 1) if span < widest else 1
     for i, year in enumerate(years):
-        a = max(x_of(float(to_day(f"{year}-01-01"))), chart.left())
-        b = min(x_of(float(to_day(f"{year + 1}-01-01"))), chart.right())
+        a = max(x_of(year_start(year)), chart.left())
+        b = min(x_of(year_start(year + 1)), chart.right())
         p.setPen(pen)
         p.drawLine(QPointF(a, bottom), QPointF(a, bottom + 6 * u))
         if i % every == 0 and b - a > m.horizontalAdvance(str(year)) * 0.8:
@@ -312,6 +310,7 @@ class MatrixGeometry:
     rows: int = 0
     cols: int = 0
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    message: str = ""  # said instead of the cells when they cannot be drawn legibly
 
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
         """(row, column) under ``point``, or None outside the cells."""
@@ -332,6 +331,15 @@ class MatrixGeometry:
         )
 
 
+def too_many_cells(rows: int, cols: int) -> str:
+    """What the matrix says when its cells would be too small to read (an event dated
+    0001 or 9999 stretches the columns over thousands of years)."""
+    return (
+        f"{rows:,} nations by {cols:,} years are too many cells to draw here:"
+        " narrow the dates (From/To, or --from/--to) or the nations."
+    )
+
+
 def paint_participation(
     p: QPainter, rect: QRectF, matrix: ParticipationMatrix, lk: RenderLook, u: float
 ) -> MatrixGeometry:
@@ -350,6 +358,10 @@ def paint_participation(
     cell_h = min(avail_h / geo.rows, 64 * u)
     cell_w = min((rect.width() - name_w) / geo.cols, 150 * u)
     if cell_h < 8 * u or cell_w < 12 * u:
+        geo.message = too_many_cells(geo.rows, geo.cols)
+        p.setFont(head)
+        p.setPen(QColor(lk.muted_text))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, geo.message)
         return geo
     grid = QRectF(rect.left() + name_w, rect.top() + header_h, cell_w * geo.cols, cell_h * geo.rows)
     geo.grid, geo.cell_w, geo.cell_h = grid, cell_w, cell_h

@@ -33,7 +33,7 @@ def detect_format(path: Path, head: str | None = None) -> Format:
         return "csv"
     raise InterchangeError(
         f"{path} is neither JSON nor a CSV file with a header row naming date and title "
-        "columns (or TimelineJS's Year and Headline)"
+        "columns (or TimelineJS's Year or Start Date, and Headline)"
     )
 
 
@@ -48,8 +48,9 @@ def normalised(row: list[str]) -> list[str]:
 
 def sheet_delimiter(head: str) -> str | None:
     """The delimiter whose split of the first line names TimelineJS's ``Year`` and
-    ``Headline`` (Knight Lab's Google Sheets template saved as CSV)."""
-    return _delimiter(head, {"year", "headline"})
+    ``Headline`` (Knight Lab's Google Sheets template saved as CSV), or its first
+    template's ``Start Date`` and ``Headline`` (which TimelineJS still reads)."""
+    return _delimiter(head, {"year", "headline"}) or _delimiter(head, {"start_date", "headline"})
 
 
 def csv_delimiter(head: str) -> str | None:

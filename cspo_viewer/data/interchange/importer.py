@@ -21,6 +21,7 @@ The same code serves ``cspo-viewer import`` and the window's File → Import eve
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import sys
@@ -52,7 +53,9 @@ from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
 from cspo_viewer.data.store import DatabaseError, Store, open_store, sqlite_message
-from cspo_viewer.data.writing import begin_immediate, commit, refusal
+from cspo_viewer.data.writing import begin_immediate, commit, refusal, settle
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 """Events compared with the database (and written) together: one query per batch for
@@ -102,6 +105,7 @@ def import_file(
         fmt: Format = options.format or detect_format(file_path, sniff_open(fh, file_path))
         reader = READERS[fmt](file_path, fh)
         total = os.fstat(fh.fileno()).st_size
+        log.info("reading %s as %s (%s bytes)", file_path, fmt, f"{total:,}")
         with open_store(db_path, writable=not options.dry_run) as store:
             store.conn.execute("BEGIN")  # a read transaction: one snapshot to compare with
             try:
@@ -110,6 +114,13 @@ def import_file(
                 raise DatabaseError(sqlite_message(store.path, exc)) from None
             finally:
                 store.conn.rollback()
+            log.info(
+                "compared: %d to add, %d to change, %d already present, %d rejected",
+                report.added,
+                report.changed,
+                report.unchanged,
+                report.rejected,
+            )
             if options.dry_run or not report.ok or not report.has_changes:
                 return report
             return _write(store, file_path, fmt, options, reader, total, progress)
@@ -127,6 +138,7 @@ def _write(
     """The second pass, inside one transaction that commits only if nothing is rejected;
     the history records each event written, in the same transaction."""
     conn = store.conn
+    log.info("writing into %s in one transaction (BEGIN IMMEDIATE)", store.path)
     begin_immediate(store, NOTHING)
     try:
         session = Session(store, file_path, fmt, options, reader, write=True)
@@ -138,12 +150,15 @@ def _write(
         if progress:
             progress(Progress("saving", total, total, report.added + report.changed))
         commit(store, NOTHING)
+        log.info("committed: %d added, %d changed", report.added, report.changed)
     except BaseException as exc:
+        log.info("rolled back: %s", type(exc).__name__)
         conn.rollback()
+        left = settle(conn, store.path)
         sentence = refusal(exc, store, NOTHING, InterchangeError, verb="import")
         if sentence is None:
             raise
-        raise sentence from None
+        raise (type(sentence)(f"{sentence}; {left}") if left else sentence) from None
     report.written = True
     return report
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -131,7 +133,21 @@ def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
     except RecursionError:
         raise InterchangeError(f"{path}: its JSON is nested too deeply to be events") from None
     except ValueError as exc:  # e.g. an integer with 100,000 digits
-        raise InterchangeError(f"{path} holds an unreadable value ({exc})") from None
+        raise InterchangeError(_unreadable(path, text, exc)) from None
+
+
+def _unreadable(path: Path, text: str, exc: ValueError) -> str:
+    """The sentence for a value ``json`` refuses after parsing began: a number longer than
+    Python converts (its message ended "use sys.set_int_max_str_digits()"), by line."""
+    limit = sys.get_int_max_str_digits()
+    long_number = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
+    if long_number is None:
+        return f"{path} holds a value that cannot be read ({exc})"
+    line = text.count("\n", 0, long_number.start()) + 1
+    return (
+        f"{path} holds a number of {len(long_number.group()):,} digits on line {line}, "
+        f"longer than the {limit:,} digits a number may have here"
+    )
 
 
 def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "") -> str:

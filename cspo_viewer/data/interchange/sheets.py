@@ -25,6 +25,7 @@ import csv
 import html
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -61,6 +62,13 @@ SHEET_COLUMNS = (
     "Background",
 )
 """Knight Lab's template, in its order."""
+SHEETS_CANNOT_CARRY = (
+    "shows the nations and sources in each slide's text, but an import of it gives back "
+    "only the date, end date, title, summary, kind and id: the nations, themes, sources "
+    "(its events then cite the sheet), quotes, statement text, location, short title, "
+    "confidence, uncertainty and evidence are lost"
+)
+"""What the Sheets CSV dump cannot carry, said in ``dump --help``."""
 ID_COLUMN = "Unique ID"
 DUMP_COLUMNS = (*SHEET_COLUMNS, ID_COLUMN)
 _MEDIA = ("media", "media_credit", "media_caption", "media_thumbnail", "alt_text")
@@ -93,6 +101,9 @@ class SheetsReader:
         names = [_ALIASES.get(n, n) for n in normalised(self.rows[0])]
         self.column = {name: i for i, name in reversed(list(enumerate(names))) if name}
         self.header = self.rows[0]
+        self.first_template = "start_date" in self.column or "end_date" in self.column
+        """Dates in ``Start Date``/``End Date`` text, not Year/Month/Day (TimelineJS's
+        ``ConfigFactory`` reads a sheet so when it has either column)."""
         self.title: str | None = None
         self.title_row: int | None = None
         for number, cells in enumerate(self.rows[1:], start=2):
@@ -145,7 +156,11 @@ class SheetsReader:
             "group": get("group") or None,
             "display_date": get("display_date") or None,
         }
-        if get("year"):
+        if self.first_template:  # TimelineJS's own test: either column present
+            for name in ("start_date", "end_date"):
+                if get(name):  # a cell with no year in it is named as it stands
+                    slide[name] = parse_date(get(name)) or {"year": get(name)}
+        elif get("year"):
             slide["start_date"] = {
                 "year": _clean(get("year")),
                 "month": _clean(get("month")),
@@ -171,15 +186,7 @@ class SheetsReader:
         spelled = {
             name: self.header[i].strip() for name, i in self.column.items() if i < len(self.header)
         }
-        return {
-            "date": spelled.get("year", "Year"),
-            "start_date.year": spelled.get("year", "Year"),
-            "start_date.month": spelled.get("month", "Month"),
-            "start_date.day": spelled.get("day", "Day"),
-            "end_date": spelled.get("end_year", "End Year"),
-            "end_date.year": spelled.get("end_year", "End Year"),
-            "end_date.month": spelled.get("end_month", "End Month"),
-            "end_date.day": spelled.get("end_day", "End Day"),
+        columns = {
             "title": spelled.get("headline", "Headline"),
             "summary": spelled.get("text", "Text"),
             "kind": spelled.get("group", "Group"),
@@ -188,8 +195,65 @@ class SheetsReader:
             "text": spelled.get("text", "Text"),
             "text.headline": spelled.get("headline", "Headline"),
             "text.text": spelled.get("text", "Text"),
-            "start_date": spelled.get("year", "Year"),
         }
+        if self.first_template:  # each date in one cell: its parts are named by it
+            start = spelled.get("start_date", "Start Date")
+            end = spelled.get("end_date", "End Date")
+            parts = ("", ".year", ".month", ".day")
+            return {
+                **columns,
+                "date": start,
+                **{f"start_date{part}": start for part in parts},
+                **{f"end_date{part}": end for part in parts},
+            }
+        return {
+            **columns,
+            "date": spelled.get("year", "Year"),
+            "start_date": spelled.get("year", "Year"),
+            "start_date.year": spelled.get("year", "Year"),
+            "start_date.month": spelled.get("month", "Month"),
+            "start_date.day": spelled.get("day", "Day"),
+            "end_date": spelled.get("end_year", "End Year"),
+            "end_date.year": spelled.get("end_year", "End Year"),
+            "end_date.month": spelled.get("end_month", "End Month"),
+            "end_date.day": spelled.get("end_day", "End Day"),
+        }
+
+
+_ISO_SHORT = re.compile(r"([+-]?\d+?)(-\d{2})?(-\d{2})?")
+_ISO_TIME = re.compile(r"([+-]?\d{4})-(\d{2})-(\d{2})[T ](\d{2}):?(\d{2})?.*")
+
+
+def parse_date(text: str) -> dict[str, str | None]:
+    """A ``Start Date`` or ``End Date`` cell as TimelineJS's ``parseDate`` reads it:
+    ``2014``, ``2014-09``, ``2014-09-22`` (ISO, short or with a time), ``9/22/2014``
+    (month/day/year), ``9/2014`` (month/year), and a time ``hh:mm`` beside any of them.
+    What it cannot read has no year, and is reported as such."""
+    text = text.strip()
+    short = _ISO_SHORT.fullmatch(text)
+    if short:
+        year, month, day = short.groups()
+        return {"year": year.lstrip("+"), "month": _part(month), "day": _part(day)}
+    full = _ISO_TIME.fullmatch(text)
+    if full:
+        year, month, day, hour, _minute = full.groups()
+        return {"year": year.lstrip("+"), "month": month, "day": day, "hour": hour}
+    parsed: dict[str, str | None] = {}
+    mdy = re.search(r"(\d+)/(\d+)/(\d+)", text)
+    if mdy:
+        parsed["month"], parsed["day"], parsed["year"] = mdy.groups()
+        text = text.replace(mdy.group(), "").strip()
+    my = re.search(r"(\d+)/(\d+)", text)
+    if my:
+        parsed["month"], parsed["year"] = my.groups()
+        text = text.replace(my.group(), "").strip()
+    if ":" in text:
+        parsed["hour"] = text.split(":")[0]
+    return parsed
+
+
+def _part(value: str | None) -> str | None:
+    return value.lstrip("-") if value else None
 
 
 def _clean(value: str) -> str:

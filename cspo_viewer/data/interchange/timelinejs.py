@@ -10,8 +10,10 @@ cite the file itself.
 
 Writing: a file that TimelineJS opens as it is, one slide per event, grouped by the
 kind's label, each slide's text ending with the event's nations and numbered sources (linked
-where they are on the web), so a page published from it still cites. Themes and quotes
-are not part of the format; use JSON or CSV to move a whole database.
+where they are on the web), so a page published from it still cites. Each slide also
+carries the whole event under ``cspo_record``, which TimelineJS ignores, so that importing
+the dump gives back exactly the same events (what the slide's own fields cannot hold:
+themes, quotes, statement text, confidence, uncertainty).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from typing import Any, Literal, TextIO
 from cspo_viewer.data.dates import period_end
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
-from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type
-from cspo_viewer.data.interchange.model import INVALID, Problem, RawEvent
+from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
+from cspo_viewer.data.interchange.model import INVALID, InterchangeError, Problem, RawEvent
 
 ALIASES = {
     "title": "text.headline",
@@ -42,6 +44,11 @@ CITATION_CLASS = "cspo-citation"
 """Marks the paragraphs our dumps add to a slide's text (nations, sources), so that an
 import of the dump takes them out of the summary again."""
 _CITATION = re.compile(rf'<p class="{CITATION_CLASS}">.*?</p>', re.S)
+RECORD_KEY = "cspo_record"
+"""A slide's copy of the whole event in our JSON shape (nations, themes, sources, quotes,
+statement text, location, short title, confidence, uncertainty, evidence), under a key
+TimelineJS does not read: re-importing a dump gives back exactly the same events, and
+the slide's own fields, which TimelineJS shows, stay as they were."""
 DISPLAY_DATE = "Date as given: "
 """How a slide's ``display_date`` ("Early 2016") is kept: a last paragraph of the summary."""
 
@@ -52,6 +59,8 @@ class TimelineJsReader(JsonDocumentReader):
     format = "timelinejs"
 
     def __iter__(self) -> Iterator[RawEvent]:
+        if not self.top_level_list and "events" not in self.meta:
+            raise InterchangeError(self._no_events())
         self.notes = []
         slides = SlideReader()
         eras = self.meta.get("eras")
@@ -62,6 +71,19 @@ class TimelineJsReader(JsonDocumentReader):
         self.notes.extend(slides.notes())
 
 
+    def _no_events(self) -> str:
+        """Why a JSON object with slides but no ``events`` list is refused: TimelineJS reads
+        ``{"events": [...]}`` and nothing else (it shows no slide of the rest either)."""
+        wrapped = self.meta.get("timeline")
+        if isinstance(wrapped, dict) and ("slides" in wrapped or "events" in wrapped):
+            inner = "slides" if "slides" in wrapped else "events"
+            return (
+                f'{self.path} holds {{"timeline": {{"{inner}": ...}}}}, which TimelineJS does '
+                'not read: a TimelineJS file is {"events": [...]} (move the slides there)'
+            )
+        return f'{self.path} holds no "events" list, which is what TimelineJS reads'
+
+
 class SlideReader:
     """One TimelineJS slide -> ``RawEvent``, for the JSON file and for the Sheets CSV (whose
     rows are slides too); counts what our record has no place for, for the notes."""
@@ -70,9 +92,15 @@ class SlideReader:
         self.media = 0
         self.times = 0
         self.display_dates = 0
+        self.untitled = 0
 
     def notes(self) -> list[str]:
         out = []
+        if self.untitled:
+            out.append(
+                f"{self.untitled} slide(s) without a headline titled from the start of their "
+                f"text (or {UNTITLED!r})"
+            )
         if self.media:
             out.append(f"{self.media} media object(s) not imported (text only)")
         if self.times:
@@ -95,6 +123,8 @@ class SlideReader:
             return RawEvent(
                 where, {}, [Problem(where, f"must be an object, not {json_type(value)}")]
             )
+        if style == "json" and isinstance(value.get(RECORD_KEY), dict):
+            return raw_event(f"{where}.{RECORD_KEY}", value[RECORD_KEY])  # our own dump
         raw = RawEvent(where, {}, aliases=aliases, style=style)
         if value.get("media"):
             self.media += 1
@@ -104,6 +134,9 @@ class SlideReader:
         end = self._date(raw, value.get("end_date"), "end_date", end=True)
         fields["end_date"] = end[0] if end else (INVALID if end is None else None)
         fields["title"], fields["summary"] = self._text(raw, value.get("text"))
+        if fields["title"] is None:  # TimelineJS shows such a slide; the record needs a title
+            self.untitled += 1
+            fields["title"] = untitled_title(fields["summary"])
         shown = _display_date(value)
         if shown and fields["summary"] is not INVALID:
             self.display_dates += 1
@@ -166,6 +199,21 @@ class SlideReader:
         if any(value.get(k) not in (None, "") for k in ("hour", "minute", "second")):
             self.times += 1
         return _iso(raw, name, parts, end=end)
+
+
+UNTITLED = "Untitled slide"
+_TITLE_WORDS = 80
+
+
+def untitled_title(summary: Any) -> str:
+    """A title for a slide without a headline (TimelineJS shows those, and its examples
+    have them): the first sentence of its text, cut at a word near 80 characters."""
+    if not isinstance(summary, str) or not summary.strip():
+        return UNTITLED
+    first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0].splitlines()[0]
+    if len(first) <= _TITLE_WORDS:
+        return first
+    return first[:_TITLE_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _display_date(slide: Mapping[str, Any]) -> str | None:
@@ -281,6 +329,7 @@ def timeline_event(record: Mapping[str, Any], kind_labels: Mapping[str, str]) ->
     }
     if record.get("end_date"):
         slide["end_date"] = tl_date(record["end_date"])
+    slide[RECORD_KEY] = record
     return slide
 
 

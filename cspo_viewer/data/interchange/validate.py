@@ -27,6 +27,23 @@ _event_values = operator.itemgetter(*EVENT_COLUMNS)
 _quote_values = operator.itemgetter(*QUOTE_COLUMNS)
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def bad_characters(value: str) -> str | None:
+    """What is wrong with the characters of a text, in a reader's words, or None: a
+    control character, or half of a UTF-16 surrogate pair (JSON's ``\\ud800`` escape),
+    which is no character at all and was called a control character."""
+    bad = _BAD_CHAR.search(value)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return (
+            f"contains U+{code:04X}, half of a surrogate pair without its other half"
+            " (not a character)"
+        )
+    return f"contains the control character U+{code:04X}"
+
 OPTIONAL_TEXT = (
     "short_title",
     "location",
@@ -160,9 +177,9 @@ class Validator:
         if not isinstance(value, str):
             raw.problem(name, f"must be text, not {json_type(value)}")
             return None
-        bad = _BAD_CHAR.search(value)
+        bad = bad_characters(value)
         if bad:
-            raw.problem(name, f"contains the control character U+{ord(bad.group()):04X}")
+            raw.problem(name, bad)
             return None
         return value
 
@@ -398,8 +415,8 @@ class Validator:
             elif not isinstance(value, str):
                 raw.problem(f"{name}.{column}", f"must be text, not {json_type(value)}")
                 return None
-            elif _BAD_CHAR.search(value):
-                raw.problem(f"{name}.{column}", "contains a control character")
+            elif bad_characters(value):
+                raw.problem(f"{name}.{column}", str(bad_characters(value)))
                 return None
             else:
                 record[column] = value
@@ -490,8 +507,11 @@ class Validator:
                     raw.problem(f"{name}.{column}", f"missing; a quote needs {label}")
                     return None
                 value = None
-            elif not isinstance(value, str) or _BAD_CHAR.search(value):
-                raw.problem(f"{name}.{column}", "must be text without control characters")
+            elif not isinstance(value, str):
+                raw.problem(f"{name}.{column}", f"must be text, not {json_type(value)}")
+                return None
+            elif bad_characters(value):
+                raw.problem(f"{name}.{column}", str(bad_characters(value)))
                 return None
             quote[column] = value
         quote["nation_code"] = self._quote_nation(raw, name, item)
