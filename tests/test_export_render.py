@@ -390,5 +390,5 @@ def test_lanes_by_nation_and_theme_name_every_event_once(everything, grouping, s
         if not key
     ]
     assert len(titles) == len(set(titles))  # each named once
-    assert layout.named == layout.events_shown == 29
+    assert layout.named == layout.events_shown == len(everything.table)
     assert not any(lp.cluster_count for lp in layout.plan.lanes)  # no "+N" badge

@@ -112,6 +112,7 @@ def test_add_the_toulouse_board_with_a_captured_quote_undo_redo_restart(
     asked: list[str] = []
     save_copy_when_asked(monkeypatch, mine, asked)
     window = open_window(qtbot, bundled_db, settings_file)
+    n = window.controller.total_count  # the bundled record's events
 
     # 1. Edit → New event… on the bundled record offers a copy of my own, then the form.
     menu_action(window, "&Edit", "&New event…").trigger()
@@ -141,7 +142,7 @@ def test_add_the_toulouse_board_with_a_captured_quote_undo_redo_restart(
     assert not editor.isVisible()
     c = window.controller
     eid = editor.saved.steps[0].event_id
-    assert c.selected == eid and c.total_count == 30
+    assert c.selected == eid and c.total_count == n + 1
     assert window.detail.title_label.text() == "Toulouse Principals' Board"
     assert "added" in window.detail.history_view.toPlainText()
     assert c.detail(eid).quotes[0].speaker == "Major General Paul Tedman"
@@ -150,10 +151,10 @@ def test_add_the_toulouse_board_with_a_captured_quote_undo_redo_restart(
     # 3. Undo, then redo, by their shortcuts; the menu names the step.
     assert menu_action(window, "&Edit", "&Undo Add “Toulouse Principals' Board”")
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert c.total_count == 29 and c.table.index_of(eid) is None
+    assert c.total_count == n and c.table.index_of(eid) is None
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     QTest.keyClick(window, Qt.Key.Key_Z, ctrl_shift)
-    assert c.total_count == 30 and c.table.index_of(eid) is not None
+    assert c.total_count == n + 1 and c.table.index_of(eid) is not None
     window.close()
     c.store.close()
 
@@ -186,7 +187,7 @@ def test_add_the_toulouse_board_with_a_captured_quote_undo_redo_restart(
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
     )
     assert export.returncode == 0, export.stderr
-    assert "named 30 of 30 events on the timeline" in export.stderr
+    assert f"named {n + 1} of {n + 1} events on the timeline" in export.stderr
     assert sha256(bundled_db) == before
 
 
@@ -329,6 +330,7 @@ def test_a_locked_record_is_one_sentence_and_the_form_stays(qtbot, db_copy, tmp_
 
     monkeypatch.setattr("cspo_viewer.data.writing.LOCK_WAIT_MS", 100)
     window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    n = window.controller.total_count
     editor = _form_with_toulouse(window)
     other = sqlite3.connect(db_copy, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program is writing
@@ -340,7 +342,7 @@ def test_a_locked_record_is_one_sentence_and_the_form_stays(qtbot, db_copy, tmp_
     assert editor.isVisible() and "in use by another program" in editor.summary.text()
     assert editor.summary.text().count(". ") == 0 and editor.location.text() == "Toulouse, France"
     editor.save_button.click()  # the other program finished: now it saves
-    assert not editor.isVisible() and window.controller.total_count == 30
+    assert not editor.isVisible() and window.controller.total_count == n + 1
 
 
 def test_a_vanished_record_is_one_sentence_and_the_form_stays(qtbot, db_copy, tmp_path):
