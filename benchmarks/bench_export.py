@@ -19,6 +19,12 @@ of each), writing a 3840x2160 PNG:
     deck, ``--view members`` and ``--view participation`` as PNG, each at most 2x the
     PNG; and a 30-slide ``--event-slides`` deck (the bundled record's 29 events and the
     timeline slide), under 5 s. ``--pack-only`` runs just (e).
+(f) the PNG's zlib level: whole bundled and 100,000-event exports at each level against
+    stored pixels (level 0, what the export wrote before), interleaved, with each file's
+    size; the chosen level (``PNG_ZLIB_LEVEL``) is the smallest file whose time is at most
+    1.15x level 0's. ``--levels-only`` runs just (f).
+
+Every figure is printed beside the size of the file it wrote.
 """
 
 from __future__ import annotations
@@ -49,6 +55,50 @@ w.render(p)
 p.end()
 assert image.save(sys.argv[1])
 """
+
+
+AT_LEVEL = """
+import sys
+from cspo_viewer.export import files
+files.PNG_ZLIB_LEVEL = int(sys.argv[1])
+from cspo_viewer.cli import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+"""An export process with the PNG written at another zlib level (argv[1])."""
+
+LEVELS = (0, 1, 2, 3, 6, 9)
+MAX_SLOWER = 1.15
+
+
+def size_of(path: Path) -> str:
+    """ "0.63 MB" """
+    return f"{path.stat().st_size / 1e6:6.2f} MB" if path.exists() else "   (none)"
+
+
+def levels(export: list[str], big: Path, out: Path, runs: int) -> int:
+    """(f): the PNG's zlib level from whole processes, every level in the same run."""
+    py = sys.executable
+    print(f"PNG zlib level, whole processes, medians of {runs} interleaved runs:")
+    from cspo_viewer.export.files import PNG_ZLIB_LEVEL
+
+    for label, db in (("bundled", []), (f"{big.stem}", ["--db", str(big)])):
+        cmds = {
+            level: [py, "-c", AT_LEVEL, str(level), *export[3:], *db,
+                    "--out", str(out / f"level{level}-{label}.png")]
+            for level in LEVELS
+        }
+        t = interleaved(cmds, runs)
+        ok = [lv for lv in LEVELS if t[lv] <= MAX_SLOWER * t[0]]
+        best = min(ok, key=lambda lv: (out / f"level{lv}-{label}.png").stat().st_size)
+        for level in LEVELS:
+            ratio = t[level] / t[0]
+            mark = " <- smallest within 1.15x" if level == best else ""
+            mark += " (PNG_ZLIB_LEVEL)" if level == PNG_ZLIB_LEVEL else ""
+            print(
+                f"  {label:<16} level {level}  {t[level]:6.3f} s  {ratio:4.2f}x  "
+                f"{size_of(out / f'level{level}-{label}.png')}{mark}"
+            )
+    return 0
 
 
 def seconds(cmd: list[str], runs: int) -> float:
@@ -124,6 +174,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--skip-mpl", action="store_true")
     parser.add_argument("--pack-only", action="store_true", help="only the briefing pack (e)")
+    parser.add_argument("--levels-only", action="store_true", help="only the PNG levels (f)")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     py = sys.executable
@@ -135,6 +186,8 @@ def main() -> int:
 
     if args.pack_only:
         return pack(export, big, out, runs, args.events)
+    if args.levels_only:
+        return levels(export, synthetic_db(100_000), out, runs)
     bare = seconds([py, "-c", BARE, str(out / "bare.png")], runs)
     small = seconds([*export, "--out", str(out / "export.png")], runs)
     large = seconds([*export, "--db", str(big), "--out", str(out / "export-big.png")], runs)

@@ -1,4 +1,4 @@
-"""File → Export timeline PNG…: the dialog's export equals the command line's, pixel for
+"""File → Export…: the dialog's export equals the command line's, pixel for
 pixel, for the same filter; it asks before replacing a file and shows progress."""
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def test_large_exports_show_progress_and_can_be_cancelled(window, qtbot, tmp_pat
 
 def test_export_action(window, qtbot):
     action = export_action(window)
-    assert action.text() == "Export timeline PNG…"
+    assert action.text().replace("&", "") == "Export…"
     assert action.shortcut().toString() == "Ctrl+E"
     if hasattr(window, "add_file_action"):
         window.add_file_action(action, toolbar=True)
@@ -227,3 +227,38 @@ def test_choices_are_remembered(qtbot, bundled_db, tmp_path):
     assert not opts.sources and opts.legend
     assert again.target().parent == out.resolve()
     controller.store.close()
+
+
+def test_menu_opens_a_dialog_whose_words_read_right(window, qtbot, monkeypatch):
+    """File → Export… names what it writes; every form label shows its mnemonic
+    underlined (a label with a buddy), not a literal "&"; the marking's placeholder is
+    shown whole."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    if not hasattr(window, "file_menu"):
+        pytest.skip("the main window is still being assembled")
+    action = next(a for a in window.file_menu.actions() if a.shortcut().toString() == "Ctrl+E")
+    assert action.text().replace("&", "") == "Export…"
+    assert "PowerPoint" in action.statusTip() and "PDF" in action.statusTip()
+    opened = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    action.trigger()
+    dialog = opened[0]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.findChild(QFormLayout)
+    labels = [
+        form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        for row in range(form.rowCount())
+        if form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None
+    ]
+    with_mnemonic = [w for w in labels if isinstance(w, QLabel) and "&" in w.text()]
+    assert {w.text() for w in with_mnemonic} >= {"&Size:", "&File:", "&Marking:", "&Title:"}
+    assert all(w.buddy() is not None for w in with_mnemonic)
+    edit = dialog.marking.lineEdit()
+    shown = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    assert shown <= edit.contentsRect().width(), edit.placeholderText()
+    assert dialog.path_edit.fontMetrics().horizontalAdvance(
+        dialog.path_edit.placeholderText()
+    ) <= dialog.path_edit.contentsRect().width()

@@ -1,4 +1,5 @@
-"""File → Export timeline PNG…: the briefing picture of what the window shows.
+"""File → Export…: the briefing picture (PNG, SVG, PDF) or PowerPoint deck of what the
+window shows.
 
 The dialog only gathers ``ExportOptions`` and a file name; the picture is made by
 ``cspo_viewer.export.write_export``, the function ``cspo-viewer export`` calls, so the
@@ -53,6 +54,9 @@ MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
 PROGRESS_PIXELS = 4_000_000
 """Exports at least this large (a 4K slide, an A4 page) show a progress dialog."""
 SETTINGS_GROUP = "export"
+DIALOG_TITLE = "Export for a briefing"
+ACTION_TIP = "Save the timeline or a view as a PNG, SVG or PDF picture, or a PowerPoint deck"
+MARKING_PLACEHOLDER = "None (or type one, e.g. OFFICIAL)"
 
 
 class _Cancelled(Exception):
@@ -68,7 +72,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window)
-        self.setWindowTitle("Export timeline")
+        self.setWindowTitle(DIALOG_TITLE)
         self.host = window
         self.controller = window.controller
         self.generated: date | None = None  # the footer's date; None: today (tests fix it)
@@ -98,7 +102,7 @@ class ExportDialog(QDialog):
         size_row.addWidget(QLabel("×"))
         size_row.addWidget(self.height_box)
         size_row.addWidget(QLabel("px"))
-        form.addRow("&Size:", size_row)
+        form.addRow(_label("&Size:", self.preset), size_row)
 
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(f"{PRODUCT_TITLE}, and the years shown")
@@ -119,7 +123,12 @@ class ExportDialog(QDialog):
         self.marking = QComboBox()
         self.marking.setEditable(True)
         self.marking.addItems(MARKINGS)
-        self.marking.lineEdit().setPlaceholderText("None (free text, e.g. OFFICIAL)")
+        self.marking.lineEdit().setPlaceholderText(MARKING_PLACEHOLDER)
+        # Wide enough to read the placeholder whole (it was cut off at "None (free te").
+        self.marking.setMinimumContentsLength(len(MARKING_PLACEHOLDER) + 2)
+        self.marking.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.marking.setToolTip("Printed centred at the top and bottom, as on briefing slides")
         form.addRow("&Marking:", self.marking)
 
@@ -174,7 +183,7 @@ class ExportDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(browse)
-        form.addRow("&File:", file_row)
+        form.addRow(_label("&File:", self.path_edit), file_row)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -263,7 +272,7 @@ class ExportDialog(QDialog):
         start = self.target() or Path.home() / f"cspo-timeline-{date.today().isoformat()}.png"
         name, chosen = QFileDialog.getSaveFileName(
             self,
-            "Export timeline",
+            DIALOG_TITLE,
             str(start),
             "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
             ";;PowerPoint deck (*.pptx)",
@@ -288,7 +297,7 @@ class ExportDialog(QDialog):
     def accept(self) -> None:
         path = self.target()
         if path is None:
-            QMessageBox.warning(self, "Export timeline", "Choose a file to export to.")
+            QMessageBox.warning(self, DIALOG_TITLE, "Choose a file to export to.")
             return
         force = False
         if path.exists() and not path.is_dir():
@@ -317,7 +326,7 @@ class ExportDialog(QDialog):
             finally:
                 QApplication.restoreOverrideCursor()
         dialog = QProgressDialog("Preparing the export…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Exporting timeline")
+        dialog.setWindowTitle("Exporting")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(True)
@@ -388,6 +397,15 @@ class ExportDialog(QDialog):
             s.endGroup()
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic shows underlined and moves the focus to ``buddy``
+    (``QFormLayout`` sets a buddy only for a widget field; a row holding a layout
+    showed its "&" literally)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 def _spin(value: int) -> QSpinBox:
     box = QSpinBox()
     box.setRange(MIN_SIDE, MAX_SIDE)
@@ -418,13 +436,13 @@ def open_export_dialog(window: Any) -> ExportDialog:
 
 
 def export_action(window: Any) -> QAction:
-    """File → "Export timeline PNG…" (Ctrl+E), opening the dialog over ``window``.
+    """File → "Export…" (Ctrl+E), opening the dialog over ``window``.
 
     The window adds it with ``window.add_file_action(action, toolbar=True)``.
     """
-    action = QAction("Export timeline PNG…", window)
+    action = QAction("&Export…", window)
     action.setShortcut(QKeySequence("Ctrl+E"))
-    action.setStatusTip("Save the filtered timeline as a briefing picture (PNG, SVG or PDF)")
-    action.setToolTip("Export the timeline for a briefing (Ctrl+E)")
+    action.setStatusTip(ACTION_TIP)
+    action.setToolTip(f"{ACTION_TIP} (Ctrl+E)")
     action.triggered.connect(lambda _checked=False: open_export_dialog(window))
     return action
