@@ -83,8 +83,16 @@ def levels(export: list[str], big: Path, out: Path, runs: int) -> int:
 
     for label, db in (("bundled", []), (f"{big.stem}", ["--db", str(big)])):
         cmds = {
-            level: [py, "-c", AT_LEVEL, str(level), *export[3:], *db,
-                    "--out", str(out / f"level{level}-{label}.png")]
+            level: [
+                py,
+                "-c",
+                AT_LEVEL,
+                str(level),
+                *export[3:],
+                *db,
+                "--out",
+                str(out / f"level{level}-{label}.png"),
+            ]
             for level in LEVELS
         }
         t = interleaved(cmds, runs)

@@ -259,6 +259,7 @@ def test_menu_opens_a_dialog_whose_words_read_right(window, qtbot, monkeypatch):
     edit = dialog.marking.lineEdit()
     shown = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
     assert shown <= edit.contentsRect().width(), edit.placeholderText()
-    assert dialog.path_edit.fontMetrics().horizontalAdvance(
-        dialog.path_edit.placeholderText()
-    ) <= dialog.path_edit.contentsRect().width()
+    assert (
+        dialog.path_edit.fontMetrics().horizontalAdvance(dialog.path_edit.placeholderText())
+        <= dialog.path_edit.contentsRect().width()
+    )

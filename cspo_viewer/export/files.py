@@ -19,7 +19,7 @@ from cspo_viewer import __version__
 from cspo_viewer.data.file_output import output_error, replacing
 from cspo_viewer.errors import UserError
 from cspo_viewer.export.options import PRINT_DPI, ExportOptions, check_target
-from cspo_viewer.export.page import ExportData, PageModel, build_page
+from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
 from cspo_viewer.render.page import ExportLayout, Progress, paint_page
 from cspo_viewer.render.palette import look
 
@@ -88,8 +88,7 @@ def encode_export(
 
             return encode_deck(data, options, progress)
         page = build_page(data, options)
-        description = f"{page.title} — {page.subtitle}"
-        return _encode(fmt, page, description, progress)
+        return _encode(fmt, page, alt_text(page), progress)
     except MemoryError:
         raise UserError(
             f"not enough memory for a {options.width}x{options.height} picture; "
@@ -107,16 +106,8 @@ def _encode(
     if fmt == "PNG":
         image, layout = render_page(page, progress)
         report(80, "Encoding the PNG")
-        texts = {
-            "Title": page.title,
-            "Description": description,
-            "Software": f"cspo-viewer {__version__}",
-            "Creation Time": (options.generated or date.today()).isoformat(),
-        }
-        if options.marking.strip():
-            texts["Warning"] = options.marking.strip()
         buffer.close()
-        return png_bytes(image, texts), layout
+        return png_bytes(image, png_texts(page, description)), layout
     if fmt == "SVG":
         from PySide6.QtSvg import QSvgGenerator
 
@@ -149,6 +140,20 @@ def _encode(
     return payload, layout
 
 
+def png_texts(page: PageModel, description: str) -> dict[str, str]:
+    """The PNG's text chunks: title, the alt text as its Description, the marking as its
+    Warning (the deck embeds the same file, so these travel with the picture)."""
+    texts = {
+        "Title": page.title,
+        "Description": description,
+        "Software": f"cspo-viewer {__version__}",
+        "Creation Time": (page.options.generated or date.today()).isoformat(),
+    }
+    if page.options.marking.strip():
+        texts["Warning"] = page.options.marking.strip()
+    return texts
+
+
 def png_bytes(image: QImage, texts: dict[str, str] | None = None) -> bytes:
     """``image`` as PNG through Qt's writer, with ``texts`` as text chunks (Qt writes
     them as iTXt, so any Unicode survives) and the image's 300 dpi."""
@@ -159,9 +164,12 @@ def png_bytes(image: QImage, texts: dict[str, str] | None = None) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QImageWriter(buffer, b"png")
     writer.setQuality(qt_png_quality(PNG_ZLIB_LEVEL))
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    # On the image, not ``writer.setText``: the writer joins its texts as "key: value"
+    # pairs and splits them again at ": ", so a Description holding a colon was lost.
     for key, value in (texts or {}).items():
-        writer.setText(key, value)
-    if not writer.write(image.convertToFormat(QImage.Format.Format_RGB888)):
+        rgb.setText(key, value)
+    if not writer.write(rgb):
         raise UserError(f"could not encode the PNG image: {writer.errorString()}")
     buffer.close()
     return bytes(array.data())

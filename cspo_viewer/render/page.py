@@ -26,7 +26,14 @@ from cspo_viewer.layout.placement import key_text
 from cspo_viewer.render.palette import RenderLook, look
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.render.style import kind_color
-from cspo_viewer.render.timeline_item import VECTOR_ENGINES, draw_symbol, symbol_pixmap
+from cspo_viewer.render.timeline_item import (
+    MEMBER_BAND,
+    MEMBER_TEXT,
+    VECTOR_ENGINES,
+    Frame,
+    draw_symbol,
+    symbol_pixmap,
+)
 
 Progress = Callable[[int, str], None]
 """``progress(percent, what)``: called a few times during an export (for a progress bar)."""
@@ -42,6 +49,25 @@ class LegendEntry:
     colour: str  # the kind's marker colour (#rrggbb)
     swatch: QRectF  # the marker's square, centred on the marker
     text: QRectF
+
+
+@dataclass(frozen=True)
+class TimelineGeometry:
+    """Where the timeline's parts were drawn, in output pixels: what the editable deck
+    slide places its shapes by, so shapes and picture agree."""
+
+    frame: Frame  # the plan and its rows (device = page pixels)
+    left: float  # the lanes' x extent
+    right: float
+    lanes: tuple[tuple[str, str, float, float], ...]  # (key, title, top, bottom)
+    header_left: float  # the lane headers' column
+    header_px: float  # font size of headers and axis labels
+    label_ascent: float
+    label_line_px: float
+    axis_top: float
+    ticks: tuple[tuple[float, str], ...]  # (x, label) of the labelled date ticks
+    strip: tuple[float, float] | None  # membership bar (top, height)
+    strip_text_px: float = 0.0  # height of one line of joining nations under the bar
 
 
 @dataclass
@@ -82,6 +108,8 @@ class ExportLayout:
     subtitle_lines: tuple[str, ...] = ()
     heading_painted: bool = True  # False: the heading's room is kept but left empty
     view: object | None = None  # a view's geometry (MembersGeometry, MatrixGeometry)
+    timeline: TimelineGeometry | None = None  # the timeline's parts, when one was drawn
+    pages: int = 1  # slides of a deck, pages of a briefing book
 
 
 class _Fonts:
@@ -306,6 +334,7 @@ class _Timeline:
         self.plot.item.set_pinned(page.pinned)
         self.scene = pg.GraphicsScene()
         self.scene.addItem(self.plot)
+        self.geometry: TimelineGeometry | None = None
 
     def lay_out(self, rect: QRectF) -> Plan:
         size = QRectF(0, 0, rect.width(), rect.height())
@@ -327,8 +356,50 @@ class _Timeline:
         size = QRectF(0, 0, rect.width(), rect.height())
         self.scene.render(p, rect, size)
         frame = self.plot.item.frame
+        self.geometry = self._geometry(rect) if frame is not None else None
         self.scene.removeItem(self.plot)
         return frame.plan if frame else None
+
+    def _geometry(self, rect: QRectF) -> TimelineGeometry:
+        """The drawn timeline's parts in page pixels (scene units are pixels, offset by
+        the plot's place on the page)."""
+        item, frame = self.plot.item, self.plot.item.frame
+        assert frame is not None and self.page.content is not None
+        left, right = frame.dev_x0, frame.dev_x0 + frame.plan.viewport.width_px
+        lanes = tuple(
+            (
+                key,
+                title,
+                frame.dev_y0 + item.lane_top(i) * frame.row_px,
+                frame.dev_y0 + item.lane_top(i + 1) * frame.row_px,
+            )
+            for i, (key, title) in enumerate(
+                zip(self.page.content.lanes.keys, self.page.content.lanes.titles, strict=True)
+            )
+        )
+        vp = frame.plan.viewport
+        ticks = tuple(
+            (left + float(vp.to_px(t.day)), t.text)
+            for t in self.plot.day_axis.ticks
+            if t.major and t.text and vp.x0 <= t.day <= vp.x1
+        )
+        strip = None
+        if self.page.content.members and self.page.options.members:
+            strip = (frame.dev_y0 + item.strip_top * frame.row_px, MEMBER_BAND * frame.row_px)
+        return TimelineGeometry(
+            frame=frame,
+            left=left,
+            right=right,
+            lanes=lanes,
+            header_left=rect.left() + self.plot.lane_axis.sceneBoundingRect().left(),
+            header_px=self.plot.look.font_px,
+            label_ascent=item._ascent,
+            label_line_px=item._line_px,
+            axis_top=rect.top() + self.plot.day_axis.sceneBoundingRect().top(),
+            ticks=ticks,
+            strip=strip,
+            strip_text_px=MEMBER_TEXT * frame.row_px,
+        )
 
 
 def _key_lines(
@@ -445,6 +516,7 @@ def _paint_timeline_and_key(
     out.plot = plot_rect
     drawn = timeline.render(p, plot_rect) or plan
     out.plan = drawn
+    out.timeline = timeline.geometry
     out.label_px = options.label_px
     named = drawn.named()
     out.named = len([ev for ev in page.shown if int(ev) in named])
