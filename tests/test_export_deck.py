@@ -328,3 +328,89 @@ def test_event_slides_keep_one_type_scale_and_never_overflow(qapp, tmp_path, cap
     statement = " ".join(detail.statement_text.split()).split()
     assert " ".join(statement) in " ".join(deck_words)
     assert "its full text is available" not in " ".join(deck_words)
+
+
+# --- the editable timeline slide ----------------------------------------------------------
+
+
+def all_shapes(shapes):
+    """Every shape on a slide, group members included (what PowerPoint counts)."""
+    for shape in shapes:
+        yield shape
+        if shape.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
+            yield from all_shapes(shape.shapes)
+
+
+def test_editable_slide_draws_the_pictures_layout_as_shapes(qapp, tmp_path, capsys, store):
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.export import ExportData, ExportOptions
+    from cspo_viewer.export.files import render_export
+
+    target = tmp_path / "e.pptx"
+    code, _, err = run(capsys, "--out", str(target), "--editable", "--marking", "OFFICIAL", *DAY)
+    assert code == 0, err
+    deck = Presentation(str(target))
+    slide = deck.slides[0]
+    shapes = list(all_shapes(slide.shapes))
+    assert not [s for s in shapes if s.shape_type == 13]  # no picture: nothing is flat
+    assert slide.shapes.title.text == "Combined Space Operations Initiative, 2011–2024"
+    # What the PNG export draws, at the deck picture's size.
+    data = ExportData.load(store, EventFilter())
+    _, layout = render_export(data, ExportOptions(marking="OFFICIAL"))
+    geo, table = layout.timeline, data.table
+    drawn: dict[str, tuple[float, float, str]] = {}
+    for lane, lp in enumerate(layout.plan.lanes):
+        for x, row, ev, key, text in zip(
+            lp.label_x, lp.label_row, lp.label_event, lp.label_key, lp.label_text, strict=True
+        ):
+            if not key:
+                top = geo.frame.row_y(lane, row) + geo.label_ascent * 0.36 - geo.label_ascent
+                drawn[str(table.ids[ev])] = (geo.left + x, top, text)
+    assert len(drawn) == 29
+    groups = {s.name: s for s in slide.shapes if s.shape_type == 6}
+    slide_w = deck.slide_width
+    to_emu = slide_w / 3840
+    for event_id, (left, top, text) in drawn.items():
+        group = groups[event_id]  # grouped and named by event id
+        labels = [s for s in group.shapes if s.name == "Label"]
+        assert [s.text_frame.text for s in labels] == [text]  # one box, its own label
+        assert abs(labels[0].left - left * to_emu) <= 0.01 * slide_w
+        assert abs(labels[0].top - top * to_emu) <= 0.01 * slide_w
+        markers = [s for s in group.shapes if s.name == "Marker"]
+        assert len(markers) == 1 and markers[0].shape_type == 1  # an autoshape
+    assert sum(1 for s in shapes if s.name == "Label") == 29
+    # Lanes, axis, strip and legend are there as shapes too.
+    names = {s.name for s in shapes}
+    assert {"Lane: Founding", "Lane header: Membership", "Date axis", "Date 2020"} <= names
+    assert {"Membership strip", "Legend", "Legend: Statement", "Footer"} <= names
+    assert [s.text_frame.text for s in shapes if s.name == "Marking"] == ["OFFICIAL"] * 2
+    statement = next(
+        s for s in groups["2019-04-10-seven-nation-statement"].shapes if s.name == "Marker"
+    )
+    assert statement.auto_shape_type == 7 and statement.rotation == 180  # a down triangle
+    assert len(shapes) <= 2_000
+
+
+def test_editable_slide_at_scale_stays_under_two_thousand_shapes(qapp, tmp_path, capsys):
+    import importlib
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        make = importlib.import_module("make_synthetic_db").make
+    finally:
+        sys.path.remove(str(bench))
+    db = make(20_000, tmp_path / "big.db")
+    target = tmp_path / "big.pptx"
+    code, _, err = run(capsys, "--db", str(db), "--out", str(target), "--editable")
+    assert code == 0, err
+    slide = Presentation(str(target)).slides[0]
+    shapes = list(all_shapes(slide.shapes))
+    assert len(shapes) <= 2_000
+    labels = [s for s in shapes if s.name == "Label"]
+    assert labels and all(s.text_frame.text for s in labels)
+    pictures = [s for s in shapes if s.shape_type == 13]
+    assert pictures  # density strips (or the markers) stay small pictures
+    assert all(p._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") for p in pictures)

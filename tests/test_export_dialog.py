@@ -263,3 +263,33 @@ def test_menu_opens_a_dialog_whose_words_read_right(window, qtbot, monkeypatch):
         dialog.path_edit.fontMetrics().horizontalAdvance(dialog.path_edit.placeholderText())
         <= dialog.path_edit.contentsRect().width()
     )
+
+
+def test_dialog_builds_an_editable_deck_on_a_remembered_template(qtbot, bundled_db, tmp_path):
+    from pptx import Presentation
+    from PySide6.QtCore import QSettings
+
+    from tests.test_export_deck import FOUR_THREE, make_template
+
+    controller = Controller(open_store(bundled_db))
+    host = Host(controller)
+    qtbot.addWidget(host)
+    host.settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    template = make_template(tmp_path / "org.pptx")
+    dialog = dialog_for(host, qtbot)
+    dialog.template_edit.setText(str(template))
+    dialog.editable_box.setChecked(True)
+    dialog.set_path(tmp_path / "brief.pptx")
+    dialog.accept()
+    deck = Presentation(str(tmp_path / "brief.pptx"))
+    assert (deck.slide_width, deck.slide_height) == FOUR_THREE
+    assert not [s for s in deck.slides[0].shapes if s.shape_type == 13]  # shapes, no picture
+    assert "2014-09-22-mou-signed-ottawa" in {s.name for s in deck.slides[0].shapes}
+    again = dialog_for(host, qtbot)
+    assert again.template_edit.text() == str(template) and again.editable_box.isChecked()
+    assert again.options().template == template
+    edit = again.template_edit
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= max(
+        edit.contentsRect().width(), edit.sizeHint().width()
+    )
+    controller.store.close()

@@ -233,6 +233,7 @@ def describe(shape, description: str) -> None:
 
 def send_to_back(slide, shape) -> None:
     """Behind every other shape (the title placeholder must be drawn over the picture)."""
+    # z-order is XML order, and python-pptx has no call for it
     tree = slide.shapes._spTree
     tree.remove(shape._element)
     tree.insert(2, shape._element)  # after the group's own nvGrpSpPr and grpSpPr
@@ -366,7 +367,7 @@ def _template_furniture(slide, base: DeckBase) -> None:
         new = next(
             s for s in slide.placeholders if s.placeholder_format.idx == ph.placeholder_format.idx
         )
-        body = new._element.txBody
+        body = new._element.txBody  # python-pptx clones the placeholder without its text
         if body is not None:
             new._element.remove(body)
         new._element.append(deepcopy(ph._element.txBody))

@@ -104,7 +104,7 @@ def _template_bytes(path: Path) -> bytes:
 
 def _drop_slides(deck) -> None:
     """A template's own example slides are not part of a briefing."""
-    ids = deck.slides._sldIdLst
+    ids = deck.slides._sldIdLst  # python-pptx has no public call to remove a slide
     for sld_id in list(ids):
         deck.part.drop_rel(sld_id.rId)
         ids.remove(sld_id)

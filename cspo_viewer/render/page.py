@@ -68,6 +68,8 @@ class TimelineGeometry:
     ticks: tuple[tuple[float, str], ...]  # (x, label) of the labelled date ticks
     strip: tuple[float, float] | None  # membership bar (top, height)
     strip_text_px: float = 0.0  # height of one line of joining nations under the bar
+    strip_font_px: float = 0.0  # their font size
+    strip_lines: int = 0  # lines of them under the bar
 
 
 @dataclass
@@ -89,6 +91,8 @@ class ExportLayout:
     plot: QRectF = field(default_factory=QRectF)
     key: QRectF | None = None
     key_lines: tuple[str, ...] = ()
+    key_columns: tuple[tuple[str, ...], ...] = ()  # the key's lines as laid out in columns
+    key_column_px: float = 0.0
     sources: QRectF | None = None
     sources_lines: tuple[str, ...] = ()
     footer: QRectF = field(default_factory=QRectF)
@@ -395,10 +399,14 @@ class _Timeline:
             header_px=self.plot.look.font_px,
             label_ascent=item._ascent,
             label_line_px=item._line_px,
-            axis_top=rect.top() + self.plot.day_axis.sceneBoundingRect().top(),
+            # The date axis sits right under the view box (the axis's own scene rect is
+            # not kept up to date in a scene without a view).
+            axis_top=rect.top() + self.plot.getViewBox().sceneBoundingRect().bottom(),
             ticks=ticks,
             strip=strip,
             strip_text_px=MEMBER_TEXT * frame.row_px,
+            strip_font_px=item._small.pixelSize(),
+            strip_lines=item._member_lines,
         )
 
 
@@ -531,6 +539,8 @@ def _paint_timeline_and_key(
                 p.drawText(QPointF(inner.left() + c * col_w, top + m.ascent() + i * line_h), line)
         out.key = QRectF(inner.left(), top, inner.width(), key_h - fonts.gap)
         out.key_lines = tuple(line for column in columns for line in column)
+        out.key_columns = tuple(tuple(column) for column in columns)
+        out.key_column_px = col_w
         out.listed = len(out.key_lines) - (1 if "more events" in out.key_lines[-1] else 0)
     if not page.events_shown:
         p.setFont(fonts.empty)

@@ -57,6 +57,7 @@ SETTINGS_GROUP = "export"
 DIALOG_TITLE = "Export for a briefing"
 ACTION_TIP = "Save the timeline or a view as a PNG, SVG or PDF picture, or a PowerPoint deck"
 MARKING_PLACEHOLDER = "None (or type one, e.g. OFFICIAL)"
+TEMPLATE_PLACEHOLDER = "PowerPoint's default (or your .pptx or .potx)"
 
 
 class _Cancelled(Exception):
@@ -149,7 +150,32 @@ class ExportDialog(QDialog):
             "quotes and sources"
         )
         form.addRow("&Picture:", self.view_combo)
-        form.addRow("Deck:", self.event_slides_box)
+        self.editable_box = QCheckBox("Timeline as editable shapes")
+        self.editable_box.setToolTip(
+            "Draw the timeline slide as PowerPoint shapes (lanes, markers, one text box per "
+            "label) that can be moved and recoloured, instead of one picture"
+        )
+        deck_row = QHBoxLayout()
+        deck_row.addWidget(self.event_slides_box)
+        deck_row.addWidget(self.editable_box)
+        deck_row.addStretch(1)
+        form.addRow("Deck:", deck_row)
+        self.template_edit = QLineEdit()
+        self.template_edit.setPlaceholderText(TEMPLATE_PLACEHOLDER)
+        self.template_edit.setToolTip(
+            "A .pptx or .potx whose slide size, master, fonts and footer the deck uses"
+        )
+        template_browse = QPushButton("Choose…")
+        template_browse.clicked.connect(self.browse_template)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_edit, 1)
+        template_row.addWidget(template_browse)
+        form.addRow(_label("Temp&late:", self.template_edit), template_row)
+        self.event_pages_box = QCheckBox("A page per event after the timeline (PDF only)")
+        self.event_pages_box.setToolTip(
+            "A briefing book: the timeline page, then one page per event shown, numbered"
+        )
+        form.addRow("Book:", self.event_pages_box)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
@@ -254,7 +280,15 @@ class ExportDialog(QDialog):
             generated=self.generated,
             view=self.view_combo.currentData(),
             event_slides=self.event_slides_box.isChecked(),
+            template=self.template(),
+            editable=self.editable_box.isChecked(),
+            event_pages=self.event_pages_box.isChecked(),
         )
+
+    def template(self) -> Path | None:
+        """The template to build a deck on, or ``None`` for python-pptx's default."""
+        text = self.template_edit.text().strip()
+        return Path(text).expanduser() if text else None
 
     def export_data(self) -> ExportData:
         c = self.controller
@@ -283,6 +317,14 @@ class ExportDialog(QDialog):
             if path.suffix.lower() not in FORMATS:
                 path = path.with_suffix("." + chosen.split("*.")[-1].rstrip(")"))
             self.set_path(path)
+
+    def browse_template(self) -> None:
+        start = self.template() or Path.home()
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Deck template", str(start), "PowerPoint template (*.pptx *.potx)"
+        )
+        if name:
+            self.template_edit.setText(name)
 
     def confirm_overwrite(self, path: Path) -> bool:
         answer = QMessageBox.question(
@@ -362,6 +404,9 @@ class ExportDialog(QDialog):
             self.theme.setCurrentIndex(1 if s.value("theme") == "dark" else 0)
             self.view_combo.setCurrentIndex(max(self.view_combo.findData(s.value("view")), 0))
             self.event_slides_box.setChecked(s.value("event_slides", False) in (True, "true"))
+            self.editable_box.setChecked(s.value("editable", False) in (True, "true"))
+            self.event_pages_box.setChecked(s.value("event_pages", False) in (True, "true"))
+            self.template_edit.setText(str(s.value("template", "") or ""))
             for key, box in (
                 ("legend", self.legend_box),
                 ("sources", self.sources_box),
@@ -388,6 +433,9 @@ class ExportDialog(QDialog):
             s.setValue("theme", self.theme.currentData())
             s.setValue("view", self.view_combo.currentData())
             s.setValue("event_slides", self.event_slides_box.isChecked())
+            s.setValue("editable", self.editable_box.isChecked())
+            s.setValue("event_pages", self.event_pages_box.isChecked())
+            s.setValue("template", self.template_edit.text().strip())
             s.setValue("legend", self.legend_box.isChecked())
             s.setValue("sources", self.sources_box.isChecked())
             s.setValue("members", self.members_box.isChecked())
