@@ -21,14 +21,24 @@ from __future__ import annotations
 
 import getpass
 import io
-import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
-from cspo_viewer.data.dates import display_date
 from cspo_viewer.data.records import EventDetail, Source
 from cspo_viewer.errors import UserError
+from cspo_viewer.export.event_text import (
+    CONT,
+    LINE_SPACING,
+    NOTE_PT,
+    PARA_GAP_PT,
+    TITLE_PT,
+    Para,
+    date_words,
+    event_text,
+    paginate,
+    plain,
+)
 from cspo_viewer.export.options import DECK_SIZE, ExportOptions
 from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
 from cspo_viewer.export.template import DeckBase, open_base
@@ -40,15 +50,6 @@ MAX_SLIDE_CHARS = 1_400
 """A title or filter longer than this is shortened on its slide (never in the data)."""
 MAX_EVENT_SLIDES = 500
 """``event_slides`` makes at most this many events' slides: a deck of thousands briefs no one."""
-TITLE_PT = 28.0
-BODY_PT = 18.0
-QUOTE_PT = 16.0
-NOTE_PT = 14.0
-"""The event slides' one type scale: title, body, quotes; the sources line and the
-marking, which are not read aloud, at ``NOTE_PT``."""
-LINE_SPACING = 1.2
-"""Every paragraph's exact line pitch, in its font size: measured height is drawn height."""
-PARA_GAP_PT = 6.0
 MARGIN = 457_200  # 0.5 in
 GAP = 91_440  # 0.1 in between boxes
 MARK_BAND = 320_000  # the marking's band on event slides
@@ -56,20 +57,6 @@ MEASURE_SLACK = 0.95
 """Lines are broken at this share of a box's width: PowerPoint and LibreOffice lay text
 out a little differently from Qt's measurement."""
 INK, MUTED = "1b1f24", "5b6470"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-PRECISION_WORDS = {
-    "day": "",
-    "month": " (known to the month)",
-    "year": " (known to the year)",
-}
-
-
-def plain(text: str | None, limit: int | None = None) -> str:
-    """``text`` as one line of plain text XML can hold, at most ``limit`` characters."""
-    cleaned = " ".join(_NOT_XML.sub("", text or "").split())
-    if limit is not None and len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1].rstrip() + "…"
-    return cleaned
 
 
 def source_entry(n: int, source: Source) -> str:
@@ -81,17 +68,6 @@ def source_entry(n: int, source: Source) -> str:
     if source.url:
         parts.append(plain(source.url, 500))
     return f"{n}. " + ". ".join(p.rstrip(".") for p in parts)
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph of an event slide: its text and how it is set."""
-
-    text: str
-    pt: float = BODY_PT
-    bold: bool = False
-    italic: bool = False
-    muted: bool = False
 
 
 class DeckText:
@@ -380,14 +356,6 @@ def _notes(slide, lines: Sequence[str]) -> None:
         para.add_run().text = plain(line)
 
 
-def date_words(detail: EventDetail) -> str:
-    """ "Jul 2015 (known to the month)", "3–5 Dec 2024": the date with its precision."""
-    row = detail.row
-    return display_date(row.date, row.date_precision, row.end_date) + PRECISION_WORDS.get(
-        row.date_precision, ""
-    )
-
-
 def _fill(
     shape,
     paras: Sequence[Para],
@@ -449,52 +417,6 @@ def _height(text: DeckText, paras: Sequence[Para], width: int) -> int:
 # --- event slides ---------------------------------------------------------------------
 
 
-def event_paragraphs(detail: EventDetail) -> list[Para]:
-    """The body of an event's slides: summary, quotes with who said them, then the
-    statement text, in reading order."""
-    paras: list[Para] = []
-    summary = plain(detail.summary)
-    if summary:
-        paras.append(Para(summary))
-    for q in detail.quotes:
-        paras.append(Para(f"“{plain(q.text)}”", QUOTE_PT, italic=True))
-        who = ", ".join(x for x in (plain(q.speaker, 200), plain(q.role, 300)) if x)
-        paras.append(Para(f"— {who}", QUOTE_PT, bold=True))
-    statement = [plain(p) for p in (detail.statement_text or "").splitlines()]
-    statement = [p for p in statement if p]
-    if statement:
-        paras.append(Para("Statement text", BODY_PT, bold=True))
-        paras += [Para(p, QUOTE_PT) for p in statement]
-    return paras
-
-
-def paginate(
-    paras: Sequence[Para], text: DeckText, width: int, height: int
-) -> Iterator[list[Para]]:
-    """``paras`` in slide-sized portions of at most ``height`` EMU; a paragraph that does
-    not fit is split between lines and continues on the next portion."""
-    page: list[Para] = []
-    used = 0.0
-    room = height / EMU_PER_PT
-    for para in paras:
-        lines = text.lines(para, width)
-        while lines:
-            gap = PARA_GAP_PT if page else 0.0
-            fit = int((room - used - gap) // (para.pt * LINE_SPACING))
-            if fit <= 0:
-                if not page:  # not even one line: a slide must still move on
-                    fit = 1
-                else:
-                    yield page
-                    page, used = [], 0.0
-                    continue
-            taken, lines = lines[:fit], lines[fit:]
-            page.append(replace(para, text=" ".join(taken)))
-            used += gap + len(taken) * para.pt * LINE_SPACING
-    if page or not paras:
-        yield page
-
-
 def event_slides(
     deck,
     base: DeckBase,
@@ -508,34 +430,14 @@ def event_slides(
     width = slide_w - 2 * MARGIN
     marking = plain(marking, 200)
     band = MARK_BAND if marking else 0
-    title_text = plain(detail.row.title, 300)
-    where = plain(detail.row.location) or "Location not recorded"
-    named = [nations.get(c, c) for c in detail.row.nations]
-    header = [
-        ("Date and location", Para(f"{date_words(detail)} · {where}", BODY_PT, muted=True)),
-        ("Nations", Para("Nations: " + (", ".join(named) if named else "none recorded"))),
-        (
-            "Uncertainty",
-            Para("Uncertainty: " + (plain(detail.uncertainty, 600) or "none recorded")),
-        ),
-    ]
-    publishers = [plain(s.publisher or s.title, 120) for s in detail.sources]
-    line = "Sources: " + "; ".join(f"[{i}] {p}" for i, p in enumerate(publishers, 1))
-    sources = Para(
-        plain(line, 400) if publishers else "Sources: none recorded", NOTE_PT, muted=True
-    )
+    words = event_text(detail, nations)
+    title_text, header, sources = words.title, words.header, words.sources
     sources_h = _height(text, [sources], width)
     sources_top = slide_h - band - MARGIN // 2 - sources_h
-    portions = list(
-        paginate(
-            event_paragraphs(detail),
-            text,
-            width,
-            sources_top - GAP - _body_top(text, title_text + " (cont.)", header, width, band),
-        )
-    )
+    room = sources_top - GAP - _body_top(text, title_text + CONT, header, width, band)
+    portions = list(paginate(words.body, lambda para: text.lines(para, width), room / EMU_PER_PT))
     for n, portion in enumerate(portions):
-        heading = title_text if n == 0 else f"{title_text} (cont.)"
+        heading = title_text if n == 0 else title_text + CONT
         slide = deck.slides.add_slide(base.title_content)
         top = band + MARGIN // 2
         title = slide.shapes.title

@@ -18,9 +18,10 @@ from PySide6.QtGui import QColor, QImage, QImageWriter, QPageLayout, QPageSize, 
 from cspo_viewer import __version__
 from cspo_viewer.data.file_output import output_error, replacing
 from cspo_viewer.errors import UserError
+from cspo_viewer.export.event_text import EventText
 from cspo_viewer.export.options import PRINT_DPI, ExportOptions, check_target
-from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
-from cspo_viewer.render.page import ExportLayout, Progress, paint_page
+from cspo_viewer.export.page import ExportData, PageModel, alt_text, book_events, build_page
+from cspo_viewer.render.page import ExportLayout, Progress, paint_book, paint_page
 from cspo_viewer.render.palette import look
 
 _APP = None
@@ -88,7 +89,17 @@ def encode_export(
 
             return encode_deck(data, options, progress)
         page = build_page(data, options)
-        return _encode(fmt, page, alt_text(page), progress)
+        events = None
+        if fmt == "PDF" and options.event_pages:
+            from cspo_viewer.export import deck
+
+            if page.events_shown > deck.MAX_EVENT_SLIDES:
+                raise UserError(
+                    f"{page.events_shown:,} events match, and a page per event makes at "
+                    f"most {deck.MAX_EVENT_SLIDES}; narrow the filter or leave out --event-pages"
+                )
+            events = book_events(data, page)
+        return _encode(fmt, page, alt_text(page), progress, events)
     except MemoryError:
         raise UserError(
             f"not enough memory for a {options.width}x{options.height} picture; "
@@ -97,8 +108,14 @@ def encode_export(
 
 
 def _encode(
-    fmt: str, page: PageModel, description: str, progress: Progress | None
+    fmt: str,
+    page: PageModel,
+    description: str,
+    progress: Progress | None,
+    events: list[EventText] | None = None,
 ) -> tuple[bytes, ExportLayout]:
+    """The file's bytes; ``events``: a PDF briefing book, a page per event after the
+    timeline."""
     report = progress or (lambda _pct, _what: None)
     options = page.options
     buffer = QBuffer()
@@ -132,7 +149,10 @@ def _encode(
         pdf.setPageLayout(
             QPageLayout(inches, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
         )
-        layout = _paint_device(pdf, page, progress)
+        if events is not None:
+            layout = paint_book(pdf, page, events, progress)
+        else:
+            layout = _paint_device(pdf, page, progress)
     buffer.close()
     payload = bytes(buffer.data().data())
     if not payload:

@@ -19,6 +19,7 @@ from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
+from cspo_viewer.export.event_text import EventText, event_text
 from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
 from cspo_viewer.layout import TimelineContent, build_content
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
@@ -204,6 +205,14 @@ def _participation_alt(matrix: ParticipationMatrix) -> str:
         f"per year, {years}, {matrix.total} in all; by nation: "
     )
     return _listing(head, [f"{name} {count}" for name, count in busiest])
+
+
+def book_events(data: ExportData, page: PageModel) -> list[EventText]:
+    """The words of each event the page shows, in date order: the pages after the
+    timeline in a briefing book (PDF or print)."""
+    nations = {n.code: n.name for n in data.store.nations()}
+    details = (data.store.event_detail(str(data.table.ids[int(row)])) for row in page.shown)
+    return [event_text(d, nations) for d in details if d is not None]
 
 
 def members_filter(flt: EventFilter) -> EventFilter:
