@@ -414,3 +414,52 @@ def test_editable_slide_at_scale_stays_under_two_thousand_shapes(qapp, tmp_path,
     pictures = [s for s in shapes if s.shape_type == 13]
     assert pictures  # density strips (or the markers) stay small pictures
     assert all(p._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") for p in pictures)
+
+
+# --- as LibreOffice renders them ----------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-impress",
+)
+def test_decks_render_in_libreoffice(qapp, tmp_path, capsys):
+    """LibreOffice opens the 16:9 deck (picture, event and "(cont.)" slides), the
+    editable slide and a 4:3 template's deck, and makes a page of every slide."""
+    import re
+    import subprocess
+
+    template = make_template(tmp_path / "org.pptx")
+    decks = {
+        "plain.pptx": ["--event-slides", "--kind", "statement", "--marking", "OFFICIAL"],
+        "shapes.pptx": ["--editable", "--marking", "OFFICIAL"],
+        "org.pptx": ["--template", str(template), "--event-slides", "--nation", "Japan"],
+    }
+    for name, args in decks.items():
+        code, _, err = (
+            run(capsys, "--out", str(tmp_path / "out" / name), *args)
+            if ((tmp_path / "out").mkdir(exist_ok=True) or True)
+            else (1, "", "")
+        )
+        assert code == 0, err
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *sorted(str(p) for p in (tmp_path / "out").iterdir()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name in decks:
+        slides = len(Presentation(str(tmp_path / "out" / name)).slides)
+        pdf = (tmp_path / "pdf" / name.replace(".pptx", ".pdf")).read_bytes()
+        assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == slides, name
