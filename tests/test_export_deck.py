@@ -134,6 +134,9 @@ def test_template_gives_its_size_layouts_fonts_and_footer(qapp, tmp_path, capsys
             s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.FOOTER
         ]
         assert [f.text_frame.text for f in footers] == ["Org footer"]
+        sources = [s for s in slide.shapes if s.name == "Sources"]
+        for shape in sources:  # event text stays above the template's footer
+            assert shape.top + shape.height <= footers[0].top
         # The template's fonts: event text names no typeface of its own.
     runs = [
         r

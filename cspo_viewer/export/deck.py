@@ -433,7 +433,7 @@ def event_slides(
     words = event_text(detail, nations)
     title_text, header, sources = words.title, words.header, words.sources
     sources_h = _height(text, [sources], width)
-    sources_top = slide_h - band - MARGIN // 2 - sources_h
+    sources_top = min(slide_h - band - MARGIN // 2, _furniture_top(base)) - sources_h
     room = sources_top - GAP - _body_top(text, title_text + CONT, header, width, band)
     portions = list(paginate(words.body, lambda para: text.lines(para, width), room / EMU_PER_PT))
     for n, portion in enumerate(portions):
@@ -478,6 +478,20 @@ def event_slides(
         notes += [source_entry(i, s) for i, s in enumerate(detail.sources, 1)] or ["none recorded"]
         _notes(slide, notes)
     return len(portions)
+
+
+def _furniture_top(base: DeckBase) -> int:
+    """The top of the template's footer and slide number on event slides (text stays
+    above them); the slide's height without a template."""
+    tops = [
+        int(ph.top)
+        for ph in base.title_content.placeholders
+        if base.from_template
+        and ph.placeholder_format.type.name in ("FOOTER", "SLIDE_NUMBER")
+        and ph.top is not None
+        and ph.text_frame.text.strip()
+    ]
+    return min(tops, default=1 << 40) - GAP
 
 
 def _body_top(text: DeckText, title: str, header, width: int, band: int) -> int:
