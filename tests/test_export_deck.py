@@ -330,7 +330,14 @@ def test_event_slides_keep_one_type_scale_and_never_overflow(qapp, tmp_path, cap
     ).split()
     statement = " ".join(detail.statement_text.split()).split()
     assert " ".join(statement) in " ".join(deck_words)
-    assert "its full text is available" not in " ".join(deck_words)
+    # The summary's "Its full text is available with this event" holds in the deck: the
+    # statement text follows it, under its own heading.
+    joined = " ".join(deck_words)
+    assert (
+        joined.index("full text is available")
+        < joined.index("Statement text")
+        < (joined.index(" ".join(statement[:8])))
+    )
 
 
 # --- the editable timeline slide ----------------------------------------------------------

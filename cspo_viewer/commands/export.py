@@ -27,8 +27,10 @@ def register(subparsers: Any) -> None:
             "Draw the filtered timeline for a briefing: title, the filter in words, legend, "
             "sources, date generated and an optional handling marking. The format follows "
             "the file name (.png, .svg, .pdf or .pptx). A deck's first slide is the picture "
-            "at 3840x2160 with the title, filter and marking as editable text and the "
-            "numbered sources in its notes. No window is shown and no display is needed."
+            "(3840 px wide, in the slide's proportions) with the title in its title "
+            "placeholder, the filter and marking as text and the numbered sources in its "
+            "notes; --editable draws it as shapes, --template builds on your template. "
+            "No window is shown and no display is needed."
         ),
     )
     p.add_argument(
