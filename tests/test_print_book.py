@@ -7,6 +7,7 @@ import re
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import (
     QPrintDialog,
     QPrinter,
@@ -109,3 +110,30 @@ def test_event_pages_pdf_is_the_same_book(qapp, tmp_path, capsys):
         in (target.read_bytes())
         or b"/Title" in target.read_bytes()
     )
+
+
+def test_every_event_page_is_marked_and_numbered(qapp, store):
+    """An event page as painted: the marking's band top and bottom, the title in the
+    page's ink, and the text kept between the bands."""
+    import numpy as np
+    from PySide6.QtGui import QImage, QPainter
+
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.export import ExportData, ExportOptions, build_page
+    from cspo_viewer.export.page import book_events
+    from cspo_viewer.render.page import book_sheets, paint_event_sheet
+
+    data = ExportData.load(store, EventFilter())
+    page = build_page(data, ExportOptions(width=1754, height=1240, marking="OFFICIAL"))
+    sheets = book_sheets(page, book_events(data, page))
+    assert (len(sheets) > 29 and sheets[1].title.endswith(" (cont.)")) or any(
+        s.title.endswith(" (cont.)") for s in sheets
+    )
+    image = QImage(1754, 1240, QImage.Format.Format_RGB32)
+    p = QPainter(image)
+    paint_event_sheet(p, page, sheets[0], 2, 1 + len(sheets))
+    p.end()
+    rows = np.array([[QColor(image.pixel(x, y)).name() for x in (5, 877, 1748)] for y in (3, 1236)])
+    assert (rows == "#1b1f24").sum() >= 4  # the dark band at top and at bottom
+    ink = {QColor(image.pixel(x, 140)).name() for x in range(60, 900, 3)}
+    assert ink - {"#ffffff"}  # the title is drawn below the band
