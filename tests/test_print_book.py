@@ -126,9 +126,8 @@ def test_every_event_page_is_marked_and_numbered(qapp, store):
     data = ExportData.load(store, EventFilter())
     page = build_page(data, ExportOptions(width=1754, height=1240, marking="OFFICIAL"))
     sheets = book_sheets(page, book_events(data, page))
-    assert (len(sheets) > 29 and sheets[1].title.endswith(" (cont.)")) or any(
-        s.title.endswith(" (cont.)") for s in sheets
-    )
+    assert len(sheets) > 29  # every event, and some continued
+    assert any(s.title.endswith(" (cont.)") for s in sheets)
     image = QImage(1754, 1240, QImage.Format.Format_RGB32)
     p = QPainter(image)
     paint_event_sheet(p, page, sheets[0], 2, 1 + len(sheets))
