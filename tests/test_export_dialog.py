@@ -256,6 +256,10 @@ def test_menu_opens_a_dialog_whose_words_read_right(window, qtbot, monkeypatch):
     with_mnemonic = [w for w in labels if isinstance(w, QLabel) and "&" in w.text()]
     assert {w.text() for w in with_mnemonic} >= {"&Size:", "&File:", "&Marking:", "&Title:"}
     assert all(w.buddy() is not None for w in with_mnemonic)
+    from PySide6.QtWidgets import QCheckBox
+
+    for box in dialog.findChildren(QCheckBox):  # no option's words cut off
+        assert box.width() >= box.sizeHint().width(), box.text()
     edit = dialog.marking.lineEdit()
     shown = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
     assert shown <= edit.contentsRect().width(), edit.placeholderText()

@@ -144,7 +144,7 @@ class ExportDialog(QDialog):
         self.view_combo.addItem("Timeline", "timeline")
         self.view_combo.addItem("Membership growth", "members")
         self.view_combo.addItem("Participation matrix", "participation")
-        self.event_slides_box = QCheckBox("One slide per event (PowerPoint .pptx only)")
+        self.event_slides_box = QCheckBox("One slide per event")
         self.event_slides_box.setToolTip(
             "After the timeline slide, one slide per event shown: date, location, summary, "
             "quotes and sources"
@@ -159,7 +159,7 @@ class ExportDialog(QDialog):
         deck_row.addWidget(self.event_slides_box)
         deck_row.addWidget(self.editable_box)
         deck_row.addStretch(1)
-        form.addRow("Deck:", deck_row)
+        form.addRow("Deck (.pptx):", deck_row)
         self.template_edit = QLineEdit()
         self.template_edit.setPlaceholderText(TEMPLATE_PLACEHOLDER)
         self.template_edit.setToolTip(
@@ -171,11 +171,11 @@ class ExportDialog(QDialog):
         template_row.addWidget(self.template_edit, 1)
         template_row.addWidget(template_browse)
         form.addRow(_label("Temp&late:", self.template_edit), template_row)
-        self.event_pages_box = QCheckBox("A page per event after the timeline (PDF only)")
+        self.event_pages_box = QCheckBox("A page per event after the timeline")
         self.event_pages_box.setToolTip(
             "A briefing book: the timeline page, then one page per event shown, numbered"
         )
-        form.addRow("Book:", self.event_pages_box)
+        form.addRow("Book (.pdf):", self.event_pages_box)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
