@@ -44,7 +44,6 @@ from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
 from cspo_viewer.export.template import DeckBase, open_base
 from cspo_viewer.render.page import ExportLayout, Progress
 
-SLIDE_W, SLIDE_H = 12_192_000, 6_858_000  # EMU of the default deck: 13.333 x 7.5 in, 16:9
 EMU_PER_PT = 12_700
 MAX_SLIDE_CHARS = 1_400
 """A title or filter longer than this is shortened on its slide (never in the data)."""
