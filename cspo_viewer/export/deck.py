@@ -43,6 +43,7 @@ from cspo_viewer.export.options import DECK_SIZE, ExportOptions
 from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
 from cspo_viewer.export.template import DeckBase, open_base
 from cspo_viewer.render.page import ExportLayout, Progress
+from cspo_viewer.render.palette import LIGHT
 
 EMU_PER_PT = 12_700
 MAX_SLIDE_CHARS = 1_400
@@ -55,7 +56,6 @@ MARK_BAND = 320_000  # the marking's band on event slides
 MEASURE_SLACK = 0.95
 """Lines are broken at this share of a box's width: PowerPoint and LibreOffice lay text
 out a little differently from Qt's measurement."""
-INK, MUTED = "1b1f24", "5b6470"
 
 
 def source_entry(n: int, source: Source) -> str:
@@ -187,7 +187,7 @@ def encode_deck(
         for done, row in enumerate(rows):
             detail = data.store.event_detail(str(data.table.ids[row]))
             if detail is not None:
-                event_slides(deck, base, detail, options.marking, text, names)
+                event_slides(deck, base, detail, options.marking, text, names, layout)
             if done % 10 == 0:
                 report(60 + 30 * done // max(len(rows), 1), "Making the event slides")
     core_properties(deck, page)
@@ -400,7 +400,7 @@ def _fill(
         run.font.italic = para_spec.italic
         if text.family:
             run.font.name = text.family
-        tone = MUTED if para_spec.muted else colour
+        tone = LIGHT.muted_text if para_spec.muted else colour
         if tone and (text.family or para_spec.muted or keep_colour):
             run.font.color.rgb = RGBColor.from_string(tone.lstrip("#"))
 
@@ -423,8 +423,11 @@ def event_slides(
     marking: str,
     text: DeckText,
     nations: dict[str, str],
+    picture: ExportLayout,
 ) -> int:
-    """The event's slide and its "(cont.)" slides; returns how many were made."""
+    """The event's slide and its "(cont.)" slides; returns how many were made. Event
+    slides are on the slide's own background in the light look's ink; the marking's band
+    takes the picture's (``picture``) colours."""
     slide_w, slide_h = int(deck.slide_width), int(deck.slide_height)
     width = slide_w - 2 * MARGIN
     marking = plain(marking, 200)
@@ -444,22 +447,22 @@ def event_slides(
         h = _height(text, title_paras, width)
         title.left, title.top, title.width, title.height = MARGIN, top, width, h
         title.name = "Title"
-        _fill(title, title_paras, text, colour=INK)
+        _fill(title, title_paras, text, colour=LIGHT.text)
         top += h + GAP
         for name, para in header:
             h = _height(text, [para], width)
             box = slide.shapes.add_textbox(MARGIN, top, width, h)
             box.name = name
-            _fill(box, [para], text, colour=INK)
+            _fill(box, [para], text, colour=LIGHT.text)
             top += h + (GAP if name != "Uncertainty" else 2 * GAP)
         body = _body_shape(slide, base)
         body.name = "Summary and quotes"
         h = _height(text, portion, width) if portion else 0
         body.left, body.top, body.width, body.height = MARGIN, top, width, max(h, 1)
-        _fill(body, portion or [Para("")], text, colour=INK)
+        _fill(body, portion or [Para("")], text, colour=LIGHT.text)
         foot = slide.shapes.add_textbox(MARGIN, sources_top, width, sources_h)
         foot.name = "Sources"
-        _fill(foot, [sources], text, colour=INK)
+        _fill(foot, [sources], text, colour=LIGHT.text)
         if marking:
             for y in (0, slide_h - band):
                 _marking_box(
@@ -468,8 +471,8 @@ def event_slides(
                     marking,
                     NOTE_PT,
                     text,
-                    fill="1b1f24",
-                    colour="ffffff",
+                    fill=picture.banner_colour,
+                    colour=picture.banner_text_colour,
                 )
         _template_furniture(slide, base)
         _drop_empty_placeholders(slide)
