@@ -46,6 +46,22 @@ def notes(slide) -> str:
     return slide.notes_slide.notes_text_frame.text
 
 
+CONT = " (cont.)"
+
+
+def event_firsts(deck) -> list:
+    """Each event's first slide (after the timeline slide); its "(cont.)" slides must
+    follow it directly, carrying its title."""
+    firsts = []
+    for slide in list(deck.slides)[1:]:
+        title = texts(slide)["Title"]
+        if title.endswith(CONT):
+            assert firsts and texts(firsts[-1])["Title"] == title[: -len(CONT)]
+        else:
+            firsts.append(slide)
+    return firsts
+
+
 # --- the deck -----------------------------------------------------------------------------
 
 
@@ -91,12 +107,12 @@ def test_event_slides_in_date_order(qapp, tmp_path, capsys, store):
     assert code == 0, err
     deck = Presentation(str(target))
     rows = store.event_rows(build_filter(store.vocabulary, nations=["Japan"]))
-    assert len(deck.slides) == 1 + len(rows) == 7
-    titles = [texts(s)["Title"] for s in list(deck.slides)[1:]]
+    assert 1 + len(event_firsts(deck)) == 1 + len(rows) == 7
+    titles = [texts(s)["Title"] for s in event_firsts(deck)]
     assert titles == [r.title for r in rows]
     japan = next(
         s
-        for s in list(deck.slides)[1:]
+        for s in event_firsts(deck)
         if texts(s)["Title"] == "Japan completes procedures to join CSpO"
     )
     words = texts(japan)
@@ -115,8 +131,8 @@ def test_thirty_slide_deck_and_precision_in_words(qapp, tmp_path, capsys):
     code, _, err = run(capsys, "--out", str(target), "--event-slides")
     assert code == 0, err
     deck = Presentation(str(target))
-    assert len(deck.slides) == 32
-    by_title = {texts(s)["Title"]: texts(s) for s in list(deck.slides)[1:]}
+    assert 1 + len(event_firsts(deck)) == 32
+    by_title = {texts(s)["Title"]: texts(s) for s in event_firsts(deck)}
     assert by_title["New Zealand joins CSpO"]["Date and location"] == (
         "Jul 2015 (known to the month) · Location not recorded"
     )
@@ -336,7 +352,7 @@ def test_dialog_writes_a_deck_with_event_slides(window, qtbot, tmp_path):
     assert dialog.written == tmp_path / "italy.pptx"
     deck = Presentation(str(dialog.written))
     n = int(np.count_nonzero(window.controller.mask))
-    assert len(deck.slides) == 1 + n
+    assert 1 + len(event_firsts(deck)) == 1 + n
     assert texts(deck.slides[0])["Filter"] == "Nations: Italy · Themes: all"
 
 
@@ -378,7 +394,7 @@ def test_deck_takes_every_filter(qapp, tmp_path, capsys, store, args):
     flt = filter_from_args(build_parser().parse_args(["list", *args]), store.vocabulary)
     rows = store.event_rows(flt)
     deck = Presentation(str(target))
-    assert [texts(s)["Title"] for s in list(deck.slides)[1:]] == [r.title for r in rows]
+    assert [texts(s)["Title"] for s in event_firsts(deck)] == [r.title for r in rows]
     assert texts(deck.slides[0])["Filter"] == flt.describe(store.vocabulary)
 
 

@@ -1,4 +1,4 @@
-"""File → Export timeline PNG…: the dialog's export equals the command line's, pixel for
+"""File → Export…: the dialog's export equals the command line's, pixel for
 pixel, for the same filter; it asks before replacing a file and shows progress."""
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def test_large_exports_show_progress_and_can_be_cancelled(window, qtbot, tmp_pat
 
 def test_export_action(window, qtbot):
     action = export_action(window)
-    assert action.text() == "Export timeline PNG…"
+    assert action.text().replace("&", "") == "Export…"
     assert action.shortcut().toString() == "Ctrl+E"
     if hasattr(window, "add_file_action"):
         window.add_file_action(action, toolbar=True)
@@ -226,4 +226,74 @@ def test_choices_are_remembered(qtbot, bundled_db, tmp_path):
     )
     assert not opts.sources and opts.legend
     assert again.target().parent == out.resolve()
+    controller.store.close()
+
+
+def test_menu_opens_a_dialog_whose_words_read_right(window, qtbot, monkeypatch):
+    """File → Export… names what it writes; every form label shows its mnemonic
+    underlined (a label with a buddy), not a literal "&"; the marking's placeholder is
+    shown whole."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    if not hasattr(window, "file_menu"):
+        pytest.skip("the main window is still being assembled")
+    action = next(a for a in window.file_menu.actions() if a.shortcut().toString() == "Ctrl+E")
+    assert action.text().replace("&", "") == "Export…"
+    assert "PowerPoint" in action.statusTip() and "PDF" in action.statusTip()
+    opened = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    action.trigger()
+    dialog = opened[0]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.findChild(QFormLayout)
+    labels = [
+        form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        for row in range(form.rowCount())
+        if form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None
+    ]
+    with_mnemonic = [w for w in labels if isinstance(w, QLabel) and "&" in w.text()]
+    assert {w.text() for w in with_mnemonic} >= {"&Size:", "&File:", "&Marking:", "&Title:"}
+    assert all(w.buddy() is not None for w in with_mnemonic)
+    from PySide6.QtWidgets import QCheckBox
+
+    for box in dialog.findChildren(QCheckBox):  # no option's words cut off
+        assert box.width() >= box.sizeHint().width(), box.text()
+    edit = dialog.marking.lineEdit()
+    shown = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    assert shown <= edit.contentsRect().width(), edit.placeholderText()
+    assert (
+        dialog.path_edit.fontMetrics().horizontalAdvance(dialog.path_edit.placeholderText())
+        <= dialog.path_edit.contentsRect().width()
+    )
+
+
+def test_dialog_builds_an_editable_deck_on_a_remembered_template(qtbot, bundled_db, tmp_path):
+    from pptx import Presentation
+    from PySide6.QtCore import QSettings
+
+    from tests.test_export_deck import FOUR_THREE, make_template
+
+    controller = Controller(open_store(bundled_db))
+    host = Host(controller)
+    qtbot.addWidget(host)
+    host.settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    template = make_template(tmp_path / "org.pptx")
+    dialog = dialog_for(host, qtbot)
+    dialog.template_edit.setText(str(template))
+    dialog.editable_box.setChecked(True)
+    dialog.set_path(tmp_path / "brief.pptx")
+    dialog.accept()
+    deck = Presentation(str(tmp_path / "brief.pptx"))
+    assert (deck.slide_width, deck.slide_height) == FOUR_THREE
+    assert not [s for s in deck.slides[0].shapes if s.shape_type == 13]  # shapes, no picture
+    assert "2014-09-22-mou-signed-ottawa" in {s.name for s in deck.slides[0].shapes}
+    again = dialog_for(host, qtbot)
+    assert again.template_edit.text() == str(template) and again.editable_box.isChecked()
+    assert again.options().template == template
+    edit = again.template_edit
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= max(
+        edit.contentsRect().width(), edit.sizeHint().width()
+    )
     controller.store.close()

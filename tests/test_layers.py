@@ -25,6 +25,7 @@ CONTRACTS = [
     # The export's options and page model are built (and checked) before Qt starts.
     ("cspo_viewer.export.options", QT, True),
     ("cspo_viewer.export.page", QT, True),
+    ("cspo_viewer.export.event_text", QT, True),
     ("cspo_viewer.ui", ("sqlite3",), False),
 ]
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}

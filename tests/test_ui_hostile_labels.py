@@ -163,6 +163,6 @@ def test_export_dialog_subtitle_preview_is_literal(qtbot, window, picture):
 
     QTimer.singleShot(200, look_then_cancel)
     export = next(a for a in window.file_menu.actions() if a.shortcut().toString() == "Ctrl+E")
-    export.trigger()  # File → Export timeline PNG…, as a person opens it
+    export.trigger()  # File → Export…, as a person opens it
     assert seen and hostile("nation NOR", picture) in seen[0]
     assert seen[1] == "0"

@@ -27,8 +27,10 @@ def register(subparsers: Any) -> None:
             "Draw the filtered timeline for a briefing: title, the filter in words, legend, "
             "sources, date generated and an optional handling marking. The format follows "
             "the file name (.png, .svg, .pdf or .pptx). A deck's first slide is the picture "
-            "at 3840x2160 with the title, filter and marking as editable text and the "
-            "numbered sources in its notes. No window is shown and no display is needed."
+            "(3840 px wide, in the slide's proportions) with the title in its title "
+            "placeholder, the filter and marking as text and the numbered sources in its "
+            "notes; --editable draws it as shapes, --template builds on your template. "
+            "No window is shown and no display is needed."
         ),
     )
     p.add_argument(
@@ -48,6 +50,22 @@ def register(subparsers: Any) -> None:
         "--event-slides",
         action="store_true",
         help="in a .pptx: one more slide per event shown, in date order",
+    )
+    p.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help="in a .pptx: build on this .pptx or .potx (its slide size, master, fonts, footers)",
+    )
+    p.add_argument(
+        "--editable",
+        action="store_true",
+        help="in a .pptx: draw the timeline as native shapes that can be moved and recoloured",
+    )
+    p.add_argument(
+        "--event-pages",
+        action="store_true",
+        help="in a .pdf: a briefing book, the timeline page then a page per event shown",
     )
     add_filter_arguments(p, suppress=True)
     add_db_argument(p, suppress=True)
@@ -106,6 +124,25 @@ def _generated(text: str | None) -> date | None:
         raise UserError(f"invalid --generated {text!r}; use YYYY-MM-DD") from None
 
 
+def _check_format_options(args: argparse.Namespace, suffix: str) -> None:
+    """Options that belong to one format are refused for another, and a template is
+    checked, before anything is drawn."""
+    for flag, needs in (
+        ("event_slides", ".pptx"),
+        ("editable", ".pptx"),
+        ("template", ".pptx"),
+        ("event_pages", ".pdf"),
+    ):
+        if getattr(args, flag) and suffix != needs:
+            raise UserError(f"--{flag.replace('_', '-')} needs a {needs} file")
+    if args.editable and args.view != "timeline":
+        raise UserError("--editable draws the timeline; leave out --view")
+    if args.template is not None:
+        from cspo_viewer.export.template import check_template
+
+        check_template(args.template)
+
+
 def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     # No display needed: Qt draws offscreen unless the caller chose a platform.
@@ -114,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
 
     # Cheap checks first: a bad name, folder or size is reported before any drawing.
     check_target(out, force=args.force)
+    _check_format_options(args, out.suffix.lower())
     generated = _generated(args.generated)
     with open_from_args(args) as store:
         flt = filter_from_args(args, store.vocabulary)
@@ -132,9 +170,10 @@ def run(args: argparse.Namespace) -> int:
             generated=generated,
             view=args.view,
             event_slides=args.event_slides,
+            template=args.template,
+            editable=args.editable,
+            event_pages=args.event_pages,
         )
-        if args.event_slides and out.suffix.lower() != ".pptx":
-            raise UserError("--event-slides needs a .pptx file")
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:
             raise UserError(f"--label {unknown[0]!r}: no event with that id in this database")
@@ -143,8 +182,10 @@ def run(args: argparse.Namespace) -> int:
     n = layout.events_shown
     size = f"{layout.width}x{layout.height}"
     if out.suffix.lower() == ".pptx":
-        slides = 1 + (n if args.event_slides else 0)
+        slides = layout.pages
         size = f"{slides} slide{'' if slides == 1 else 's'}, picture {size}"
+    elif layout.pages > 1:
+        size = f"{layout.pages} pages, {size}"
     what = f"{n} event{'' if n == 1 else 's'}"
     if args.view != "timeline":  # "10 accessions shown", "29 events counted"
         what = f"{args.view} view: {layout.footer_text.rsplit(' · ', 1)[-1]}"

@@ -5,8 +5,12 @@ participation matrix) as a PNG, SVG or PDF of a given size, or a PowerPoint deck
 - ``page``: the page as data, built before painting: title, range, lanes, sources, and
   a view's model (no Qt);
 - ``render/page.py``: the painter, beside the timeline and view painters it uses;
-- ``deck``: the .pptx around the page picture (python-pptx);
-- ``files``: encoding and writing the file, one path for every format.
+- ``deck``: the .pptx around the page picture (python-pptx), on ``template``'s layouts;
+- ``template``: the organisation's .pptx/.potx, or python-pptx's default, and its layouts;
+- ``editable``: the timeline slide as native shapes from the picture's layout;
+- ``event_text``: what an event's slides and printed pages say, and how it flows (no Qt);
+- ``files``: encoding and writing the file, one path for every format (a PDF may be a
+  briefing book: the timeline page, then a page per event).
 
 The window's export dialog and ``cspo-viewer export`` both call ``write_export`` with
 the same ``ExportOptions``, so the same filter gives the same picture.

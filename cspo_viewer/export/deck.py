@@ -1,10 +1,17 @@
-"""The briefing deck: a PowerPoint file made with python-pptx (no hand-written OOXML).
+"""The briefing deck: a PowerPoint file made with python-pptx (no hand-written OOXML),
+built the way PowerPoint expects, on the organisation's template when given one.
 
-Slide 1 is the page picture (the timeline or a view) at full slide width, rendered at
-3840x2160 with its heading room left empty; the marking, title and filter go over that
-room as real, editable text boxes of the picture's own sizes, so nothing is doubled.
-The numbered sources of the events shown are the speaker notes. With ``event_slides``
-one slide per event shown follows, in date order.
+Slide 1 is built on the template's "Title Only" layout (found by placeholder type): the
+page picture (the timeline or a view) across the slide, rendered at 3840 px wide and the
+slide's own aspect, with its heading room left empty; the title goes in the title
+placeholder over that room, and the marking and filter in text boxes of the picture's
+sizes. With ``editable`` the timeline is native shapes instead (``editable``). The
+picture is the same PNG file ``export --out X.png`` writes, alt text included. The
+numbered sources of the events shown are the speaker notes.
+
+With ``event_slides`` each event shown follows on "Title and Content" slides: one type
+scale (title 28 pt, body 18 pt, quotes 16 pt), every box sized to its measured text, and
+what does not fit continues on "(cont.)" slides, never shrunk and never overflowing.
 
 All text from the data goes in as plain text runs: python-pptx escapes it as XML, and
 characters XML cannot hold are dropped first.
@@ -12,37 +19,43 @@ characters XML cannot hold are dropped first.
 
 from __future__ import annotations
 
+import getpass
 import io
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, time
 
-from cspo_viewer.data.dates import display_date
 from cspo_viewer.data.records import EventDetail, Source
 from cspo_viewer.errors import UserError
+from cspo_viewer.export.event_text import (
+    CONT,
+    LINE_SPACING,
+    NOTE_PT,
+    PARA_GAP_PT,
+    TITLE_PT,
+    Para,
+    date_words,
+    event_text,
+    paginate,
+    plain,
+)
 from cspo_viewer.export.options import DECK_SIZE, ExportOptions
-from cspo_viewer.export.page import ExportData, PageModel, build_page
+from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
+from cspo_viewer.export.template import DeckBase, open_base
 from cspo_viewer.render.page import ExportLayout, Progress
+from cspo_viewer.render.palette import LIGHT
 
-SLIDE_W, SLIDE_H = 12_192_000, 6_858_000  # EMU: 13.333 x 7.5 in, 16:9
+EMU_PER_PT = 12_700
 MAX_SLIDE_CHARS = 1_400
-"""A summary or quote longer than this is shortened on its slide (never in the data)."""
+"""A title or filter longer than this is shortened on its slide (never in the data)."""
 MAX_EVENT_SLIDES = 500
-"""``event_slides`` makes at most this many slides: a deck of thousands briefs no one."""
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-PRECISION_WORDS = {
-    "day": "",
-    "month": " (known to the month)",
-    "year": " (known to the year)",
-}
-
-
-def plain(text: str | None, limit: int | None = None) -> str:
-    """``text`` as one line of plain text XML can hold, at most ``limit`` characters."""
-    cleaned = " ".join(_NOT_XML.sub("", text or "").split())
-    if limit is not None and len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1].rstrip() + "…"
-    return cleaned
+"""``event_slides`` makes at most this many events' slides: a deck of thousands briefs no one."""
+MARGIN = 457_200  # 0.5 in
+GAP = 91_440  # 0.1 in between boxes
+MARK_BAND = 320_000  # the marking's band on event slides
+MEASURE_SLACK = 0.95
+"""Lines are broken at this share of a box's width: PowerPoint and LibreOffice lay text
+out a little differently from Qt's measurement."""
 
 
 def source_entry(n: int, source: Source) -> str:
@@ -56,16 +69,89 @@ def source_entry(n: int, source: Source) -> str:
     return f"{n}. " + ". ".join(p.rstrip(".") for p in parts)
 
 
+class DeckText:
+    """The deck's font and its measurements: the picture's family unless the template
+    sets one (then the template's theme fonts are inherited and measured)."""
+
+    def __init__(self, base: DeckBase, picture_family: str) -> None:
+        from PySide6.QtGui import QFont, QFontMetricsF
+
+        theme = theme_fonts(base.deck) if base.from_template else (None, None)
+        self.family: str | None = None if base.from_template else picture_family
+        self.title_family = theme[0] or picture_family
+        self.body_family = theme[1] or picture_family
+        self._metrics: dict[tuple[str, float, bool, bool], QFontMetricsF] = {}
+        self._font, self._qfm = QFont, QFontMetricsF
+
+    def width_pt(self, text: str, pt: float, bold: bool = False, italic: bool = False) -> float:
+        family = self.title_family if pt >= TITLE_PT else self.body_family
+        key = (family, pt, bold, italic)
+        metrics = self._metrics.get(key)
+        if metrics is None:
+            font = self._font(family)
+            font.setPixelSize(round(pt * 8))  # 8 px per pt: fine enough to measure
+            font.setBold(bold)
+            font.setItalic(italic)
+            metrics = self._metrics[key] = self._qfm(font)
+        return metrics.horizontalAdvance(text) / 8
+
+    def lines(self, para: Para, width_emu: int) -> list[str]:
+        """``para`` broken into lines that fit ``width_emu`` (words never split unless
+        one alone is wider than the line)."""
+        limit = width_emu / EMU_PER_PT * MEASURE_SLACK
+        fits: Callable[[str], bool] = lambda s: (  # noqa: E731
+            self.width_pt(s, para.pt, para.bold, para.italic) <= limit
+        )
+        out: list[str] = []
+        line = ""
+        for word in para.text.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if fits(candidate):
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            while not fits(word) and len(word) > 1:  # a URL wider than the line
+                cut = max(i for i in range(1, len(word) + 1) if fits(word[:i]) or i == 1)
+                out.append(word[:cut])
+                word = word[cut:]
+            line = word
+        out.append(line)
+        return out
+
+
+def theme_fonts(deck) -> tuple[str | None, str | None]:
+    """The template theme's heading and body (major, minor) Latin typefaces."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        theme = deck.slide_master.part.part_related_by(RT.THEME)
+        root = etree.fromstring(theme.blob)
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        return None, None
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    found = []
+    for which in ("majorFont", "minorFont"):
+        latin = root.find(f".//a:fontScheme/a:{which}/a:latin", ns)
+        face = latin.get("typeface") if latin is not None else None
+        found.append(face if face and not face.startswith("+") else None)
+    return found[0], found[1]
+
+
 def encode_deck(
     data: ExportData, options: ExportOptions, progress: Progress | None = None
 ) -> tuple[bytes, ExportLayout]:
     """The .pptx file's bytes and the layout of slide 1's picture."""
-    from pptx import Presentation
-
-    from cspo_viewer.export.files import png_bytes, render_page
+    from cspo_viewer.export.files import png_bytes, png_texts, render_page
+    from cspo_viewer.render.palette import look
 
     report = progress or (lambda _pct, _what: None)
-    width, height = DECK_SIZE
+    base = open_base(options.template)
+    deck = base.deck
+    slide_w, slide_h = int(deck.slide_width), int(deck.slide_height)
+    width = DECK_SIZE[0]
+    height = round(width * slide_h / slide_w)  # the slide's own aspect (4:3 templates too)
     picture_options = replace(options, width=width, height=height, heading_painted=False)
     page = build_page(data, picture_options)
     if options.event_slides and page.events_shown > MAX_EVENT_SLIDES:
@@ -75,24 +161,37 @@ def encode_deck(
         )
     image, layout = render_page(page, progress)
     report(60, "Making the slides")
-    deck = Presentation()
-    deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
-    blank = deck.slide_layouts[6]
-    slide = deck.slides.add_slide(blank)
-    slide.shapes.add_picture(io.BytesIO(png_bytes(image)), 0, 0, width=SLIDE_W)
-    _heading_boxes(slide, layout, page)
+    text = DeckText(base, look(options.theme).font_family)
+    to_emu = slide_w / width
+    description = alt_text(page)
+    slide = deck.slides.add_slide(base.title_only)
+    if options.editable and layout.timeline is not None:
+        from cspo_viewer.export.editable import draw_timeline
+
+        draw_timeline(slide, layout, page, image, to_emu, text.family)
+    else:
+        blob = png_bytes(image, png_texts(page, description))
+        picture = slide.shapes.add_picture(io.BytesIO(blob), 0, 0, width=slide_w)
+        picture.name = "Timeline" if options.view == "timeline" else "View"
+        describe(picture, description)
+        send_to_back(slide, picture)
+    _heading(slide, layout, page, to_emu, text)
+    _template_furniture(slide, base)
     sources = data.store.sources_for(page.sources_filter or data.flt)
     notes = [f"{page.title}", plain(page.subtitle), "", "Sources of the events shown:"]
     notes += [source_entry(i, s) for i, s in enumerate(sources, 1)] or ["none recorded"]
     _notes(slide, notes)
     if options.event_slides:
+        names = {n.code: n.name for n in data.store.nations()}
         rows = [int(i) for i in page.shown]
         for done, row in enumerate(rows):
             detail = data.store.event_detail(str(data.table.ids[row]))
             if detail is not None:
-                _event_slide(deck, blank, detail, options.marking)
+                event_slides(deck, base, detail, options.marking, text, names, layout)
             if done % 10 == 0:
                 report(60 + 30 * done // max(len(rows), 1), "Making the event slides")
+    core_properties(deck, page)
+    layout.pages = len(deck.slides)
     buffer = io.BytesIO()
     try:
         deck.save(buffer)
@@ -101,74 +200,152 @@ def encode_deck(
     return buffer.getvalue(), layout
 
 
-def _emu(px: float) -> int:
-    """Picture pixels to slide EMU (the picture spans the slide's width)."""
-    return round(px * SLIDE_W / DECK_SIZE[0])
+def describe(shape, description: str) -> None:
+    """The shape's alt text (``descr``: what PowerPoint's Alt Text pane and a screen
+    reader show)."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", plain(description))
 
 
-def _pt(px: float):
-    from pptx.util import Pt
-
-    return Pt(round(px * SLIDE_W / DECK_SIZE[0] / 12_700 * 2) / 2)
-
-
-def _box(slide, rect, text: str | Sequence[str], px: float, **style):
-    """A text box at ``rect`` (picture pixels) holding ``text`` as plain runs."""
-    from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-
-    left, top = _emu(rect.left()), _emu(rect.top())
-    shape = slide.shapes.add_textbox(left, top, _emu(rect.width()), _emu(rect.height()))
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    frame.vertical_anchor = MSO_ANCHOR.MIDDLE if style.get("centre") else MSO_ANCHOR.TOP
-    lines = [text] if isinstance(text, str) else list(text)
-    for i, line in enumerate(lines):
-        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        if style.get("centre"):
-            para.alignment = PP_ALIGN.CENTER
-        run = para.add_run()
-        run.text = plain(line, MAX_SLIDE_CHARS)
-        run.font.size = _pt(px)
-        run.font.bold = bool(style.get("bold"))
-        run.font.color.rgb = RGBColor.from_string(style.get("colour", "1b1f24").lstrip("#"))
-    if style.get("fill"):
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(style["fill"].lstrip("#"))
-    return shape
+def send_to_back(slide, shape) -> None:
+    """Behind every other shape (the title placeholder must be drawn over the picture)."""
+    # z-order is XML order, and python-pptx has no call for it
+    tree = slide.shapes._spTree
+    tree.remove(shape._element)
+    tree.insert(2, shape._element)  # after the group's own nvGrpSpPr and grpSpPr
 
 
-def _heading_boxes(slide, layout: ExportLayout, page: PageModel) -> None:
-    """Marking (top and bottom), title and filter over the room the picture kept."""
-    from PySide6.QtCore import QRectF
+def os_user() -> str:
+    """Who is making the deck, as the operating system names them."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
 
+
+def core_properties(deck, page: PageModel) -> None:
+    """File → Info in PowerPoint: title, subject (the filter in words), author, created."""
+    props = deck.core_properties
+    props.title = plain(page.title, 255)
+    props.subject = plain(page.subtitle, 255)
+    props.author = props.last_modified_by = os_user()
+    generated = page.options.generated
+    when = (
+        datetime.combine(generated, time(12))
+        if generated
+        else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    )
+    props.created = props.modified = when
+    props.revision = 1
+    props.keywords = "Combined Space Operations; CSpO; briefing"
+    props.comments = ""
+    props.category = plain(page.options.marking, 255)
+
+
+def _heading(slide, layout: ExportLayout, page: PageModel, to_emu: float, text: DeckText):
+    """Title (the slide's title placeholder), filter and marking over the room the
+    picture kept, at the picture's sizes."""
     from cspo_viewer.render.palette import look
 
     lk = look(page.options.theme)
+    emu = lambda v: round(v * to_emu)  # noqa: E731
+    pt = lambda px: round(px * to_emu / EMU_PER_PT * 2) / 2  # noqa: E731
+    pad = layout.title.left() if layout.title else 28 * layout.scale
+    inner_w = layout.width - 2 * pad
+    title = slide.shapes.title
+    if layout.title is not None and title is not None:
+        r = layout.title
+        title.left, title.top, title.width, title.height = (
+            emu(r.left()),
+            emu(r.top()),
+            emu(inner_w),
+            emu(r.height()),
+        )
+        title.name = "Title"
+        _fill(
+            title,
+            [Para(plain(page.title, MAX_SLIDE_CHARS), pt(layout.title_px), bold=True)],
+            text,
+            colour=lk.text,
+            anchor="middle",
+            spacing=False,
+            keep_colour=True,
+        )
+    elif title is not None:
+        title._element.getparent().remove(title._element)
+    if layout.subtitle is not None:
+        r = layout.subtitle
+        box = slide.shapes.add_textbox(emu(r.left()), emu(r.top()), emu(inner_w), emu(r.height()))
+        box.name = "Filter"
+        # The whole filter in words, not the picture's wrapped and shortened lines.
+        _fill(
+            box,
+            [Para(plain(page.subtitle, MAX_SLIDE_CHARS), pt(layout.subtitle_px))],
+            text,
+            colour=lk.muted_text,
+            spacing=False,
+            keep_colour=True,
+        )
     marking = plain(page.options.marking, 200)
     if marking:
         for band in layout.banners:
-            _box(
+            _marking_box(
                 slide,
-                band,
+                (emu(band.left()), emu(band.top()), emu(band.width()), emu(band.height())),
                 marking,
-                layout.banner_px,
-                bold=True,
-                centre=True,
+                pt(layout.banner_px),
+                text,
                 fill=layout.banner_colour,
                 colour=layout.banner_text_colour,
-            ).name = "Marking"
-    inner_w = layout.width - 2 * (layout.title.left() if layout.title else 28 * layout.scale)
-    if layout.title is not None:
-        rect = QRectF(layout.title.left(), layout.title.top(), inner_w, layout.title.height())
-        _box(slide, rect, page.title, layout.title_px, bold=True, colour=lk.text).name = "Title"
-    if layout.subtitle is not None:
-        sub = layout.subtitle
-        rect = QRectF(sub.left(), sub.top(), inner_w, sub.height())
-        # The whole filter in words, not the picture's wrapped and shortened lines.
-        _box(slide, rect, page.subtitle, layout.subtitle_px, colour=lk.muted_text).name = "Filter"
+            )
+    _drop_empty_placeholders(slide)
+
+
+def _marking_box(slide, rect, marking: str, size: float, text: DeckText, *, fill, colour):
+    box = slide.shapes.add_textbox(*rect)
+    box.name = "Marking"
+    _fill(
+        box,
+        [Para(marking, size, bold=True)],
+        text,
+        colour=colour,
+        anchor="middle",
+        centre=True,
+        spacing=False,
+        keep_colour=True,
+    )
+    from pptx.dml.color import RGBColor
+
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
+    return box
+
+
+def _drop_empty_placeholders(slide) -> None:
+    """A placeholder left empty shows "Click to add text" to whoever edits the deck."""
+    for ph in list(slide.placeholders):
+        if ph.has_text_frame and not ph.text_frame.text.strip():
+            ph._element.getparent().remove(ph._element)
+
+
+def _template_furniture(slide, base: DeckBase) -> None:
+    """The template's footer and slide number, as its layout has them: python-pptx
+    leaves them off a new slide, and PowerPoint shows only those on the slide."""
+    from copy import deepcopy
+
+    if not base.from_template:
+        return
+    for ph in slide.slide_layout.placeholders:
+        kind = ph.placeholder_format.type.name
+        if kind not in ("FOOTER", "SLIDE_NUMBER") or not ph.text_frame.text.strip():
+            continue
+        slide.shapes.clone_placeholder(ph)
+        new = next(
+            s for s in slide.placeholders if s.placeholder_format.idx == ph.placeholder_format.idx
+        )
+        body = new._element.txBody  # python-pptx clones the placeholder without its text
+        if body is not None:
+            new._element.remove(body)
+        new._element.append(deepcopy(ph._element.txBody))
 
 
 def _notes(slide, lines: Sequence[str]) -> None:
@@ -178,89 +355,158 @@ def _notes(slide, lines: Sequence[str]) -> None:
         para.add_run().text = plain(line)
 
 
-def date_words(detail: EventDetail) -> str:
-    """ "Jul 2015 (known to the month)", "3–5 Dec 2024": the date with its precision."""
-    row = detail.row
-    return display_date(row.date, row.date_precision, row.end_date) + PRECISION_WORDS.get(
-        row.date_precision, ""
-    )
-
-
-def _event_slide(deck, layout, detail: EventDetail, marking: str) -> None:
-    """Title, date, location, summary, quotes with speaker and role, sources line."""
-    from pptx.util import Emu
-
-    slide = deck.slides.add_slide(layout)
-    margin = Emu(457_200)  # 0.5 in
-    width = SLIDE_W - 2 * margin
-    top = margin
-    marking = plain(marking, 200)
-    if marking:
-        for y in (0, SLIDE_H - Emu(320_000)):
-            box = slide.shapes.add_textbox(0, y, SLIDE_W, Emu(320_000))
-            _fill_text(box, [(marking, 12, True)], centre=True, fill="1b1f24", colour="ffffff")
-            box.name = "Marking"
-        top += Emu(300_000)
-    title = slide.shapes.add_textbox(margin, top, width, Emu(820_000))
-    title.name = "Title"
-    heading = plain(detail.row.title, 200)
-    _fill_text(title, [(heading, 28 if len(heading) <= 50 else 22, True)])
-    top += Emu(880_000)
-    where = plain(detail.row.location) or "Location not recorded"
-    meta = slide.shapes.add_textbox(margin, top, width, Emu(360_000))
-    meta.name = "Date and location"
-    _fill_text(meta, [(f"{date_words(detail)} · {where}", 16, False)], colour="5b6470")
-    top += Emu(440_000)
-    body_lines: list[tuple[str, float, bool]] = []
-    summary = plain(detail.summary, MAX_SLIDE_CHARS)
-    if summary:
-        body_lines.append((summary, 0, False))
-    for q in detail.quotes:
-        body_lines.append((f"“{plain(q.text, MAX_SLIDE_CHARS)}”", 0, False))
-        who = ", ".join(x for x in (plain(q.speaker, 200), plain(q.role, 300)) if x)
-        body_lines.append((f"— {who}", -2, True))
-    chars = sum(len(t) for t, _, _ in body_lines)
-    size = 18 if chars < 500 else 16 if chars < 900 else 14 if chars < 1400 else 12
-    bottom = SLIDE_H - margin - Emu(420_000) - (Emu(300_000) if marking else 0)
-    body = slide.shapes.add_textbox(margin, top, width, bottom - top)
-    body.name = "Summary and quotes"
-    _fill_text(body, [(t, size + d, b) for t, d, b in body_lines] or [("", size, False)])
-    publishers = [plain(s.publisher or s.title, 120) for s in detail.sources]
-    line = "Sources: " + "; ".join(f"[{i}] {p}" for i, p in enumerate(publishers, 1))
-    foot = slide.shapes.add_textbox(margin, bottom + Emu(60_000), width, Emu(360_000))
-    foot.name = "Sources"
-    _fill_text(
-        foot,
-        [(plain(line, 400) if publishers else "Sources: none recorded", 11, False)],
-        colour="5b6470",
-    )
-    notes = [plain(detail.row.title), date_words(detail), "", "Sources:"]
-    notes += [source_entry(i, s) for i, s in enumerate(detail.sources, 1)] or ["none recorded"]
-    _notes(slide, notes)
-
-
-def _fill_text(shape, lines, *, centre: bool = False, fill: str = "", colour: str = "1b1f24"):
-    """Paragraphs of (text, size in pt, bold) as plain runs in ``shape``."""
+def _fill(
+    shape,
+    paras: Sequence[Para],
+    text: DeckText,
+    *,
+    colour: str | None = None,
+    anchor: str = "top",
+    centre: bool = False,
+    spacing: bool = True,
+    keep_colour: bool = False,
+) -> None:
+    """``paras`` as plain runs in ``shape``: no bullets, no autofit, no insets, each
+    paragraph at its exact line pitch (so the measured height is the drawn one). A
+    template's own text colours stay unless ``keep_colour`` (text over the picture, or on
+    the marking's band)."""
     from pptx.dml.color import RGBColor
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.oxml.ns import qn
     from pptx.util import Pt
 
     frame = shape.text_frame
+    frame.clear()
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    if centre:
-        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    for i, (text, size, bold) in enumerate(lines):
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE if anchor == "middle" else MSO_ANCHOR.TOP
+    for i, para_spec in enumerate(paras):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        if centre:
-            para.alignment = PP_ALIGN.CENTER
-        if i:
-            para.space_before = Pt(6)
+        para.alignment = PP_ALIGN.CENTER if centre else PP_ALIGN.LEFT
+        if spacing:
+            para.line_spacing = Pt(para_spec.pt * LINE_SPACING)
+            para.space_before = Pt(PARA_GAP_PT if i else 0)
+            para.space_after = Pt(0)
+        ppr = para._p.get_or_add_pPr()
+        ppr.set("marL", "0")
+        ppr.set("indent", "0")
+        if ppr.find(qn("a:buNone")) is None:
+            ppr.append(ppr.makeelement(qn("a:buNone"), {}))
         run = para.add_run()
-        run.text = plain(text)
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = RGBColor.from_string(colour)
-    if fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
+        run.text = plain(para_spec.text)
+        run.font.size = Pt(para_spec.pt)
+        run.font.bold = para_spec.bold
+        run.font.italic = para_spec.italic
+        if text.family:
+            run.font.name = text.family
+        tone = LIGHT.muted_text if para_spec.muted else colour
+        if tone and (text.family or para_spec.muted or keep_colour):
+            run.font.color.rgb = RGBColor.from_string(tone.lstrip("#"))
+
+
+def _height(text: DeckText, paras: Sequence[Para], width: int) -> int:
+    """EMU the paragraphs take at ``width``, as ``_fill`` sets them."""
+    total = 0.0
+    for i, para in enumerate(paras):
+        total += len(text.lines(para, width)) * para.pt * LINE_SPACING + (PARA_GAP_PT if i else 0)
+    return round(total * EMU_PER_PT)
+
+
+# --- event slides ---------------------------------------------------------------------
+
+
+def event_slides(
+    deck,
+    base: DeckBase,
+    detail: EventDetail,
+    marking: str,
+    text: DeckText,
+    nations: dict[str, str],
+    picture: ExportLayout,
+) -> int:
+    """The event's slide and its "(cont.)" slides; returns how many were made. Event
+    slides are on the slide's own background in the light look's ink; the marking's band
+    takes the picture's (``picture``) colours."""
+    slide_w, slide_h = int(deck.slide_width), int(deck.slide_height)
+    width = slide_w - 2 * MARGIN
+    marking = plain(marking, 200)
+    band = MARK_BAND if marking else 0
+    words = event_text(detail, nations)
+    title_text, header, sources = words.title, words.header, words.sources
+    sources_h = _height(text, [sources], width)
+    sources_top = min(slide_h - band - MARGIN // 2, _furniture_top(base)) - sources_h
+    room = sources_top - GAP - _body_top(text, title_text + CONT, header, width, band)
+    portions = list(paginate(words.body, lambda para: text.lines(para, width), room / EMU_PER_PT))
+    for n, portion in enumerate(portions):
+        heading = title_text if n == 0 else title_text + CONT
+        slide = deck.slides.add_slide(base.title_content)
+        top = band + MARGIN // 2
+        title = slide.shapes.title
+        title_paras = [Para(heading, TITLE_PT, bold=True)]
+        h = _height(text, title_paras, width)
+        title.left, title.top, title.width, title.height = MARGIN, top, width, h
+        title.name = "Title"
+        _fill(title, title_paras, text, colour=LIGHT.text)
+        top += h + GAP
+        for name, para in header:
+            h = _height(text, [para], width)
+            box = slide.shapes.add_textbox(MARGIN, top, width, h)
+            box.name = name
+            _fill(box, [para], text, colour=LIGHT.text)
+            top += h + (GAP if name != "Uncertainty" else 2 * GAP)
+        body = _body_shape(slide, base)
+        body.name = "Summary and quotes"
+        h = _height(text, portion, width) if portion else 0
+        body.left, body.top, body.width, body.height = MARGIN, top, width, max(h, 1)
+        _fill(body, portion or [Para("")], text, colour=LIGHT.text)
+        foot = slide.shapes.add_textbox(MARGIN, sources_top, width, sources_h)
+        foot.name = "Sources"
+        _fill(foot, [sources], text, colour=LIGHT.text)
+        if marking:
+            for y in (0, slide_h - band):
+                _marking_box(
+                    slide,
+                    (0, y, slide_w, band),
+                    marking,
+                    NOTE_PT,
+                    text,
+                    fill=picture.banner_colour,
+                    colour=picture.banner_text_colour,
+                )
+        _template_furniture(slide, base)
+        _drop_empty_placeholders(slide)
+        notes = [plain(detail.row.title), date_words(detail), "", "Sources:"]
+        notes += [source_entry(i, s) for i, s in enumerate(detail.sources, 1)] or ["none recorded"]
+        _notes(slide, notes)
+    return len(portions)
+
+
+def _furniture_top(base: DeckBase) -> int:
+    """The top of the template's footer and slide number on event slides (text stays
+    above them); the slide's height without a template."""
+    tops = [
+        int(ph.top)
+        for ph in base.title_content.placeholders
+        if base.from_template
+        and ph.placeholder_format.type.name in ("FOOTER", "SLIDE_NUMBER")
+        and ph.top is not None
+        and ph.text_frame.text.strip()
+    ]
+    return min(tops, default=1 << 40) - GAP
+
+
+def _body_top(text: DeckText, title: str, header, width: int, band: int) -> int:
+    """Where the body starts below the (longest) title and the header boxes."""
+    top = band + MARGIN // 2 + _height(text, [Para(title, TITLE_PT, bold=True)], width) + GAP
+    for name, para in header:
+        top += _height(text, [para], width) + (GAP if name != "Uncertainty" else 2 * GAP)
+    return top
+
+
+def _body_shape(slide, base: DeckBase):
+    """The layout's content placeholder, or a text box where the layout has none."""
+    for ph in slide.placeholders:
+        if ph.placeholder_format.type.name in ("BODY", "OBJECT"):
+            return ph
+    return slide.shapes.add_textbox(MARGIN, MARGIN, 1, 1)

@@ -18,12 +18,26 @@ from PySide6.QtGui import QColor, QImage, QImageWriter, QPageLayout, QPageSize, 
 from cspo_viewer import __version__
 from cspo_viewer.data.file_output import output_error, replacing
 from cspo_viewer.errors import UserError
+from cspo_viewer.export.event_text import EventText
 from cspo_viewer.export.options import PRINT_DPI, ExportOptions, check_target
-from cspo_viewer.export.page import ExportData, PageModel, build_page
-from cspo_viewer.render.page import ExportLayout, Progress, paint_page
+from cspo_viewer.export.page import ExportData, PageModel, alt_text, book_events, build_page
+from cspo_viewer.render.page import ExportLayout, Progress, paint_book, paint_page
 from cspo_viewer.render.palette import look
 
 _APP = None
+
+PNG_ZLIB_LEVEL = 1
+"""zlib level of every PNG written. ``benchmarks/bench_export.py`` measures whole export
+processes at each level against stored (level 0) pixels in one run: level 1 makes the
+bundled 3840x2160 slide some 0.6 MB instead of 24.9 MB (100,000 events: 0.8 MB) at no
+measurable cost in time, while 6 and above cost more than the 15% the issue allows."""
+
+
+def qt_png_quality(level: int) -> int:
+    """Qt's PNG writer takes a 0-100 "quality" and derives zlib's level from it as
+    ``(100 - quality) * 9 // 91`` (``setCompression`` is ignored for PNG, so the old
+    ``setCompression(1)`` stored the pixels raw): the quality that gives ``level``."""
+    return 100 - -(-level * 91 // 9)
 
 
 def ensure_app():  # -> QApplication (imported lazily)
@@ -75,8 +89,17 @@ def encode_export(
 
             return encode_deck(data, options, progress)
         page = build_page(data, options)
-        description = f"{page.title} — {page.subtitle}"
-        return _encode(fmt, page, description, progress)
+        events = None
+        if fmt == "PDF" and options.event_pages:
+            from cspo_viewer.export import deck
+
+            if page.events_shown > deck.MAX_EVENT_SLIDES:
+                raise UserError(
+                    f"{page.events_shown:,} events match, and a page per event makes at "
+                    f"most {deck.MAX_EVENT_SLIDES}; narrow the filter or leave out --event-pages"
+                )
+            events = book_events(data, page)
+        return _encode(fmt, page, alt_text(page), progress, events)
     except MemoryError:
         raise UserError(
             f"not enough memory for a {options.width}x{options.height} picture; "
@@ -85,8 +108,14 @@ def encode_export(
 
 
 def _encode(
-    fmt: str, page: PageModel, description: str, progress: Progress | None
+    fmt: str,
+    page: PageModel,
+    description: str,
+    progress: Progress | None,
+    events: list[EventText] | None = None,
 ) -> tuple[bytes, ExportLayout]:
+    """The file's bytes; ``events``: a PDF briefing book, a page per event after the
+    timeline."""
     report = progress or (lambda _pct, _what: None)
     options = page.options
     buffer = QBuffer()
@@ -94,16 +123,8 @@ def _encode(
     if fmt == "PNG":
         image, layout = render_page(page, progress)
         report(80, "Encoding the PNG")
-        texts = {
-            "Title": page.title,
-            "Description": description,
-            "Software": f"cspo-viewer {__version__}",
-            "Creation Time": (options.generated or date.today()).isoformat(),
-        }
-        if options.marking.strip():
-            texts["Warning"] = options.marking.strip()
         buffer.close()
-        return png_bytes(image, texts), layout
+        return png_bytes(image, png_texts(page, description)), layout
     if fmt == "SVG":
         from PySide6.QtSvg import QSvgGenerator
 
@@ -128,12 +149,29 @@ def _encode(
         pdf.setPageLayout(
             QPageLayout(inches, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
         )
-        layout = _paint_device(pdf, page, progress)
+        if events is not None:
+            layout = paint_book(pdf, page, events, progress)
+        else:
+            layout = _paint_device(pdf, page, progress)
     buffer.close()
     payload = bytes(buffer.data().data())
     if not payload:
         raise UserError(f"could not encode the {fmt} file")
     return payload, layout
+
+
+def png_texts(page: PageModel, description: str) -> dict[str, str]:
+    """The PNG's text chunks: title, the alt text as its Description, the marking as its
+    Warning (the deck embeds the same file, so these travel with the picture)."""
+    texts = {
+        "Title": page.title,
+        "Description": description,
+        "Software": f"cspo-viewer {__version__}",
+        "Creation Time": (page.options.generated or date.today()).isoformat(),
+    }
+    if page.options.marking.strip():
+        texts["Warning"] = page.options.marking.strip()
+    return texts
 
 
 def png_bytes(image: QImage, texts: dict[str, str] | None = None) -> bytes:
@@ -145,10 +183,13 @@ def png_bytes(image: QImage, texts: dict[str, str] | None = None) -> bytes:
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QImageWriter(buffer, b"png")
-    writer.setCompression(1)  # zlib's fastest: a flat-colour slide compresses well anyway
+    writer.setQuality(qt_png_quality(PNG_ZLIB_LEVEL))
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    # On the image, not ``writer.setText``: the writer joins its texts as "key: value"
+    # pairs and splits them again at ": ", so a Description holding a colon was lost.
     for key, value in (texts or {}).items():
-        writer.setText(key, value)
-    if not writer.write(image.convertToFormat(QImage.Format.Format_RGB888)):
+        rgb.setText(key, value)
+    if not writer.write(rgb):
         raise UserError(f"could not encode the PNG image: {writer.errorString()}")
     buffer.close()
     return bytes(array.data())

@@ -66,6 +66,9 @@ class ExportOptions:
     heading_painted: bool = True  # False: room kept for marking, title and subtitle, but
     # nothing drawn there (the deck lays real text boxes over that room)
     event_slides: bool = False  # the deck: one more slide per event shown
+    template: Path | None = None  # the deck: the organisation's .pptx or .potx
+    editable: bool = False  # the deck: the timeline as native shapes, not a picture
+    event_pages: bool = False  # the PDF: a page per event after the timeline (a book)
 
     def __post_init__(self) -> None:
         # Typed text is drawn (and written into SVG/PDF): no character XML forbids.

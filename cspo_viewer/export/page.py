@@ -15,10 +15,11 @@ from datetime import date
 import numpy as np
 
 from cspo_viewer import __version__
-from cspo_viewer.data.dates import from_day, to_day
+from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
+from cspo_viewer.export.event_text import EventText, event_text
 from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
 from cspo_viewer.layout import TimelineContent, build_content, story_start
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
@@ -141,6 +142,79 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
     return page if options.view == "timeline" else _view_page(data, page)
 
 
+MAX_ALT_CHARS = 900
+"""Alt text names events while it stays this short; the rest are counted ("and 12
+more"): a screen reader reads it whole, and the key and notes list everything."""
+GROUPING_WORDS = {"kind": "kind", "nation": "nation", "theme": "theme"}
+
+
+def alt_text(page: PageModel) -> str:
+    """What the picture shows, in words, for a deck's ``descr``, the PNG's Description
+    and the SVG's: "Timeline of 29 events, 2014–2024, lanes by kind: …; in date order:
+    …", naming the events as far as ``MAX_ALT_CHARS`` allows."""
+    if page.options.view == "members" and page.members is not None:
+        return _members_alt(page.members)
+    if page.options.view == "participation" and page.participation is not None:
+        return _participation_alt(page.participation)
+    n = page.events_shown
+    years = years_shown(page.content.table, page.shown, page.options.x_range)
+    years = f", {years}" if years else ""
+    lanes = ", ".join(page.content.lanes.titles)
+    head = (
+        f"Timeline of {n} event{'' if n == 1 else 's'}{years}, lanes by "
+        f"{GROUPING_WORDS.get(page.options.grouping, page.options.grouping)}: {lanes}"
+    )
+    if not n:
+        return f"{head}; no events match this filter."
+    table = page.content.table
+    names = [f"{table.title(int(ev))} ({_when(page, int(ev))})" for ev in page.shown]
+    return _listing(f"{head}; in date order: ", names)
+
+
+def _when(page: PageModel, ev: int) -> str:
+    entry = page.key_entry(ev)
+    precision = ("day", "month", "year")[int(page.content.table.precision[ev])]
+    return display_date(entry.date, precision)
+
+
+def _listing(head: str, names: Sequence[str]) -> str:
+    """``head`` and as many ``names`` as ``MAX_ALT_CHARS`` allows, the rest counted."""
+    text = head
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        tail = f"; and {rest} more." if rest else "."
+        if i and len(text) + len(name) + 2 + len(tail) > MAX_ALT_CHARS:
+            return f"{text}; and {len(names) - i} more."
+        text += ("; " if i else "") + name
+    return text + "."
+
+
+def _members_alt(series: MembershipSeries) -> str:
+    years = f"{series.years[0]}–{series.years[-1]}" if series.years else ""
+    head = f"Membership growth chart, {years}: full members rising to {series.most}; "
+    return _listing(head + "accessions: ", [a.label for a in series.accessions])
+
+
+def _participation_alt(matrix: ParticipationMatrix) -> str:
+    years = f"{matrix.years[0]}–{matrix.years[-1]}" if matrix.years else ""
+    busiest = sorted(
+        zip(matrix.names, matrix.counts.sum(axis=1).tolist(), strict=True), key=lambda x: -x[1]
+    )
+    head = (
+        f"Participation matrix: events each of {len(matrix.names)} nations took part in, "
+        f"per year, {years}, {matrix.total} in all; by nation: "
+    )
+    return _listing(head, [f"{name} {count}" for name, count in busiest])
+
+
+def book_events(data: ExportData, page: PageModel) -> list[EventText]:
+    """The words of each event the page shows, in date order: the pages after the
+    timeline in a briefing book (PDF or print)."""
+    nations = {n.code: n.name for n in data.store.nations()}
+    details = (data.store.event_detail(str(data.table.ids[int(row)])) for row in page.shown)
+    return [event_text(d, nations) for d in details if d is not None]
+
+
 def members_filter(flt: EventFilter) -> EventFilter:
     """Membership is about nations, not events: the growth chart keeps the filter's
     nations and dates, and reads observer and associate years from its membership events
@@ -217,19 +291,27 @@ def title_for(
     is where the reader asked the story to start, so it starts the years instead."""
     if title is not None:
         return title.strip()
+    years = years_shown(table, shown, x_range)
+    return f"{PRODUCT_TITLE}, {years}" if years else PRODUCT_TITLE
+
+
+def years_shown(
+    table: EventTable, shown: np.ndarray, x_range: tuple[float, float] | None = None
+) -> str:
+    """ "2014–2024": the years of the events shown (one year alone when they share it),
+    or of a chosen range; "" when there is neither."""
     if x_range is not None:
         first_day, last_day = range_days(x_range)
         first, last = int(first_day[:4]), int(last_day[:4])
     elif not len(shown):
-        return PRODUCT_TITLE
+        return ""
     else:
         start = None if date_from else story_start(table, shown)
         if start is None:
             start = float(table.start[shown].min())
         first = int(date_from[:4]) if date_from else from_day(start).year
         last = from_day(float(table.end[shown].max()) - 1).year
-    years = str(first) if first == last else f"{first}–{last}"
-    return f"{PRODUCT_TITLE}, {years}"
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def range_days(x_range: tuple[float, float]) -> tuple[str, str]:

@@ -20,13 +20,30 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from cspo_viewer.data.dates import display_date
 from cspo_viewer.errors import UserError
+from cspo_viewer.export.event_text import (
+    CONT,
+    LINE_SPACING,
+    PARA_GAP_PT,
+    TITLE_PT,
+    EventText,
+    Para,
+    paginate,
+)
+from cspo_viewer.export.options import LABEL_PT
 from cspo_viewer.export.page import PageModel, source_lines, wrap_words
 from cspo_viewer.layout import Plan, Viewport, unnamed
 from cspo_viewer.layout.placement import key_text
 from cspo_viewer.render.palette import RenderLook, look
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.render.style import kind_color
-from cspo_viewer.render.timeline_item import VECTOR_ENGINES, draw_symbol, symbol_pixmap
+from cspo_viewer.render.timeline_item import (
+    MEMBER_BAND,
+    MEMBER_TEXT,
+    VECTOR_ENGINES,
+    Frame,
+    draw_symbol,
+    symbol_pixmap,
+)
 
 Progress = Callable[[int, str], None]
 """``progress(percent, what)``: called a few times during an export (for a progress bar)."""
@@ -42,6 +59,27 @@ class LegendEntry:
     colour: str  # the kind's marker colour (#rrggbb)
     swatch: QRectF  # the marker's square, centred on the marker
     text: QRectF
+
+
+@dataclass(frozen=True)
+class TimelineGeometry:
+    """Where the timeline's parts were drawn, in output pixels: what the editable deck
+    slide places its shapes by, so shapes and picture agree."""
+
+    frame: Frame  # the plan and its rows (device = page pixels)
+    left: float  # the lanes' x extent
+    right: float
+    lanes: tuple[tuple[str, str, float, float], ...]  # (key, title, top, bottom)
+    header_left: float  # the lane headers' column
+    header_px: float  # font size of headers and axis labels
+    label_ascent: float
+    label_line_px: float
+    axis_top: float
+    ticks: tuple[tuple[float, str], ...]  # (x, label) of the labelled date ticks
+    strip: tuple[float, float] | None  # membership bar (top, height)
+    strip_text_px: float = 0.0  # height of one line of joining nations under the bar
+    strip_font_px: float = 0.0  # their font size
+    strip_lines: int = 0  # lines of them under the bar
 
 
 @dataclass
@@ -63,6 +101,8 @@ class ExportLayout:
     plot: QRectF = field(default_factory=QRectF)
     key: QRectF | None = None
     key_lines: tuple[str, ...] = ()
+    key_columns: tuple[tuple[str, ...], ...] = ()  # the key's lines as laid out in columns
+    key_column_px: float = 0.0
     sources: QRectF | None = None
     sources_lines: tuple[str, ...] = ()
     footer: QRectF = field(default_factory=QRectF)
@@ -82,6 +122,8 @@ class ExportLayout:
     subtitle_lines: tuple[str, ...] = ()
     heading_painted: bool = True  # False: the heading's room is kept but left empty
     view: object | None = None  # a view's geometry (MembersGeometry, MatrixGeometry)
+    timeline: TimelineGeometry | None = None  # the timeline's parts, when one was drawn
+    pages: int = 1  # slides of a deck, pages of a briefing book
 
 
 class _Fonts:
@@ -306,6 +348,7 @@ class _Timeline:
         self.plot.item.set_pinned(page.pinned)
         self.scene = pg.GraphicsScene()
         self.scene.addItem(self.plot)
+        self.geometry: TimelineGeometry | None = None
 
     def lay_out(self, rect: QRectF) -> Plan:
         size = QRectF(0, 0, rect.width(), rect.height())
@@ -327,8 +370,54 @@ class _Timeline:
         size = QRectF(0, 0, rect.width(), rect.height())
         self.scene.render(p, rect, size)
         frame = self.plot.item.frame
+        self.geometry = self._geometry(rect) if frame is not None else None
         self.scene.removeItem(self.plot)
         return frame.plan if frame else None
+
+    def _geometry(self, rect: QRectF) -> TimelineGeometry:
+        """The drawn timeline's parts in page pixels (scene units are pixels, offset by
+        the plot's place on the page)."""
+        item, frame = self.plot.item, self.plot.item.frame
+        assert frame is not None and self.page.content is not None
+        left, right = frame.dev_x0, frame.dev_x0 + frame.plan.viewport.width_px
+        lanes = tuple(
+            (
+                key,
+                title,
+                frame.dev_y0 + item.lane_top(i) * frame.row_px,
+                frame.dev_y0 + item.lane_top(i + 1) * frame.row_px,
+            )
+            for i, (key, title) in enumerate(
+                zip(self.page.content.lanes.keys, self.page.content.lanes.titles, strict=True)
+            )
+        )
+        vp = frame.plan.viewport
+        ticks = tuple(
+            (left + float(vp.to_px(t.day)), t.text)
+            for t in self.plot.day_axis.ticks
+            if t.major and t.text and vp.x0 <= t.day <= vp.x1
+        )
+        strip = None
+        if self.page.content.members and self.page.options.members:
+            strip = (frame.dev_y0 + item.strip_top * frame.row_px, MEMBER_BAND * frame.row_px)
+        return TimelineGeometry(
+            frame=frame,
+            left=left,
+            right=right,
+            lanes=lanes,
+            header_left=rect.left() + self.plot.lane_axis.sceneBoundingRect().left(),
+            header_px=self.plot.look.font_px,
+            label_ascent=item._ascent,
+            label_line_px=item._line_px,
+            # The date axis sits right under the view box (the axis's own scene rect is
+            # not kept up to date in a scene without a view).
+            axis_top=rect.top() + self.plot.getViewBox().sceneBoundingRect().bottom(),
+            ticks=ticks,
+            strip=strip,
+            strip_text_px=MEMBER_TEXT * frame.row_px,
+            strip_font_px=item._small.pixelSize(),
+            strip_lines=item._member_lines,
+        )
 
 
 def _key_lines(
@@ -445,6 +534,7 @@ def _paint_timeline_and_key(
     out.plot = plot_rect
     drawn = timeline.render(p, plot_rect) or plan
     out.plan = drawn
+    out.timeline = timeline.geometry
     out.label_px = options.label_px
     named = drawn.named()
     out.named = len([ev for ev in page.shown if int(ev) in named])
@@ -459,8 +549,169 @@ def _paint_timeline_and_key(
                 p.drawText(QPointF(inner.left() + c * col_w, top + m.ascent() + i * line_h), line)
         out.key = QRectF(inner.left(), top, inner.width(), key_h - fonts.gap)
         out.key_lines = tuple(line for column in columns for line in column)
+        out.key_columns = tuple(tuple(column) for column in columns)
+        out.key_column_px = col_w
         out.listed = len(out.key_lines) - (1 if "more events" in out.key_lines[-1] else 0)
     if not page.events_shown:
         p.setFont(fonts.empty)
         p.setPen(QColor(lk.muted_text))
         p.drawText(plot_rect, Qt.AlignmentFlag.AlignCenter, page.empty_message)
+
+
+# --- the briefing book: the timeline page, then pages per event ---------------------------
+
+
+@dataclass(frozen=True)
+class EventSheet:
+    """One printed page of an event: its title ("(cont.)" after the first), the header
+    every page of it repeats, its share of the body, and the sources line."""
+
+    title: str
+    header: tuple[Para, ...]
+    body: tuple[Para, ...]
+    sources: Para
+
+
+class _SheetFonts:
+    """The event pages' type scale (``event_text``'s points) in this page's pixels: a
+    point is ``label_px / LABEL_PT`` pixels, as the timeline's labels are."""
+
+    def __init__(self, page: PageModel) -> None:
+        self.fonts = _Fonts(page)
+        self.px_per_pt = page.options.label_px / LABEL_PT
+        self.inner = _inner(self.fonts, page)
+        self._cache: dict[tuple[float, bool, bool], QFont] = {}
+
+    def font(self, para: Para) -> QFont:
+        key = (para.pt, para.bold, para.italic)
+        font = self._cache.get(key)
+        if font is None:
+            font = pixel_font(self.fonts.look.font_family, para.pt * self.px_per_pt)
+            font.setBold(para.bold)
+            font.setItalic(para.italic)
+            self._cache[key] = font
+        return font
+
+    def lines(self, para: Para) -> list[str]:
+        m = QFontMetricsF(self.font(para))
+        width = self.inner.width()
+        return wrap_words(para.text, lambda s: m.horizontalAdvance(s) <= width, 1_000_000)
+
+    def height(self, paras: Sequence[Para]) -> float:
+        """Pixels ``paras`` take, at their exact line pitch."""
+        pt = sum(
+            len(self.lines(para)) * para.pt * LINE_SPACING + (PARA_GAP_PT if i else 0)
+            for i, para in enumerate(paras)
+        )
+        return pt * self.px_per_pt
+
+
+def _sheet_frame(sheet_fonts: _SheetFonts, page: PageModel) -> tuple[float, float]:
+    """The top and bottom of the text between the marking's bands, in pixels."""
+    fonts, h = sheet_fonts.fonts, page.options.height
+    band = 0.0
+    if page.options.marking.strip():
+        band = round(QFontMetricsF(fonts.banner).height() * 1.7)
+    footer = QFontMetricsF(fonts.small).height() * 1.6
+    return band + round(18 * fonts.u), h - band - round(14 * fonts.u) - footer
+
+
+def book_sheets(page: PageModel, events: Sequence[EventText]) -> list[EventSheet]:
+    """Each event's pages, its body flowed over as many as it needs."""
+    sf = _SheetFonts(page)
+    top, bottom = _sheet_frame(sf, page)
+    gap = sf.fonts.gap
+    sheets = []
+    for event in events:
+        header = tuple(para for _, para in event.header)
+        title = Para(event.title + CONT, TITLE_PT, bold=True)
+        used = sf.height([title]) + gap + sf.height(header) + 2 * gap
+        room = bottom - top - used - sf.height([event.sources]) - gap
+        for n, body in enumerate(paginate(event.body, sf.lines, room / sf.px_per_pt)):
+            name = event.title if n == 0 else event.title + CONT
+            sheets.append(EventSheet(name, header, tuple(body), event.sources))
+    return sheets
+
+
+def _paint_paras(p: QPainter, sf: _SheetFonts, paras: Sequence[Para], y: float, lk) -> float:
+    """Paragraphs from ``y`` down at their exact pitch; returns the y below them."""
+    for i, para in enumerate(paras):
+        y += (PARA_GAP_PT * sf.px_per_pt) if i else 0
+        font = sf.font(para)
+        m = QFontMetricsF(font)
+        pitch = para.pt * LINE_SPACING * sf.px_per_pt
+        p.setFont(font)
+        p.setPen(QColor(lk.muted_text if para.muted else lk.text))
+        for line in sf.lines(para):
+            p.drawText(QPointF(sf.inner.left(), y + (pitch - m.height()) / 2 + m.ascent()), line)
+            y += pitch
+    return y
+
+
+def paint_event_sheet(
+    p: QPainter, page: PageModel, sheet: EventSheet, number: int, total: int
+) -> None:
+    """One event page: marking top and bottom, title, header, body, sources, page number."""
+    sf = _SheetFonts(page)
+    fonts, lk, options = sf.fonts, sf.fonts.look, page.options
+    p.save()
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.fillRect(QRectF(0, 0, options.width, options.height), QColor(lk.background))
+        out = ExportLayout(options.width, options.height, fonts.u, lk.background)
+        _paint_banners(p, fonts, page, out)
+        top, bottom = _sheet_frame(sf, page)
+        y = _paint_paras(p, sf, [Para(sheet.title, TITLE_PT, bold=True)], top, lk) + fonts.gap
+        y = _paint_paras(p, sf, sheet.header, y, lk) + 2 * fonts.gap
+        _paint_paras(p, sf, sheet.body, y, lk)
+        _paint_paras(p, sf, [sheet.sources], bottom - sf.height([sheet.sources]), lk)
+        _page_number(p, fonts, page, number, total)
+    finally:
+        p.restore()
+
+
+def _page_number(p: QPainter, fonts: _Fonts, page: PageModel, number: int, total: int) -> None:
+    """ "Page 2 of 31", bottom right above the marking's band."""
+    m = QFontMetricsF(fonts.small)
+    band = round(QFontMetricsF(fonts.banner).height() * 1.7) if page.options.marking.strip() else 0
+    inner = _inner(fonts, page)
+    baseline = page.options.height - band - round(14 * fonts.u) - m.descent()
+    text = f"Page {number} of {total}"
+    p.setFont(fonts.small)
+    p.setPen(QColor(fonts.look.muted_text))
+    p.drawText(QPointF(inner.right() - m.horizontalAdvance(text), baseline), text)
+
+
+def paint_book(
+    device,
+    page: PageModel,
+    events: Sequence[EventText],
+    progress: Progress | None = None,
+) -> ExportLayout:
+    """The timeline page, then each event's pages, on a paged device (``QPdfWriter`` or
+    ``QPrinter``): the same painters as every export, scaled from the page's pixels to
+    the device's, every page numbered and marked."""
+    report = progress or (lambda _pct, _what: None)
+    sheets = book_sheets(page, events)
+    total = 1 + len(sheets)
+    p = QPainter()
+    if not p.begin(device):
+        raise UserError("could not start the printer or PDF output")
+    try:
+        rect = device.pageLayout().paintRectPixels(device.resolution())
+        sx, sy = rect.width() / page.options.width, rect.height() / page.options.height
+        scale = min(sx, sy)
+        p.scale(scale, scale)
+        layout = paint_page(p, page, progress)
+        _page_number(p, _Fonts(page), page, 1, total)
+        for i, sheet in enumerate(sheets, 2):
+            if not device.newPage():
+                raise UserError("could not start a new page")
+            paint_event_sheet(p, page, sheet, i, total)
+            if i % 10 == 0:
+                report(70 + 25 * i // total, "Drawing the event pages")
+    finally:
+        p.end()
+    layout.pages = total
+    return layout

@@ -1,4 +1,5 @@
-"""File → Export timeline PNG…: the briefing picture of what the window shows.
+"""File → Export…: the briefing picture (PNG, SVG, PDF) or PowerPoint deck of what the
+window shows.
 
 The dialog only gathers ``ExportOptions`` and a file name; the picture is made by
 ``cspo_viewer.export.write_export``, the function ``cspo-viewer export`` calls, so the
@@ -53,6 +54,10 @@ MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
 PROGRESS_PIXELS = 4_000_000
 """Exports at least this large (a 4K slide, an A4 page) show a progress dialog."""
 SETTINGS_GROUP = "export"
+DIALOG_TITLE = "Export for a briefing"
+ACTION_TIP = "Save the timeline or a view as a PNG, SVG or PDF picture, or a PowerPoint deck"
+MARKING_PLACEHOLDER = "None (or type one, e.g. OFFICIAL)"
+TEMPLATE_PLACEHOLDER = "PowerPoint's default (or your .pptx or .potx)"
 
 
 class _Cancelled(Exception):
@@ -68,7 +73,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window)
-        self.setWindowTitle("Export timeline")
+        self.setWindowTitle(DIALOG_TITLE)
         self.host = window
         self.controller = window.controller
         self.generated: date | None = None  # the footer's date; None: today (tests fix it)
@@ -98,7 +103,7 @@ class ExportDialog(QDialog):
         size_row.addWidget(QLabel("×"))
         size_row.addWidget(self.height_box)
         size_row.addWidget(QLabel("px"))
-        form.addRow("&Size:", size_row)
+        form.addRow(_label("&Size:", self.preset), size_row)
 
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(f"{PRODUCT_TITLE}, and the years shown")
@@ -119,7 +124,12 @@ class ExportDialog(QDialog):
         self.marking = QComboBox()
         self.marking.setEditable(True)
         self.marking.addItems(MARKINGS)
-        self.marking.lineEdit().setPlaceholderText("None (free text, e.g. OFFICIAL)")
+        self.marking.lineEdit().setPlaceholderText(MARKING_PLACEHOLDER)
+        # Wide enough to read the placeholder whole (it was cut off at "None (free te").
+        self.marking.setMinimumContentsLength(len(MARKING_PLACEHOLDER) + 2)
+        self.marking.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.marking.setToolTip("Printed centred at the top and bottom, as on briefing slides")
         form.addRow("&Marking:", self.marking)
 
@@ -134,13 +144,38 @@ class ExportDialog(QDialog):
         self.view_combo.addItem("Timeline", "timeline")
         self.view_combo.addItem("Membership growth", "members")
         self.view_combo.addItem("Participation matrix", "participation")
-        self.event_slides_box = QCheckBox("One slide per event (PowerPoint .pptx only)")
+        self.event_slides_box = QCheckBox("One slide per event")
         self.event_slides_box.setToolTip(
             "After the timeline slide, one slide per event shown: date, location, summary, "
             "quotes and sources"
         )
         form.addRow("&Picture:", self.view_combo)
-        form.addRow("Deck:", self.event_slides_box)
+        self.editable_box = QCheckBox("Timeline as editable shapes")
+        self.editable_box.setToolTip(
+            "Draw the timeline slide as PowerPoint shapes (lanes, markers, one text box per "
+            "label) that can be moved and recoloured, instead of one picture"
+        )
+        deck_row = QHBoxLayout()
+        deck_row.addWidget(self.event_slides_box)
+        deck_row.addWidget(self.editable_box)
+        deck_row.addStretch(1)
+        form.addRow("Deck (.pptx):", deck_row)
+        self.template_edit = QLineEdit()
+        self.template_edit.setPlaceholderText(TEMPLATE_PLACEHOLDER)
+        self.template_edit.setToolTip(
+            "A .pptx or .potx whose slide size, master, fonts and footer the deck uses"
+        )
+        template_browse = QPushButton("Choose…")
+        template_browse.clicked.connect(self.browse_template)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_edit, 1)
+        template_row.addWidget(template_browse)
+        form.addRow(_label("Temp&late:", self.template_edit), template_row)
+        self.event_pages_box = QCheckBox("A page per event after the timeline")
+        self.event_pages_box.setToolTip(
+            "A briefing book: the timeline page, then one page per event shown, numbered"
+        )
+        form.addRow("Book (.pdf):", self.event_pages_box)
         extras = QHBoxLayout()
         extras.addWidget(self.legend_box)
         extras.addWidget(self.sources_box)
@@ -174,7 +209,7 @@ class ExportDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(browse)
-        form.addRow("&File:", file_row)
+        form.addRow(_label("&File:", self.path_edit), file_row)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -245,7 +280,15 @@ class ExportDialog(QDialog):
             generated=self.generated,
             view=self.view_combo.currentData(),
             event_slides=self.event_slides_box.isChecked(),
+            template=self.template(),
+            editable=self.editable_box.isChecked(),
+            event_pages=self.event_pages_box.isChecked(),
         )
+
+    def template(self) -> Path | None:
+        """The template to build a deck on, or ``None`` for python-pptx's default."""
+        text = self.template_edit.text().strip()
+        return Path(text).expanduser() if text else None
 
     def export_data(self) -> ExportData:
         c = self.controller
@@ -263,7 +306,7 @@ class ExportDialog(QDialog):
         start = self.target() or Path.home() / f"cspo-timeline-{date.today().isoformat()}.png"
         name, chosen = QFileDialog.getSaveFileName(
             self,
-            "Export timeline",
+            DIALOG_TITLE,
             str(start),
             "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
             ";;PowerPoint deck (*.pptx)",
@@ -274,6 +317,14 @@ class ExportDialog(QDialog):
             if path.suffix.lower() not in FORMATS:
                 path = path.with_suffix("." + chosen.split("*.")[-1].rstrip(")"))
             self.set_path(path)
+
+    def browse_template(self) -> None:
+        start = self.template() or Path.home()
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Deck template", str(start), "PowerPoint template (*.pptx *.potx)"
+        )
+        if name:
+            self.template_edit.setText(name)
 
     def confirm_overwrite(self, path: Path) -> bool:
         answer = QMessageBox.question(
@@ -288,7 +339,7 @@ class ExportDialog(QDialog):
     def accept(self) -> None:
         path = self.target()
         if path is None:
-            QMessageBox.warning(self, "Export timeline", "Choose a file to export to.")
+            QMessageBox.warning(self, DIALOG_TITLE, "Choose a file to export to.")
             return
         force = False
         if path.exists() and not path.is_dir():
@@ -317,7 +368,7 @@ class ExportDialog(QDialog):
             finally:
                 QApplication.restoreOverrideCursor()
         dialog = QProgressDialog("Preparing the export…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Exporting timeline")
+        dialog.setWindowTitle("Exporting")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(True)
@@ -353,6 +404,9 @@ class ExportDialog(QDialog):
             self.theme.setCurrentIndex(1 if s.value("theme") == "dark" else 0)
             self.view_combo.setCurrentIndex(max(self.view_combo.findData(s.value("view")), 0))
             self.event_slides_box.setChecked(s.value("event_slides", False) in (True, "true"))
+            self.editable_box.setChecked(s.value("editable", False) in (True, "true"))
+            self.event_pages_box.setChecked(s.value("event_pages", False) in (True, "true"))
+            self.template_edit.setText(str(s.value("template", "") or ""))
             for key, box in (
                 ("legend", self.legend_box),
                 ("sources", self.sources_box),
@@ -379,6 +433,9 @@ class ExportDialog(QDialog):
             s.setValue("theme", self.theme.currentData())
             s.setValue("view", self.view_combo.currentData())
             s.setValue("event_slides", self.event_slides_box.isChecked())
+            s.setValue("editable", self.editable_box.isChecked())
+            s.setValue("event_pages", self.event_pages_box.isChecked())
+            s.setValue("template", self.template_edit.text().strip())
             s.setValue("legend", self.legend_box.isChecked())
             s.setValue("sources", self.sources_box.isChecked())
             s.setValue("members", self.members_box.isChecked())
@@ -386,6 +443,15 @@ class ExportDialog(QDialog):
             s.setValue("folder", str(self.written.parent.resolve()))
         finally:
             s.endGroup()
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic shows underlined and moves the focus to ``buddy``
+    (``QFormLayout`` sets a buddy only for a widget field; a row holding a layout
+    showed its "&" literally)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 def _spin(value: int) -> QSpinBox:
@@ -418,13 +484,13 @@ def open_export_dialog(window: Any) -> ExportDialog:
 
 
 def export_action(window: Any) -> QAction:
-    """File → "Export timeline PNG…" (Ctrl+E), opening the dialog over ``window``.
+    """File → "Export…" (Ctrl+E), opening the dialog over ``window``.
 
     The window adds it with ``window.add_file_action(action, toolbar=True)``.
     """
-    action = QAction("Export timeline PNG…", window)
+    action = QAction("&Export…", window)
     action.setShortcut(QKeySequence("Ctrl+E"))
-    action.setStatusTip("Save the filtered timeline as a briefing picture (PNG, SVG or PDF)")
-    action.setToolTip("Export the timeline for a briefing (Ctrl+E)")
+    action.setStatusTip(ACTION_TIP)
+    action.setToolTip(f"{ACTION_TIP} (Ctrl+E)")
     action.triggered.connect(lambda _checked=False: open_export_dialog(window))
     return action

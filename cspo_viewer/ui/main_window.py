@@ -42,6 +42,7 @@ from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
 from cspo_viewer.ui.help import TIMELINE_KEYS, show_shortcuts, show_user_guide
 from cspo_viewer.ui.legend_bar import LegendBar
+from cspo_viewer.ui.print_book import print_actions
 from cspo_viewer.ui.rich_text import esc, plain_label, warn
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self.add_file_action(export_action(self), toolbar=True)
+        for action in print_actions(self):  # Print… (Ctrl+P), Print preview
+            self.file_menu.insertAction(self.act_quit, action)
+        self.file_menu.insertSeparator(self.act_quit)
         self.briefing = install_briefing_actions(self)  # Edit menu, event context menus
         self.edits = install_edit_actions(self, settings if self._remember else None)
         controller.filterChanged.connect(self._update_title)
