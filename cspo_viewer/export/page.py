@@ -157,7 +157,10 @@ def alt_text(page: PageModel) -> str:
     if page.options.view == "participation" and page.participation is not None:
         return _participation_alt(page.participation)
     n = page.events_shown
-    years = years_shown(page.content.table, page.shown, page.options.x_range)
+    flt = page.sources_filter
+    years = years_shown(
+        page.content.table, page.shown, page.options.x_range, flt.date_from if flt else None
+    )
     years = f", {years}" if years else ""
     lanes = ", ".join(page.content.lanes.titles)
     head = (
@@ -291,15 +294,19 @@ def title_for(
     is where the reader asked the story to start, so it starts the years instead."""
     if title is not None:
         return title.strip()
-    years = years_shown(table, shown, x_range)
+    years = years_shown(table, shown, x_range, date_from)
     return f"{PRODUCT_TITLE}, {years}" if years else PRODUCT_TITLE
 
 
 def years_shown(
-    table: EventTable, shown: np.ndarray, x_range: tuple[float, float] | None = None
+    table: EventTable,
+    shown: np.ndarray,
+    x_range: tuple[float, float] | None = None,
+    date_from: str | None = None,
 ) -> str:
     """ "2014–2024": the years of the events shown (one year alone when they share it),
-    or of a chosen range; "" when there is neither."""
+    from the founding when it is shown, or from the filter's own first date; or those
+    of a chosen range; "" when there is neither."""
     if x_range is not None:
         first_day, last_day = range_days(x_range)
         first, last = int(first_day[:4]), int(last_day[:4])
