@@ -88,7 +88,7 @@ def test_exports_and_deck_draw_the_controls_visibly(qapp, tmp_path, bidi_db, cap
         "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         for slide in Presentation(str(deck)).slides
     ]
-    [slide] = [s for s in slides if "gnp.exe" in s]
+    slide = next(s for s in slides if "gnp.exe" in s)  # its first slide ("(cont.)" may follow)
     assert SHOWN in slide and no_controls("\n".join(slides))
     capsys.readouterr()
 
