@@ -61,8 +61,8 @@ assert image.save(sys.argv[1])
 
 AT_LEVEL = """
 import sys
-from cspo_viewer.export import files
-files.PNG_ZLIB_LEVEL = int(sys.argv[1])
+from cspo_viewer.export import picture
+picture.PNG_ZLIB_LEVEL = int(sys.argv[1])
 from cspo_viewer.cli import main
 raise SystemExit(main(sys.argv[2:]))
 """
@@ -81,7 +81,7 @@ def levels(export: list[str], big: Path, out: Path, runs: int) -> int:
     """(f): the PNG's zlib level from whole processes, every level in the same run."""
     py = sys.executable
     print(f"PNG zlib level, whole processes, medians of {runs} interleaved runs:")
-    from cspo_viewer.export.files import PNG_ZLIB_LEVEL
+    from cspo_viewer.export.picture import PNG_ZLIB_LEVEL
 
     for label, db in (("bundled", []), (f"{big.stem}", ["--db", str(big)])):
         cmds = {

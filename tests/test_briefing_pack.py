@@ -14,8 +14,7 @@ from cspo_viewer.cli import main
 from cspo_viewer.data.filters import EventFilter, build_filter
 from cspo_viewer.data.store import open_store
 from cspo_viewer.export import ExportData, ExportOptions
-from cspo_viewer.export.files import render_export
-from cspo_viewer.export.page import build_page, membership_model, participation_model
+from cspo_viewer.export.picture import render_export
 from cspo_viewer.layout.participation import (
     ASSOCIATE,
     JOINED,
@@ -24,6 +23,7 @@ from cspo_viewer.layout.participation import (
     OBSERVER,
     cell_filter,
 )
+from cspo_viewer.model.page import build_page, membership_model, participation_model
 
 pptx = pytest.importorskip("pptx")
 from pptx import Presentation  # noqa: E402

@@ -256,7 +256,7 @@ def test_png_svg_and_pdf_carry_marking_and_description(qapp, tmp_path, capsys, b
     from cspo_viewer.data.filters import EventFilter
     from cspo_viewer.data.store import open_store
     from cspo_viewer.export import ExportData, ExportOptions, build_page
-    from cspo_viewer.export.page import alt_text
+    from cspo_viewer.model.page import alt_text
 
     for suffix in ("png", "svg", "pdf"):
         code, _, err = run(
@@ -355,7 +355,7 @@ def all_shapes(shapes):
 def test_editable_slide_draws_the_pictures_layout_as_shapes(qapp, tmp_path, capsys, store):
     from cspo_viewer.data.filters import EventFilter
     from cspo_viewer.export import ExportData, ExportOptions
-    from cspo_viewer.export.files import render_export
+    from cspo_viewer.export.picture import render_export
 
     target = tmp_path / "e.pptx"
     code, _, err = run(capsys, "--out", str(target), "--editable", "--marking", "OFFICIAL", *DAY)

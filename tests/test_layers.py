@@ -23,9 +23,9 @@ CONTRACTS = [
     ("cspo_viewer.data", QT, True),
     ("cspo_viewer.layout", QT, True),
     # The export's options and page model are built (and checked) before Qt starts.
-    ("cspo_viewer.export.options", QT, True),
-    ("cspo_viewer.export.page", QT, True),
-    ("cspo_viewer.export.event_text", QT, True),
+    ("cspo_viewer.model.options", QT, True),
+    ("cspo_viewer.model.page", QT, True),
+    ("cspo_viewer.model.event_text", QT, True),
     ("cspo_viewer.ui", ("sqlite3",), False),
 ]
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
@@ -99,3 +99,19 @@ def test_the_check_sees_imports_inside_functions():
     lazy = "cspo_viewer.ui.import_dialog.run_import_dialog"  # inside MainWindow.import_dialog
     assert lazy in imports_of("cspo_viewer.ui.main_window")
     assert any(i.startswith("sqlite_utils") for i in imports_of("cspo_viewer.data.store"))
+
+
+def test_the_layer_order_and_no_cycles_hold_as_import_linter_contracts():
+    """pyproject.toml's [tool.importlinter] contracts: data -> layout -> model -> render ->
+    export -> commands -> ui -> cli, nothing importing upward, no cycles between siblings."""
+    import shutil
+    import subprocess
+    import sys
+
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint is not None, "import-linter is in the test extra"
+    result = subprocess.run(
+        [lint, "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Contracts: 2 kept, 0 broken." in result.stdout

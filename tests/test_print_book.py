@@ -121,7 +121,7 @@ def test_every_event_page_is_marked_and_numbered(qapp, store):
 
     from cspo_viewer.data.filters import EventFilter
     from cspo_viewer.export import ExportData, ExportOptions, build_page
-    from cspo_viewer.export.page import book_events
+    from cspo_viewer.model.page import book_events
     from cspo_viewer.render.page import book_sheets, paint_event_sheet
 
     data = ExportData.load(store, EventFilter())

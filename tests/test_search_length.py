@@ -4,7 +4,7 @@ length: export --search with 24 KB of words took 20 s in the subtitle's wrapping
 from __future__ import annotations
 
 from cspo_viewer.data.filters import EventFilter, fts_query
-from cspo_viewer.export.page import wrap_words
+from cspo_viewer.model.page import wrap_words
 
 
 def test_subtitle_of_a_24_kb_search_is_wrapped_with_few_measurements():

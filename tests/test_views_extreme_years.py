@@ -64,7 +64,7 @@ def test_views_export_at_both_ends_of_the_calendar(qapp, tmp_path, capsys, end, 
 def test_a_matrix_of_ten_thousand_years_says_to_narrow_the_dates(qapp, tmp_path):
     from cspo_viewer.data.filters import EventFilter
     from cspo_viewer.export import ExportData, ExportOptions
-    from cspo_viewer.export.files import render_export
+    from cspo_viewer.export.picture import render_export
 
     with open_store(far_db(tmp_path, ENDS["9999"])) as store:
         data = ExportData.load(store, EventFilter())

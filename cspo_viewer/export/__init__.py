@@ -1,14 +1,16 @@
 """The briefing export: the filtered timeline (or the membership growth chart, or the
 participation matrix) as a PNG, SVG or PDF of a given size, or a PowerPoint deck.
 
-- ``options``: what the picture holds and how big it is, presets and checks (no Qt);
-- ``page``: the page as data, built before painting: title, range, lanes, sources, and
-  a view's model (no Qt);
+- ``model/options.py``: what the picture holds and how big it is, presets and checks;
+- ``model/page.py``: the page as data, built before painting: title, range, lanes,
+  sources, and a view's model;
 - ``render/page.py``: the painter, beside the timeline and view painters it uses;
+- ``picture``: the page painted into an image, and that image as PNG;
 - ``deck``: the .pptx around the page picture (python-pptx), on ``template``'s layouts;
 - ``template``: the organisation's .pptx/.potx, or python-pptx's default, and its layouts;
 - ``editable``: the timeline slide as native shapes from the picture's layout;
-- ``event_text``: what an event's slides and printed pages say, and how it flows (no Qt);
+- ``model/event_text.py``: what an event's slides and printed pages say, and how it flows;
+- ``shapes``: a shape's alt text and z-order, which python-pptx has no public call for;
 - ``files``: encoding and writing the file, one path for every format (a PDF may be a
   briefing book: the timeline page, then a page per event).
 
@@ -16,7 +18,7 @@ The window's export dialog and ``cspo-viewer export`` both call ``write_export``
 the same ``ExportOptions``, so the same filter gives the same picture.
 """
 
-from cspo_viewer.export.options import (
+from cspo_viewer.model.options import (
     DEFAULT_TITLE,
     FORMATS,
     MAX_SIDE,
@@ -27,7 +29,7 @@ from cspo_viewer.export.options import (
     check_target,
     export_format,
 )
-from cspo_viewer.export.page import (
+from cspo_viewer.model.page import (
     ExportData,
     PageModel,
     build_page,

@@ -19,15 +19,17 @@ characters XML cannot hold are dropped first.
 
 from __future__ import annotations
 
-import getpass
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
+from cspo_viewer.data.history import who
 from cspo_viewer.data.records import EventDetail, Source
 from cspo_viewer.errors import UserError
-from cspo_viewer.export.event_text import (
+from cspo_viewer.export.shapes import describe, send_to_back
+from cspo_viewer.export.template import DeckBase, open_base
+from cspo_viewer.model.event_text import (
     CONT,
     LINE_SPACING,
     NOTE_PT,
@@ -39,9 +41,8 @@ from cspo_viewer.export.event_text import (
     paginate,
     plain,
 )
-from cspo_viewer.export.options import DECK_SIZE, ExportOptions
-from cspo_viewer.export.page import ExportData, PageModel, alt_text, build_page
-from cspo_viewer.export.template import DeckBase, open_base
+from cspo_viewer.model.options import DECK_SIZE, ExportOptions
+from cspo_viewer.model.page import ExportData, PageModel, alt_text, build_page
 from cspo_viewer.render.page import ExportLayout, Progress
 from cspo_viewer.render.palette import LIGHT
 
@@ -143,7 +144,7 @@ def encode_deck(
     data: ExportData, options: ExportOptions, progress: Progress | None = None
 ) -> tuple[bytes, ExportLayout]:
     """The .pptx file's bytes and the layout of slide 1's picture."""
-    from cspo_viewer.export.files import png_bytes, png_texts, render_page
+    from cspo_viewer.export.picture import png_bytes, png_texts, render_page
     from cspo_viewer.render.palette import look
 
     report = progress or (lambda _pct, _what: None)
@@ -200,26 +201,10 @@ def encode_deck(
     return buffer.getvalue(), layout
 
 
-def describe(shape, description: str) -> None:
-    """The shape's alt text (``descr``: what PowerPoint's Alt Text pane and a screen
-    reader show)."""
-    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", plain(description))
-
-
-def send_to_back(slide, shape) -> None:
-    """Behind every other shape (the title placeholder must be drawn over the picture)."""
-    # z-order is XML order, and python-pptx has no call for it
-    tree = slide.shapes._spTree
-    tree.remove(shape._element)
-    tree.insert(2, shape._element)  # after the group's own nvGrpSpPr and grpSpPr
-
-
 def os_user() -> str:
-    """Who is making the deck, as the operating system names them."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return ""
+    """Who is making the deck, as the operating system names them (as the history
+    records who made a change)."""
+    return who() or ""
 
 
 def core_properties(deck, page: PageModel) -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QFontMetricsF
 
-from cspo_viewer.export.page import PageModel
-from cspo_viewer.render.page import ExportLayout, TimelineGeometry, pixel_font
+from cspo_viewer.model.page import PageModel
+from cspo_viewer.render.fonts import pixel_font
+from cspo_viewer.render.page import ExportLayout, TimelineGeometry
 
 MAX_SHAPES = 2_000
 """PowerPoint slows to a crawl past a few thousand shapes; a briefing slide needs fewer."""
@@ -59,7 +60,7 @@ def draw_timeline(
     slide, layout: ExportLayout, page: PageModel, image, to_emu: float, family: str | None
 ) -> int:
     """Draw the page's timeline on ``slide`` as shapes; returns how many were made."""
-    from cspo_viewer.export.deck import send_to_back
+    from cspo_viewer.export.shapes import send_to_back
     from cspo_viewer.render.page import timeline_look
     from cspo_viewer.render.palette import look
 
@@ -169,7 +170,7 @@ def _text(canvas: _Canvas, shapes, rect, text: str, style: _Style, name: str):
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Pt
 
-    from cspo_viewer.export.deck import plain
+    from cspo_viewer.model.event_text import plain
 
     left, top, width, height = rect
     box = shapes.add_textbox(
@@ -277,8 +278,8 @@ def _axis(canvas: _Canvas, geo: TimelineGeometry) -> None:
 
 def _crop(canvas: _Canvas, shapes, image, box: tuple[float, float, float, float], name: str):
     """A small picture cut from the rendered page (density strips at scale)."""
-    from cspo_viewer.export.deck import describe
-    from cspo_viewer.export.files import png_bytes
+    from cspo_viewer.export.picture import png_bytes
+    from cspo_viewer.export.shapes import describe
 
     left, top, right, bottom = box
     x0, y0 = max(int(left), 0), max(int(top), 0)

@@ -20,7 +20,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from cspo_viewer.data.dates import display_date
 from cspo_viewer.errors import UserError
-from cspo_viewer.export.event_text import (
+from cspo_viewer.layout import Plan, Viewport, unnamed
+from cspo_viewer.layout.placement import key_text
+from cspo_viewer.model.event_text import (
     CONT,
     LINE_SPACING,
     PARA_GAP_PT,
@@ -29,10 +31,9 @@ from cspo_viewer.export.event_text import (
     Para,
     paginate,
 )
-from cspo_viewer.export.options import LABEL_PT
-from cspo_viewer.export.page import PageModel, source_lines, wrap_words
-from cspo_viewer.layout import Plan, Viewport, unnamed
-from cspo_viewer.layout.placement import key_text
+from cspo_viewer.model.options import LABEL_PT
+from cspo_viewer.model.page import PageModel, source_lines, wrap_words
+from cspo_viewer.render.fonts import pixel_font
 from cspo_viewer.render.palette import RenderLook, look
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.render.style import kind_color
@@ -146,14 +147,6 @@ class _Fonts:
             self.banner_colour, self.banner_text = "#e6e9ee", "#15181d"
         else:
             self.banner_colour, self.banner_text = "#1b1f24", "#ffffff"
-
-
-def pixel_font(family: str, px: float, *, bold: bool = False) -> QFont:
-    """A font of ``px`` output pixels (page sizes are pixels, not points)."""
-    font = QFont(family)
-    font.setPixelSize(max(1, round(px)))
-    font.setBold(bold)
-    return font
 
 
 def timeline_look(page: PageModel) -> RenderLook:

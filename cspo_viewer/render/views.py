@@ -24,7 +24,7 @@ from cspo_viewer.layout.participation import (
     STATUS_NAMES,
     ParticipationMatrix,
 )
-from cspo_viewer.render.page import pixel_font
+from cspo_viewer.render.fonts import pixel_font
 from cspo_viewer.render.palette import RenderLook
 from cspo_viewer.render.style import kind_color
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer.export.page import ExportData, membership_model, participation_model
 from cspo_viewer.layout.membership import accession_event
 from cspo_viewer.layout.participation import cell_filter
+from cspo_viewer.model.page import ExportData, membership_model, participation_model
 from cspo_viewer.render.palette import look
 from cspo_viewer.render.views import (
     MatrixGeometry,

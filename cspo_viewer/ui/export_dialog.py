@@ -47,7 +47,7 @@ from cspo_viewer.export import (
     range_days,
     write_export,
 )
-from cspo_viewer.export.options import PRODUCT_TITLE
+from cspo_viewer.model.options import PRODUCT_TITLE
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QToolBar, QVBoxLa
 
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import ExportData, ExportOptions, build_page
-from cspo_viewer.export.options import MAX_SIDE, MIN_SIDE, PRINT_DPI
-from cspo_viewer.export.page import book_events
+from cspo_viewer.model.options import MAX_SIDE, MIN_SIDE, PRINT_DPI
+from cspo_viewer.model.page import book_events
 from cspo_viewer.render.page import ExportLayout, paint_book
 
 PAGE_WIDTH_PX = round(11.69 * PRINT_DPI)

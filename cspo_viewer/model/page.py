@@ -19,11 +19,11 @@ from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
-from cspo_viewer.export.event_text import EventText, event_text
-from cspo_viewer.export.options import PRODUCT_TITLE, ExportOptions
 from cspo_viewer.layout import TimelineContent, build_content, story_start
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
 from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
+from cspo_viewer.model.event_text import EventText, event_text
+from cspo_viewer.model.options import PRODUCT_TITLE, ExportOptions
 
 VIEW_TITLES = {
     "members": "membership growth",
