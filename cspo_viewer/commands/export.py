@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cspo_viewer.commands import saved_view_options
 from cspo_viewer.commands.common import add_db_argument, open_from_args
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--out",
-        required=True,
+        required=False,  # a --saved-view names the file itself
         type=Path,
         metavar="FILE",
         help="FILE.png, FILE.svg, FILE.pdf or FILE.pptx",
@@ -95,6 +96,7 @@ def register(subparsers: Any) -> None:
     # For tests and reproducible builds: the date printed as "Generated …".
     p.add_argument("--generated", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
+    saved_view_options.add_to(p)  # --saved-view NAME; needs every other option added first
 
 
 def _generated(text: str | None) -> date | None:
@@ -107,6 +109,7 @@ def _generated(text: str | None) -> date | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    saved_view_options.fill(args)  # --saved-view: the options not given, from the view
     out: Path = args.out
     # No display needed: Qt draws offscreen unless the caller chose a platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -132,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
             generated=generated,
             view=args.view,
             event_slides=args.event_slides,
+            x_range=getattr(args, "x_range", None),  # a saved view's visible dates
         )
         if args.event_slides and out.suffix.lower() != ".pptx":
             raise UserError("--event-slides needs a .pptx file")
