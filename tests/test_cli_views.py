@@ -45,6 +45,10 @@ def test_save_list_show_and_json(db_copy, capsys):
     saved(capsys, db_copy)
     code, out, _ = cli(capsys, "views", "list", "--db", str(db_copy))
     assert code == 0 and out == "Japan Q3\tNations: Japan · Themes: all\n"
+    code, out, _ = cli(capsys, "views", "list", "--json", "--db", str(db_copy))
+    [listed] = json.loads(out)
+    assert listed["name"] == "Japan Q3" and listed["grouping"] == "nation"
+    assert listed["pins"] == ["2023-12-05-japan-joins"] and listed["created"].endswith("Z")
     code, out, _ = cli(capsys, "views", "show", "Japan Q3", "--db", str(db_copy))
     shown = dict(line.split(":", 1) for line in out.splitlines())
     assert shown["lanes"].strip() == "by nation" and shown["size"].strip() == "640x360"

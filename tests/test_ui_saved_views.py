@@ -128,18 +128,21 @@ def test_save_view_as_then_apply_it_from_the_menu(window_on, db_copy, monkeypatc
 
 
 def test_an_existing_name_asks_to_replace(window_on, db_copy, monkeypatch):
-    save_view(db_copy, SavedView("Brief", marking="OFFICIAL"))
+    brief = "<b>Brief</b>"  # a name is text, never markup
+    save_view(db_copy, SavedView(brief, marking="OFFICIAL"))
     window = window_on(db_copy)
+    assert entries(window)[0] == brief
     window.controller.set_filter(EventFilter(kinds=("statement",)))
-    answer_name(monkeypatch, "Brief")
+    answer_name(monkeypatch, brief)
     asked: list[str] = []
     answer_question(monkeypatch, QMessageBox.StandardButton.Cancel, asked)
     action(view_menu(window), "Save &view as…").trigger()
-    assert asked == [literal("A saved view named “Brief” exists. Replace it?")]
-    assert stored(db_copy)["Brief"]["filter"]["kinds"] == []
+    assert asked == ["<qt>A saved view named “&lt;b&gt;Brief&lt;/b&gt;” exists. Replace it?</qt>"]
+    assert stored(db_copy)[brief]["filter"]["kinds"] == []
     answer_question(monkeypatch, QMessageBox.StandardButton.Yes, asked)
     action(view_menu(window), "Save &view as…").trigger()
-    assert stored(db_copy)["Brief"]["filter"]["kinds"] == ["statement"]
+    assert stored(db_copy)[brief]["filter"]["kinds"] == ["statement"]
+    assert stored(db_copy)[brief]["marking"] == ""  # the window's briefing, not the old one
 
 
 def test_rename_and_delete_from_the_menu(window_on, db_copy, monkeypatch):
