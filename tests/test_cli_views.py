@@ -174,6 +174,8 @@ def test_the_bundled_record_and_bad_values_are_refused(bundled_db, db_copy, caps
         (["--size", "100x100"], "the width 100 px is out of range"),
         (["--label", "no-such-event"], "--label 'no-such-event': no event with that id"),
         (["--nation", "Atlantis"], "unknown nation 'Atlantis'"),
+        (["--group-by", "year"], "unknown grouping 'year'; use kind, nation or theme"),
+        (["--format", "gif"], "unknown --format 'gif'; use one of png, svg, pdf, pptx"),
     ):
         code, _, err = cli(capsys, "views", "save", "Mine", "--db", str(db_copy), *args)
         assert code == 2 and problem in err and len(err.splitlines()) == 1
@@ -186,3 +188,19 @@ def test_export_without_out_or_view_says_what_it_needs(tmp_path, capsys, monkeyp
     assert code == 2
     assert err == "cspo-viewer: error: export needs --out FILE (or --saved-view NAME)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_registering_saved_views_loads_neither_the_export_nor_the_write_path():
+    """Every command parses with ``views`` and ``--saved-view`` registered: ``list`` must
+    still start without numpy, the export's drawing code or the editing code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cspo_viewer.cli as c; c.build_parser(); "
+        "print(sorted(m for m in ('numpy', 'cspo_viewer.export', 'cspo_viewer.data.edits',"
+        " 'cspo_viewer.data.saved_views') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

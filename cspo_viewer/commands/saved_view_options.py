@@ -17,12 +17,14 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import db_path
-from cspo_viewer.data.saved_views import SavedView, get_view
 from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
+
+if TYPE_CHECKING:  # imported when a saved view is asked for: the export starts as fast
+    from cspo_viewer.data.saved_views import SavedView
 
 FILLED = ("width", "height", "title", "marking", "label")
 """The export's own options a view fills; their parser defaults are kept in the namespace
@@ -78,6 +80,8 @@ def _load(args: argparse.Namespace) -> SavedView | None:
     name = getattr(args, "saved_view", None)
     if name is None:
         return None
+    from cspo_viewer.data.saved_views import get_view
+
     with open_store(db_path(args)) as store:
         view = get_view(store, name)
         gone = [p for p in view.pins if store.event_detail(p) is None]

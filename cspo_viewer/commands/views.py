@@ -13,23 +13,18 @@ import argparse
 import json
 import shlex
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.commands.saved_view_options import export_words
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
-from cspo_viewer.data.saved_views import (
-    SavedView,
-    delete_view,
-    get_view,
-    list_views,
-    rename_view,
-    save_view,
-)
 from cspo_viewer.errors import UserError
-from cspo_viewer.export.options import FORMATS, GROUPINGS, ExportOptions
 
-FORMAT_NAMES = tuple(suffix.lstrip(".") for suffix in FORMATS)
+if TYPE_CHECKING:
+    from cspo_viewer.data.saved_views import SavedView
+
+# The export's rules (sizes, groupings, formats) and the write path are imported when a
+# views command runs: registering this command must not slow every other one's start.
 
 
 def register(subparsers: Any) -> None:
@@ -61,12 +56,17 @@ def register(subparsers: Any) -> None:
     save.add_argument("name", metavar="NAME")
     add_filter_arguments(save, suppress=True)
     save.add_argument(
-        "--group-by", choices=GROUPINGS, default=argparse.SUPPRESS, help="lanes (default kind)"
+        "--group-by",
+        default=argparse.SUPPRESS,
+        metavar="{kind,nation,theme}",
+        help="lanes (default kind)",
     )
     save.add_argument("--title", metavar="TEXT", help="the briefing's title")
     save.add_argument("--marking", default="", metavar="TEXT", help='e.g. "OFFICIAL"')
     save.add_argument("--size", metavar="WxH", help="the export's size, e.g. 1920x1080")
-    save.add_argument("--format", choices=FORMAT_NAMES, help="the export's file type")
+    save.add_argument(
+        "--format", metavar="{png,svg,pdf,pptx}", help="the export's file type (default png)"
+    )
     save.add_argument(
         "--label",
         action="append",
@@ -91,6 +91,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.saved_views import list_views
+
     with open_from_args(args) as store:
         views = list_views(store)
         vocab = store.vocabulary
@@ -105,6 +107,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.saved_views import get_view
+
     with open_from_args(args) as store:
         view = get_view(store, args.name)
         vocab = store.vocabulary
@@ -134,21 +138,24 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_save(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.saved_views import SavedView, save_view
+
     with open_from_args(args) as store:
         flt = filter_from_args(args, store.vocabulary)
         unknown = [i for i in args.label if store.event_detail(i) is None]
     if unknown:
         raise UserError(f"--label {unknown[0]!r}: no event with that id in this database")
-    size = parse_size(args.size)
+    grouping = getattr(args, "group_by", None) or "kind"
+    size = checked_export(args.size, grouping, args.format)
     view = SavedView(
         name=args.name,
         filter=flt,
-        grouping=getattr(args, "group_by", None) or "kind",
+        grouping=grouping,
         pins=tuple(dict.fromkeys(args.label)),
         title=(args.title or "").strip() or None,
         marking=args.marking.strip(),
         size=size,
-        format=args.format,
+        format=args.format.lower().lstrip(".") if args.format else None,
     )
     replaced = save_view(db_path(args), view, replace=args.force)
     print(f"{'replaced' if replaced else 'saved'} view {view.name.strip()!r} in {db_path(args)}")
@@ -156,27 +163,38 @@ def run_save(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.saved_views import rename_view
+
     new = rename_view(db_path(args), args.name, args.new_name)
     print(f"renamed view {args.name!r} to {new!r}")
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.saved_views import delete_view
+
     delete_view(db_path(args), args.name)
     print(f"deleted view {args.name!r}")
     return 0
 
 
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    """``WxH`` as the export's size, checked by the export's own limits."""
-    if not text:
-        return None
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise UserError(f"invalid --size {text!r}; use WIDTHxHEIGHT, e.g. 1920x1080") from None
-    ExportOptions(width=width, height=height)  # raises the export's sentence when out of range
-    return width, height
+def checked_export(size: str | None, grouping: str, fmt: str | None) -> tuple[int, int] | None:
+    """The size ``WxH`` (None when not given), after the export's own checks of size,
+    grouping and format, so a view saved here always exports."""
+    from cspo_viewer.export.options import FORMATS, ExportOptions
+
+    width_height = None
+    if size:
+        try:
+            width, height = (int(v) for v in size.lower().split("x"))
+        except ValueError:
+            raise UserError(f"invalid --size {size!r}; use WIDTHxHEIGHT, e.g. 1920x1080") from None
+        width_height = (width, height)
+    ExportOptions(*(width_height or ()), grouping=grouping)  # the export's sentences
+    if fmt and f".{fmt.lower().lstrip('.')}" not in FORMATS:
+        names = ", ".join(suffix.lstrip(".") for suffix in FORMATS)
+        raise UserError(f"unknown --format {fmt!r}; use one of {names}")
+    return width_height
 
 
 def as_json(view: SavedView) -> dict[str, Any]:
