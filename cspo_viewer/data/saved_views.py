@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.dates import to_day
-from cspo_viewer.data.edits import NOTHING, open_for_writing
 from cspo_viewer.data.filters import (
     EventFilter,
     FilterError,
@@ -223,8 +222,18 @@ def _size(value: Any, notes: list[str]) -> tuple[int, int] | None:
 # --- writing -----------------------------------------------------------------------------
 @contextmanager
 def _writing(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """The one write path. The editing code loads here, not with this module: ``export
+    --saved-view`` only reads, and its start should cost what a plain export's does."""
+    from cspo_viewer.data.edits import NOTHING, open_for_writing
+
     with open_for_writing(db_path) as store, write_transaction(store, NOTHING) as conn:
         yield conn
+
+
+def _taken(name: str) -> ViewError:
+    from cspo_viewer.data.edits import NOTHING
+
+    return ViewError(f"a saved view named {name!r} already exists; {NOTHING}")
 
 
 def _exists(conn: sqlite3.Connection, name: str) -> bool:
@@ -243,7 +252,7 @@ def save_view(db_path: Path, view: SavedView, *, replace: bool = False) -> bool:
     with _writing(db_path) as conn:
         existed = _exists(conn, name)
         if existed and not replace:
-            raise ViewError(f"a saved view named {name!r} already exists; {NOTHING}")
+            raise _taken(name)
         now = now_utc()
         conn.execute(
             "INSERT INTO views (name, settings, created, updated) VALUES (?, ?, ?, ?)"
@@ -261,7 +270,7 @@ def rename_view(db_path: Path, old: str, new: str) -> str:
         if not _exists(conn, old):
             raise ViewError(unknown_sentence(old, _names(conn), db_path))
         if name != old and _exists(conn, name):
-            raise ViewError(f"a saved view named {name!r} already exists; {NOTHING}")
+            raise _taken(name)
         conn.execute(
             "UPDATE views SET name = ?, updated = ? WHERE name = ?", [name, now_utc(), old]
         )
