@@ -127,6 +127,15 @@ def test_save_view_as_then_apply_it_from_the_menu(window_on, db_copy, monkeypatc
     assert window.statusBar().currentMessage() == "Saved view “Japan & partners” applied."
 
 
+def test_search_text_still_being_typed_is_saved(window_on, db_copy, monkeypatch, qtbot):
+    window = window_on(db_copy)
+    qtbot.keyClicks(window.filter_panel.search_edit, "Florence")
+    assert window.filter_panel.search_pending
+    answer_name(monkeypatch, "Florence")
+    window.saved_views.act_save.trigger()
+    assert stored(db_copy)["Florence"]["filter"]["text"] == "Florence"
+
+
 def test_an_existing_name_asks_to_replace(window_on, db_copy, monkeypatch):
     brief = "<b>Brief</b>"  # a name is text, never markup
     save_view(db_copy, SavedView(brief, marking="OFFICIAL"))

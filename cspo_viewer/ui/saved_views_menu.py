@@ -153,6 +153,7 @@ class SavedViewsMenu(QObject):
     def save_as(self) -> SavedView | None:
         """Ask a name (an existing one asks to replace), then store the window's view. On
         the bundled record, first "Save a copy as my record…"; the copy then shows it."""
+        self.window.filter_panel.flush_search()  # type: ignore[attr-defined]  # typed = saved
         view = self.current_view("")
         if not self.window.edits.writable_record():  # type: ignore[attr-defined]
             return None
