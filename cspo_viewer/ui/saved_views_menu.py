@@ -269,8 +269,8 @@ def _choose(dialog: Any, views: SavedViewsMenu, name: str | None) -> None:
     target = dialog.target()
     if view.format and target is not None:
         dialog.set_path(target.with_suffix(f".{view.format}"))
+    # The dialog's own helpers: the dates now on screen, and the subtitle's words.
     dialog.current.setEnabled(dialog._view_range() is not None)
-    (dialog.current if view.date_range and dialog.current.isEnabled() else dialog.whole).setChecked(
-        True
-    )
+    use_view_dates = view.date_range is not None and dialog.current.isEnabled()
+    (dialog.current if use_view_dates else dialog.whole).setChecked(True)
     dialog._update_previews()
