@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import compare, database, desktop, history, listing
+from cspo_viewer.commands import compare, database, desktop, history, listing, views
 from cspo_viewer.commands.common import add_db_argument, skipped_notes
 from cspo_viewer.data.filters import FilterError, add_filter_arguments
 from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
@@ -23,7 +23,7 @@ from cspo_viewer.errors import UserError
 
 log = logging.getLogger("cspo_viewer")
 
-COMMAND_MODULES = [listing, database, compare, history]
+COMMAND_MODULES = [listing, database, compare, history, views]
 """Each has ``register(subparsers)``; the order is the order in ``--help``."""
 
 

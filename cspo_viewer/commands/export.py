@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cspo_viewer.commands import saved_view_options
 from cspo_viewer.commands.common import add_db_argument, open_from_args
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
@@ -35,7 +36,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--out",
-        required=True,
+        required=False,  # a --saved-view names the file itself
         type=Path,
         metavar="FILE",
         help="FILE.png, FILE.svg, FILE.pdf or FILE.pptx",
@@ -113,6 +114,7 @@ def register(subparsers: Any) -> None:
     # For tests and reproducible builds: the date printed as "Generated …".
     p.add_argument("--generated", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
+    saved_view_options.add_to(p)  # --saved-view NAME; needs every other option added first
 
 
 def _generated(text: str | None) -> date | None:
@@ -144,6 +146,7 @@ def _check_format_options(args: argparse.Namespace, suffix: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    saved_view_options.fill(args)  # --saved-view: the options not given, from the view
     out: Path = args.out
     # No display needed: Qt draws offscreen unless the caller chose a platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -173,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
             template=args.template,
             editable=args.editable,
             event_pages=args.event_pages,
+            x_range=getattr(args, "x_range", None),  # a saved view's visible dates
         )
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:

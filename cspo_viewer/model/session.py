@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from cspo_viewer.data import edits
+from cspo_viewer.data import edits, saved_views
 from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.history import Change, read_history
 from cspo_viewer.data.interchange import is_bundled_database
 from cspo_viewer.data.records import EventDetail
+from cspo_viewer.data.saved_views import SavedView
 from cspo_viewer.data.sources_list import (
     SourceChoice,
     list_sources,
@@ -140,3 +141,22 @@ class Session:
 
     def speaker_roles(self) -> dict[str, str]:
         return speaker_roles(self.store)
+
+    # --- saved views ----------------------------------------------------------------------
+    def saved_views(self) -> list[SavedView]:
+        return saved_views.list_views(self.store)
+
+    def save_view(self, view: SavedView, *, replace: bool = False) -> bool:
+        """Store ``view`` (True when it replaced one); our own write, not another program's."""
+        replaced = saved_views.save_view(self.db_path, view, replace=replace)
+        self._seen_version = edits.data_version(self.store)
+        return replaced
+
+    def rename_view(self, old: str, new: str) -> str:
+        name = saved_views.rename_view(self.db_path, old, new)
+        self._seen_version = edits.data_version(self.store)
+        return name
+
+    def delete_view(self, name: str) -> None:
+        saved_views.delete_view(self.db_path, name)
+        self._seen_version = edits.data_version(self.store)

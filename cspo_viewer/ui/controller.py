@@ -20,6 +20,7 @@ from cspo_viewer.data.edits import Checked, Edit
 from cspo_viewer.data.filters import EventFilter, Vocabulary
 from cspo_viewer.data.history import Change
 from cspo_viewer.data.records import EventDetail, Kind, Nation, Theme
+from cspo_viewer.data.saved_views import SavedView
 from cspo_viewer.data.sources_list import SourceChoice
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable
@@ -279,3 +280,16 @@ class Controller(QObject):
         """Rows of ``table`` of the pinned events present in this database."""
         found = (self._table.index_of(i) for i in self.session.pinned)
         return frozenset(i for i in found if i is not None)
+
+    # --- saved views ------------------------------------------------------------------
+    def saved_views(self) -> list[SavedView]:
+        return self.session.saved_views()
+
+    def save_view(self, view: SavedView, *, replace: bool = False) -> bool:
+        return self.session.save_view(view, replace=replace)
+
+    def rename_view(self, old: str, new: str) -> str:
+        return self.session.rename_view(old, new)
+
+    def delete_view(self, name: str) -> None:
+        self.session.delete_view(name)

@@ -48,6 +48,7 @@ from cspo_viewer.export import (
     write_export,
 )
 from cspo_viewer.model.options import PRODUCT_TITLE
+from cspo_viewer.ui.saved_views_menu import add_saved_view_box
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
@@ -83,6 +84,7 @@ class ExportDialog(QDialog):
         self._restore()
         self._update_size_fields()
         self._update_previews()
+        add_saved_view_box(self)  # the window's saved views (ui/saved_views_menu)
 
     # --- widgets ----------------------------------------------------------------------
     def _build(self) -> None:

@@ -44,6 +44,7 @@ from cspo_viewer.ui.help import TIMELINE_KEYS, show_shortcuts, show_user_guide
 from cspo_viewer.ui.legend_bar import LegendBar
 from cspo_viewer.ui.print_book import print_actions
 from cspo_viewer.ui.rich_text import esc, plain_label, warn
+from cspo_viewer.ui.saved_views_menu import install_saved_views
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
             view.addAction(act)
         view.addAction(self.filter_dock.toggleViewAction())
         self.act_views = install_briefing_views(self, view)  # membership, participation
+        self.saved_views = install_saved_views(self, view)  # Save view as…, Saved views ▸
         view.addSeparator()
         for act in self.act_theme.values():
             view.addAction(act)

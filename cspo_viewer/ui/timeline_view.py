@@ -198,6 +198,20 @@ class TimelineView(pg.PlotWidget):
     def fit_all(self) -> None:
         self.plot.fit_all()
 
+    def visible_days(self) -> tuple[float, float] | None:
+        """The range on screen, or None when the view is fitted (and follows the filter)."""
+        if self._is_fitted():
+            return None
+        x0, x1 = self.plot.x_range()
+        return float(x0), float(x1)
+
+    def show_days(self, x_range: tuple[float, float] | None) -> None:
+        """Show exactly ``x_range`` (a saved view's dates), or fit when None."""
+        if x_range is None:
+            self.fit_all()
+        else:
+            self.plot.getViewBox().setXRange(*x_range, padding=0)
+
     def zoom_to(self, start: float, end: float) -> None:
         pad = max((end - start) * 0.15, 5.0)
         self.plot.getViewBox().setXRange(start - pad, end + pad, padding=0)
