@@ -68,13 +68,17 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """The Qt parts load on first use, so ``options`` and ``page`` stay Qt-free for the
-    command line's early checks."""
+    """The Qt parts load on first use, so the command line's early checks (options and
+    the page model, under ``model/``) run before Qt loads."""
     if name in ("ExportLayout",):
         from cspo_viewer.render import page as _page
 
         return getattr(_page, name)
-    if name in ("encode_export", "ensure_app", "png_bytes", "render_export", "write_export"):
+    if name in ("ensure_app", "png_bytes", "render_export"):
+        from cspo_viewer.export import picture as _picture
+
+        return getattr(_picture, name)
+    if name in ("encode_export", "write_export"):
         from cspo_viewer.export import files as _files
 
         return getattr(_files, name)
