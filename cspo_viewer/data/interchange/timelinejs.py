@@ -70,7 +70,6 @@ class TimelineJsReader(JsonDocumentReader):
             yield slides.event(where, value)
         self.notes.extend(slides.notes())
 
-
     def _no_events(self) -> str:
         """Why a JSON object with slides but no ``events`` list is refused: TimelineJS reads
         ``{"events": [...]}`` and nothing else (it shows no slide of the rest either)."""
