@@ -4,6 +4,7 @@ drawn (list, timeline, detail pane, exports, deck), and db check names the event
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -98,3 +99,12 @@ def test_db_check_names_the_events_that_hold_them(bidi_db, capsys):
     out = capsys.readouterr().out
     assert f"event {EVENT}: bidirectional control characters in its title (U+202E)" in out
     assert "its short title (U+202D)" in out and "its summary (U+2067, U+2069)" in out
+
+
+def test_list_on_a_terminal_shows_the_controls_and_json_keeps_the_text(bidi_db, capsys):
+    assert main(["list", "--db", str(bidi_db)]) == 0
+    out = capsys.readouterr().out
+    assert SHOWN in out and no_controls(out)
+    assert main(["list", "--json", "--db", str(bidi_db)]) == 0
+    [event] = [e for e in json.loads(capsys.readouterr().out) if e["id"] == EVENT]
+    assert event["title"] == TITLE  # data passed on exactly

@@ -35,3 +35,29 @@ def test_dump_skips_the_row_with_the_usual_note(flipped, capsys, fmt):
     out, err = capsys.readouterr()
     assert "Wellington meeting" not in out and "Florence" in out
     assert f"event {BAD}" in err and "not valid UTF-8" in err
+
+
+def test_the_deck_leaves_out_only_that_event(qapp, flipped, tmp_path, capsys):
+    from pptx import Presentation
+
+    deck = tmp_path / "d.pptx"
+    assert main(["export", "--db", str(flipped), "--out", str(deck), "--event-slides"]) == 0
+    err = capsys.readouterr().err
+    assert f"event {BAD}" in err and "not valid UTF-8" in err
+    titles = [
+        shape.text_frame.text
+        for slide in Presentation(str(deck)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.name == "Title"
+    ]
+    assert "New Zealand hosts CSpO meeting in Wellington" not in titles
+    assert "Italy signs accession to CSpO" in titles
+
+
+def test_its_detail_is_left_out_with_the_reason(flipped):
+    from cspo_viewer.data.store import open_store
+
+    with open_store(flipped) as store:
+        assert store.event_detail(BAD) is None
+        assert "not valid UTF-8" in store.skipped[f"event {BAD}"]
+        assert store.event_detail("2023-12-07-italy-joins") is not None

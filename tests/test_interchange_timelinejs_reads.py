@@ -82,6 +82,10 @@ def test_slides_without_a_headline_are_titled_from_their_text(tmp_path):
             {"slides": [{"start_date": {"year": "1888"}, "unique_id": "a"}]},
             'holds no "events" list, which is what TimelineJS reads',
         ),
+        (
+            [{"start_date": {"year": "1888"}, "text": {"headline": "A bare list"}}],
+            "is a list of slides, which TimelineJS does not read",
+        ),
     ],
 )
 def test_json_timelinejs_does_not_read_is_refused_with_exit_2(tmp_path, capsys, document, said):

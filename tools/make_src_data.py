@@ -365,7 +365,13 @@ EXECUTIVEGOV_2014 = {
     "date": "2014-05",
     "url": None,
 }
-NEW_SOURCES = [BREAKING_DEFENSE, US_RELEASE_GERMANY, RNZ_2024, RNZ_2015, SATNEWS_2014, EXECUTIVEGOV_2014]
+BREAKING_DEFENSE_2014 = {  # its own title: a source id is computed from title and address
+    **EXECUTIVEGOV_2014,
+    "title": "(Report of a four-nation space memorandum of understanding at the 30th Space Symposium)",
+    "publisher": "Breaking Defense",
+}
+NEW_SOURCES = [BREAKING_DEFENSE, US_RELEASE_GERMANY, RNZ_2024, RNZ_2015, SATNEWS_2014, EXECUTIVEGOV_2014,
+               BREAKING_DEFENSE_2014]
 
 # (title, publisher) -> the address (and date) found for a source cited without one.
 SOURCE_ADDRESSES = {
@@ -406,7 +412,7 @@ EVENT_CORRECTIONS = {
             "\"during a Combined Space Operations Principals' Meeting in Ottawa\", so the meeting ran 22-23 September. "
             "Breaking Defense and ExecutiveGov (May 2014) report an MoU signed by the same four nations at the "
             "30th Space Symposium in May 2014; how it relates to the September signing is not resolved."),
-        "add_sources": [SATNEWS_2014, EXECUTIVEGOV_2014, BREAKING_DEFENSE],
+        "add_sources": [SATNEWS_2014, EXECUTIVEGOV_2014, BREAKING_DEFENSE_2014],
         "evidence_more": "[Satnews, 25 Sep 2014: signed \"September 23, 2014, during a Combined Space "
                          "Operations Principals' Meeting in Ottawa, Canada\".]",
     },
@@ -620,6 +626,8 @@ def build_sources(records):
     sources[sid] = source_entry(sid, extra["title"], extra["publisher"], extra["date"], extra["url"], None)
     for new in NEW_SOURCES:
         sid = source_id(new["title"], new["url"])
+        if sid in sources:
+            fail(f"new source {new['title']!r} has the id of a source already recorded")
         sources[sid] = source_entry(sid, new["title"], new["publisher"], new["date"], new["url"], None)
     for sid, source in sources.items():
         # An address found later: the id stays the one computed from the title as first recorded.

@@ -10,6 +10,7 @@ from typing import Any
 from cspo_viewer.commands.common import add_db_argument, open_from_args
 from cspo_viewer.data.dates import short_iso
 from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
+from cspo_viewer.data.usable import clean_text
 
 
 def register(subparsers: Any) -> None:
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
                     f"..{row.end_date[5:] if row.end_date[:4] == row.date[:4] else row.end_date}"
                 )
             nations = ",".join(row.nations)
-            print(f"{when:<16} {row.kind:<18} {row.title}  [{nations}]")
+            # drawn on a terminal: controls shown, never obeyed (--json keeps text exactly)
+            print(f"{when:<16} {row.kind:<18} {clean_text(row.title)}  [{nations}]")
         total = store.total_events()
         print(f"{len(rows)} of {total} events", file=sys.stderr)
     return 0

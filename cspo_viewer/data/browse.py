@@ -20,6 +20,13 @@ _NAMES = (
     " ON x.{key} = l.{column} WHERE l.event_id = e.id ORDER BY {name}))"
 )
 
+_NATIONS = _NAMES.format(
+    name="x.name", link="event_nations", table="nations", key="code", column="nation_code"
+)
+_THEMES = _NAMES.format(
+    name="x.label", link="event_themes", table="themes", key="id", column="theme_id"
+)
+
 CREATE_EVENTS_LABELLED = f"""CREATE VIEW IF NOT EXISTS {EVENTS_LABELLED} AS
 SELECT
   e.id,
@@ -28,10 +35,8 @@ SELECT
   e.end_date,
   e.title,
   COALESCE(k.label, e.kind) AS kind,
-  {_NAMES.format(name="x.name", link="event_nations", table="nations", key="code",
-                 column="nation_code")} AS nations,
-  {_NAMES.format(name="x.label", link="event_themes", table="themes", key="id",
-                 column="theme_id")} AS themes,
+  {_NATIONS} AS nations,
+  {_THEMES} AS themes,
   e.location,
   e.summary
 FROM events e LEFT JOIN kinds k ON k.id = e.kind

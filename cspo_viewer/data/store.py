@@ -12,6 +12,7 @@ Problems become one ``DatabaseError`` sentence.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -20,7 +21,7 @@ import re
 import sqlite3
 import stat
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,11 @@ def _drawn(value: Any) -> Any:
     detail is for the pane, the deck and the briefing note (which each handle the other
     control characters as their format needs), never for dumps, which keep text exactly."""
     return show_bidi_controls(value) if type(value) is str else value
+
+
+def _undecodable(exc: sqlite3.Error) -> bool:
+    """Python's sqlite3 refused a stored text that is not valid UTF-8."""
+    return "decode to UTF-8" in str(exc)
 
 
 def _check_file(path: Path) -> None:
@@ -642,7 +648,17 @@ class Store:
     # --- one event --------------------------------------------------------------------
     def event_detail(self, event_id: str) -> EventDetail | None:
         """One event with its tags, quotes and sources; ``None`` when there is no such
-        event or it cannot be used (then it is named in ``skipped``)."""
+        event or it cannot be used (then it is named in ``skipped``), as when one of its
+        texts is not valid UTF-8."""
+        try:
+            return self._event_detail(event_id)
+        except sqlite3.OperationalError as exc:
+            if not _undecodable(exc):
+                raise
+            with self._reading_undecodable():
+                return self._event_detail(event_id)
+
+    def _event_detail(self, event_id: str) -> EventDetail | None:
         row = self.conn.execute(
             f"SELECT {_ROW_COLUMNS}, e.summary, e.statement_text, e.confidence, e.uncertainty"
             " FROM events e WHERE e.id = ?",
@@ -720,15 +736,23 @@ class Store:
                 yield record
                 done += 1
         except sqlite3.OperationalError as exc:
-            if "decode to UTF-8" not in str(exc):
+            if not _undecodable(exc):
                 raise
-            self.conn.text_factory = undecodable_as_bytes
-            try:
+            with self._reading_undecodable():
                 for i, record in enumerate(self._records(flt)):
                     if i >= done:
                         yield record
-            finally:
-                self.conn.text_factory = str
+
+    @contextlib.contextmanager
+    def _reading_undecodable(self) -> Iterator[None]:
+        """Read text that is not valid UTF-8 as ``usable.NotUtf8`` bytes meanwhile, which
+        the usable rules leave out with a note (only after a read failed: the usual
+        path keeps Python's own decoding, without a callback per value)."""
+        self.conn.text_factory = undecodable_as_bytes
+        try:
+            yield
+        finally:
+            self.conn.text_factory = str
 
     def _records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
         """Matching events as JSON-ready dicts with names, themes, sources and quotes.

@@ -132,5 +132,5 @@ def clean_texts(texts: Sequence[str]) -> list[str]:
 
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BAD_CHARS = re.compile(f"{_XML_ILLEGAL.pattern}|{BIDI_CONTROLS.pattern}")
+_BAD_CHARS = re.compile(f"[{_XML_ILLEGAL.pattern[1:-1]}{BIDI_CONTROLS.pattern[1:-1]}]")
 """What ``clean_text`` changes, found in one search (the common case finds nothing)."""

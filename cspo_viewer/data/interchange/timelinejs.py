@@ -59,7 +59,7 @@ class TimelineJsReader(JsonDocumentReader):
     format = "timelinejs"
 
     def __iter__(self) -> Iterator[RawEvent]:
-        if not self.top_level_list and "events" not in self.meta:
+        if self.top_level_list or "events" not in self.meta:
             raise InterchangeError(self._no_events())
         self.notes = []
         slides = SlideReader()
@@ -70,10 +70,14 @@ class TimelineJsReader(JsonDocumentReader):
             yield slides.event(where, value)
         self.notes.extend(slides.notes())
 
-
     def _no_events(self) -> str:
         """Why a JSON object with slides but no ``events`` list is refused: TimelineJS reads
         ``{"events": [...]}`` and nothing else (it shows no slide of the rest either)."""
+        if self.top_level_list:
+            return (
+                f"{self.path} is a list of slides, which TimelineJS does not read: a "
+                'TimelineJS file is {"events": [...]}'
+            )
         wrapped = self.meta.get("timeline")
         if isinstance(wrapped, dict) and ("slides" in wrapped or "events" in wrapped):
             inner = "slides" if "slides" in wrapped else "events"
