@@ -150,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     # No display needed: Qt draws offscreen unless the caller chose a platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from cspo_viewer.export import ExportData, ExportOptions, check_target, write_export
+    from cspo_viewer.export import ExportOptions, check_target, write_export
+    from cspo_viewer.model.session import Session
 
     # Cheap checks first: a bad name, folder or size is reported before any drawing.
     check_target(out, force=args.force)
@@ -181,8 +182,9 @@ def run(args: argparse.Namespace) -> int:
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:
             raise UserError(f"--label {unknown[0]!r}: no event with that id in this database")
-        data = ExportData.load(store, flt)
-        layout = write_export(out, data, options, force=args.force)
+        session = Session(store)  # the window's model: the same filter, the same picture
+        session.set_filter(flt)
+        layout = write_export(out, session.export_data(), options, force=args.force)
     n = layout.events_shown
     size = f"{layout.width}x{layout.height}"
     if out.suffix.lower() == ".pptx":

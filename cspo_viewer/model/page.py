@@ -86,22 +86,38 @@ class PageModel:
         return KeyEntry(event, iso, table.title(event))
 
 
-def build_page(data: ExportData, options: ExportOptions) -> PageModel:
-    """The page for ``data`` and ``options``: range, words and sources, all looked up now."""
-    store, flt, table = data.store, data.flt, data.table
-    content = build_content(
-        table,
+def timeline_content(
+    data: ExportData,
+    grouping: str,
+    *,
+    members: bool = True,
+    keep_dimmed: bool = False,
+    show_empty: bool = False,
+) -> TimelineContent:
+    """The timeline's lanes for ``data``: the one call behind the window's timeline and
+    every export, so the same filter gives the same picture."""
+    store, flt = data.store, data.flt
+    return build_content(
+        data.table,
         data.mask,
-        options.grouping,
+        grouping,
         [(k.id, k.label) for k in store.kinds()],
         store.nations(),
         [(t.id, t.label) for t in store.themes()],
-        members=options.members,
+        members=members,
+        keep_dimmed=keep_dimmed,
+        show_empty=show_empty,
         dates=(
             to_day(flt.date_from) if flt.date_from else None,
             to_day(flt.date_to) if flt.date_to else None,
         ),
     )
+
+
+def build_page(data: ExportData, options: ExportOptions) -> PageModel:
+    """The page for ``data`` and ``options``: range, words and sources, all looked up now."""
+    store, flt, table = data.store, data.flt, data.table
+    content = timeline_content(data, options.grouping, members=options.members)
     x_range = options.x_range or content.fit_range
     shown = content.shown_events(x_range)
     kind_ids = [k.id for k in store.kinds()]

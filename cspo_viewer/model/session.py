@@ -35,6 +35,8 @@ from cspo_viewer.data.sources_list import (
 )
 from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.data.table import EventTable, apply_changes, load_table, matching_mask
+from cspo_viewer.layout.content import TimelineContent
+from cspo_viewer.model.page import ExportData, timeline_content
 
 GROUPINGS = ("kind", "nation", "theme")
 
@@ -99,6 +101,17 @@ class Session:
 
     def detail(self, event_id: str) -> EventDetail | None:
         return self.store.event_detail(event_id)
+
+    # --- what is drawn -------------------------------------------------------------------
+    def export_data(self) -> ExportData:
+        """The events as shown: what the export dialog, the briefing views and print draw."""
+        return ExportData(self.store, self.table, self.filter, self.mask)
+
+    def content(self, *, keep_dimmed: bool = False, show_empty: bool = False) -> TimelineContent:
+        """The timeline's lanes, exactly as an export of the same filter lays them out."""
+        return timeline_content(
+            self.export_data(), self.grouping, keep_dimmed=keep_dimmed, show_empty=show_empty
+        )
 
     # --- editing --------------------------------------------------------------------------
     def record(self, event_id: str) -> dict[str, Any] | None:

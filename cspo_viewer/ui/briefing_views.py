@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cspo_viewer.layout.membership import accession_event
 from cspo_viewer.layout.participation import cell_filter
-from cspo_viewer.model.page import ExportData, membership_model, participation_model
+from cspo_viewer.model.page import membership_model, participation_model
 from cspo_viewer.render.palette import look
 from cspo_viewer.render.views import (
     MatrixGeometry,
@@ -111,7 +111,7 @@ class BriefingView(QWidget):
             return
         self._stale = False
         c = self.controller
-        data = ExportData(c.store, c.table, c.filter, c.mask)
+        data = c.export_data()
         series, _ = membership_model(data)
         if self.kind == "members":
             self.canvas.model = series

@@ -24,6 +24,8 @@ from cspo_viewer.data.saved_views import SavedView
 from cspo_viewer.data.sources_list import SourceChoice
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable
+from cspo_viewer.layout.content import TimelineContent
+from cspo_viewer.model.page import ExportData
 from cspo_viewer.model.session import GROUPINGS, Session
 
 __all__ = ["GROUPINGS", "Controller"]
@@ -248,6 +250,12 @@ class Controller(QObject):
 
     def detail(self, event_id: str) -> EventDetail | None:
         return self.session.detail(event_id)
+
+    def export_data(self) -> ExportData:
+        return self.session.export_data()
+
+    def content(self, *, keep_dimmed: bool = False, show_empty: bool = False) -> TimelineContent:
+        return self.session.content(keep_dimmed=keep_dimmed, show_empty=show_empty)
 
     # --- grouping ---------------------------------------------------------------------
     @property

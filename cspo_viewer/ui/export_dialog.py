@@ -294,7 +294,7 @@ class ExportDialog(QDialog):
 
     def export_data(self) -> ExportData:
         c = self.controller
-        return ExportData(c.store, c.table, c.filter, c.mask)
+        return c.export_data()
 
     def target(self) -> Path | None:
         text = self.path_edit.text().strip()

@@ -21,7 +21,7 @@ from PySide6.QtPrintSupport import (
 from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
 from cspo_viewer.errors import UserError
-from cspo_viewer.export import ExportData, ExportOptions, build_page
+from cspo_viewer.export import ExportOptions, build_page
 from cspo_viewer.model.options import MAX_SIDE, MIN_SIDE, PRINT_DPI
 from cspo_viewer.model.page import book_events
 from cspo_viewer.render.page import ExportLayout, paint_book
@@ -66,7 +66,7 @@ class BriefingPrinter:
     def paint(self, printer: QPrinter) -> None:
         """Paint the book onto ``printer`` (the preview calls this for every refresh)."""
         c = self.window.controller
-        data = ExportData(c.store, c.table, c.filter, c.mask)
+        data = c.export_data()
         page = build_page(data, self.options())
         events = book_events(data, page) if self.event_pages else []
         try:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QWidget
 
 from cspo_viewer.data.dates import display_date, from_day, to_day
-from cspo_viewer.layout import build_content
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.ui.controller import Controller
@@ -99,21 +98,7 @@ class TimelineView(pg.PlotWidget):
 
     def rebuild(self) -> None:
         c = self.controller
-        flt = c.filter
-        content = build_content(
-            c.table,
-            c.mask,
-            c.grouping,
-            [(k.id, k.label) for k in c.kinds],
-            c.nations,
-            [(t.id, t.label) for t in c.themes],
-            keep_dimmed=self._dim_outside,
-            show_empty=self._show_empty,
-            dates=(
-                to_day(flt.date_from) if flt.date_from else None,
-                to_day(flt.date_to) if flt.date_to else None,
-            ),
-        )
+        content = c.content(keep_dimmed=self._dim_outside, show_empty=self._show_empty)
         fitted = self._is_fitted()
         # A filter that hides the selection leaves nothing to keep in view: fit the
         # matching events (the old selection would pan to where nothing is drawn).
