@@ -3,10 +3,9 @@
 ``events_labelled`` is one row per event with its kind's label and its nations' and
 themes' names (JSON arrays, which Datasette facets value by value): what a team browsing
 the record wants, where the ``events`` table holds a kind slug and keeps its nations and
-themes in link tables. The view is not part of the schema and its version
-(``schema.py``, ``migrations.py``): ``db build`` and ``db init`` create it, ``IF NOT
-EXISTS``, and nothing in the app reads it. A database made before it, or upgraded by
-``db migrate``, lacks it until the schema adds it; ``serve`` then simply does not list it.
+themes in link tables. ``db build``, ``db init`` and the upgrade to schema v3 create it
+(``IF NOT EXISTS``); nothing in the app reads it. A file older than v3 opened read-only
+lacks it; ``serve`` then simply does not list it.
 """
 
 from __future__ import annotations

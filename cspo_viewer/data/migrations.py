@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from cspo_viewer.data.browse import create_browsing_views
 from cspo_viewer.data.dates import split_source_date
 from cspo_viewer.data.history import record_changes
 from cspo_viewer.data.schema import SCHEMA_VERSION, create_v3_tables
@@ -46,9 +47,11 @@ def _v1_source_dates(conn: sqlite3.Connection) -> Moves:
 
 def _v2_text_history_views(conn: sqlite3.Connection) -> None:
     """v2 -> v3: ``sources.text``, and the ``changes``, ``views`` and ``annotations``
-    tables (see ``schema.V3_TABLES``). Moves no data: nothing for the history to record."""
+    tables (see ``schema.V3_TABLES``); the browsing view ``db build`` makes too
+    (``browse``). Moves no data: nothing for the history to record."""
     conn.execute("ALTER TABLE sources ADD COLUMN text TEXT")
     create_v3_tables(conn)
+    create_browsing_views(conn)
 
 
 MIGRATIONS: dict[int, Migration] = {1: _v1_source_dates, 2: _v2_text_history_views}
