@@ -22,6 +22,7 @@ from cspo_viewer.ui.event_editor import EventEditor
 from cspo_viewer.ui.main_window import MainWindow
 from cspo_viewer.ui.source_dialog import NOT_FOUND, VERBATIM, QuoteDialog, SourceDialog
 from tests.conftest import SHARED, sha256
+from tests.test_ui_briefing import action, right_click
 
 TEDMAN = (
     "CSpO provides a unique forum for likeminded space leaders to discuss threats and risks "
@@ -382,3 +383,66 @@ def test_undo_history_says_what_each_step_did(qtbot, db_copy, tmp_path):
     view = window.edits.history_dialog.findChild(QUndoView)
     rows = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
     assert rows == ["The record as opened", "Add “Toulouse Principals' Board”"]
+
+
+def double_click(widget, pos) -> None:
+    """The events a mouse's double-click sends (QTest.mouseDClick leaves out the first
+    release, so a view never reports doubleClicked from it)."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    point = QPointF(pos)
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, left),
+        (QEvent.Type.MouseButtonRelease, none),
+        (QEvent.Type.MouseButtonDblClick, left),
+        (QEvent.Type.MouseButtonRelease, none),
+    ):
+        event = QMouseEvent(
+            kind, point, widget.mapToGlobal(point), left, buttons, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(widget, event)
+
+
+def test_double_click_in_the_list_and_the_panes_menu_open_the_form(qtbot, db_copy, tmp_path):
+    from PySide6.QtCore import QPoint
+
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    eid = "2022-02-22-vision-2031-released"
+    window.controller.select(eid)
+    view = window.event_list.view
+    index = view.model().index(window.event_list.row_of(eid), 1)
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    double_click(view.viewport(), rect.center())
+    editor = window.edits.editor
+    assert editor is not None and editor.isVisible() and editor.editing == eid
+    editor.reject()
+    right_click(window.detail, QPoint(30, 30))
+    menu = window.detail.event_menu.menu
+    names = [a.text().replace("&", "") for a in menu.actions() if a.text()]
+    assert {"Edit event…", "Duplicate event", "Delete event…"} <= set(names)
+    action(menu, "Edit event…").trigger()
+    assert window.edits.editor is not editor and window.edits.editor.editing == eid
+    window.edits.editor.reject()
+
+
+def test_duplicate_makes_an_event_of_its_own(qtbot, db_copy, tmp_path):
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    c = window.controller
+    n = c.total_count
+    eid = "2024-12-06-florence-joint-statement"
+    c.select(eid)
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    editor = window.edits.editor
+    assert editor.title.text().endswith("(copy)") and not editor.id_edit.isReadOnly()
+    assert editor.id_edit.text() != eid
+    assert editor.validate(), editor.checked.problems
+    editor.save_button.click()
+    copy = c.selected
+    assert c.total_count == n + 1 and copy != eid
+    original, duplicate = c.detail(eid), c.detail(copy)
+    assert duplicate.statement_text == original.statement_text
+    assert [q.text for q in duplicate.quotes] == [q.text for q in original.quotes]
+    assert {q.id for q in duplicate.quotes}.isdisjoint(q.id for q in original.quotes)
