@@ -223,11 +223,32 @@ def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> Even
     new_index = np.full(len(table), -1, dtype=np.int64)
     new_index[moved] = np.arange(len(moved)) + np.searchsorted(at, np.arange(len(moved)), "right")
     out = replace(table, **merged._asdict())
+    out.__dict__["position"] = _moved_positions(table, out, old, at)
     for facet in ("nations", "themes"):
         pairs: TagPairs | None = table.__dict__.get(facet)
         if pairs is not None:
             out.__dict__[facet] = _moved_pairs(store, pairs, new_index, out, facet, rows)
     return out
+
+
+def _moved_positions(
+    table: EventTable, out: EventTable, removed: list[int], at: np.ndarray
+) -> dict[str, int]:
+    """``out.position`` from ``table``'s: only rows between the first and the last row
+    that left or arrived change places (an edit that keeps its date moves none), so the
+    map is patched there instead of rebuilt for every event."""
+    inserted = [int(a) + k for k, a in enumerate(at)]
+    touched = removed + inserted
+    position = dict(table.position)
+    for i in removed:
+        del position[table.ids[i]]
+    if touched:
+        lo, hi = min(touched), min(max(touched), len(out) - 1)
+        if len(out) != len(table):
+            hi = len(out) - 1  # every later row moved by the difference
+        for i in range(lo, hi + 1):
+            position[out.ids[i]] = i
+    return position
 
 
 _TAG_TABLES = {"nations": ("event_nations", "nation_code"), "themes": ("event_themes", "theme_id")}
