@@ -37,3 +37,20 @@ def test_history_of_an_older_file_read_as_it_is(tmp_path, bundled_db, capsys):
     v2 = make_v2(bundled_db, tmp_path / "old.db")
     assert main(["history", "--db", str(v2)]) == 0
     assert capsys.readouterr().out == "no changes recorded\n"
+
+
+def test_a_change_row_another_program_wrote_badly_is_listed_not_fatal(db_copy, capsys):
+    import sqlite3
+
+    conn = sqlite3.connect(db_copy)
+    with conn:
+        conn.execute(
+            "INSERT INTO changes (at, who, action, event_id, before, after, origin)"
+            " VALUES ('2026-01-01T00:00:00Z', 'x', 'edit', 'e1', '{not json', 42, 'window')"
+        )
+    conn.close()
+    assert main(["history", "--db", str(db_copy)]) == 0
+    assert "edited" in capsys.readouterr().out
+    assert main(["history", "--db", str(db_copy), "--json"]) == 0
+    [change] = json.loads(capsys.readouterr().out)
+    assert change["before"] == {"unreadable": "{not json"}

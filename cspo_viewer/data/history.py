@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 ACTIONS = ("add", "edit", "delete", "import", "undo", "redo", "migrate")
@@ -23,23 +24,42 @@ WINDOW_ORIGIN = "window"
 
 @dataclass(frozen=True)
 class Change:
-    """One row of ``changes``; ``before``/``after`` decoded (None: no such event)."""
+    """One row of ``changes``. ``before``/``after`` are decoded when first asked for (None:
+    no such event): a listing of thousands of imports needs only their titles, which
+    SQLite reads out of the JSON (``stored_title``)."""
 
     id: int
     at: str
     who: str | None
     action: str
     event_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before_json: str | None
+    after_json: str | None
     origin: str | None
     step: int | None
+    stored_title: str | None = None
+
+    @cached_property
+    def before(self) -> dict[str, Any] | None:
+        return _decode(self.before_json)
+
+    @cached_property
+    def after(self) -> dict[str, Any] | None:
+        return _decode(self.after_json)
+
+    @property
+    def is_edit(self) -> bool:
+        """The event existed before and after: there are changed fields to name."""
+        return self.before_json is not None and self.after_json is not None
 
     @property
     def title(self) -> str:
-        """The event's title after the change (before it, for a delete)."""
+        """The event's title after the change (before it, for a delete); a source's change
+        holds the source."""
+        if self.stored_title is not None:
+            return self.stored_title
         record = self.after or self.before or {}
-        record = record.get("source", record)  # a source's change holds the source
+        record = record.get("source", record)
         return str(record.get("title") or self.event_id or "")
 
     def changed_fields(self) -> list[str]:
@@ -126,7 +146,8 @@ def read_history(
     index, so one event's history costs its own rows."""
     if not has_history(conn):
         return []
-    sql = "SELECT id, at, who, action, event_id, before, after, origin, step FROM changes"
+    columns = "id, at, who, action, event_id, before, after, origin, step"
+    sql = f"SELECT {columns}, {_TITLE} FROM changes"
     params: list[Any] = []
     if event_id is not None:
         sql += " WHERE event_id = ?"
@@ -138,6 +159,14 @@ def read_history(
     return [_change(row) for row in conn.execute(sql, params)]
 
 
+_RECORD = "COALESCE(after, before)"
+_TITLE = (
+    f"CASE WHEN json_valid({_RECORD}) THEN COALESCE(json_extract({_RECORD}, '$.title'),"
+    f" json_extract({_RECORD}, '$.source.title')) END"
+)
+"""The title a change shows, read by SQLite (NULL: work it out from the decoded record)."""
+
+
 def _change(row: tuple[Any, ...]) -> Change:
     return Change(
         id=row[0],
@@ -145,11 +174,17 @@ def _change(row: tuple[Any, ...]) -> Change:
         who=row[2],
         action=row[3],
         event_id=row[4],
-        before=_decode(row[5]),
-        after=_decode(row[6]),
+        before_json=_text(row[5]),
+        after_json=_text(row[6]),
         origin=row[7],
         step=row[8],
+        stored_title=row[9] if isinstance(row[9], str) else None,
     )
+
+
+def _text(value: Any) -> str | None:
+    """A stored record's JSON text (another program may have put a number there)."""
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _decode(text: Any) -> dict[str, Any] | None:
@@ -175,7 +210,7 @@ def describe(change: Change) -> str:
         "redo": "redone",
         "migrate": "migrated",
     }.get(change.action, change.action)
-    fields = change.changed_fields() if change.before and change.after else []
+    fields = change.changed_fields() if change.is_edit else []
     detail = f" ({', '.join(fields)})" if fields else ""
     by = f" by {change.who}" if change.who else ""
     origin = f" from {change.origin}" if change.origin and change.origin != WINDOW_ORIGIN else ""
