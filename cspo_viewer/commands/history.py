@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit takes a whole number of at least 1")
     with open_from_args(args) as store:
-        changes = read_history(store.conn, args.event_id, limit=args.limit)
+        changes = read_history(store.conn, args.event_id, limit=args.limit, whole=args.json)
         if args.event_id and not changes and store.event_detail(args.event_id) is None:
             raise UserError(f"no event with id {args.event_id!r} and no recorded change to one")
     if args.json:

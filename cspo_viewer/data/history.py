@@ -140,13 +140,25 @@ def has_history(conn: sqlite3.Connection) -> bool:
 
 
 def read_history(
-    conn: sqlite3.Connection, event_id: str | None = None, *, limit: int | None = None
+    conn: sqlite3.Connection,
+    event_id: str | None = None,
+    *,
+    limit: int | None = None,
+    whole: bool = True,
 ) -> list[Change]:
     """Changes, newest first; only ``event_id``'s when given. Uses the (event_id, id)
-    index, so one event's history costs its own rows."""
+    index, so one event's history costs its own rows. Without ``whole``, only what a
+    one-line listing shows is read: the records of edits (to name the fields changed),
+    not those of adds, deletes and imports (their titles come from SQLite)."""
     if not has_history(conn):
         return []
-    columns = "id, at, who, action, event_id, before, after, origin, step"
+    records = (
+        "before, after"
+        if whole
+        else "CASE WHEN after IS NOT NULL THEN before END,"
+        " CASE WHEN before IS NOT NULL THEN after END"
+    )
+    columns = f"id, at, who, action, event_id, {records}, origin, step"
     sql = f"SELECT {columns}, {_TITLE} FROM changes"
     params: list[Any] = []
     if event_id is not None:
