@@ -54,3 +54,22 @@ def test_a_change_row_another_program_wrote_badly_is_listed_not_fatal(db_copy, c
     assert main(["history", "--db", str(db_copy), "--json"]) == 0
     [change] = json.loads(capsys.readouterr().out)
     assert change["before"] == {"unreadable": "{not json"}
+
+
+def test_history_lines_carry_no_terminal_controls(db_copy, capsys):
+    """The form refuses control characters; another program's row may still hold them."""
+    import sqlite3
+
+    hostile = "Evil\x1b]0;pwned\x07 title\nsecond line \u202egnp.exe"
+    conn = sqlite3.connect(db_copy)
+    with conn:
+        conn.execute(
+            "INSERT INTO changes (at, who, action, event_id, before, after, origin)"
+            " VALUES ('2026-01-01T00:00:00Z', 'x', 'add', 'e1', NULL, ?, 'window')",
+            [json.dumps({"title": hostile})],
+        )
+    conn.close()
+    assert main(["history", "--db", str(db_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "[U+202E]" in out
+    assert len(out.splitlines()) == 1

@@ -446,3 +446,11 @@ def test_duplicate_makes_an_event_of_its_own(qtbot, db_copy, tmp_path):
     assert duplicate.statement_text == original.statement_text
     assert [q.text for q in duplicate.quotes] == [q.text for q in original.quotes]
     assert {q.id for q in duplicate.quotes}.isdisjoint(q.id for q in original.quotes)
+
+
+def test_the_forms_tabs_hold_every_field_the_checker_reads_once():
+    from cspo_viewer.data.edits import FORM_FIELDS
+    from cspo_viewer.ui.event_editor import TAB_FIELDS
+
+    placed = [name for names in TAB_FIELDS.values() for name in names]
+    assert sorted(placed) == sorted(FORM_FIELDS)  # each field on one tab, none left out

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from cspo_viewer import paths
 from cspo_viewer.data.store import Store, open_store
+from cspo_viewer.data.usable import show_bidi_controls
 
 
 def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
@@ -42,3 +44,16 @@ def skipped_notes() -> list[str]:
     notes = [note for store in _opened if (note := store.skipped_note())]
     _opened.clear()
     return notes
+
+
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Terminal control characters: from a database they must not reach the terminal (an
+escape sequence in a title could retitle the window or hide the text after it)."""
+
+
+def terminal_text(text: str | None, *, one_line: bool = False) -> str:
+    """Stored text made safe to print: controls become U+FFFD, bidirectional controls
+    are shown (``usable.show_bidi_controls``), and with ``one_line`` line breaks and tabs
+    become spaces."""
+    shown = show_bidi_controls(_TERMINAL_CONTROL.sub("\ufffd", text or ""))
+    return " ".join(shown.split()) if one_line else shown

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cspo_viewer.commands.common import add_db_argument, open_from_args
+from cspo_viewer.commands.common import add_db_argument, open_from_args, terminal_text
 from cspo_viewer.data.compare import EventComparison, compare_events, plain_diff
 from cspo_viewer.data.dates import date_with_precision
 from cspo_viewer.data.filters import Vocabulary
@@ -24,9 +23,6 @@ from cspo_viewer.data.store import Store
 from cspo_viewer.errors import UserError
 
 WIDTH = 100
-# Terminal control characters from a database must not reach the terminal (an escape
-# sequence in a title could retitle the window or hide the text after it).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def register(subparsers: Any) -> None:
@@ -74,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 # --- plain text -----------------------------------------------------------------------
 def _clean(text: str | None) -> str:
-    return _CONTROL.sub("�", text or "")
+    return terminal_text(text)
 
 
 def _para(text: str, first: str, rest: str | None = None) -> str:

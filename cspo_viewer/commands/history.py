@@ -12,12 +12,9 @@ import json
 import sys
 from typing import Any
 
-from cspo_viewer.commands.common import add_db_argument, open_from_args
+from cspo_viewer.commands.common import add_db_argument, open_from_args, terminal_text
 from cspo_viewer.data.history import describe, read_history
 from cspo_viewer.errors import UserError
-
-_CONTROL = str.maketrans({c: " " for c in [*map(chr, range(32)), "\x7f"]})
-"""Terminal control characters in stored text must not reach the terminal."""
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if not changes:
         print("no changes recorded")
     for change in changes:
-        title = change.title.translate(_CONTROL)
-        subject = f"{change.event_id}  {title}" if change.event_id else title or "(source)"
-        print(f"{describe(change).translate(_CONTROL)}  {subject}")
+        title = terminal_text(change.title, one_line=True)
+        event = terminal_text(change.event_id, one_line=True)
+        subject = f"{event}  {title}" if change.event_id else title or "(source)"
+        print(f"{terminal_text(describe(change), one_line=True)}  {subject}")
     return 0
