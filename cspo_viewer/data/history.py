@@ -39,7 +39,8 @@ class Change:
     def title(self) -> str:
         """The event's title after the change (before it, for a delete)."""
         record = self.after or self.before or {}
-        record = record.get("source", record)  # a source's change holds the source
+        # A source's or an annotation's change holds the source or the annotation.
+        record = record.get("source", record.get("annotation", record))
         return str(record.get("title") or self.event_id or "")
 
     def changed_fields(self) -> list[str]:
