@@ -205,8 +205,7 @@ def _stored_or_refuse(conn: sqlite3.Connection, annotation_id: int, db_path: Pat
     stored = _stored(conn, annotation_id)
     if stored is None:
         raise DatabaseError(
-            f"{db_path} has no annotation {annotation_id} (another program deleted it); "
-            f"{NOTHING}"
+            f"{db_path} has no annotation {annotation_id} (another program deleted it); {NOTHING}"
         )
     return stored
 

@@ -66,6 +66,7 @@ class ExportOptions:
     heading_painted: bool = True  # False: room kept for marking, title and subtitle, but
     # nothing drawn there (the deck lays real text boxes over that room)
     event_slides: bool = False  # the deck: one more slide per event shown
+    annotations: tuple[int, ...] | None = None  # ids of the eras and notes drawn; None: all
 
     def __post_init__(self) -> None:
         # Typed text is drawn (and written into SVG/PDF): no character XML forbids.

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from cspo_viewer import __version__
+from cspo_viewer.data.annotations import list_annotations, with_ids
 from cspo_viewer.data.dates import from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
@@ -100,6 +101,7 @@ def build_page(data: ExportData, options: ExportOptions) -> PageModel:
             to_day(flt.date_from) if flt.date_from else None,
             to_day(flt.date_to) if flt.date_to else None,
         ),
+        annotations=with_ids(list_annotations(store), options.annotations),
     )
     x_range = options.x_range or content.fit_range
     shown = content.shown_events(x_range)
