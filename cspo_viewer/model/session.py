@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from cspo_viewer.data import annotations as notes
 from cspo_viewer.data import edits
+from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.history import Change, read_history
@@ -48,6 +50,8 @@ class Session:
         self.mask: np.ndarray = self.table.all
         self.grouping = "kind"
         self.pinned: frozenset[str] = frozenset()
+        self.annotations: list[Annotation] = notes.list_annotations(store)
+        self.annotation_ids: frozenset[int] | None = None  # those shown; None: all
         self._seen_version = edits.data_version(store)
 
     # --- the database -----------------------------------------------------------------
@@ -68,6 +72,7 @@ class Session:
         old, self.store, self.table = self.store, store, table
         self.filter = EventFilter()
         self.mask = table.all
+        self.annotations = notes.list_annotations(store)
         self._seen_version = edits.data_version(store)
         return old
 
@@ -83,6 +88,7 @@ class Session:
         """Re-read every event, keeping the filter (after another program's change)."""
         self.table = load_table(self.store)
         self.mask = matching_mask(self.store, self.table, self.filter)
+        self.annotations = notes.list_annotations(self.store)
 
     # --- filter -----------------------------------------------------------------------
     def set_filter(self, flt: EventFilter) -> bool:
@@ -125,6 +131,34 @@ class Session:
         record = edits.save_source(self.db_path, fields)
         self._seen_version = edits.data_version(self.store)
         return record
+
+    # --- eras and notes ---------------------------------------------------------------------
+    def shown_annotations(self) -> list[Annotation]:
+        """The eras and notes drawn: all, or those a saved view names (``annotation_ids``)."""
+        return notes.with_ids(self.annotations, self.annotation_ids)
+
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Store an era or note (raises ``AnnotationError`` or ``DatabaseError``, writing
+        nothing); returns it with its id. A saved view's selection gains it."""
+        stored = notes.add_annotation(self.db_path, annotation)
+        if self.annotation_ids is not None and stored.id is not None:
+            self.annotation_ids |= {stored.id}
+        self._after_annotation_write()
+        return stored
+
+    def update_annotation(self, annotation: Annotation) -> Annotation:
+        stored = notes.update_annotation(self.db_path, annotation)
+        self._after_annotation_write()
+        return stored
+
+    def delete_annotation(self, annotation_id: int) -> Annotation:
+        gone = notes.delete_annotation(self.db_path, annotation_id)
+        self._after_annotation_write()
+        return gone
+
+    def _after_annotation_write(self) -> None:
+        self.annotations = notes.list_annotations(self.store)
+        self._seen_version = edits.data_version(self.store)
 
     def history(self, event_id: str | None = None, limit: int | None = None) -> list[Change]:
         return read_history(self.store.conn, event_id, limit=limit)

@@ -27,6 +27,8 @@ class TimelineView(pg.PlotWidget):
 
     dateRangeDragged = Signal(object, object)  # ISO from, ISO to (after a region drag)
     eventMenuRequested = Signal(object, object)  # QMenu, event id: others add entries
+    backgroundMenuRequested = Signal(object, float, object)  # QMenu, day, Annotation or None
+    spanDragged = Signal(float, float)  # days: a drag across the date axis marked them
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         self.plot = TimelinePlot(LIGHT)
@@ -47,6 +49,17 @@ class TimelineView(pg.PlotWidget):
         self._region.hide()
         self._region.sigRegionChangeFinished.connect(self._region_dragged)
         self.plot.addItem(self._region, ignoreBounds=True)
+        self._span = pg.LinearRegionItem(
+            orientation="vertical",
+            movable=True,
+            brush=QColor(230, 145, 56, 45),
+            hoverBrush=QColor(230, 145, 56, 70),
+        )
+        self._span.setZValue(-4)
+        self._span.hide()
+        self.plot.addItem(self._span, ignoreBounds=True)
+        # A drag across the dates marks a span (for Add era…) instead of panning.
+        self.plot.day_axis.mouseDragEvent = self._axis_drag
         self._empty = QLabel(self)
         self._empty.setTextFormat(Qt.TextFormat.PlainText)  # it names the filter's values
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -64,6 +77,7 @@ class TimelineView(pg.PlotWidget):
         controller.selectionChanged.connect(self._selection_changed)
         controller.filterChanged.connect(self._sync_region)
         controller.pinsChanged.connect(self._pins_changed)
+        controller.annotationsChanged.connect(self.rebuild)
         self.set_look(LIGHT)
         self.rebuild()
         self.plot.fit_all()
@@ -113,6 +127,7 @@ class TimelineView(pg.PlotWidget):
                 to_day(flt.date_from) if flt.date_from else None,
                 to_day(flt.date_to) if flt.date_to else None,
             ),
+            annotations=c.annotations,
         )
         fitted = self._is_fitted()
         # A filter that hides the selection leaves nothing to keep in view: fit the
@@ -253,8 +268,23 @@ class TimelineView(pg.PlotWidget):
         self.eventMenuRequested.emit(menu, event_id)
         return menu
 
+    def background_menu(self, scene_pos: QPointF) -> QMenu:
+        """The context menu off any event: what others add through
+        ``backgroundMenuRequested`` for the day under the cursor and the era or note
+        drawn there (None if none)."""
+        menu = QMenu(self)
+        pos = self._item_pos(scene_pos)
+        self.backgroundMenuRequested.emit(menu, float(pos.x()), self.item.annotation_at(pos))
+        return menu
+
     def _context_menu(self, ev) -> None:
         hit = self.hit_at_scene(ev.scenePos())
+        if hit is None and self.plot.getViewBox().sceneBoundingRect().contains(ev.scenePos()):
+            menu = self.background_menu(ev.scenePos())
+            if menu.actions():
+                ev.accept()
+                menu.popup(ev.screenPos().toPoint())
+            return
         if hit is None or hit[0] != "event":
             return
         ev.accept()
@@ -299,6 +329,34 @@ class TimelineView(pg.PlotWidget):
             super().keyPressEvent(ev)
             return
         ev.accept()
+
+    # --- a span marked on the date axis ------------------------------------------------
+    def _axis_drag(self, ev) -> None:
+        """Dragging across the date axis marks the days dragged over (shown as a band
+        that can be adjusted); at the end, ``spanDragged`` says which."""
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        vb = self.plot.getViewBox()
+        x0 = vb.mapSceneToView(ev.buttonDownScenePos()).x()
+        x1 = vb.mapSceneToView(ev.scenePos()).x()
+        lo, hi = sorted((float(x0), float(x1)))
+        self._span.setRegion((lo, hi))
+        self._span.show()
+        if ev.isFinish():
+            self.spanDragged.emit(lo, hi)
+
+    @property
+    def marked_span(self) -> tuple[float, float] | None:
+        """The days last marked on the date axis (None when none is shown)."""
+        if not self._span.isVisible():
+            return None
+        lo, hi = self._span.getRegion()
+        return float(lo), float(hi)
+
+    def clear_span(self) -> None:
+        self._span.hide()
 
     # --- date region ------------------------------------------------------------------
     def _sync_region(self, flt) -> None:
