@@ -35,9 +35,9 @@ from cspo_viewer.data.interchange.importer import BUNDLED_REFUSAL, is_bundled_da
 from cspo_viewer.data.interchange.model import RawEvent
 from cspo_viewer.data.interchange.validate import Validator
 from cspo_viewer.data.store import DatabaseError, Store, open_store
-from cspo_viewer.data.writing import RolledBack, write_transaction
+from cspo_viewer.data.writing import NOTHING_SAVED, RolledBack, write_transaction
 
-NOTHING = "nothing was saved"
+NOTHING = NOTHING_SAVED
 
 FORM_FIELDS = (
     "id",

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from cspo_viewer.data.store import DatabaseError, Store, sqlite_message, untrusted_triggers
 
+NOTHING_SAVED = "nothing was saved"
+"""How a refused edit (an event, a source, an era or note) ends its sentence."""
 LOCK_WAIT_MS = 5000
 """How long a write waits for another program's write to finish before giving up."""
 

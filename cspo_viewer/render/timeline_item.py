@@ -71,6 +71,8 @@ ECHO_SIZE = 0.62
 """Their markers' size, as a fraction of a named marker's."""
 COMPACT_PAD = 0.08  # lane padding when rows are short
 MIN_ROW_LINES = 1.12  # a row is at least this many text lines high
+ERA_TURNS = (ERA_COLOUR, "#66c2a5", "#fc8d62", "#e78ac3")
+"""Colours of eras stored without one, in turn (ColorBrewer Set2: muted, distinct)."""
 ERA_ALPHA = 0.16
 """How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
@@ -547,7 +549,13 @@ class TimelineItem(pg.GraphicsObject):
 
     # --- eras and notes -------------------------------------------------------------------
     def _era_colour(self, mark: int) -> QColor:
-        return QColor(self._marks.annotations[mark].colour or ERA_COLOUR)
+        """The era's own colour; eras without one (a TimelineJS file's) take turns in a
+        few muted colours, so that neighbouring bands tell apart."""
+        colour = self._marks.annotations[mark].colour
+        if colour:
+            return QColor(colour)
+        turn = int(np.count_nonzero(self._marks.era[:mark]))
+        return QColor(ERA_TURNS[turn % len(ERA_TURNS)])
 
     def _paint_eras(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
         """Each era tints the lanes over its period, under the grid, markers and labels

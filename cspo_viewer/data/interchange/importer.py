@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer import paths
+from cspo_viewer.data.annotations import insert_new, new_ones
 from cspo_viewer.data.build import insert_events, insert_sources
 from cspo_viewer.data.event_record import comparable, delete_events, load_records, record_of
 from cspo_viewer.data.history import record_changes
@@ -260,12 +261,29 @@ class Session:
                 progress(Progress(phase, self.reader.bytes_read, total, events))
         if batch:
             self._flush(batch)
+        self._eras()
         if progress:
             progress(Progress(phase, total, total, events))
         self._notes()
         if events == 0 and not self.report.problems_total:
             self.report.notes.append("the file holds no events")
         return self.report
+
+    def _eras(self) -> None:
+        """A TimelineJS file's eras not stored yet: counted, and written on the writing
+        pass (in the same transaction, each recorded as an ``add``)."""
+        eras = getattr(self.reader, "eras", ())
+        if not eras:
+            return
+        if self.db is not None:
+            self.report.eras_added = len(insert_new(self.conn, eras, self.origin))
+        else:
+            self.report.eras_added = len(new_ones(self.conn, eras))
+        verb = "added" if self.db is not None else "to add"
+        self.report.notes.append(
+            f"{len(eras)} era(s) in the file, {self.report.eras_added} {verb} "
+            "(periods drawn behind the timeline)"
+        )
 
     def _notes(self) -> None:
         report = self.report
