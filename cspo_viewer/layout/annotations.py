@@ -43,9 +43,22 @@ class Marks:
     start: np.ndarray  # float64: first day
     end: np.ndarray  # float64: day after the last (a note: start + 1)
     era: np.ndarray  # bool
+    _widths: dict[Callable[[str], float], np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.annotations)
+
+    def widths(self, measure: Callable[[str], float]) -> np.ndarray:
+        """Each mark's name measured (float64), kept for the font ``measure`` stands for."""
+        cached = self._widths.get(measure)
+        if cached is None:
+            texts = (label_text(a) for a in self.annotations)
+            cached = np.fromiter((measure(t) for t in texts), np.float64, len(self))
+            self._widths.clear()
+            self._widths[measure] = cached
+        return cached
 
     def in_view(self, viewport: Viewport) -> np.ndarray:
         """Indices of the marks overlapping ``viewport``."""
@@ -143,42 +156,56 @@ def plan_strip(
     """Bands, ticks and names of the marks in ``viewport``, names first-fit in ``lines``
     rows (in date order, eras before notes at the same day). A name starts at its era's
     first visible pixel (after its swatch) or at its note's tick, moves left to end at the
-    view's edge if it would run past it, and is never placed over another name."""
+    view's edge if it would run past it, and is never placed over another name.
+
+    Runs every frame: the bands and ticks are numpy slices, and the first-fit jumps
+    straight to the next name that can start after the row that ends first."""
     plan = StripPlan(lines=lines)
     shown = marks.in_view(viewport)
     if not len(shown):
         return plan
+    width = viewport.width_px
     x0 = np.asarray(viewport.to_px(marks.start[shown]), dtype=np.float64)
     x1 = np.asarray(viewport.to_px(marks.end[shown]), dtype=np.float64)
-    width = viewport.width_px
-    ends = [-np.inf] * lines
-    gap = style.gap_px * 2
+    era = marks.era[shown]
+    left = np.maximum(x0, 0.0)
+    plan.band_x0 = left[era].tolist()
+    plan.band_x1 = np.minimum(x1[era], width).tolist()
+    plan.band_mark = shown[era].tolist()
+    plan.tick_x = x0[~era].tolist()
+    plan.tick_mark = shown[~era].tolist()
     swatch = style.marker_px * SWATCH_PX_FACTOR
-    for i, left, right in zip(shown.tolist(), x0.tolist(), x1.tolist(), strict=True):
-        annotation = marks.annotations[i]
-        if marks.era[i]:
-            plan.band_x0.append(max(left, 0.0))
-            plan.band_x1.append(min(right, width))
-            plan.band_mark.append(i)
-            start = max(left, 0.0) + swatch + style.gap_px
-        else:
-            plan.tick_x.append(left)
-            plan.tick_mark.append(i)
-            start = left - style.gap_px  # the ▾ mark sits on the date
-        text = label_text(annotation)
-        w = float(measure(text))
-        start = min(start, width - w)
-        line = next((n for n in range(lines) if start >= ends[n] + gap), None)
-        if line is None or start < 0:
-            plan.hidden += 1
-            continue
-        ends[line] = start + w
-        plan.label_x.append(start)
-        plan.label_width.append(w)
-        plan.label_line.append(line)
-        plan.label_mark.append(i)
-        plan.label_text.append(text)
+    w = marks.widths(measure)[shown]
+    # The ▾ before a note's text sits on its date.
+    starts = np.where(era, left + swatch + style.gap_px, x0 - style.gap_px)
+    starts = np.minimum(starts, width - w)
+    _first_fit(plan, starts, w, shown, lines, style.gap_px * 2)
+    plan.label_text = [label_text(marks.annotations[i]) for i in plan.label_mark]
     return plan
+
+
+def _first_fit(
+    plan: StripPlan, starts: np.ndarray, w: np.ndarray, shown: np.ndarray, lines: int, gap: float
+) -> None:
+    """Each name on the first row whose last name ends ``gap`` before it, in order; those
+    no row takes are counted in ``plan.hidden``."""
+    ends = [-np.inf] * lines
+    n, at = len(starts), 0
+    while at < n and lines:
+        threshold = max(min(ends) + gap, 0.0)
+        fits = starts[at:] >= threshold
+        if not fits.any():
+            break
+        at += int(np.argmax(fits))
+        start = float(starts[at])
+        line = next(k for k in range(lines) if start >= ends[k] + gap)
+        ends[line] = start + float(w[at])
+        plan.label_x.append(start)
+        plan.label_width.append(float(w[at]))
+        plan.label_line.append(line)
+        plan.label_mark.append(int(shown[at]))
+        at += 1
+    plan.hidden = n - len(plan.label_x)
 
 
 def strip_lines(

@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -73,7 +74,10 @@ COMPACT_PAD = 0.08  # lane padding when rows are short
 MIN_ROW_LINES = 1.12  # a row is at least this many text lines high
 ERA_TURNS = (ERA_COLOUR, "#66c2a5", "#fc8d62", "#e78ac3")
 """Colours of eras stored without one, in turn (ColorBrewer Set2: muted, distinct)."""
+NOTE_TICK_ALPHA = 0.45
+"""How strongly a note's date line shows through the lanes."""
 ERA_ALPHA = 0.16
+ERA_EDGE_ALPHA = 230  # of 255: an era's edges
 """How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
@@ -241,6 +245,7 @@ class TimelineItem(pg.GraphicsObject):
         self._clip_labels = False  # labels stay inside the view (a page) or the data
         self._marks: Marks = NO_MARKS  # eras and notes
         self._note_lines = 0  # rows of their names above the lanes
+        self._era_rgb = np.zeros((0, 3), dtype=np.uint8)  # each mark's colour
         self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
@@ -293,6 +298,7 @@ class TimelineItem(pg.GraphicsObject):
         self._home = None
         self._echo = [False] * len(content.lanes.keys)
         self._marks = content.marks
+        self._era_rgb = self._era_colours()
         self._note_lines = 0
         self._frame = None
         self.update()
@@ -495,9 +501,8 @@ class TimelineItem(pg.GraphicsObject):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._paint_lane_backgrounds(p, viewport, frame)
-        self._paint_eras(p, strip, frame)
+        self._paint_behind(p, strip, frame)
         self._paint_grid(p, viewport, frame)
-        self._paint_note_ticks(p, strip, frame)
         self._paint_members(p, viewport, frame)
         where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
         self._paint_ties(p, plan, where)
@@ -548,42 +553,108 @@ class TimelineItem(pg.GraphicsObject):
                     p.setPen(Qt.PenStyle.NoPen)
 
     # --- eras and notes -------------------------------------------------------------------
-    def _era_colour(self, mark: int) -> QColor:
-        """The era's own colour; eras without one (a TimelineJS file's) take turns in a
-        few muted colours, so that neighbouring bands tell apart."""
-        colour = self._marks.annotations[mark].colour
-        if colour:
-            return QColor(colour)
-        turn = int(np.count_nonzero(self._marks.era[:mark]))
-        return QColor(ERA_TURNS[turn % len(ERA_TURNS)])
+    def _era_colours(self) -> np.ndarray:
+        """Each mark's colour as (r, g, b): an era's own; eras without one (a TimelineJS
+        file's) take turns in a few muted colours, so neighbouring bands tell apart."""
+        marks = self._marks
+        turns = np.cumsum(marks.era) - 1
+        rgb = np.zeros((len(marks), 3), dtype=np.uint8)
+        for i, a in enumerate(marks.annotations):
+            name = a.colour or ERA_TURNS[int(turns[i]) % len(ERA_TURNS)]
+            rgb[i] = QColor(name).getRgb()[:3]
+        return rgb
 
-    def _paint_eras(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
-        """Each era tints the lanes over its period, under the grid, markers and labels
-        (so it covers none of them), with a thin edge at each end."""
+    def _era_colour(self, mark: int) -> QColor:
+        return QColor(*(int(v) for v in self._era_rgb[mark]))
+
+    def _paint_behind(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
+        """Each era tints the lanes over its period (a thin edge at each end, a shorter
+        era over a longer one) and each note's date is a faint line down the lanes: all
+        under the grid, markers and labels, so they cover none of them. On screen and in
+        a PNG that is two texture fills whatever the count (a few hundred translucent
+        rects and lines would take milliseconds a frame); SVG and PDF stay vector."""
+        if not (strip.band_x0 or strip.tick_x):
+            return
         top = frame.dev_y0
+        under_names = frame.dev_y0 + self._note_lines * STRIP_ROW * frame.row_px
         bottom = frame.dev_y0 + self.lanes_height * frame.row_px
-        for x0, x1, mark in zip(strip.band_x0, strip.band_x1, strip.band_mark, strict=True):
+        tick = QColor(self._look.muted_text)
+        tick.setAlphaF(NOTE_TICK_ALPHA)
+        if self._vector:
+            self._paint_eras_vector(p, strip, frame, top, bottom)
+            p.setPen(QPen(tick, self._look.pen_px))
+            for x in strip.tick_x:
+                p.drawLine(
+                    QPointF(frame.dev_x0 + x, under_names), QPointF(frame.dev_x0 + x, bottom)
+                )
+            return
+        columns = self._columns(frame)
+        if strip.band_x0:
+            self._band_columns(columns, strip)
+            self._draw_columns(p, columns, frame, top, under_names)
+        if strip.tick_x:
+            xs = np.floor(np.asarray(strip.tick_x)).astype(np.int64)
+            columns[xs[(xs >= 0) & (xs < len(columns))]] = tick.getRgb()
+        self._draw_columns(p, columns, frame, under_names, bottom)
+
+    def _band_columns(self, columns: np.ndarray, strip: StripPlan) -> None:
+        """Fill ``columns`` with the eras' tints and edges (the shortest era on top)."""
+        x0s, x1s = np.asarray(strip.band_x0), np.asarray(strip.band_x1)
+        rgb = self._era_rgb[np.asarray(strip.band_mark)]
+        width = len(columns)
+        c0 = np.clip(np.floor(x0s).astype(np.int64), 0, width - 1)
+        c1 = np.clip(np.maximum(np.ceil(x1s).astype(np.int64), c0 + 1), 0, width)
+        owner = np.full(width, -1, dtype=np.int64)
+        for k in np.argsort(x0s - x1s, kind="stable").tolist():  # the longest first
+            owner[c0[k] : c1[k]] = k
+        tinted = owner >= 0
+        columns[tinted, :3] = rgb[owner[tinted]]
+        columns[tinted, 3] = round(ERA_ALPHA * 255)
+        for edge in (c0, c1 - 1):
+            columns[edge, :3] = rgb
+            columns[edge, 3] = ERA_EDGE_ALPHA
+
+    def _paint_eras_vector(
+        self, p: QPainter, strip: StripPlan, frame: Frame, top: float, bottom: float
+    ) -> None:
+        x0s, x1s = np.asarray(strip.band_x0), np.asarray(strip.band_x1)
+        for k in np.argsort(x0s - x1s, kind="stable").tolist():
+            x0, x1, mark = strip.band_x0[k], strip.band_x1[k], strip.band_mark[k]
             colour = self._era_colour(mark)
             tint = QColor(colour)
             tint.setAlphaF(ERA_ALPHA)
             left, right = frame.dev_x0 + x0, frame.dev_x0 + max(x1, x0 + 1.0)
             p.fillRect(QRectF(left, top, right - left, bottom - top), tint)
-            p.setPen(QPen(colour, self._look.pen_px))
+            edge = QColor(colour)
+            edge.setAlpha(ERA_EDGE_ALPHA)
+            p.setPen(QPen(edge, self._look.pen_px))
             p.drawLine(QPointF(left, top), QPointF(left, bottom))
             p.drawLine(QPointF(right, top), QPointF(right, bottom))
 
-    def _paint_note_ticks(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
-        """A note's date as a faint dotted line from its name down through the lanes,
-        under markers and labels."""
-        if not strip.tick_x:
-            return
-        colour = QColor(self._look.muted_text)
-        colour.setAlphaF(0.6)
-        p.setPen(QPen(colour, self._look.pen_px, Qt.PenStyle.DotLine))
-        top = frame.dev_y0 + self._note_lines * STRIP_ROW * frame.row_px
-        bottom = frame.dev_y0 + self.lanes_height * frame.row_px
-        for x in strip.tick_x:
-            p.drawLine(QPointF(frame.dev_x0 + x, top), QPointF(frame.dev_x0 + x, bottom))
+    @staticmethod
+    def _columns(frame: Frame) -> np.ndarray:
+        """One transparent RGBA pixel per device column of the view."""
+        width = max(int(np.ceil(frame.plan.viewport.width_px)), 1)
+        return np.zeros((width, 4), dtype=np.uint8)
+
+    @staticmethod
+    def _draw_columns(
+        p: QPainter, columns: np.ndarray, frame: Frame, top: float, bottom: float
+    ) -> None:
+        """Columns of colour from ``top`` to ``bottom`` (device y), drawn as a one-row
+        texture filling the rect: a fraction of a millisecond where a stretched image or
+        a few hundred overlapping translucent rects take several."""
+        rgba = columns.astype(np.uint16)
+        rgba[:, :3] = rgba[:, :3] * rgba[:, 3:4] // 255  # premultiplied, as Qt blends
+        data = rgba.astype(np.uint8).tobytes()
+        image = QImage(
+            data, len(columns), 1, len(columns) * 4, QImage.Format.Format_RGBA8888_Premultiplied
+        ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        left = round(frame.dev_x0)
+        p.save()
+        p.setBrushOrigin(QPointF(left, 0))
+        p.fillRect(QRectF(left, top, len(columns), bottom - top), QBrush(image))
+        p.restore()
 
     def _paint_strip_names(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
         """Era names after a swatch of their colour, notes after a mark pointing at their
