@@ -13,6 +13,7 @@ from cspo_viewer.data.annotations import (
     add_annotation,
     check,
     delete_annotation,
+    describe,
     list_annotations,
     update_annotation,
     with_ids,
@@ -107,3 +108,41 @@ def test_a_saved_view_shows_the_annotations_whose_ids_it_records(db_copy):
     assert with_ids(everything, None) == [era, note]
     assert with_ids(everything, [note.id]) == [note]
     assert with_ids(everything, []) == []
+
+
+def test_a_change_by_another_program_is_refused_not_overwritten(db_copy):
+    era = add_annotation(db_copy, ERA)
+    shown = era  # what the window shows
+    update_annotation(db_copy, Annotation(**{**era.record(), "title": "Elsewhere"}))
+    before = sha256(db_copy)
+    mine = Annotation(**{**era.record(), "title": "Mine"})
+    with pytest.raises(DatabaseError, match="“Elsewhere” was changed by another program"):
+        update_annotation(db_copy, mine, before=shown)
+    with pytest.raises(DatabaseError, match="changed by another program"):
+        delete_annotation(db_copy, era.id, before=shown)
+    assert sha256(db_copy) == before
+    assert [a.title for a in stored(db_copy)] == ["Elsewhere"]
+
+
+def test_a_tooltip_says_what_it_is_its_dates_and_details():
+    assert describe(Annotation("era", "Pandemic", "2020-03-11", "2023-05")) == (
+        "Era: Pandemic\n11 Mar 2020 – May 2023"
+    )
+    assert describe(Annotation("note", "Ask J5", "2023", text="About the brief")) == (
+        "Note: Ask J5\n2023\nAbout the brief"
+    )
+
+
+def test_an_export_draws_the_annotations_a_saved_view_names(db_copy):
+    from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.export.options import ExportOptions
+    from cspo_viewer.export.page import ExportData, build_page
+
+    era = add_annotation(db_copy, ERA)
+    add_annotation(db_copy, NOTE)
+    with open_store(db_copy) as store:
+        data = ExportData.load(store, EventFilter())
+        every = build_page(data, ExportOptions()).content.marks.annotations
+        some = build_page(data, ExportOptions(annotations=(era.id,))).content.marks.annotations
+    assert sorted(a.title for a in every) == sorted([ERA.title, NOTE.title])
+    assert [a.title for a in some] == [ERA.title]

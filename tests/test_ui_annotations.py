@@ -212,3 +212,33 @@ def test_the_bundled_record_offers_a_copy_first(qtbot, bundled_db, tmp_path, mon
     assert [a.title for a in stored(target)] == ["Whole record"]
     assert sha256(bundled_db) == before
     assert np.isfinite(to_day(stored(target)[0].date))
+
+
+def test_hovering_an_era_or_note_shows_it_in_plain_text(window, db_copy, qtbot):
+    from PySide6.QtWidgets import QToolTip
+
+    add_annotation(db_copy, Annotation("era", "<b>Founding</b> years", "2014-02", "2015-12"))
+    window.controller.reload()
+    view = window.timeline
+    painted(view)
+    # Inside the era's band, in the Olympic Defender lane, where no event is before 2019.
+    point = day_point(view, to_day("2015-02-15"), view.item.lanes_height - 0.3)
+    assert view.hit_at_scene(view.mapToScene(point)) is None
+    # What pyqtgraph's scene says when the mouse moves there (a synthetic move is not
+    # delivered once an earlier test's window has had the pointer).
+    view.scene().sigMouseMoved.emit(view.mapToScene(point))
+    assert "Era: &lt;b&gt;Founding&lt;/b&gt; years<br>Feb 2014 – Dec 2015" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_the_export_dialog_draws_what_the_window_shows(window, db_copy):
+    from cspo_viewer.ui.export_dialog import ExportDialog
+
+    era = add_annotation(db_copy, Annotation("era", "Shown", "2016", "2017"))
+    add_annotation(db_copy, Annotation("note", "Hidden by the view", "2018"))
+    window.controller.reload()
+    assert ExportDialog(window).options().annotations is None  # all of them
+    window.controller.session.annotation_ids = frozenset({era.id})
+    window.controller.annotationsChanged.emit()
+    assert strip_names(window) == ["Shown"]
+    assert ExportDialog(window).options().annotations == (era.id,)

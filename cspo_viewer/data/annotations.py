@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cspo_viewer.data.dates import parse_day, period_end
+from cspo_viewer.data.dates import display_date, parse_day, period_end
 from cspo_viewer.data.history import WINDOW_ORIGIN, record_changes
 from cspo_viewer.data.store import DatabaseError, Store
 from cspo_viewer.data.writing import NOTHING_SAVED, write_transaction
@@ -65,6 +65,18 @@ class Annotation:
     def record(self) -> dict[str, Any]:
         """The row as stored (and as the history holds it)."""
         return {c: getattr(self, c) for c in COLUMNS}
+
+
+def describe(a: Annotation) -> str:
+    """What the timeline's tooltip says of an era or note (plain text): what it is, its
+    dates as people read them, and its details."""
+    first, precision = parse_day(a.date)
+    when = display_date(first.isoformat(), precision)
+    if a.is_era and a.end_date:
+        last, last_precision = parse_day(a.end_date)
+        when = f"{when} – {display_date(last.isoformat(), last_precision)}"
+    head = f"{'Era' if a.is_era else 'Note'}: {a.title}"
+    return "\n".join(part for part in (head, when, a.text) if part)
 
 
 def check(annotation: Annotation) -> Annotation:
@@ -189,6 +201,7 @@ def new_ones(conn: sqlite3.Connection, annotations: Iterable[Annotation]) -> lis
             fresh.append(a)
     return fresh
 
+
 def add_annotation(db_path: Path, annotation: Annotation) -> Annotation:
     """Store a new era or note (its ``id``, if given, is kept: undoing a delete gives the
     same id back); returns it with its id."""
@@ -210,13 +223,16 @@ def add_annotation(db_path: Path, annotation: Annotation) -> Annotation:
     return a
 
 
-def update_annotation(db_path: Path, annotation: Annotation) -> Annotation:
-    """Store a changed era or note over the one with its id."""
+def update_annotation(
+    db_path: Path, annotation: Annotation, *, before: Annotation | None = None
+) -> Annotation:
+    """Store a changed era or note over the one with its id. With ``before`` (what the
+    window showed), one another program changed meanwhile is refused, never overwritten."""
     a = check(annotation)
     if a.id is None:
         raise AnnotationError(f"the {a.kind} has not been stored yet")
     with open_for_writing(db_path) as store, write_transaction(store, NOTHING) as conn:
-        before = _stored_or_refuse(conn, a.id, db_path)
+        before = _stored_as(conn, a.id, db_path, before)
         _check_event(conn, a, db_path)
         assignments = ", ".join(f"{c} = ?" for c in COLUMNS[1:])
         conn.execute(
@@ -229,10 +245,13 @@ def update_annotation(db_path: Path, annotation: Annotation) -> Annotation:
     return a
 
 
-def delete_annotation(db_path: Path, annotation_id: int) -> Annotation:
-    """Remove an era or note; returns it as it was (for undo)."""
+def delete_annotation(
+    db_path: Path, annotation_id: int, *, before: Annotation | None = None
+) -> Annotation:
+    """Remove an era or note; returns it as it was (for undo). With ``before``, one
+    another program changed meanwhile is refused."""
     with open_for_writing(db_path) as store, write_transaction(store, NOTHING) as conn:
-        before = _stored_or_refuse(conn, annotation_id, db_path)
+        before = _stored_as(conn, annotation_id, db_path, before)
         conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
         record_changes(conn, "delete", [(None, _as_change(before), None)], origin=WINDOW_ORIGIN)
     return before
@@ -252,6 +271,26 @@ def _stored_or_refuse(conn: sqlite3.Connection, annotation_id: int, db_path: Pat
             f"{db_path} has no annotation {annotation_id} (another program deleted it); {NOTHING}"
         )
     return stored
+
+
+def _stored_as(
+    conn: sqlite3.Connection, annotation_id: int, db_path: Path, expected: Annotation | None
+) -> Annotation:
+    """The stored annotation, refused unless it is ``expected`` (when given)."""
+    stored = _stored_or_refuse(conn, annotation_id, db_path)
+    if expected is not None and _comparable(stored) != _comparable(expected):
+        raise DatabaseError(
+            f"the {stored.kind} “{stored.title}” was changed by another program since you "
+            f"opened it; {NOTHING} (reload to see it)"
+        )
+    return stored
+
+
+def _comparable(a: Annotation) -> dict[str, Any]:
+    try:
+        return check(a).record()
+    except AnnotationError:
+        return a.record()
 
 
 def _check_event(conn: sqlite3.Connection, a: Annotation, db_path: Path) -> None:

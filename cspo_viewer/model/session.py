@@ -73,6 +73,7 @@ class Session:
         self.filter = EventFilter()
         self.mask = table.all
         self.annotations = notes.list_annotations(store)
+        self.annotation_ids = None  # ids name another file's annotations
         self._seen_version = edits.data_version(store)
         return old
 
@@ -146,13 +147,16 @@ class Session:
         self._after_annotation_write()
         return stored
 
-    def update_annotation(self, annotation: Annotation) -> Annotation:
-        stored = notes.update_annotation(self.db_path, annotation)
+    def update_annotation(
+        self, annotation: Annotation, before: Annotation | None = None
+    ) -> Annotation:
+        """``before``: what the window showed; a change by another program is refused."""
+        stored = notes.update_annotation(self.db_path, annotation, before=before)
         self._after_annotation_write()
         return stored
 
-    def delete_annotation(self, annotation_id: int) -> Annotation:
-        gone = notes.delete_annotation(self.db_path, annotation_id)
+    def delete_annotation(self, annotation_id: int, before: Annotation | None = None) -> Annotation:
+        gone = notes.delete_annotation(self.db_path, annotation_id, before=before)
         self._after_annotation_write()
         return gone
 

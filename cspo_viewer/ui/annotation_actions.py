@@ -181,11 +181,11 @@ class AnnotationActions(QObject):
         c = self.controller
         if after is None:
             assert before is not None and before.id is not None
-            c.delete_annotation(before.id)
+            c.delete_annotation(before.id, before)
             return None
         if before is None:
             return c.add_annotation(after)
-        return c.update_annotation(replace(after, id=before.id))
+        return c.update_annotation(replace(after, id=before.id), before)
 
     def run(
         self,

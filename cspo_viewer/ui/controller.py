@@ -153,6 +153,12 @@ class Controller(QObject):
         """The eras and notes the timeline draws (a saved view may show only some)."""
         return self.session.shown_annotations()
 
+    @property
+    def annotation_ids(self) -> tuple[int, ...] | None:
+        """The ids of the eras and notes shown (a saved view's), or None for all."""
+        ids = self.session.annotation_ids
+        return None if ids is None else tuple(sorted(ids))
+
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Each write raises ``AnnotationError``/``DatabaseError`` (one sentence, nothing
         written) or is announced by ``annotationsChanged``."""
@@ -160,13 +166,15 @@ class Controller(QObject):
         self.annotationsChanged.emit()
         return stored
 
-    def update_annotation(self, annotation: Annotation) -> Annotation:
-        stored = self.session.update_annotation(annotation)
+    def update_annotation(
+        self, annotation: Annotation, before: Annotation | None = None
+    ) -> Annotation:
+        stored = self.session.update_annotation(annotation, before)
         self.annotationsChanged.emit()
         return stored
 
-    def delete_annotation(self, annotation_id: int) -> Annotation:
-        gone = self.session.delete_annotation(annotation_id)
+    def delete_annotation(self, annotation_id: int, before: Annotation | None = None) -> Annotation:
+        gone = self.session.delete_annotation(annotation_id, before)
         self.annotationsChanged.emit()
         return gone
 

@@ -245,6 +245,7 @@ class ExportDialog(QDialog):
             generated=self.generated,
             view=self.view_combo.currentData(),
             event_slides=self.event_slides_box.isChecked(),
+            annotations=self.controller.annotation_ids,
         )
 
     def export_data(self) -> ExportData:

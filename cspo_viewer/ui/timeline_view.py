@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QWidget
 
+from cspo_viewer.data.annotations import Annotation, describe
 from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.layout import build_content
 from cspo_viewer.render.palette import LIGHT, RenderLook
@@ -229,12 +230,23 @@ class TimelineView(pg.PlotWidget):
     def _hover(self, scene_pos: QPointF) -> None:
         hit = self.hit_at_scene(scene_pos)
         if hit is None:
-            QToolTip.hideText()
             self.viewport().unsetCursor()
+            note = self.annotation_at_scene(scene_pos)
+            if note is None:
+                QToolTip.hideText()
+                return
+            global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
+            QToolTip.showText(global_pos, literal(describe(note)), self)
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
         QToolTip.showText(global_pos, literal(self.tooltip_text(hit)), self)
+
+    def annotation_at_scene(self, scene_pos: QPointF) -> Annotation | None:
+        """The era or note drawn under ``scene_pos`` (its name, or an era's band)."""
+        if not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.item.annotation_at(self._item_pos(scene_pos))
 
     def tooltip_text(self, hit: tuple[str, object]) -> str:
         """Plain text (never rich text): date, title and nations, or a cluster's summary."""

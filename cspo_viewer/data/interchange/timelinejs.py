@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any, Literal, TextIO
 
 from cspo_viewer.data.annotations import Annotation, AnnotationError, check
-from cspo_viewer.data.dates import period_end
+from cspo_viewer.data.dates import period_end, short_iso
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
 from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
@@ -316,8 +316,8 @@ def _era(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotat
             Annotation(
                 "era",
                 title or UNTITLED_ERA,
-                _as_given(*start),
-                _as_given(*end),
+                short_iso(*start),
+                short_iso(*end),
                 colour=colour if isinstance(colour, str) else None,
                 text=text,
             )
@@ -325,11 +325,6 @@ def _era(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotat
     except AnnotationError as exc:
         raw.problems.append(Problem(raw.where, str(exc)))
         return None
-
-
-def _as_given(iso: str, precision: str) -> str:
-    """An ISO day cut to its precision: ``0650-01-01`` known to the year is ``0650``."""
-    return iso[: {"year": 4, "month": 7}.get(precision, 10)]
 
 
 def tl_era(era: Annotation) -> dict[str, Any]:
