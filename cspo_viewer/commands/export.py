@@ -80,6 +80,7 @@ def register(subparsers: Any) -> None:
     )
     size.add_argument("--no-legend", action="store_true", help="leave out the legend")
     size.add_argument("--no-members", action="store_true", help="leave out the membership strip")
+    size.add_argument("--no-annotations", action="store_true", help="leave out the eras and notes")
     size.add_argument(
         "--label",
         action="append",
@@ -132,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
             generated=generated,
             view=args.view,
             event_slides=args.event_slides,
+            annotations=() if args.no_annotations else None,
         )
         if args.event_slides and out.suffix.lower() != ".pptx":
             raise UserError("--event-slides needs a .pptx file")
