@@ -3,6 +3,8 @@ Knight Lab's own template (TimelineJS3 src/template/eras.json, kept as a fixture
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -81,5 +83,41 @@ def test_a_bad_era_refuses_the_file_in_one_sentence(tmp_path, capsys):
     code = main(["import", str(path), "--db", str(db)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "eras[1].end_date: missing; an era needs an end_date" in err
+    assert "eras[1].end_date: missing; an era needs an end date" in err
+    assert sha256(db) == before
+
+
+def test_the_sheets_template_carries_eras_both_ways(tmp_path):
+    """Era rows of Knight Lab's Google Sheets template are eras, and the Sheets dump
+    writes the record's eras as such rows (their colour has no column)."""
+    db = fresh_db(tmp_path)
+    import_file(db, ERAS_JSON)
+    text = dump_text(db, "timelinejs-csv")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Type"] == "era"]
+    assert [(r["Year"], r["End Year"], r["Headline"]) for r in rows] == [
+        ("600", "650", "Era Test 600-650"),
+        ("650", "700", "Era Test 650-700"),
+        ("700", "720", "Era Test 700-720"),
+    ]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(text, encoding="utf-8")
+    copy = fresh_db(tmp_path, "copy.db")
+    report = import_file(copy, sheet)
+    assert report.eras_added == 3 and report.added == 20
+    assert eras(copy) == eras(db)
+
+
+def test_a_sheet_era_row_without_an_end_is_refused_naming_its_row(tmp_path, capsys):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Year,Month,Day,End Year,Headline,Text,Type\n"
+        "2014,,,,The founding years,,era\n"
+        "2014,9,22,,Memorandum,Signed,\n",
+        encoding="utf-8",
+    )
+    db = fresh_db(tmp_path)
+    before = sha256(db)
+    assert main(["import", str(sheet), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err and "an era needs an end date" in err
     assert sha256(db) == before

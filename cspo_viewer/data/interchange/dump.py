@@ -58,6 +58,7 @@ def dump(store: Store, flt: EventFilter, fmt: Format, out: TextIO) -> int:
             title=title,
             description=f"Exported from cspo-viewer ({store.path.name}).",
             kind_labels=store.vocabulary.kinds,
+            eras=list_annotations(store),
         )
     return write_timelinejs(
         records,

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any, Literal, TextIO
 
 from cspo_viewer.data.annotations import Annotation, AnnotationError, check
-from cspo_viewer.data.dates import period_end, short_iso
+from cspo_viewer.data.dates import parse_day, period_end, short_iso
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
 from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
@@ -291,7 +291,7 @@ def read_eras(value: Any, slides: SlideReader) -> tuple[list[Annotation], list[R
     bad: list[RawEvent] = []
     for i, item in enumerate(value):
         raw = RawEvent(f"eras[{i}]", {})
-        era = _era(raw, item, slides) if isinstance(item, dict) else None
+        era = era_of(raw, item, slides) if isinstance(item, dict) else None
         if not isinstance(item, dict):
             raw.problems.append(Problem(raw.where, f"must be an object, not {json_type(item)}"))
         if era is None or raw.problems:
@@ -301,9 +301,11 @@ def read_eras(value: Any, slides: SlideReader) -> tuple[list[Annotation], list[R
     return eras, bad
 
 
-def _era(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotation | None:
+def era_of(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotation | None:
+    """One TimelineJS era (an object of ``eras``, or a Sheets row of Type ``era`` read as
+    a slide) as our era, or None with its problems in ``raw``."""
     if item.get("end_date") in (None, "", {}):
-        raw.problems.append(Problem(raw.at("end_date"), "missing; an era needs an end_date"))
+        raw.problems.append(Problem(raw.at("end_date"), "missing; an era needs an end date"))
         return None
     start = slides._date(raw, item.get("start_date"), "start_date", end=False)
     end = slides._date(raw, item.get("end_date"), "end_date", end=False)
@@ -330,8 +332,8 @@ def _era(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotat
 def tl_era(era: Annotation) -> dict[str, Any]:
     """One era as TimelineJS reads it (its colour kept where TimelineJS does not look)."""
     out: dict[str, Any] = {
-        "start_date": tl_date(era.first_day, _precision(era.date)),
-        "end_date": tl_date(era.last_day, _precision(era.end_date or era.date)),
+        "start_date": tl_date(era.first_day, short_precision(era.date)),
+        "end_date": tl_date(era.last_day, short_precision(era.end_date or era.date)),
         "text": {"headline": html.escape(era.title, quote=False)},
     }
     if era.text:
@@ -341,8 +343,9 @@ def tl_era(era: Annotation) -> dict[str, Any]:
     return out
 
 
-def _precision(given: str) -> str:
-    return {4: "year", 7: "month"}.get(len(given.strip()), "day")
+def short_precision(given: str) -> str:
+    """The precision an ISO date as given says: ``2014`` a year, ``2014-09`` a month."""
+    return parse_day(given)[1]
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def bad_characters(value: str) -> str | None:
         )
     return f"contains the control character U+{code:04X}"
 
+
 OPTIONAL_TEXT = (
     "short_title",
     "location",
