@@ -94,9 +94,14 @@ def test_enough_lines_name_everything_and_the_rest_is_counted():
     lines = strip_lines(marks, vp, measure, STYLE)
     plan = plan_strip(marks, vp, measure, STYLE, lines)
     assert plan.hidden == 0
+    near_the_end = "Japan joins: ask J5 ▾"  # its text ends at its date, by the view's edge
     assert sorted(plan.label_text) == sorted(
-        [a.title for a in ERAS] + [f"▾ {n.title}" for n in NOTES]
+        [a.title for a in ERAS] + [near_the_end, "▾ Seven nations sign", "▾ Same week"]
     )
+    at = plan.label_text.index(near_the_end)
+    tick = plan.tick_x[plan.tick_mark.index(plan.label_mark[at])]
+    assert plan.label_x[at] + plan.label_width[at] == pytest.approx(tick + STYLE.gap_px)
+    assert plan.label_x[at] + plan.label_width[at] <= 1200
     one = plan_strip(marks, vp, measure, STYLE, 1)
     assert lines > 1 and one.hidden > 0  # the nested era and the close notes need rows
 

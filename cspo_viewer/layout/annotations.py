@@ -141,9 +141,12 @@ def strip_height(lines: int) -> float:
     return lines * STRIP_ROW + STRIP_GAP if lines else 0.0
 
 
-def label_text(annotation: Annotation) -> str:
-    """What the strip says of an annotation: an era's name, a note's text after a mark."""
-    return annotation.title if annotation.is_era else NOTE_MARK + annotation.title
+def label_text(annotation: Annotation, *, mark_last: bool = False) -> str:
+    """What the strip says of an annotation: an era's name, a note's text after a mark
+    pointing at its date (before it, ``mark_last``, when the text ends at its date)."""
+    if annotation.is_era:
+        return annotation.title
+    return annotation.title + NOTE_MARK[::-1] if mark_last else NOTE_MARK + annotation.title
 
 
 def plan_strip(
@@ -176,20 +179,25 @@ def plan_strip(
     plan.tick_mark = shown[~era].tolist()
     swatch = style.marker_px * SWATCH_PX_FACTOR
     w = marks.widths(measure)[shown]
-    # The ▾ before a note's text sits on its date.
+    # The ▾ before a note's text sits on its date; a note too near the right edge ends
+    # its text with the ▾ there instead, so the mark never points at another date.
     starts = np.where(era, left + swatch + style.gap_px, x0 - style.gap_px)
-    starts = np.minimum(starts, width - w)
-    _first_fit(plan, starts, w, shown, lines, style.gap_px * 2)
-    plan.label_text = [label_text(marks.annotations[i]) for i in plan.label_mark]
+    mark_last = ~era & (starts > width - w)
+    starts = np.where(mark_last, x0 + style.gap_px - w, np.minimum(starts, width - w))
+    placed = _first_fit(plan, starts, w, shown, lines, style.gap_px * 2)
+    plan.label_text = [
+        label_text(marks.annotations[shown[k]], mark_last=bool(mark_last[k])) for k in placed
+    ]
     return plan
 
 
 def _first_fit(
     plan: StripPlan, starts: np.ndarray, w: np.ndarray, shown: np.ndarray, lines: int, gap: float
-) -> None:
+) -> list[int]:
     """Each name on the first row whose last name ends ``gap`` before it, in order; those
-    no row takes are counted in ``plan.hidden``."""
+    no row takes are counted in ``plan.hidden``. Returns the positions placed."""
     ends = [-np.inf] * lines
+    placed: list[int] = []
     n, at = len(starts), 0
     while at < n and lines:
         threshold = max(min(ends) + gap, 0.0)
@@ -204,8 +212,10 @@ def _first_fit(
         plan.label_width.append(float(w[at]))
         plan.label_line.append(line)
         plan.label_mark.append(int(shown[at]))
+        placed.append(at)
         at += 1
     plan.hidden = n - len(plan.label_x)
+    return placed
 
 
 def strip_lines(
