@@ -51,6 +51,7 @@ from cspo_viewer.layout import (
 from cspo_viewer.layout.annotations import (
     NO_MARKS,
     STRIP_ROW,
+    SWATCH_PX_FACTOR,
     Marks,
     StripPlan,
     plan_strip,
@@ -644,12 +645,13 @@ class TimelineItem(pg.GraphicsObject):
         """Columns of colour from ``top`` to ``bottom`` (device y), drawn as a one-row
         texture filling the rect: a fraction of a millisecond where a stretched image or
         a few hundred overlapping translucent rects take several."""
-        rgba = columns.astype(np.uint16)
-        rgba[:, :3] = rgba[:, :3] * rgba[:, 3:4] // 255  # premultiplied, as Qt blends
-        data = rgba.astype(np.uint8).tobytes()
+        # Premultiplied BGRA: the raster engine's own pixel format, so nothing is converted.
+        bgra = columns[:, [2, 1, 0, 3]].astype(np.uint16)
+        bgra[:, :3] = bgra[:, :3] * bgra[:, 3:4] // 255
+        data = bgra.astype(np.uint8).tobytes()
         image = QImage(
-            data, len(columns), 1, len(columns) * 4, QImage.Format.Format_RGBA8888_Premultiplied
-        ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            data, len(columns), 1, len(columns) * 4, QImage.Format.Format_ARGB32_Premultiplied
+        )
         left = round(frame.dev_x0)
         p.save()
         p.setBrushOrigin(QPointF(left, 0))
@@ -660,7 +662,9 @@ class TimelineItem(pg.GraphicsObject):
         """Era names after a swatch of their colour, notes after a mark pointing at their
         date: in the strip's own rows, which no event label uses."""
         look = self._look
-        swatch = look.layout.marker_px * 0.8
+        swatch = look.layout.marker_px * SWATCH_PX_FACTOR
+        gap = look.layout.gap_px
+        text_colour, note_colour = QColor(look.text), QColor(look.muted_text)
         p.setFont(self._font)
         for x, line, mark, text in zip(
             strip.label_x, strip.label_line, strip.label_mark, strip.label_text, strict=True
@@ -668,13 +672,11 @@ class TimelineItem(pg.GraphicsObject):
             centre = frame.dev_y0 + (line + 0.5) * STRIP_ROW * frame.row_px
             left = frame.dev_x0 + x
             if self._marks.era[mark]:
-                box = QRectF(
-                    left - swatch - look.layout.gap_px, centre - swatch / 2, swatch, swatch
-                )
+                box = QRectF(left - swatch - gap, centre - swatch / 2, swatch, swatch)
                 p.fillRect(box, self._era_colour(mark))
-                p.setPen(QColor(look.text))
+                p.setPen(text_colour)
             else:
-                p.setPen(QColor(look.muted_text))
+                p.setPen(note_colour)
             p.drawText(QPointF(left, centre + self._ascent * 0.36), text)
 
     def annotation_at(self, item_pos: QPointF) -> Annotation | None:
