@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from cspo_viewer.data.annotations import Annotation, add_annotation, list_annotations
 from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.store import open_store
+from cspo_viewer.ui.annotation_actions import ADD_ERA_TEXT, ADD_NOTE_TEXT
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
 from tests.conftest import sha256
@@ -98,7 +99,7 @@ def test_drag_across_the_axis_then_add_era_stores_and_draws_it(window, db_copy, 
     assert abs(lo - to_day("2020-03-15")) < 15 and abs(hi - to_day("2023-05-01")) < 15
     # Right-click inside the marked days offers Add era…
     menu = view.background_menu(view.item.mapToScene(QPointF((lo + hi) / 2, 3.0)))
-    action_named(menu, "Add &era").trigger()
+    action_named(menu, ADD_ERA_TEXT).trigger()
     dialog = window.annotating.dialog
     assert dialog.windowTitle() == "Add era"
     assert dialog.date_edit.text().startswith("2020-03") and dialog.end_edit.text()[:4] == "2023"
@@ -131,7 +132,7 @@ def test_drag_across_the_axis_then_add_era_stores_and_draws_it(window, db_copy, 
 
 def test_add_note_on_an_event_ties_it_and_undo_redo_follow(window, db_copy):
     menu = window.timeline.event_menu(JAPAN)
-    action_named(menu, "Add &note").trigger()
+    action_named(menu, ADD_NOTE_TEXT).trigger()
     dialog = window.annotating.dialog
     assert dialog.windowTitle() == "Add note" and dialog.date_edit.text() == "2023-12-05"
     dialog.title_edit.setText("Ask J5 for the accession brief")
@@ -180,7 +181,7 @@ def test_right_click_edits_and_deletes_what_is_under_the_cursor(window, db_copy)
 
 def test_a_bad_date_is_said_in_the_form_and_nothing_is_written(window, db_copy):
     window.controller.select(JAPAN)
-    edit_menu_action(window, "Add &note…").trigger()
+    edit_menu_action(window, ADD_NOTE_TEXT).trigger()
     dialog = window.annotating.dialog
     before = sha256(db_copy)
     dialog.title_edit.setText("Leap day?")
@@ -205,7 +206,7 @@ def test_the_bundled_record_offers_a_copy_first(qtbot, bundled_db, tmp_path, mon
     w = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
     qtbot.addWidget(w)
     before = sha256(bundled_db)
-    edit_menu_action(w, "Add &era…").trigger()
+    edit_menu_action(w, ADD_ERA_TEXT).trigger()
     assert asked and "bundled record is never changed" in asked[0]
     dialog = w.annotating.dialog
     dialog.title_edit.setText("Whole record")

@@ -28,8 +28,8 @@ from cspo_viewer.ui.annotation_dialog import AnnotationDialog
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import warn
 
-ADD_ERA_TEXT = "Add &era…"
-ADD_NOTE_TEXT = "Add &note…"
+ADD_ERA_TEXT = "&Add era…"
+ADD_NOTE_TEXT = "Add no&te…"
 
 
 def _label(annotation: Annotation) -> str:
