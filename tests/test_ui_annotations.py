@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from cspo_viewer.data.annotations import Annotation, add_annotation, list_annotations
 from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.annotation_actions import ADD_ERA_TEXT, ADD_NOTE_TEXT
+from cspo_viewer.ui.annotation_actions import ADD_ERA_TEXT, ADD_NOTE_TEXT, CLEAR_SPAN_TEXT
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
 from tests.conftest import sha256
@@ -118,6 +118,13 @@ def test_drag_across_the_axis_then_add_era_stores_and_draws_it(window, db_copy, 
     )
     assert "COVID-19 pandemic" in strip_names(window)
     assert view.marked_span is None  # the marked days became the era
+    # Marked dates not wanted after all: the menu unmarks them.
+    drag(view, axis_point(view, to_day("2016-01-01")), axis_point(view, to_day("2017-01-01")))
+    assert view.marked_span is not None
+    menu = view.background_menu(view.item.mapToScene(QPointF(to_day("2018-06-01"), 3.0)))
+    assert [a.text() for a in menu.actions()] == [ADD_NOTE_TEXT, CLEAR_SPAN_TEXT]
+    action_named(menu, CLEAR_SPAN_TEXT).trigger()
+    assert view.marked_span is None
     # The band tints the lanes behind the period, and not before it.
     image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
     image.fill(QColor("white"))

@@ -1,10 +1,10 @@
 """One open record and what is shown of it, without Qt.
 
 A ``Session`` holds the open database (read-only), its event table, the filter and the
-mask it selects, the grouping and the pinned labels, and offers the edit operations an
-undo stack calls. The window's ``Controller`` is a thin QObject over it that announces
-changes by signal, the way napari's Qt widgets subscribe to its Qt-free models; the
-command line and the tests use a ``Session`` directly.
+mask it selects, the grouping, the pinned labels and the eras and notes, and offers the
+edit operations an undo stack calls. The window's ``Controller`` is a thin QObject over
+it that announces changes by signal, the way napari's Qt widgets subscribe to its
+Qt-free models; the command line and the tests use a ``Session`` directly.
 
 Edits go through ``data.edits`` (one write path, shared with import) on a connection of
 their own; the session's read connection then sees them, and the table follows by

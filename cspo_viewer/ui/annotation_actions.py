@@ -30,6 +30,7 @@ from cspo_viewer.ui.rich_text import warn
 
 ADD_ERA_TEXT = "&Add era…"
 ADD_NOTE_TEXT = "Add no&te…"
+CLEAR_SPAN_TEXT = "&Unmark the dates"
 
 
 def _label(annotation: Annotation) -> str:
@@ -105,6 +106,8 @@ class AnnotationActions(QObject):
         span = self.timeline.marked_span
         if span is not None and span[0] <= day <= span[1]:
             menu.addAction(ADD_ERA_TEXT, lambda: self.add_era())
+        if span is not None:
+            menu.addAction(CLEAR_SPAN_TEXT, self.timeline.clear_span)
 
     def _span_dragged(self, lo: float, hi: float) -> None:
         first, last = _days(lo, hi)
