@@ -42,3 +42,13 @@ def test_export_draws_eras_and_notes_unless_told_not_to(db_copy, tmp_path, capsy
     with_them = reddish([], "with.png")
     without = reddish(["--no-annotations"], "without.png")
     assert with_them > 20 * max(without, 1)  # a pale red band across the lanes
+
+
+def test_names_without_room_are_said_not_silently_dropped(db_copy, tmp_path, capsys):
+    for day in range(1, 9):  # eight notes in one week: three rows cannot name them all
+        add_annotation(db_copy, Annotation("note", f"Week note {day}", f"2020-06-0{day}"))
+    out = tmp_path / "crowded.png"
+    size = ["--width", "1920", "--height", "1080"]
+    assert main(["export", "--db", str(db_copy), "--out", str(out), *size]) == 0
+    err = capsys.readouterr().err
+    assert "5 era or note name(s) found no room above the lanes" in err

@@ -160,6 +160,13 @@ def run(args: argparse.Namespace) -> int:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
     else:
         print(f"cspo-viewer: {named_sentence(layout)}", file=sys.stderr)
+    if getattr(layout, "annotations_unnamed", 0):
+        print(
+            f"cspo-viewer: note: {layout.annotations_unnamed} era or note name(s) found no "
+            "room above the lanes (their bands and lines are drawn); a wider picture or "
+            "fewer dates names more",
+            file=sys.stderr,
+        )
     return 0
 
 
