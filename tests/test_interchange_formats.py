@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cspo_viewer.data.annotations import list_annotations
 from cspo_viewer.data.check import check_store
 from cspo_viewer.data.interchange import ImportOptions, detect_format, import_file
 from cspo_viewer.data.store import open_store
@@ -91,7 +92,11 @@ def test_timelinejs_partial_dates_html_media_end_dates_and_unsorted(tmp_path):
     assert source["title"] == "Partial dates & friends"
     assert source["document"] == "partial_dates.json"
     notes = " ".join(report.notes)
-    assert "1 era(s) not imported" in notes and "2 media object(s)" in notes
+    # Its era is an era now (issue 20, item 6), no longer skipped.
+    assert "1 era(s) in the file, 1 added" in notes and "2 media object(s)" in notes
+    with open_store(db) as store:
+        [era] = list_annotations(store)
+    assert (era.kind, era.title, era.date, era.end_date) == ("era", "CSpO", "2014", "2024")
     assert_sound(db)
 
 

@@ -7,9 +7,11 @@ import io
 from pathlib import Path
 
 from cspo_viewer.cli import main
+from cspo_viewer.data.annotations import list_annotations
 from cspo_viewer.data.interchange import detect_format, import_file
 from cspo_viewer.data.interchange.model import ImportOptions
 from cspo_viewer.data.interchange.sheets import DUMP_COLUMNS, SHEET_COLUMNS
+from cspo_viewer.data.store import open_store
 from tests.interchange_support import FIXTURES, dump_text, fresh_db, records
 
 TEMPLATE = FIXTURES / "timelinejs" / "sheets_template.csv"
@@ -33,7 +35,16 @@ def test_template_rows_import_as_events_cited_by_the_title(tmp_path, capsys):
     assert main(["import", str(TEMPLATE), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "sheets_template.csv (timelinejs-csv): 4 added" in out
-    assert "1 era row(s) not imported" in out
+    # Its era row is an era now (issue 20, item 6), no longer skipped.
+    assert "1 era(s) in the file, 1 added" in out
+    with open_store(db) as store:
+        [era] = list_annotations(store)
+    assert (era.kind, era.title, era.date, era.end_date) == (
+        "era",
+        "The founding years",
+        "2014",
+        "2016",
+    )
     assert "media" in out and "times of day dropped from 1 date(s)" in out
     events = by_title(db)
     assert set(events) == {

@@ -153,7 +153,8 @@ def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
     point = marker_point(window, MOU)
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.RightButton, pos=point)
     menu = visible_menu()
-    # The timeline's own entry (pin the label) first, then this feature's, then editing's.
+    # The timeline's own entry (pin the label) first, then this feature's, then editing's,
+    # then a note tied to the event.
     assert names(menu) == [
         "Always label this event",
         "Copy as briefing note",
@@ -163,6 +164,7 @@ def test_timeline_menu_on_a_marker_offers_the_event_actions(window, qtbot):
         "Edit event…",
         "Duplicate event",
         "Delete event…",
+        "Add note…",
     ]
     action(menu, "Copy as briefing note").trigger()
     menu.close()

@@ -99,6 +99,7 @@ def register(subparsers: Any) -> None:
     )
     size.add_argument("--no-legend", action="store_true", help="leave out the legend")
     size.add_argument("--no-members", action="store_true", help="leave out the membership strip")
+    size.add_argument("--no-annotations", action="store_true", help="leave out the eras and notes")
     size.add_argument(
         "--label",
         action="append",
@@ -178,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
             editable=args.editable,
             event_pages=args.event_pages,
             x_range=getattr(args, "x_range", None),  # a saved view's visible dates
+            annotations=() if args.no_annotations else None,
         )
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:
@@ -205,6 +207,13 @@ def run(args: argparse.Namespace) -> int:
         print("cspo-viewer: note: no events match the filter", file=sys.stderr)
     else:
         print(f"cspo-viewer: {named_sentence(layout)}", file=sys.stderr)
+    if getattr(layout, "annotations_unnamed", 0):
+        print(
+            f"cspo-viewer: note: {layout.annotations_unnamed} era or note name(s) found no "
+            "room above the lanes (their bands and lines are drawn); a wider picture or "
+            "fewer dates names more",
+            file=sys.stderr,
+        )
     return 0
 
 

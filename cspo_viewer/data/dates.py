@@ -8,10 +8,12 @@ be drawn instead of hidden behind a false day.
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from datetime import date, timedelta
 
 EPOCH = date(2000, 1, 1)
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -123,3 +125,20 @@ def split_source_date(value: str | None) -> tuple[str | None, str | None]:
     if is_partial_iso(text):
         return text, None
     return None, value
+
+
+def parse_day(text: str) -> tuple[date, str]:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` -> (first day, precision the text gives).
+
+    Raises ``ValueError`` with the reason for text that is not a date or a date that does
+    not exist (2024-02-30).
+    """
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        first = date(year, int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{text.strip()} is not a real date ({exc})") from None
+    return first, "day" if day else "month" if month else "year"

@@ -31,13 +31,12 @@ from cspo_viewer.data.event_record import (
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.history import WINDOW_ORIGIN, read_history, record_changes
 from cspo_viewer.data.interchange import ids
-from cspo_viewer.data.interchange.importer import BUNDLED_REFUSAL, is_bundled_database
 from cspo_viewer.data.interchange.model import RawEvent
 from cspo_viewer.data.interchange.validate import Validator
 from cspo_viewer.data.store import DatabaseError, Store, open_store
-from cspo_viewer.data.writing import RolledBack, write_transaction
+from cspo_viewer.data.writing import NOTHING_SAVED, RolledBack, open_for_writing, write_transaction
 
-NOTHING = "nothing was saved"
+NOTHING = NOTHING_SAVED
 
 FORM_FIELDS = (
     "id",
@@ -215,13 +214,6 @@ def suggested_id(date: str, title: str) -> str | None:
 
 
 # --- writing ----------------------------------------------------------------------------
-def open_for_writing(db_path: Path) -> Store:
-    """The database, writable; the bundled one is refused (save a copy first)."""
-    if is_bundled_database(db_path):
-        raise DatabaseError(f"{db_path}: {BUNDLED_REFUSAL}")
-    return open_store(db_path, writable=True)
-
-
 def apply_edit(db_path: Path, edit: Edit, *, action: str | None = None) -> int:
     """Write ``edit`` in one transaction and record it; return its history step number.
 

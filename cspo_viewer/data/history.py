@@ -59,7 +59,8 @@ class Change:
         if self.stored_title is not None:
             return self.stored_title
         record = self.after or self.before or {}
-        record = record.get("source", record)
+        # A source's or an annotation's change holds the source or the annotation.
+        record = record.get("source", record.get("annotation", record))
         return str(record.get("title") or self.event_id or "")
 
     def changed_fields(self) -> list[str]:

@@ -7,7 +7,7 @@ one JSON object; the filter inside it is ``EventFilter.to_settings()``, read bac
 ``filter_from_settings`` (the rule the window's remembered filter uses), so a view naming a
 nation the record no longer knows still opens, with a note saying what was left out.
 
-Writes go through the one write path (``edits.open_for_writing`` refuses the bundled
+Writes go through the one write path (``writing.open_for_writing`` refuses the bundled
 record; ``writing.write_transaction`` takes the lock). Views are not events: nothing is
 recorded in ``changes``.
 """
@@ -32,7 +32,7 @@ from cspo_viewer.data.filters import (
 )
 from cspo_viewer.data.history import now_utc
 from cspo_viewer.data.store import Store
-from cspo_viewer.data.writing import write_transaction
+from cspo_viewer.data.writing import NOTHING_SAVED, open_for_writing, write_transaction
 from cspo_viewer.errors import UserError
 
 MAX_NAME = 80
@@ -222,11 +222,8 @@ def _size(value: Any, notes: list[str]) -> tuple[int, int] | None:
 # --- writing -----------------------------------------------------------------------------
 @contextmanager
 def _writing(db_path: Path) -> Iterator[sqlite3.Connection]:
-    """The one write path. The editing code loads here, not with this module: ``export
-    --saved-view`` only reads, and its start should cost what a plain export's does."""
-    from cspo_viewer.data.edits import NOTHING, open_for_writing
-
-    with open_for_writing(db_path) as store, write_transaction(store, NOTHING) as conn:
+    """The one write path (``writing.open_for_writing`` refuses the bundled record)."""
+    with open_for_writing(db_path) as store, write_transaction(store, NOTHING_SAVED) as conn:
         yield conn
 
 

@@ -19,8 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cspo_viewer.data.store import DatabaseError, Store, sqlite_message, untrusted_triggers
+from cspo_viewer import paths
+from cspo_viewer.data.store import (
+    DatabaseError,
+    Store,
+    open_store,
+    sqlite_message,
+    untrusted_triggers,
+)
 
+NOTHING_SAVED = "nothing was saved"
+"""How a refused edit (an event, a source, an era or note) ends its sentence."""
 LOCK_WAIT_MS = 5000
 """How long a write waits for another program's write to finish before giving up."""
 
@@ -124,6 +133,30 @@ def settle(conn: sqlite3.Connection, db_path: Path) -> str:
         "the database with write access restores it, and until then it must not be "
         "read as immutable"
     )
+
+
+# --- the bundled record ------------------------------------------------------------------
+BUNDLED_REFUSAL = (
+    "the bundled database is built from db/src and is not imported into; "
+    "create your own with: cspo-viewer db init --db mine.db, then import with --db mine.db"
+)
+"""What an import into the bundled record is told (the window offers a copy instead)."""
+
+
+def is_bundled_database(path: Path) -> bool:
+    """The shipped database is derived from ``db/src`` (a test keeps the two equal), so
+    imports and edits go into a database of the user's own, never into it."""
+    try:
+        return Path(path).resolve() == paths.bundled_db_path().resolve()
+    except OSError:
+        return False
+
+
+def open_for_writing(db_path: Path) -> Store:
+    """The database, writable; the bundled one is refused (save a copy first)."""
+    if is_bundled_database(db_path):
+        raise DatabaseError(f"{db_path}: {BUNDLED_REFUSAL}")
+    return open_store(db_path, writable=True)
 
 
 @contextmanager

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.dates import display_date, period_end, to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.data.table import EventTable
+from cspo_viewer.layout.annotations import NO_MARKS, Marks, build_marks
 
 MARGIN_FRACTION = 0.025
 """Room left and right of the fitted events, as a fraction of their span (at least
@@ -110,6 +112,7 @@ class TimelineContent:
     member_lanes: dict[str, float]  # ... or, with nation lanes, lane key -> join day
     grouping: str
     fit_range: tuple[float, float] = (0.0, 1.0)  # what "fit" shows: the matching events
+    marks: Marks = NO_MARKS  # eras and notes, behind the lanes and in a strip above them
 
     def shown_events(self, x_range: tuple[float, float]) -> np.ndarray:
         """Rows of the table drawn (not dimmed) in ``x_range``: in a lane, overlapping it."""
@@ -133,12 +136,14 @@ def build_content(
     show_empty: bool = False,
     members: bool = True,
     dates: tuple[float | None, float | None] = (None, None),
+    annotations: Sequence[Annotation] = (),
 ) -> TimelineContent:
     """Lanes for ``grouping`` (kind ids, nation codes or theme ids with their headers),
     the day ranges to pan over and to fit, and the membership strip.
 
     ``dates`` are the filter's own first and last day (days, or None): a filter "from
-    2019" fits from 2019 even when its first event is later.
+    2019" fits from 2019 even when its first event is later. ``annotations`` are the
+    eras and notes to draw (a saved view may show only some).
     """
     if grouping == "kind":
         titles = dict(kinds)
@@ -157,13 +162,14 @@ def build_content(
         lo, hi = float(to_day("2014-01-01")), float(to_day("2025-01-01"))
     full = with_margin(lo, hi)
     fit = fit_range(table, lanes, mask, dates, full)
+    marks = build_marks(annotations, table)
     if grouping == "nation":
         return TimelineContent(
-            table, lanes, full, (), {b.code: b.joined for b in bands}, grouping, fit
+            table, lanes, full, (), {b.code: b.joined for b in bands}, grouping, fit, marks
         )
     # Joins after the last event would draw an empty strip: leave those out.
     shown = tuple(b for b in bands if b.joined <= full[1]) if members else ()
-    return TimelineContent(table, lanes, full, shown, {}, grouping, fit)
+    return TimelineContent(table, lanes, full, shown, {}, grouping, fit, marks)
 
 
 def story_start(table: EventTable, shown: np.ndarray) -> float | None:

@@ -69,6 +69,7 @@ class ExportOptions:
     template: Path | None = None  # the deck: the organisation's .pptx or .potx
     editable: bool = False  # the deck: the timeline as native shapes, not a picture
     event_pages: bool = False  # the PDF: a page per event after the timeline (a book)
+    annotations: tuple[int, ...] | None = None  # ids of the eras and notes drawn; None: all
 
     def __post_init__(self) -> None:
         # Typed text is drawn (and written into SVG/PDF): no character XML forbids.

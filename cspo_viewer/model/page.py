@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from cspo_viewer import __version__
+from cspo_viewer.data.annotations import Annotation, list_annotations, with_ids
 from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
@@ -93,9 +94,10 @@ def timeline_content(
     members: bool = True,
     keep_dimmed: bool = False,
     show_empty: bool = False,
+    annotations: Sequence[Annotation] = (),
 ) -> TimelineContent:
-    """The timeline's lanes for ``data``: the one call behind the window's timeline and
-    every export, so the same filter gives the same picture."""
+    """The timeline's lanes (and its eras and notes) for ``data``: the one call behind the
+    window's timeline and every export, so the same filter gives the same picture."""
     store, flt = data.store, data.flt
     return build_content(
         data.table,
@@ -111,13 +113,19 @@ def timeline_content(
             to_day(flt.date_from) if flt.date_from else None,
             to_day(flt.date_to) if flt.date_to else None,
         ),
+        annotations=annotations,
     )
 
 
 def build_page(data: ExportData, options: ExportOptions) -> PageModel:
     """The page for ``data`` and ``options``: range, words and sources, all looked up now."""
     store, flt, table = data.store, data.flt, data.table
-    content = timeline_content(data, options.grouping, members=options.members)
+    content = timeline_content(
+        data,
+        options.grouping,
+        members=options.members,
+        annotations=with_ids(list_annotations(store), options.annotations),
+    )
     x_range = options.x_range or content.fit_range
     shown = content.shown_events(x_range)
     kind_ids = [k.id for k in store.kinds()]

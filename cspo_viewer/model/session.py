@@ -1,10 +1,10 @@
 """One open record and what is shown of it, without Qt.
 
 A ``Session`` holds the open database (read-only), its event table, the filter and the
-mask it selects, the grouping and the pinned labels, and offers the edit operations an
-undo stack calls. The window's ``Controller`` is a thin QObject over it that announces
-changes by signal, the way napari's Qt widgets subscribe to its Qt-free models; the
-command line and the tests use a ``Session`` directly.
+mask it selects, the grouping, the pinned labels and the eras and notes, and offers the
+edit operations an undo stack calls. The window's ``Controller`` is a thin QObject over
+it that announces changes by signal, the way napari's Qt widgets subscribe to its
+Qt-free models; the command line and the tests use a ``Session`` directly.
 
 Edits go through ``data.edits`` (one write path, shared with import) on a connection of
 their own; the session's read connection then sees them, and the table follows by
@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from cspo_viewer.data import annotations as notes
 from cspo_viewer.data import edits, saved_views
+from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.history import Change, read_history
-from cspo_viewer.data.interchange import is_bundled_database
 from cspo_viewer.data.records import EventDetail
 from cspo_viewer.data.saved_views import SavedView
 from cspo_viewer.data.sources_list import (
@@ -35,6 +36,7 @@ from cspo_viewer.data.sources_list import (
 )
 from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.data.table import EventTable, apply_changes, load_table, matching_mask
+from cspo_viewer.data.writing import is_bundled_database
 from cspo_viewer.layout.content import TimelineContent
 from cspo_viewer.model.page import ExportData, timeline_content
 
@@ -51,6 +53,8 @@ class Session:
         self.mask: np.ndarray = self.table.all
         self.grouping = "kind"
         self.pinned: frozenset[str] = frozenset()
+        self.annotations: list[Annotation] = notes.list_annotations(store)
+        self.annotation_ids: frozenset[int] | None = None  # those shown; None: all
         self._seen_version = edits.data_version(store)
 
     # --- the database -----------------------------------------------------------------
@@ -71,6 +75,8 @@ class Session:
         old, self.store, self.table = self.store, store, table
         self.filter = EventFilter()
         self.mask = table.all
+        self.annotations = notes.list_annotations(store)
+        self.annotation_ids = None  # ids name another file's annotations
         self._seen_version = edits.data_version(store)
         return old
 
@@ -86,6 +92,7 @@ class Session:
         """Re-read every event, keeping the filter (after another program's change)."""
         self.table = load_table(self.store)
         self.mask = matching_mask(self.store, self.table, self.filter)
+        self.annotations = notes.list_annotations(self.store)
 
     # --- filter -----------------------------------------------------------------------
     def set_filter(self, flt: EventFilter) -> bool:
@@ -110,7 +117,11 @@ class Session:
     def content(self, *, keep_dimmed: bool = False, show_empty: bool = False) -> TimelineContent:
         """The timeline's lanes, exactly as an export of the same filter lays them out."""
         return timeline_content(
-            self.export_data(), self.grouping, keep_dimmed=keep_dimmed, show_empty=show_empty
+            self.export_data(),
+            self.grouping,
+            keep_dimmed=keep_dimmed,
+            show_empty=show_empty,
+            annotations=self.shown_annotations(),
         )
 
     # --- editing --------------------------------------------------------------------------
@@ -139,6 +150,37 @@ class Session:
         record = edits.save_source(self.db_path, fields)
         self._seen_version = edits.data_version(self.store)
         return record
+
+    # --- eras and notes ---------------------------------------------------------------------
+    def shown_annotations(self) -> list[Annotation]:
+        """The eras and notes drawn: all, or those a saved view names (``annotation_ids``)."""
+        return notes.with_ids(self.annotations, self.annotation_ids)
+
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Store an era or note (raises ``AnnotationError`` or ``DatabaseError``, writing
+        nothing); returns it with its id. A saved view's selection gains it."""
+        stored = notes.add_annotation(self.db_path, annotation)
+        if self.annotation_ids is not None and stored.id is not None:
+            self.annotation_ids |= {stored.id}
+        self._after_annotation_write()
+        return stored
+
+    def update_annotation(
+        self, annotation: Annotation, before: Annotation | None = None
+    ) -> Annotation:
+        """``before``: what the window showed; a change by another program is refused."""
+        stored = notes.update_annotation(self.db_path, annotation, before=before)
+        self._after_annotation_write()
+        return stored
+
+    def delete_annotation(self, annotation_id: int, before: Annotation | None = None) -> Annotation:
+        gone = notes.delete_annotation(self.db_path, annotation_id, before=before)
+        self._after_annotation_write()
+        return gone
+
+    def _after_annotation_write(self) -> None:
+        self.annotations = notes.list_annotations(self.store)
+        self._seen_version = edits.data_version(self.store)
 
     def history(self, event_id: str | None = None, limit: int | None = None) -> list[Change]:
         return read_history(self.store.conn, event_id, limit=limit)

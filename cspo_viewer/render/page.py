@@ -114,6 +114,8 @@ class ExportLayout:
     keyed: int = 0  # events numbered on the timeline and listed in the key
     uncounted: int = 0  # events only in counted badges, density strips or bare markers
     listed: int = 0  # unnamed events listed one by one in the key
+    annotations_named: int = 0  # eras and notes named in the strip above the lanes
+    annotations_unnamed: int = 0  # those drawn (band or line) whose name had no room
     x_range: tuple[float, float] = (0.0, 1.0)
     label_px: float = 0.0  # the timeline's label font size
     plan: Plan | None = None  # the timeline's layout as drawn
@@ -533,6 +535,10 @@ def _paint_timeline_and_key(
     out.named = len([ev for ev in page.shown if int(ev) in named])
     out.keyed = len(drawn.key)
     out.uncounted = out.events_shown - out.named - out.keyed
+    frame = timeline.plot.item.frame
+    if frame is not None and frame.strip is not None:
+        out.annotations_named = len(frame.strip.label_text)
+        out.annotations_unnamed = frame.strip.hidden
     if columns:
         top = plot_rect.bottom() + fonts.gap * 0.5
         p.setFont(fonts.small)

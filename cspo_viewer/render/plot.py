@@ -20,6 +20,8 @@ from cspo_viewer.render.timeline_item import MEMBER_BAND, TimelineItem
 
 MIN_SPAN_DAYS = 10.0
 LANE_AXIS_WIDTH_EM = 11
+NOTES_HEADER = "Eras, notes"
+"""The lane header beside the strip of era and note names."""
 
 
 class TimelinePlot(pg.PlotItem):
@@ -86,6 +88,8 @@ class TimelinePlot(pg.PlotItem):
     def _lane_ticks(self, content: TimelineContent) -> None:
         item = self.item
         major = [(item.lane_centre(i), title) for i, title in enumerate(content.lanes.titles)]
+        if item.note_lines:
+            major.insert(0, (item.notes_height / 2, NOTES_HEADER))
         if content.members:
             major.append((item.strip_top + MEMBER_BAND / 2, "Members"))
         self.lane_axis.set_lanes(major, [])
@@ -99,7 +103,8 @@ class TimelinePlot(pg.PlotItem):
         metrics = QFontMetricsF(font)
         titles = self.content.lanes.titles if self.content else ()
         longest = max((metrics.horizontalAdvance(t) for t in titles), default=0.0)
-        width = max(longest, metrics.horizontalAdvance("Members")) + look.font_px * 1.6
+        width = max(longest, metrics.horizontalAdvance("Members"))
+        width = max(width, metrics.horizontalAdvance(NOTES_HEADER)) + look.font_px * 1.6
         self.lane_axis.setWidth(round(min(width, look.font_px * LANE_AXIS_WIDTH_EM * 2)))
 
     def fit_all(self) -> None:

@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from cspo_viewer.data.annotations import ERA_COLOUR, Annotation
 from cspo_viewer.data.table import EventTable
 from cspo_viewer.layout import (
     LanePlan,
@@ -45,6 +47,16 @@ from cspo_viewer.layout import (
     choose_homes,
     lane_rows,
     plan_view,
+)
+from cspo_viewer.layout.annotations import (
+    NO_MARKS,
+    STRIP_ROW,
+    SWATCH_PX_FACTOR,
+    Marks,
+    StripPlan,
+    plan_strip,
+    strip_height,
+    strip_lines,
 )
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.style import kind_color, kind_symbol
@@ -61,6 +73,13 @@ ECHO_SIZE = 0.62
 """Their markers' size, as a fraction of a named marker's."""
 COMPACT_PAD = 0.08  # lane padding when rows are short
 MIN_ROW_LINES = 1.12  # a row is at least this many text lines high
+ERA_TURNS = (ERA_COLOUR, "#66c2a5", "#fc8d62", "#e78ac3")
+"""Colours of eras stored without one, in turn (ColorBrewer Set2: muted, distinct)."""
+NOTE_TICK_ALPHA = 0.45
+"""How strongly a note's date line shows through the lanes."""
+ERA_ALPHA = 0.16
+ERA_EDGE_ALPHA = 230  # of 255: an era's edges
+"""How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
 
@@ -76,6 +95,7 @@ class Frame:
     lane_top: list[float]  # item y of each lane's top (rows)
     pad: float = LANE_PAD  # rows of padding in each lane
     echo_rows: list[int] | None = None  # each lane's rows, where its echo strip starts
+    strip: StripPlan | None = None  # eras' and notes' bands, ticks and names
 
     def row_y(self, lane: int, row: int) -> float:
         """Device y of a lane row's marker line."""
@@ -224,6 +244,9 @@ class TimelineItem(pg.GraphicsObject):
         self._pinned: frozenset[int] = frozenset()
         self._key = False  # number the unnamed events (a page's key)
         self._clip_labels = False  # labels stay inside the view (a page) or the data
+        self._marks: Marks = NO_MARKS  # eras and notes
+        self._note_lines = 0  # rows of their names above the lanes
+        self._era_rgb = np.zeros((0, 3), dtype=np.uint8)  # each mark's colour
         self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
         self._frame: Frame | None = None
@@ -275,6 +298,9 @@ class TimelineItem(pg.GraphicsObject):
         self._rows = [2] * len(content.lanes.keys)
         self._home = None
         self._echo = [False] * len(content.lanes.keys)
+        self._marks = content.marks
+        self._era_rgb = self._era_colours()
+        self._note_lines = 0
         self._frame = None
         self.update()
 
@@ -312,8 +338,11 @@ class TimelineItem(pg.GraphicsObject):
         lanes = self._lanes
         echo = [bool((~home[lanes.lane_slice(i)]).any()) for i in range(len(lanes.keys))]
 
+        note_lines = strip_lines(self._marks, viewport, self.measure, self._look.layout)
+
         def allot(pad: float, lines: int) -> list[int]:
             fixed = self._strip_rows(lines) + pad * len(lanes.keys) + ECHO_ROWS * sum(echo)
+            fixed += strip_height(note_lines)
             return lane_rows(
                 self._table,
                 self._lanes,
@@ -345,11 +374,12 @@ class TimelineItem(pg.GraphicsObject):
         pad, lines, rows = layout
         same_home = self._home is not None and np.array_equal(home, self._home)
         self._home = home
-        if (pad, lines, rows, echo) == (self._pad, self._member_lines, self._rows, self._echo):
+        now = (pad, lines, rows, echo, note_lines)
+        if now == (self._pad, self._member_lines, self._rows, self._echo, self._note_lines):
             if not same_home:
                 self.update()
             return False
-        self._echo = echo
+        self._echo, self._note_lines = echo, note_lines
         self.prepareGeometryChange()
         self._pad, self._member_lines, self._rows = pad, lines, rows
         self.update()
@@ -378,9 +408,18 @@ class TimelineItem(pg.GraphicsObject):
         return len(self._lanes.keys) if self._lanes else 0
 
     def lane_top(self, lane: int) -> float:
-        """Item y of a lane's top edge (rows)."""
+        """Item y of a lane's top edge (rows): under the strip of era and note names."""
         echo = ECHO_ROWS * sum(self._echo[:lane])
-        return float(sum(self._rows[:lane])) + self._pad * lane + echo
+        return self.notes_height + float(sum(self._rows[:lane])) + self._pad * lane + echo
+
+    @property
+    def notes_height(self) -> float:
+        """Rows of era and note names above the lanes (none without an annotation)."""
+        return strip_height(self._note_lines)
+
+    @property
+    def note_lines(self) -> int:
+        return self._note_lines
 
     def lane_centre(self, lane: int) -> float:
         return (self.lane_top(lane) + self.lane_top(lane + 1)) / 2
@@ -452,7 +491,10 @@ class TimelineItem(pg.GraphicsObject):
         row_px = tr.map(QPointF(0, 1)).y() - dev_y0
         plan = self.layout_plan(viewport)
         tops = [self.lane_top(i) for i in range(self.lane_count)]
-        self._frame = frame = Frame(plan, dev_x0, dev_y0, row_px, tops, self._pad, self._rows)
+        strip = plan_strip(self._marks, viewport, self.measure, self._look.layout, self._note_lines)
+        self._frame = frame = Frame(
+            plan, dev_x0, dev_y0, row_px, tops, self._pad, self._rows, strip
+        )
         engine = p.paintEngine()
         self._vector = engine is not None and engine.type() in VECTOR_ENGINES
         p.save()
@@ -460,6 +502,7 @@ class TimelineItem(pg.GraphicsObject):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._paint_lane_backgrounds(p, viewport, frame)
+        self._paint_behind(p, strip, frame)
         self._paint_grid(p, viewport, frame)
         self._paint_members(p, viewport, frame)
         where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
@@ -472,6 +515,7 @@ class TimelineItem(pg.GraphicsObject):
             self._paint_markers(p, [*lp.marker_event, *lp.echo_event], where[lane])
             self._paint_labels(p, lp, lane, frame)
         self._paint_selected_callout(p, plan, frame)
+        self._paint_strip_names(p, strip, frame)
         p.restore()
 
     def marker_y(self, lane: int, row: int = 0) -> float:
@@ -508,6 +552,148 @@ class TimelineItem(pg.GraphicsObject):
                     p.setPen(QPen(QColor(look.member_band), look.pen_px * 1.5))
                     p.drawLine(QPointF(x, top), QPointF(x, bottom))
                     p.setPen(Qt.PenStyle.NoPen)
+
+    # --- eras and notes -------------------------------------------------------------------
+    def _era_colours(self) -> np.ndarray:
+        """Each mark's colour as (r, g, b): an era's own; eras without one (a TimelineJS
+        file's) take turns in a few muted colours, so neighbouring bands tell apart."""
+        marks = self._marks
+        turns = np.cumsum(marks.era) - 1
+        rgb = np.zeros((len(marks), 3), dtype=np.uint8)
+        for i, a in enumerate(marks.annotations):
+            name = a.colour or ERA_TURNS[int(turns[i]) % len(ERA_TURNS)]
+            rgb[i] = QColor(name).getRgb()[:3]
+        return rgb
+
+    def _era_colour(self, mark: int) -> QColor:
+        return QColor(*(int(v) for v in self._era_rgb[mark]))
+
+    def _paint_behind(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
+        """Each era tints the lanes over its period (a thin edge at each end, a shorter
+        era over a longer one) and each note's date is a faint line down the lanes: all
+        under the grid, markers and labels, so they cover none of them. On screen and in
+        a PNG that is two texture fills whatever the count (a few hundred translucent
+        rects and lines would take milliseconds a frame); SVG and PDF stay vector."""
+        if not (strip.band_x0 or strip.tick_x):
+            return
+        top = frame.dev_y0
+        under_names = frame.dev_y0 + self._note_lines * STRIP_ROW * frame.row_px
+        bottom = frame.dev_y0 + self.lanes_height * frame.row_px
+        tick = QColor(self._look.muted_text)
+        tick.setAlphaF(NOTE_TICK_ALPHA)
+        if self._vector:
+            self._paint_eras_vector(p, strip, frame, top, bottom)
+            p.setPen(QPen(tick, self._look.pen_px))
+            for x in strip.tick_x:
+                p.drawLine(
+                    QPointF(frame.dev_x0 + x, under_names), QPointF(frame.dev_x0 + x, bottom)
+                )
+            return
+        columns = self._columns(frame)
+        if strip.band_x0:
+            self._band_columns(columns, strip)
+            self._draw_columns(p, columns, frame, top, under_names)
+        if strip.tick_x:
+            xs = np.floor(np.asarray(strip.tick_x)).astype(np.int64)
+            columns[xs[(xs >= 0) & (xs < len(columns))]] = tick.getRgb()
+        self._draw_columns(p, columns, frame, under_names, bottom)
+
+    def _band_columns(self, columns: np.ndarray, strip: StripPlan) -> None:
+        """Fill ``columns`` with the eras' tints and edges (the shortest era on top)."""
+        x0s, x1s = np.asarray(strip.band_x0), np.asarray(strip.band_x1)
+        rgb = self._era_rgb[np.asarray(strip.band_mark)]
+        width = len(columns)
+        c0 = np.clip(np.floor(x0s).astype(np.int64), 0, width - 1)
+        c1 = np.clip(np.maximum(np.ceil(x1s).astype(np.int64), c0 + 1), 0, width)
+        owner = np.full(width, -1, dtype=np.int64)
+        for k in np.argsort(x0s - x1s, kind="stable").tolist():  # the longest first
+            owner[c0[k] : c1[k]] = k
+        tinted = owner >= 0
+        columns[tinted, :3] = rgb[owner[tinted]]
+        columns[tinted, 3] = round(ERA_ALPHA * 255)
+        for edge in (c0, c1 - 1):
+            columns[edge, :3] = rgb
+            columns[edge, 3] = ERA_EDGE_ALPHA
+
+    def _paint_eras_vector(
+        self, p: QPainter, strip: StripPlan, frame: Frame, top: float, bottom: float
+    ) -> None:
+        x0s, x1s = np.asarray(strip.band_x0), np.asarray(strip.band_x1)
+        for k in np.argsort(x0s - x1s, kind="stable").tolist():
+            x0, x1, mark = strip.band_x0[k], strip.band_x1[k], strip.band_mark[k]
+            colour = self._era_colour(mark)
+            tint = QColor(colour)
+            tint.setAlphaF(ERA_ALPHA)
+            left, right = frame.dev_x0 + x0, frame.dev_x0 + max(x1, x0 + 1.0)
+            p.fillRect(QRectF(left, top, right - left, bottom - top), tint)
+            edge = QColor(colour)
+            edge.setAlpha(ERA_EDGE_ALPHA)
+            p.setPen(QPen(edge, self._look.pen_px))
+            p.drawLine(QPointF(left, top), QPointF(left, bottom))
+            p.drawLine(QPointF(right, top), QPointF(right, bottom))
+
+    @staticmethod
+    def _columns(frame: Frame) -> np.ndarray:
+        """One transparent RGBA pixel per device column of the view."""
+        width = max(int(np.ceil(frame.plan.viewport.width_px)), 1)
+        return np.zeros((width, 4), dtype=np.uint8)
+
+    @staticmethod
+    def _draw_columns(
+        p: QPainter, columns: np.ndarray, frame: Frame, top: float, bottom: float
+    ) -> None:
+        """Columns of colour from ``top`` to ``bottom`` (device y), drawn as a one-row
+        texture filling the rect: a fraction of a millisecond where a stretched image or
+        a few hundred overlapping translucent rects take several."""
+        # Premultiplied BGRA: the raster engine's own pixel format, so nothing is converted.
+        bgra = columns[:, [2, 1, 0, 3]].astype(np.uint16)
+        bgra[:, :3] = bgra[:, :3] * bgra[:, 3:4] // 255
+        data = bgra.astype(np.uint8).tobytes()
+        image = QImage(
+            data, len(columns), 1, len(columns) * 4, QImage.Format.Format_ARGB32_Premultiplied
+        )
+        left = round(frame.dev_x0)
+        p.save()
+        p.setBrushOrigin(QPointF(left, 0))
+        p.fillRect(QRectF(left, top, len(columns), bottom - top), QBrush(image))
+        p.restore()
+
+    def _paint_strip_names(self, p: QPainter, strip: StripPlan, frame: Frame) -> None:
+        """Era names after a swatch of their colour, notes after a mark pointing at their
+        date: in the strip's own rows, which no event label uses."""
+        look = self._look
+        swatch = look.layout.marker_px * SWATCH_PX_FACTOR
+        gap = look.layout.gap_px
+        text_colour, note_colour = QColor(look.text), QColor(look.muted_text)
+        p.setFont(self._font)
+        for x, line, mark, text in zip(
+            strip.label_x, strip.label_line, strip.label_mark, strip.label_text, strict=True
+        ):
+            centre = frame.dev_y0 + (line + 0.5) * STRIP_ROW * frame.row_px
+            left = frame.dev_x0 + x
+            if self._marks.era[mark]:
+                box = QRectF(left - swatch - gap, centre - swatch / 2, swatch, swatch)
+                p.fillRect(box, self._era_colour(mark))
+                p.setPen(text_colour)
+            else:
+                p.setPen(note_colour)
+            p.drawText(QPointF(left, centre + self._ascent * 0.36), text)
+
+    def annotation_at(self, item_pos: QPointF) -> Annotation | None:
+        """The era or note drawn under ``item_pos`` (item coordinates) in the last frame:
+        a name in the strip, or an era's band in the lanes."""
+        frame = self._frame
+        if frame is None or frame.strip is None:
+            return None
+        x_px = float(frame.plan.viewport.to_px(item_pos.x()))
+        y = item_pos.y()
+        if 0 <= y < self._note_lines * STRIP_ROW:
+            mark = frame.strip.mark_at(int(y // STRIP_ROW), x_px, self._look.layout.gap_px)
+        elif self.notes_height <= y < self.lanes_height:
+            mark = frame.strip.band_at(x_px)
+        else:
+            mark = None
+        return None if mark is None else self._marks.annotations[mark]
 
     def _paint_grid(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         """The date axis's grid lines across the lanes, under every marker and label (a

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.edits import Checked, Edit
 from cspo_viewer.data.filters import EventFilter, Vocabulary
 from cspo_viewer.data.history import Change
@@ -43,6 +44,7 @@ class Controller(QObject):
     pinsChanged = Signal()  # the events always labelled on the timeline changed
     recordChanged = Signal(object)  # list of event ids added, edited or deleted here
     eventMenuRequested = Signal(object, str)  # QMenu, event id: add actions to it
+    annotationsChanged = Signal()  # eras or notes were added, edited or deleted here
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +149,37 @@ class Controller(QObject):
         self.databaseChanged.emit()
         self.resultsChanged.emit()
         self.recordChanged.emit([])
+
+    # --- eras and notes -----------------------------------------------------------------
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The eras and notes the timeline draws (a saved view may show only some)."""
+        return self.session.shown_annotations()
+
+    @property
+    def annotation_ids(self) -> tuple[int, ...] | None:
+        """The ids of the eras and notes shown (a saved view's), or None for all."""
+        ids = self.session.annotation_ids
+        return None if ids is None else tuple(sorted(ids))
+
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Each write raises ``AnnotationError``/``DatabaseError`` (one sentence, nothing
+        written) or is announced by ``annotationsChanged``."""
+        stored = self.session.add_annotation(annotation)
+        self.annotationsChanged.emit()
+        return stored
+
+    def update_annotation(
+        self, annotation: Annotation, before: Annotation | None = None
+    ) -> Annotation:
+        stored = self.session.update_annotation(annotation, before)
+        self.annotationsChanged.emit()
+        return stored
+
+    def delete_annotation(self, annotation_id: int, before: Annotation | None = None) -> Annotation:
+        gone = self.session.delete_annotation(annotation_id, before)
+        self.annotationsChanged.emit()
+        return gone
 
     def save_source(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         return self.session.save_source(fields)

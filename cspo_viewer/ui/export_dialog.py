@@ -285,6 +285,7 @@ class ExportDialog(QDialog):
             template=self.template(),
             editable=self.editable_box.isChecked(),
             event_pages=self.event_pages_box.isChecked(),
+            annotations=self.controller.annotation_ids,
         )
 
     def template(self) -> Path | None:

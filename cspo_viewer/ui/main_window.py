@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.render.palette import look
+from cspo_viewer.ui.annotation_actions import install_annotation_actions
 from cspo_viewer.ui.briefing_views import install_briefing_views
 from cspo_viewer.ui.controller import GROUPINGS, Controller
 from cspo_viewer.ui.detail_pane import DetailPane
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.file_menu.insertSeparator(self.act_quit)
         self.briefing = install_briefing_actions(self)  # Edit menu, event context menus
         self.edits = install_edit_actions(self, settings if self._remember else None)
+        self.annotating = install_annotation_actions(self)  # eras and notes
         controller.filterChanged.connect(self._update_title)
         controller.resultsChanged.connect(self._update_status)
         controller.databaseChanged.connect(self._update_status)

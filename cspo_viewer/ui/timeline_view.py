@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QWidget
 
+from cspo_viewer.data.annotations import Annotation, describe
 from cspo_viewer.data.dates import display_date, from_day, to_day
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.plot import TimelinePlot
@@ -26,6 +27,8 @@ class TimelineView(pg.PlotWidget):
 
     dateRangeDragged = Signal(object, object)  # ISO from, ISO to (after a region drag)
     eventMenuRequested = Signal(object, object)  # QMenu, event id: others add entries
+    backgroundMenuRequested = Signal(object, float, object)  # QMenu, day, Annotation or None
+    spanDragged = Signal(float, float)  # days: a drag across the date axis marked them
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         self.plot = TimelinePlot(LIGHT)
@@ -46,6 +49,17 @@ class TimelineView(pg.PlotWidget):
         self._region.hide()
         self._region.sigRegionChangeFinished.connect(self._region_dragged)
         self.plot.addItem(self._region, ignoreBounds=True)
+        self._span = pg.LinearRegionItem(
+            orientation="vertical",
+            movable=True,
+            brush=QColor(230, 145, 56, 45),
+            hoverBrush=QColor(230, 145, 56, 70),
+        )
+        self._span.setZValue(-4)
+        self._span.hide()
+        self.plot.addItem(self._span, ignoreBounds=True)
+        # A drag across the dates marks a span (for Add era…) instead of panning.
+        self.plot.day_axis.mouseDragEvent = self._axis_drag
         self._empty = QLabel(self)
         self._empty.setTextFormat(Qt.TextFormat.PlainText)  # it names the filter's values
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -63,6 +77,7 @@ class TimelineView(pg.PlotWidget):
         controller.selectionChanged.connect(self._selection_changed)
         controller.filterChanged.connect(self._sync_region)
         controller.pinsChanged.connect(self._pins_changed)
+        controller.annotationsChanged.connect(self.rebuild)
         self.set_look(LIGHT)
         self.rebuild()
         self.plot.fit_all()
@@ -213,12 +228,23 @@ class TimelineView(pg.PlotWidget):
     def _hover(self, scene_pos: QPointF) -> None:
         hit = self.hit_at_scene(scene_pos)
         if hit is None:
-            QToolTip.hideText()
             self.viewport().unsetCursor()
+            note = self.annotation_at_scene(scene_pos)
+            if note is None:
+                QToolTip.hideText()
+                return
+            global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
+            QToolTip.showText(global_pos, literal(describe(note)), self)
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
         QToolTip.showText(global_pos, literal(self.tooltip_text(hit)), self)
+
+    def annotation_at_scene(self, scene_pos: QPointF) -> Annotation | None:
+        """The era or note drawn under ``scene_pos`` (its name, or an era's band)."""
+        if not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.item.annotation_at(self._item_pos(scene_pos))
 
     def tooltip_text(self, hit: tuple[str, object]) -> str:
         """Plain text (never rich text): date, title and nations, or a cluster's summary."""
@@ -252,8 +278,23 @@ class TimelineView(pg.PlotWidget):
         self.eventMenuRequested.emit(menu, event_id)
         return menu
 
+    def background_menu(self, scene_pos: QPointF) -> QMenu:
+        """The context menu off any event: what others add through
+        ``backgroundMenuRequested`` for the day under the cursor and the era or note
+        drawn there (None if none)."""
+        menu = QMenu(self)
+        pos = self._item_pos(scene_pos)
+        self.backgroundMenuRequested.emit(menu, float(pos.x()), self.item.annotation_at(pos))
+        return menu
+
     def _context_menu(self, ev) -> None:
         hit = self.hit_at_scene(ev.scenePos())
+        if hit is None and self.plot.getViewBox().sceneBoundingRect().contains(ev.scenePos()):
+            menu = self.background_menu(ev.scenePos())
+            if menu.actions():
+                ev.accept()
+                menu.popup(ev.screenPos().toPoint())
+            return
         if hit is None or hit[0] != "event":
             return
         ev.accept()
@@ -298,6 +339,34 @@ class TimelineView(pg.PlotWidget):
             super().keyPressEvent(ev)
             return
         ev.accept()
+
+    # --- a span marked on the date axis ------------------------------------------------
+    def _axis_drag(self, ev) -> None:
+        """Dragging across the date axis marks the days dragged over (shown as a band
+        that can be adjusted); at the end, ``spanDragged`` says which."""
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        vb = self.plot.getViewBox()
+        x0 = vb.mapSceneToView(ev.buttonDownScenePos()).x()
+        x1 = vb.mapSceneToView(ev.scenePos()).x()
+        lo, hi = sorted((float(x0), float(x1)))
+        self._span.setRegion((lo, hi))
+        self._span.show()
+        if ev.isFinish():
+            self.spanDragged.emit(lo, hi)
+
+    @property
+    def marked_span(self) -> tuple[float, float] | None:
+        """The days last marked on the date axis (None when none is shown)."""
+        if not self._span.isVisible():
+            return None
+        lo, hi = self._span.getRegion()
+        return float(lo), float(hi)
+
+    def clear_span(self) -> None:
+        self._span.hide()
 
     # --- date region ------------------------------------------------------------------
     def _sync_region(self, flt) -> None:

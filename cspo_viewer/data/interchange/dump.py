@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from cspo_viewer.data.annotations import list_annotations
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.interchange.csvfmt import write_csv
 from cspo_viewer.data.interchange.jsonfmt import write_json
@@ -57,6 +58,7 @@ def dump(store: Store, flt: EventFilter, fmt: Format, out: TextIO) -> int:
             title=title,
             description=f"Exported from cspo-viewer ({store.path.name}).",
             kind_labels=store.vocabulary.kinds,
+            eras=list_annotations(store),
         )
     return write_timelinejs(
         records,
@@ -64,4 +66,5 @@ def dump(store: Store, flt: EventFilter, fmt: Format, out: TextIO) -> int:
         title=title,
         description=f"Exported from cspo-viewer ({store.path.name}).",
         kind_labels=store.vocabulary.kinds,
+        eras=list_annotations(store),
     )

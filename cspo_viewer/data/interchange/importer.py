@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cspo_viewer import paths
+from cspo_viewer.data.annotations import insert_new, new_ones
 from cspo_viewer.data.build import insert_events, insert_sources
 from cspo_viewer.data.event_record import comparable, delete_events, load_records, record_of
 from cspo_viewer.data.history import record_changes
@@ -53,7 +53,12 @@ from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
 from cspo_viewer.data.store import DatabaseError, Store, open_store, sqlite_message
-from cspo_viewer.data.writing import begin_immediate, commit, refusal, settle
+from cspo_viewer.data.writing import (
+    begin_immediate,
+    commit,
+    refusal,
+    settle,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +83,6 @@ READERS = {
 STDIN_NAME = Path("stdin")
 """How standard input is named in the report and in the source its events cite."""
 
-BUNDLED_REFUSAL = (
-    "the bundled database is built from db/src and is not imported into; "
-    "create your own with: cspo-viewer db init --db mine.db, then import with --db mine.db"
-)
 
 
 def import_file(
@@ -161,15 +162,6 @@ def _write(
         raise (type(sentence)(f"{sentence}; {left}") if left else sentence) from None
     report.written = True
     return report
-
-
-def is_bundled_database(path: Path) -> bool:
-    """The shipped database is derived from ``db/src`` (a test keeps the two equal), so
-    imports go into a database of the user's own, never into it."""
-    try:
-        return Path(path).resolve() == paths.bundled_db_path().resolve()
-    except OSError:
-        return False
 
 
 def file_source(file_path: Path, title: str | None) -> dict[str, Any]:
@@ -260,12 +252,29 @@ class Session:
                 progress(Progress(phase, self.reader.bytes_read, total, events))
         if batch:
             self._flush(batch)
+        self._eras()
         if progress:
             progress(Progress(phase, total, total, events))
         self._notes()
         if events == 0 and not self.report.problems_total:
             self.report.notes.append("the file holds no events")
         return self.report
+
+    def _eras(self) -> None:
+        """A TimelineJS file's eras not stored yet: counted, and written on the writing
+        pass (in the same transaction, each recorded as an ``add``)."""
+        eras = getattr(self.reader, "eras", ())
+        if not eras:
+            return
+        if self.db is not None:
+            self.report.eras_added = len(insert_new(self.conn, eras, self.origin))
+        else:
+            self.report.eras_added = len(new_ones(self.conn, eras))
+        verb = "added" if self.db is not None else "to add"
+        self.report.notes.append(
+            f"{len(eras)} era(s) in the file, {self.report.eras_added} {verb} "
+            "(periods drawn behind the timeline)"
+        )
 
     def _notes(self) -> None:
         report = self.report

@@ -153,12 +153,18 @@ class ImportReport:
     problems_total: int = 0
     notes: list[str] = field(default_factory=list)
     written: bool = False
+    eras_added: int = 0  # TimelineJS eras not stored yet (or stored, once written)
 
     @property
     def has_changes(self) -> bool:
         """Anything to write? Re-importing a file changes nothing and rewrites nothing."""
         return bool(
-            self.added or self.changed or self.new_sources or self.new_kinds or self.new_themes
+            self.added
+            or self.changed
+            or self.new_sources
+            or self.new_kinds
+            or self.new_themes
+            or self.eras_added
         )
 
     @property

@@ -7,14 +7,15 @@ exact name, we by name in any order and any case, and every column but ``Year`` 
 
 Reading: a row of ``Type`` ``title`` is the timeline's title (the title of the file-source
 that its sourceless events cite), not an event; ``era`` rows label a span of the timeline
-and are skipped with a note (our record has no periods); every other row is an event read
+and become eras (``timelinejs.era_of``); every other row is an event read
 as a TimelineJS slide is (see ``timelinejs``): dates from Year/Month/Day (precision from
 which are given), Headline and Text as plain text (HTML stripped, links kept as
 "text (url)"), Group as a kind or theme (``--map-group``), Display Date kept in the
 summary. A ``Unique ID`` column, which our dumps add and TimelineJS ignores, keeps event
 ids across a round trip.
 
-Writing: the template's columns (plus ``Unique ID``), a title row, then one row per event,
+Writing: the template's columns (plus ``Unique ID``), a title row, the eras (their colours
+have no column), then one row per event,
 cited as the TimelineJS JSON dump cites (see ``timelinejs.slide_text``). No byte-order
 mark: TimelineJS reads the header by exact name.
 """
@@ -30,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.interchange.csvfmt import neutralise, restore
 from cspo_viewer.data.interchange.detect import normalised, sheet_delimiter
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
@@ -39,7 +41,13 @@ from cspo_viewer.data.interchange.model import (
     InterchangeError,
     RawEvent,
 )
-from cspo_viewer.data.interchange.timelinejs import SlideReader, slide_text, tl_date
+from cspo_viewer.data.interchange.timelinejs import (
+    SlideReader,
+    era_of,
+    short_precision,
+    slide_text,
+    tl_date,
+)
 
 SHEET_COLUMNS = (
     "Year",
@@ -124,7 +132,8 @@ class SheetsReader:
         self.notes = []
         slides = SlideReader()
         aliases = self._aliases()
-        eras = titles = 0
+        self.eras: list[Annotation] = []
+        titles = 0
         count = max(len(self.rows) - 1, 1)
         for number, cells in enumerate(self.rows[1:], start=2):
             self.bytes_read = self.size * (number - 1) // count
@@ -135,16 +144,16 @@ class SheetsReader:
             if number == self.title_row:
                 continue
             if kind == "era":
-                eras += 1
+                raw = RawEvent(f"row {number}", {}, aliases=aliases, style="csv")
+                era = era_of(raw, self._slide(get), slides)
+                if era is None:
+                    yield raw  # its problems refuse the file, naming the row
+                else:
+                    self.eras.append(era)
                 continue
             if kind == "title":
                 titles += 1  # TimelineJS shows a second title row as an event too
             yield slides.event(f"row {number}", self._slide(get), aliases, style="csv")
-        if eras:
-            self.notes.append(
-                f"{eras} era row(s) not imported: eras label periods, and the record has "
-                "events only"
-            )
         if titles:
             self.notes.append(f"{titles} further title row(s) imported as events")
         self.notes.extend(slides.notes())
@@ -273,8 +282,10 @@ def write_timelinejs_csv(
     title: str,
     description: str,
     kind_labels: Mapping[str, str],
+    eras: Iterable[Annotation] = (),
 ) -> int:
-    """The template's CSV: a title row, then one row per event; return the event count."""
+    """The template's CSV: a title row, the eras, then one row per event; return the
+    event count."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(DUMP_COLUMNS)
     writer.writerow(
@@ -286,6 +297,9 @@ def write_timelinejs_csv(
             }
         )
     )
+    for era in eras:
+        if era.is_era:
+            writer.writerow(_row(_era_cells(era)))
     n = 0
     for record in records:
         values = {
@@ -300,6 +314,17 @@ def write_timelinejs_csv(
         writer.writerow(_row(values))
         n += 1
     return n
+
+
+def _era_cells(era: Annotation) -> dict[str, str]:
+    end = era.end_date or era.date
+    return {
+        **_date_cells(era.first_day, short_precision(era.date), ""),
+        **_date_cells(era.last_day, short_precision(end), "End "),
+        "Headline": html.escape(era.title, quote=False),
+        "Text": text_to_html(era.text or ""),
+        "Type": "era",
+    }
 
 
 def _date_cells(iso: str, precision: str, prefix: str) -> dict[str, str]:

@@ -4,8 +4,9 @@ Reading: ``text.headline`` is the title and ``text.text`` the summary (HTML to p
 links kept as "text (url)", our own citation paragraphs left out, a ``display_date`` kept
 as its last line); ``start_date``/``end_date`` parts give the date and its precision
 (``""`` means absent), ``group`` names a kind or a theme (see the validator),
-``unique_id`` feeds the event id. Media, eras and times of day have no place in our
-record and are left out, with a note. TimelineJS files carry no sources, so their events
+``unique_id`` feeds the event id. ``eras`` become eras (periods drawn behind the
+timeline; see ``read_eras``). Media and times of day have no place in our record and are
+left out, with a note. TimelineJS files carry no sources, so their events
 cite the file itself.
 
 Writing: a file that TimelineJS opens as it is, one slide per event, grouped by the
@@ -25,7 +26,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, Literal, TextIO
 
-from cspo_viewer.data.dates import period_end
+from cspo_viewer.data.annotations import Annotation, AnnotationError, check
+from cspo_viewer.data.dates import parse_day, period_end, short_iso
 from cspo_viewer.data.interchange.htmltext import html_to_text, text_to_html
 from cspo_viewer.data.interchange.ids import external_event_id
 from cspo_viewer.data.interchange.jsonfmt import JsonDocumentReader, json_type, raw_event
@@ -63,9 +65,8 @@ class TimelineJsReader(JsonDocumentReader):
             raise InterchangeError(self._no_events())
         self.notes = []
         slides = SlideReader()
-        eras = self.meta.get("eras")
-        if isinstance(eras, list) and eras:
-            self.notes.append(f"{len(eras)} era(s) not imported: eras are not events")
+        self.eras, bad_eras = read_eras(self.meta.get("eras"), slides)
+        yield from bad_eras
         for where, value in self.elements():
             yield slides.event(where, value)
         self.notes.extend(slides.notes())
@@ -275,6 +276,83 @@ def _iso(
     return (period_end(iso, precision) if end else iso), precision
 
 
+# --- eras -----------------------------------------------------------------------------------
+UNTITLED_ERA = "Untitled era"
+ERA_COLOUR_KEY = "cspo_colour"
+"""An era's colour in our dumps, under a key TimelineJS does not read (it has none)."""
+
+
+def read_eras(value: Any, slides: SlideReader) -> tuple[list[Annotation], list[RawEvent]]:
+    """TimelineJS ``eras`` (a headline, a start and an end date each) as our eras, and
+    each era that cannot be one as a ``RawEvent`` holding its problems (so the import,
+    all or nothing, refuses the file naming it)."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list):
+        return [], [
+            RawEvent("eras", {}, [Problem("eras", f"must be a list, not {json_type(value)}")])
+        ]
+    eras: list[Annotation] = []
+    bad: list[RawEvent] = []
+    for i, item in enumerate(value):
+        raw = RawEvent(f"eras[{i}]", {})
+        era = era_of(raw, item, slides) if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            raw.problems.append(Problem(raw.where, f"must be an object, not {json_type(item)}"))
+        if era is None or raw.problems:
+            bad.append(raw)
+        else:
+            eras.append(era)
+    return eras, bad
+
+
+def era_of(raw: RawEvent, item: Mapping[str, Any], slides: SlideReader) -> Annotation | None:
+    """One TimelineJS era (an object of ``eras``, or a Sheets row of Type ``era`` read as
+    a slide) as our era, or None with its problems in ``raw``."""
+    if item.get("end_date") in (None, "", {}):
+        raw.problems.append(Problem(raw.at("end_date"), "missing; an era needs an end date"))
+        return None
+    start = slides._date(raw, item.get("start_date"), "start_date", end=False)
+    end = slides._date(raw, item.get("end_date"), "end_date", end=False)
+    title, text = slides._text(raw, item.get("text"))
+    if not isinstance(start, tuple) or not isinstance(end, tuple) or INVALID in (title, text):
+        return None
+    colour = item.get(ERA_COLOUR_KEY)
+    try:
+        return check(
+            Annotation(
+                "era",
+                title or UNTITLED_ERA,
+                short_iso(*start),
+                short_iso(*end),
+                colour=colour if isinstance(colour, str) else None,
+                text=text,
+            )
+        )
+    except AnnotationError as exc:
+        raw.problems.append(Problem(raw.where, str(exc)))
+        return None
+
+
+def tl_era(era: Annotation) -> dict[str, Any]:
+    """One era as TimelineJS reads it (its colour kept where TimelineJS does not look)."""
+    out: dict[str, Any] = {
+        "start_date": tl_date(era.first_day, short_precision(era.date)),
+        "end_date": tl_date(era.last_day, short_precision(era.end_date or era.date)),
+        "text": {"headline": html.escape(era.title, quote=False)},
+    }
+    if era.text:
+        out["text"]["text"] = text_to_html(era.text)
+    if era.colour:
+        out[ERA_COLOUR_KEY] = era.colour
+    return out
+
+
+def short_precision(given: str) -> str:
+    """The precision an ISO date as given says: ``2014`` a year, ``2014-09`` a month."""
+    return parse_day(given)[1]
+
+
 # --- writing --------------------------------------------------------------------------------
 def tl_date(iso: str, precision: str = "day") -> dict[str, str]:
     d = date.fromisoformat(iso)
@@ -344,13 +422,18 @@ def write_timelinejs(
     title: str,
     description: str,
     kind_labels: Mapping[str, str],
+    eras: Iterable[Annotation] = (),
 ) -> int:
-    """A TimelineJS file, streamed one slide per line; return the number of events."""
-    head = {
+    """A TimelineJS file, streamed one slide per line, with ``eras``; return the number
+    of events."""
+    head: dict[str, Any] = {
         "title": {
             "text": {"headline": html.escape(title, quote=False), "text": text_to_html(description)}
         }
     }
+    era_list = [tl_era(e) for e in eras if e.is_era]
+    if era_list:
+        head["eras"] = era_list
     out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "events": [')
     n = 0
     for record in records:

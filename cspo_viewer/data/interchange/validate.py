@@ -17,7 +17,7 @@ from typing import Any
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
-from cspo_viewer.data.dates import is_partial_iso, period_end
+from cspo_viewer.data.dates import is_partial_iso, parse_day, period_end
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.interchange import ids
 from cspo_viewer.data.interchange.jsonfmt import json_type
@@ -25,7 +25,6 @@ from cspo_viewer.data.interchange.model import INVALID, MapGroup, RawEvent
 
 _event_values = operator.itemgetter(*EVENT_COLUMNS)
 _quote_values = operator.itemgetter(*QUOTE_COLUMNS)
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
@@ -72,23 +71,6 @@ class ValidEvent:
         if quotes:
             quotes = tuple(map(_quote_values, quotes))
         return hash((_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None))
-
-
-def parse_day(text: str) -> tuple[date, str]:
-    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` -> (first day, precision the text gives).
-
-    Raises ``ValueError`` with the reason for text that is not a date or a date that does
-    not exist (2024-02-30).
-    """
-    m = _DATE.fullmatch(text.strip())
-    if not m:
-        raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = int(m[1]), m[2], m[3]
-    try:
-        first = date(year, int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{text.strip()} is not a real date ({exc})") from None
-    return first, "day" if day else "month" if month else "year"
 
 
 class Validator:
