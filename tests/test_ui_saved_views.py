@@ -244,3 +244,35 @@ def test_the_export_dialog_offers_saved_views(window_on, db_copy, tmp_path, monk
         [1920, 1080],
         "svg",
     )
+
+
+def test_a_view_records_the_eras_and_notes_it_shows(window_on, db_copy, monkeypatch, tmp_path):
+    """A saved view records which eras and notes it shows; applying it shows those, and
+    export --saved-view draws those (a view saved showing all follows new ones)."""
+    from cspo_viewer.cli import main
+    from cspo_viewer.data.annotations import Annotation, add_annotation
+
+    war = add_annotation(db_copy, Annotation("era", "First era", "2015-01-01", "2016-12-31"))
+    add_annotation(db_copy, Annotation("era", "Second era", "2019-01-01", "2020-12-31"))
+    window = window_on(db_copy)
+    c = window.controller
+    assert len(c.annotations) == 2
+    c.show_annotations((war.id,))
+    answer_name(monkeypatch, "One era")
+    action(view_menu(window), "Save &view as…").trigger()
+    answer_name(monkeypatch, "Every era")
+    c.show_annotations(None)
+    action(view_menu(window), "Save &view as…").trigger()
+    views = stored(db_copy)
+    assert views["One era"]["annotations"] == [war.id]
+    assert views["Every era"]["annotations"] is None
+
+    action(saved_views_menu(window), "One era").trigger()
+    assert [a.title for a in c.annotations] == ["First era"]
+    action(saved_views_menu(window), "Every era").trigger()
+    assert [a.title for a in c.annotations] == ["First era", "Second era"]
+
+    svg = tmp_path / "one.svg"
+    assert main(["export", "--db", str(db_copy), "--saved-view", "One era", "--out", str(svg)]) == 0
+    text = svg.read_text(encoding="utf-8")
+    assert "First era" in text and "Second era" not in text

@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             editable=args.editable,
             event_pages=args.event_pages,
             x_range=getattr(args, "x_range", None),  # a saved view's visible dates
-            annotations=() if args.no_annotations else None,
+            annotations=() if args.no_annotations else getattr(args, "annotations", None),
         )
         unknown = [i for i in args.label if store.event_detail(i) is None]
         if unknown:

@@ -72,6 +72,8 @@ def fill(args: argparse.Namespace) -> None:
         args.group_by = view.grouping
     if getattr(args, "x_range", None) is None:
         args.x_range = view.x_range
+    if not getattr(args, "no_annotations", False):
+        args.annotations = view.annotations  # the eras and notes it shows (None: all)
     if args.out is None:
         args.out = Path(f"{file_stem(view.name)}.{view.format or 'png'}")
 

@@ -47,7 +47,8 @@ class ViewError(UserError):
 class SavedView:
     """One named briefing. ``date_range`` is the timeline's visible days (first and last,
     ISO) or None for "fit the filtered events"; ``size`` is the export's pixels and
-    ``format`` its file type ("png", "svg", "pdf", "pptx"), None when never chosen.
+    ``format`` its file type ("png", "svg", "pdf", "pptx"), None when never chosen;
+    ``annotations`` the ids of the eras and notes it shows, None for all of them.
     ``notes`` say what a stored value no longer matches in this record (not stored)."""
 
     name: str
@@ -59,7 +60,7 @@ class SavedView:
     marking: str = ""
     size: tuple[int, int] | None = None
     format: str | None = None
-    annotations: tuple[int, ...] = ()
+    annotations: tuple[int, ...] | None = None
     created: str | None = None
     updated: str | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -84,7 +85,7 @@ class SavedView:
             "marking": self.marking,
             "size": list(self.size) if self.size else None,
             "format": self.format,
-            "annotations": list(self.annotations),
+            "annotations": None if self.annotations is None else list(self.annotations),
         }
 
 
@@ -180,11 +181,18 @@ def view_from_settings(
         marking=_text(data.get("marking")),
         size=_size(data.get("size"), notes),
         format=_text(data.get("format")).lower().lstrip(".") or None,
-        annotations=tuple(int(a) for a in _list(data.get("annotations")) if _is_int(a)),
+        annotations=_annotation_ids(data.get("annotations")),
         created=created,
         updated=updated,
         notes=tuple(notes),
     )
+
+
+def _annotation_ids(value: Any) -> tuple[int, ...] | None:
+    """The eras and notes a view shows: ids, or None for all of them (new ones too)."""
+    if value is None:
+        return None
+    return tuple(int(a) for a in _list(value) if _is_int(a))
 
 
 def _text(value: Any) -> str:

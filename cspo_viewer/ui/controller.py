@@ -162,6 +162,11 @@ class Controller(QObject):
         ids = self.session.annotation_ids
         return None if ids is None else tuple(sorted(ids))
 
+    def show_annotations(self, ids: tuple[int, ...] | None) -> None:
+        """Show only these eras and notes (a saved view's), or all of them (None)."""
+        self.session.annotation_ids = None if ids is None else frozenset(ids)
+        self.annotationsChanged.emit()
+
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Each write raises ``AnnotationError``/``DatabaseError`` (one sentence, nothing
         written) or is announced by ``annotationsChanged``."""

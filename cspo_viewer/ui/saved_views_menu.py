@@ -107,6 +107,7 @@ class SavedViewsMenu(QObject):
             grouping=c.grouping,
             date_range=range_days(days) if days else None,
             pins=tuple(sorted(c.pinned)),
+            annotations=c.annotation_ids,
             notes=(),
         )
 
@@ -117,6 +118,7 @@ class SavedViewsMenu(QObject):
         if view.grouping in GROUPINGS:
             c.set_grouping(view.grouping)
         c.set_pinned(set(view.pins))
+        c.show_annotations(view.annotations)
         self.window.timeline.show_days(view.x_range)  # type: ignore[attr-defined]
 
     def apply(self, view: SavedView) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cspo_viewer.data.interchange.detect import detect_format
 from cspo_viewer.data.interchange.dump import dump, dump_records
-from cspo_viewer.data.interchange.importer import BUNDLED_REFUSAL, import_file, is_bundled_database
+from cspo_viewer.data.interchange.importer import import_file
 from cspo_viewer.data.interchange.model import (
     FORMATS,
     ON_CONFLICT,
@@ -21,6 +21,7 @@ from cspo_viewer.data.interchange.model import (
     Problem,
     Progress,
 )
+from cspo_viewer.data.writing import BUNDLED_REFUSAL, is_bundled_database
 
 __all__ = [
     "BUNDLED_REFUSAL",
