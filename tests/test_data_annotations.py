@@ -134,10 +134,9 @@ def test_a_tooltip_says_what_it_is_its_dates_and_details():
 
 
 def test_an_export_draws_the_annotations_a_saved_view_names(db_copy):
-    from cspo_viewer.export.options import ExportOptions
-    from cspo_viewer.export.page import ExportData, build_page
-
     from cspo_viewer.data.filters import EventFilter
+    from cspo_viewer.model.options import ExportOptions
+    from cspo_viewer.model.page import ExportData, build_page
 
     era = add_annotation(db_copy, ERA)
     add_annotation(db_copy, NOTE)
