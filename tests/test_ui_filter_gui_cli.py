@@ -14,6 +14,7 @@ from cspo_viewer import paths
 from cspo_viewer.cli import main
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.filter_panel import FilterPanel
+from tests.filter_panel_support import checkbox, date_edits, match_combo, search_pending
 
 with open_store(paths.bundled_db_path()) as _store:
     NATIONS = [n.code for n in _store.nations()]
@@ -57,16 +58,16 @@ def pick(qtbot, panel: FilterPanel, c: dict) -> None:
     panel.clear_button.click()
     for facet, values in (("nation", c["nations"]), ("theme", c["themes"]), ("kind", c["kinds"])):
         for value in values:
-            panel.checkbox(facet, value).click()
+            checkbox(panel, facet, value).click()
     for facet, key in (("nation", "match_nations"), ("theme", "match_themes")):
-        combo = panel.match_combo(facet)
+        combo = match_combo(panel, facet)
         combo.setCurrentIndex(combo.findData(c[key]))
-    for edit, day in zip(panel.date_edits, (c["date_from"], c["date_to"]), strict=True):
+    for edit, day in zip(date_edits(panel), (c["date_from"], c["date_to"]), strict=True):
         if day:
             edit.setDate(QDate.fromString(day, Qt.DateFormat.ISODate))
     if c["text"]:
         qtbot.keyClicks(panel.search_edit, c["text"])
-        assert panel.search_pending
+        assert search_pending(panel)
         panel.flush_search()
 
 

@@ -17,6 +17,7 @@ from cspo_viewer.data.filters import build_filter
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
+from tests.filter_panel_support import nation_checkbox
 
 FLORENCE = "2024-12-03-florence-principals-board"
 KNIGHTON = (
@@ -47,7 +48,7 @@ def marker_point(window, event_id: str) -> QPoint:
         if index in lp.marker_event:
             at = lp.marker_event.index(index)
             x, row = lp.marker_x[at], lp.marker_row[at]
-            return QPoint(round(frame.dev_x0 + x), round(view.item.marker_y(lane, row)))
+            return QPoint(round(frame.dev_x0 + x), round(frame.row_y(lane, row)))
     raise AssertionError(f"{event_id} is not drawn as a lone marker")
 
 
@@ -84,7 +85,7 @@ def test_clicking_a_badge_zooms_into_it(window, qtbot):
     lp = frame.plan.lanes[lane]
     x, row = lp.cluster_x[0], lp.cluster_row[0]
     before = window.timeline.plot.x_range()
-    point = QPoint(round(frame.dev_x0 + x), round(window.timeline.item.marker_y(lane, row)))
+    point = QPoint(round(frame.dev_x0 + x), round(frame.row_y(lane, row)))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
     after = window.timeline.plot.x_range()
     assert after[1] - after[0] < (before[1] - before[0]) / 5
@@ -476,7 +477,7 @@ def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbo
         window.controller.select("2019-04-01-ood-announced")
         window.act_next.trigger()  # Alt+Right
         assert window.controller.selected == "2019-04-10-seven-nation-statement"
-    window.filter_panel.nation_checkbox("JPN").click()
+    nation_checkbox(window.filter_panel, "JPN").click()
     window.timeline.viewport().repaint()
     table, mask = window.controller.table, window.controller.mask
     japan = np.flatnonzero(mask)

@@ -20,6 +20,7 @@ from cspo_viewer.ui.export_dialog import ExportDialog
 from cspo_viewer.ui.main_window import MainWindow
 from cspo_viewer.ui.rich_text import literal
 from tests.conftest import sha256
+from tests.filter_panel_support import search_pending
 
 JAPAN_JOINS = "2023-12-05-japan-joins"
 
@@ -130,7 +131,7 @@ def test_save_view_as_then_apply_it_from_the_menu(window_on, db_copy, monkeypatc
 def test_search_text_still_being_typed_is_saved(window_on, db_copy, monkeypatch, qtbot):
     window = window_on(db_copy)
     qtbot.keyClicks(window.filter_panel.search_edit, "Florence")
-    assert window.filter_panel.search_pending
+    assert search_pending(window.filter_panel)
     answer_name(monkeypatch, "Florence")
     window.saved_views.act_save.trigger()
     assert stored(db_copy)["Florence"]["filter"]["text"] == "Florence"

@@ -16,6 +16,7 @@ from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.event_list import TITLE
 from cspo_viewer.ui.main_window import SAVE_DELAY_MS, MainWindow
 from tests.conftest import REPO
+from tests.filter_panel_support import date_edits, nation_checkbox, section
 from tests.test_ui_main_window import marker_point, zoom_to_event
 
 OTHER = "2023-02-06-usspacecom-planning-conference"
@@ -61,8 +62,8 @@ def contrast(widget: QWidget) -> float:
 
 def readable_parts(w: MainWindow) -> dict[str, QWidget]:
     return {
-        "Nations header": w.filter_panel.section("nation").toggle,
-        "Themes header": w.filter_panel.section("theme").toggle,
+        "Nations header": section(w.filter_panel, "nation").toggle,
+        "Themes header": section(w.filter_panel, "theme").toggle,
         "31 of 31 events": w.chips.count_label,
         "Clear all": w.chips.clear_button,
         "panel Clear all": w.filter_panel.clear_button,
@@ -72,7 +73,7 @@ def readable_parts(w: MainWindow) -> dict[str, QWidget]:
 
 
 def test_theme_switches_leave_every_part_readable(qtbot, window):
-    window.filter_panel.nation_checkbox("JPN").click()  # shows the chips' "Clear all"
+    nation_checkbox(window.filter_panel, "JPN").click()  # shows the chips' "Clear all"
     for name in ("dark", "light", "dark"):
         window.act_theme[name].trigger()  # View → Dark theme / Light theme
         qtbot.wait(10)
@@ -80,7 +81,7 @@ def test_theme_switches_leave_every_part_readable(qtbot, window):
         assert (background.lightness() < 100) == (name == "dark")
         for part, widget in readable_parts(window).items():
             assert contrast(widget) >= 3.0, (name, part, contrast(widget))
-        for edit in window.filter_panel.date_edits:  # greyed (no bound), but legible
+        for edit in date_edits(window.filter_panel):  # greyed (no bound), but legible
             line = edit.findChild(QLineEdit)
             pal = line.palette()
             ratio = ratio_of(pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base))
@@ -117,7 +118,7 @@ def test_state_is_saved_as_it_changes_without_quitting(qtbot, bundled_db, tmp_pa
     w = make_window(qtbot, bundled_db, path)
     w.act_theme["dark"].trigger()
     w.act_group["nation"].trigger()
-    w.filter_panel.nation_checkbox("NOR").click()
+    nation_checkbox(w.filter_panel, "NOR").click()
     header = w.event_list.view.horizontalHeader()
     x = header.sectionViewportPosition(TITLE) + header.sectionSize(TITLE) // 2
     QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))

@@ -57,7 +57,7 @@ DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 """Files up to this size get SQLite's quick_check on open (a few ms). It reads the whole
 file, ~0.4 s at 100,000 events, so larger files rely on the header checks here and on
-``damaged_message`` where a query meets a bad page; ``db check`` always checks fully."""
+``sqlite_message`` where a query meets a bad page; ``db check`` always checks fully."""
 
 
 class DatabaseError(Exception):
@@ -167,9 +167,6 @@ def sqlite_message(path: Path | str, exc: BaseException) -> str:
         return f"{path} is damaged ({detail}); run: cspo-viewer db check --db {path}"
     return f"SQLite could not use {path} ({detail})."
 
-
-damaged_message = sqlite_message
-"""The older name: the sentence for an SQLite error met after opening."""
 
 # SQLite's primary result codes (sqlite3.h), and the extended code RAISE() gives.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
@@ -423,12 +420,12 @@ class Store:
         This is how an analyst gets a database of their own to import into: the bundled
         one is derived from ``db/src`` and never written.
         """
-        from cspo_viewer.data.build import atomic_output
+        from cspo_viewer.data.file_output import replacing
 
         target = Path(target)
         if target.resolve() == self.path.resolve():
             raise DatabaseError(f"{target} is the database already open.")
-        with atomic_output(target, ".db") as tmp:
+        with replacing(target, ".db") as tmp:
             dest = sqlite3.connect(tmp)
             try:
                 self.conn.backup(dest)

@@ -133,14 +133,6 @@ class Plan:
     lanes: list[LanePlan]
     key: list[tuple[int, int]] = field(default_factory=list)  # (number, event row)
 
-    def label_boxes(self) -> list[tuple[int, int, float, float]]:
-        """(lane, row, left, right) of every label: what "never overlap" is checked on."""
-        return [
-            (i, row, x, x + w)
-            for i, lp in enumerate(self.lanes)
-            for x, w, row in zip(lp.label_x, lp.label_width, lp.label_row, strict=True)
-        ]
-
     def named(self) -> set[int]:
         """Events named by their title somewhere on the timeline."""
         return {

@@ -474,11 +474,6 @@ class TimelineItem(pg.GraphicsObject):
         self._paint_selected_callout(p, plan, frame)
         p.restore()
 
-    def marker_y(self, lane: int, row: int = 0) -> float:
-        """Device y of a lane row's marker line (after a paint)."""
-        assert self._frame is not None
-        return self._frame.row_y(lane, row)
-
     def _paint_lane_backgrounds(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         assert self._lanes is not None
         look = self._look
