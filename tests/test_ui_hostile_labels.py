@@ -10,15 +10,12 @@ import sqlite3
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QTextDocument
 from PySide6.QtGui import Qt as GuiQt  # Qt::mightBeRichText lives in QtGui
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip, QWidget
 
-from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.export_dialog import ExportDialog
-from cspo_viewer.ui.main_window import MainWindow
 from tests.filter_panel_support import nation_checkbox, theme_checkbox
 
 MAGENTA = QColor("#ff00ff")
@@ -95,14 +92,8 @@ def magenta_pixels(widget: QWidget) -> int:
 
 
 @pytest.fixture
-def window(qtbot, hostile_db, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(hostile_db)), settings, remember=False)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(open_window, hostile_db):
+    return open_window(hostile_db)
 
 
 def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(

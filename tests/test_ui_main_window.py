@@ -26,18 +26,6 @@ KNIGHTON = (
 )
 
 
-@pytest.fixture
-def window(qtbot, bundled_db, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.timeline.repaint()
-    return w
-
-
 def marker_point(window, event_id: str) -> QPoint:
     """Where the event's marker is drawn, in the timeline viewport's pixels."""
     view = window.timeline
@@ -151,7 +139,7 @@ def test_member_strip_deepens_at_the_december_2023_accessions(window):
     assert band not in before
 
 
-def test_hostile_text_renders_literally(qtbot, db_copy, tmp_path):
+def test_hostile_text_renders_literally(qtbot, open_window, db_copy):
     evil = (
         '<img src="http://example.invalid/x.png"><script>alert(1)</script> '
         + "x" * 1_000_000
@@ -162,11 +150,7 @@ def test_hostile_text_renders_literally(qtbot, db_copy, tmp_path):
             "UPDATE events SET summary = ?, short_title = ? WHERE id = ?",
             [evil, "<b>bold?</b> \u202e🚀", FLORENCE],
         )
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(db_copy)), settings, remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(db_copy, size=None)
     w.controller.select(FLORENCE)
     qtbot.wait(50)
     text = w.detail.plain_text()
