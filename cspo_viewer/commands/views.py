@@ -190,7 +190,10 @@ def checked_export(size: str | None, grouping: str, fmt: str | None) -> tuple[in
         except ValueError:
             raise UserError(f"invalid --size {size!r}; use WIDTHxHEIGHT, e.g. 1920x1080") from None
         width_height = (width, height)
-    ExportOptions(*(width_height or ()), grouping=grouping)  # the export's sentences
+    if width_height:  # the export's sentences
+        ExportOptions(width=width_height[0], height=width_height[1], grouping=grouping)
+    else:
+        ExportOptions(grouping=grouping)
     if fmt and f".{fmt.lower().lstrip('.')}" not in FORMATS:
         names = ", ".join(suffix.lstrip(".") for suffix in FORMATS)
         raise UserError(f"unknown --format {fmt!r}; use one of {names}")

@@ -275,9 +275,9 @@ def build_filter(
         raise FilterError(f"the start date {start} is after the end date {end}")
     return EventFilter(
         nations=_unique(vocab.resolve_nation(n) for n in nations),
-        match_nations=match_nations,  # type: ignore[arg-type]
+        match_nations=match_nations,
         themes=_unique(vocab.resolve_theme(t) for t in themes),
-        match_themes=match_themes,  # type: ignore[arg-type]
+        match_themes=match_themes,
         kinds=_unique(vocab.resolve_kind(k) for k in kinds),
         date_from=start,
         date_to=end,

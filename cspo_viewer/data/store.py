@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.filters import EventFilter, Vocabulary
@@ -389,6 +389,8 @@ def trust_schema_for_writing(path: Path, conn: sqlite3.Connection) -> bool:
 _ROW_COLUMNS = (
     "e.id, e.date, e.date_precision, e.end_date, e.title, e.short_title, e.kind, e.location"
 )
+_Row = tuple[str, str, str, str | None, str, str | None, str, str | None]
+"""What ``SELECT _ROW_COLUMNS`` gives: ``EventRow``'s fields before its tags."""
 
 
 class Store:
@@ -593,7 +595,7 @@ class Store:
         read = self.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM events e WHERE {where} ORDER BY e.date, e.id", params
         ).fetchall()
-        rows = [r for r in read if self.usable_event(r)]
+        rows: list[_Row] = [r for r in read if self.usable_event(r)]
         if read and not rows and flt.is_empty:
             raise self.nothing_usable(len(read))
         if not with_tags:
@@ -685,7 +687,7 @@ class Store:
             )
         ]
         return EventDetail(
-            row=EventRow(*row[:8], nations=tuple(nations), themes=tuple(themes)),
+            row=EventRow(*cast(_Row, row[:8]), nations=tuple(nations), themes=tuple(themes)),
             summary=row[8],
             statement_text=row[9],
             confidence=row[10],

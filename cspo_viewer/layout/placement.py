@@ -612,14 +612,16 @@ def _plan_sparse(
     placer = _Placer(cand, n_rows, width, style, bounds)
     if _can_all_fit(cand, n_rows, style, bounds) and placer.first_fit():
         pass  # named in date order, the events beside the view holding their rows
-    elif (placer := _visible_first_fit(cand, n_rows, width, style, bounds)) is None:
+    elif (visible := _visible_first_fit(cand, n_rows, width, style, bounds)) is not None:
+        placer = visible
+    else:
         # The events beside the view keep only their markers and come last, so the
         # room goes to events shown and unnamed.
         bare = ~cand.visible
         cand.rank = np.where(bare, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
         plain = width
 
-        def width(i: int) -> float | None:  # type: ignore[misc]
+        def width(i: int) -> float | None:
             return None if bare[i] else plain(i)
 
         placer = _Placer(cand, n_rows, width, style, bounds)
@@ -631,7 +633,12 @@ def _plan_sparse(
 def _subset(cand: _Lane, keep: np.ndarray) -> _Lane:
     """The candidates ``keep`` selects, in the same order."""
     return _Lane(
-        *(getattr(cand, f)[keep] for f in ("events", "x", "bar0", "bar1", "rank", "visible")),
+        cand.events[keep],
+        cand.x[keep],
+        cand.bar0[keep],
+        cand.bar1[keep],
+        cand.rank[keep],
+        cand.visible[keep],
         cand.inst[keep],
         cand.home[keep],
     )

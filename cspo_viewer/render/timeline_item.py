@@ -309,14 +309,14 @@ class TimelineItem(pg.GraphicsObject):
             bounds=bounds,
         )
 
-        lanes = self._lanes
+        table, lanes = self._table, self._lanes
         echo = [bool((~home[lanes.lane_slice(i)]).any()) for i in range(len(lanes.keys))]
 
         def allot(pad: float, lines: int) -> list[int]:
             fixed = self._strip_rows(lines) + pad * len(lanes.keys) + ECHO_ROWS * sum(echo)
             return lane_rows(
-                self._table,
-                self._lanes,
+                table,
+                lanes,
                 viewport,
                 self.measure,
                 self._look.layout,

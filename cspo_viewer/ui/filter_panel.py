@@ -75,7 +75,7 @@ class _Section(QWidget):
         self._header.addWidget(self.toggle)
         self._header.addStretch(1)
         self.body = QWidget(self)
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(2)
         layout.addLayout(self._header)
@@ -86,13 +86,15 @@ class _Section(QWidget):
 
     def set_body(self, body: QWidget) -> None:
         """Replace the content (rebuilt when another database is opened)."""
-        layout = self.layout()
         old = self.body
-        layout.replaceWidget(old, body)
+        self._column.replaceWidget(old, body)
         old.setParent(None)
         old.deleteLater()
         self.body = body
         body.setVisible(self.toggle.isChecked())
+
+    def invalidate_layout(self) -> None:
+        self._column.invalidate()
 
     def set_expanded(self, expanded: bool) -> None:
         self.toggle.setChecked(expanded)  # emits toggled, as a click does
@@ -210,7 +212,7 @@ class FilterPanel(QWidget):
         for key in ("search", "nation", "theme", "kind", "dates"):
             column.addWidget(self._sections[key])
         column.addStretch(1)
-        self._inner = inner
+        self._inner, self._inner_column = inner, column
         self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -343,9 +345,9 @@ class FilterPanel(QWidget):
     def _fit_width(self) -> None:
         """A dock must not squeeze counts and join dates out of sight (the rows do not
         scroll sideways): ask for the width the rows need, scroll bar included."""
-        layout = self._inner.layout()
+        layout = self._inner_column
         for section in self._sections.values():
-            section.layout().invalidate()
+            section.invalidate_layout()
             section.updateGeometry()  # the column caches each section's old size
         layout.invalidate()
         bar = self._scroll.verticalScrollBar().sizeHint().width()
