@@ -173,8 +173,6 @@ def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> 
     return len(batch)
 
 
-
-
 def new_database(path: Path) -> sqlite_utils.Database:
     """An empty database at ``path`` (which must not hold data) with the full schema."""
     import sqlite_utils
