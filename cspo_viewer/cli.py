@@ -27,9 +27,11 @@ from cspo_viewer.commands import (
     views,
 )
 from cspo_viewer.commands.common import add_db_argument, skipped_notes
-from cspo_viewer.data.filters import FilterError, add_filter_arguments
+from cspo_viewer.commands.filter_args import add_filter_arguments
+from cspo_viewer.data.filters import FilterError
 from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
 from cspo_viewer.errors import UserError
+from cspo_viewer.model.options import GROUPINGS
 
 log = logging.getLogger("cspo_viewer")
 
@@ -53,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--select", metavar="EVENT_ID", help="select this event")
     window.add_argument(
         "--group-by",
-        choices=("kind", "nation", "theme"),
+        choices=GROUPINGS,
         default=None,
         help="lanes by event kind (default), nation or theme",
     )

@@ -374,7 +374,7 @@ def test_pptx_in_the_file_types(window, qtbot, monkeypatch):
 )
 def test_deck_takes_every_filter(qapp, tmp_path, capsys, store, args):
     from cspo_viewer.cli import build_parser
-    from cspo_viewer.data.filters import filter_from_args
+    from cspo_viewer.commands.filter_args import filter_from_args
 
     target = tmp_path / "f.pptx"
     code, _, err = run(capsys, "--out", str(target), "--event-slides", *args)

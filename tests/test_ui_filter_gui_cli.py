@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 
 from cspo_viewer import paths
 from cspo_viewer.cli import main
+from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.filter_panel import FilterPanel
 from tests.filter_panel_support import checkbox, date_edits, match_combo, search_pending
@@ -85,7 +86,7 @@ def test_panel_and_cli_list_give_the_same_events(qtbot, capsys, panel, controlle
     gui = [str(e) for e in controller.table.ids[controller.mask]]
 
     capsys.readouterr()
-    assert main(["list", *flt.to_args(), "--json"]) == 0
+    assert main(["list", *filter_to_args(flt), "--json"]) == 0
     cli = [record["id"] for record in json.loads(capsys.readouterr().out)]
     assert gui == cli
     event("some events" if gui else "no events")

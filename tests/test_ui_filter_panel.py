@@ -9,6 +9,7 @@ import sys
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.filters import EventFilter, build_filter
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_chips import FilterChips
@@ -97,7 +98,7 @@ def test_counts_in_all_mode_are_what_ticking_gives(panel, controller):
     nation_checkbox(panel, "AUS").click()
     assert len(shown(controller)) == 5
     cli = subprocess.run(
-        [sys.executable, "-m", "cspo_viewer", "list", *controller.filter.to_args(), "--json"],
+        [sys.executable, "-m", "cspo_viewer", "list", *filter_to_args(controller.filter), "--json"],
         capture_output=True,
         text=True,
         timeout=120,

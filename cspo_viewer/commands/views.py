@@ -16,9 +16,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
+from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.commands.saved_view_options import export_words
-from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
+from cspo_viewer.model.options import GROUPINGS
 
 if TYPE_CHECKING:
     from cspo_viewer.data.saved_views import SavedView
@@ -58,7 +59,7 @@ def register(subparsers: Any) -> None:
     save.add_argument(
         "--group-by",
         default=argparse.SUPPRESS,
-        metavar="{kind,nation,theme}",
+        metavar="{" + ",".join(GROUPINGS) + "}",
         help="lanes (default kind)",
     )
     save.add_argument("--title", metavar="TEXT", help="the briefing's title")

@@ -36,8 +36,6 @@ from cspo_viewer.data.sources_list import (
 from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.data.table import EventTable, apply_changes, load_table, matching_mask
 
-GROUPINGS = ("kind", "nation", "theme")
-
 
 class Session:
     """State of one view of one database; see the module docstring."""

@@ -92,7 +92,7 @@ def _filter_given(args: argparse.Namespace) -> bool:
 
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window on ``--db`` (or the bundled database) in the state asked for."""
-    from cspo_viewer.data.filters import filter_from_args
+    from cspo_viewer.commands.filter_args import filter_from_args
 
     size = parse_size(getattr(args, "size", None))
     screenshot = getattr(args, "screenshot", None)

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.model.options import GROUPINGS
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.briefing_views import install_briefing_views
-from cspo_viewer.ui.controller import GROUPINGS, Controller
+from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.detail_pane import DetailPane
 from cspo_viewer.ui.edit_actions import install_edit_actions
 from cspo_viewer.ui.event_actions import install_briefing_actions
