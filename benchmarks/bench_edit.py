@@ -150,10 +150,14 @@ def main() -> None:
         shutil.copyfile(paths.bundled_db_path(), bundled)
         big = folder / f"syn-{args.size}.db"
         shutil.copyfile(synthetic_db(args.size), big)
-        print(f"open the form, bundled:           {form_open_ms(bundled, args.runs):7.1f} ms"
-              "  (target 150 ms)")
-        print(f"open the form, {args.size:,} events: {form_open_ms(big, args.runs):7.1f} ms"
-              "  (target 150 ms)")
+        print(
+            f"open the form, bundled:           {form_open_ms(bundled, args.runs):7.1f} ms"
+            "  (target 150 ms)"
+        )
+        print(
+            f"open the form, {args.size:,} events: {form_open_ms(big, args.runs):7.1f} ms"
+            "  (target 150 ms)"
+        )
         save, undo = save_and_undo_ms(big, args.runs)
         print(f"save to repainted timeline, {args.size:,}: {save:7.1f} ms  (target 100 ms)")
         print(f"undo to repainted timeline, {args.size:,}: {undo:7.1f} ms  (target 100 ms)")

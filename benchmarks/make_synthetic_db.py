@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cspo_viewer import paths
 from cspo_viewer.data.build import (
-    atomic_output,
     insert_events,
     insert_reference,
     load_src,
     new_database,
 )
+from cspo_viewer.data.file_output import replacing
 from cspo_viewer.data.schema import KINDS
 
 WORDS = [
@@ -160,7 +160,7 @@ def make(n: int, out: Path, seed: int = 1) -> Path:
         "url": None,
         "document": None,
     }
-    with atomic_output(out, ".db") as tmp:
+    with replacing(out, ".db") as tmp:
         tmp.unlink()
         db = new_database(tmp)
         try:

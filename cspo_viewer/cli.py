@@ -15,30 +15,28 @@ import sys
 from collections.abc import Sequence
 
 from cspo_viewer import __version__
-from cspo_viewer.commands import compare, database, desktop, history, listing, views
+from cspo_viewer.commands import (
+    compare,
+    database,
+    desktop,
+    export,
+    history,
+    interchange,
+    listing,
+    serve,
+    views,
+)
 from cspo_viewer.commands.common import add_db_argument, skipped_notes
-from cspo_viewer.data.filters import FilterError, add_filter_arguments
+from cspo_viewer.commands.filter_args import add_filter_arguments
+from cspo_viewer.data.filters import FilterError
 from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
 from cspo_viewer.errors import UserError
+from cspo_viewer.model.options import GROUPINGS
 
 log = logging.getLogger("cspo_viewer")
 
-COMMAND_MODULES = [listing, database, compare, history, views]
+COMMAND_MODULES = [listing, database, compare, history, views, export, interchange, serve]
 """Each has ``register(subparsers)``; the order is the order in ``--help``."""
-
-
-def _optional_modules() -> list[object]:
-    """Command groups that arrive with later features; absent ones are simply not offered."""
-    import importlib
-
-    found = []
-    for name in ("export", "interchange", "serve"):
-        try:
-            found.append(importlib.import_module(f"cspo_viewer.commands.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"cspo_viewer.commands.{name}":
-                raise
-    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,15 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--select", metavar="EVENT_ID", help="select this event")
     window.add_argument(
         "--group-by",
-        choices=("kind", "nation", "theme"),
+        choices=GROUPINGS,
         default=None,
         help="lanes by event kind (default), nation or theme",
     )
     window.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
     add_filter_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in [*COMMAND_MODULES, *_optional_modules()]:
-        module.register(subparsers)  # type: ignore[attr-defined]
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     for parent in (parser, *subparsers.choices.values()):
         _add_verbose(parent, suppress=parent is not parser)
     return parser
@@ -151,14 +149,9 @@ def _quiet_stdout() -> None:
 
 
 def _run_window(args: argparse.Namespace) -> int:
-    try:
-        from cspo_viewer.ui.app import run_window
-    except ModuleNotFoundError as exc:
-        if exc.name != "cspo_viewer.ui.app":
-            raise
-        # Until the main window lands, the bare command prints the event list.
-        args.json = False
-        return listing.run(args)
+    """The window's code (and Qt) loads only when the window is asked for."""
+    from cspo_viewer.ui.app import run_window
+
     return run_window(args)
 
 

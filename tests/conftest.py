@@ -69,3 +69,58 @@ def controller(bundled_db: Path):
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+FRESH_SETTINGS = "fresh"
+"""``open_window(settings=FRESH_SETTINGS)``: an empty ini file of the test's own."""
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path):
+    """Opens main windows as the program does, on any database; what differs between test
+    files (size, settings, whether it is shown, remembering) is a parameter. Every window
+    opened is closed, with its database, when the test ends.
+
+    ``settings``: ``FRESH_SETTINGS``, ``None`` (none at all), a path to an ini file, or a
+    ``QSettings``. ``size``: ``None`` keeps Qt's default size."""
+    from PySide6.QtCore import QSettings
+
+    from cspo_viewer.data.store import open_store
+    from cspo_viewer.ui.controller import Controller
+    from cspo_viewer.ui.main_window import MainWindow
+
+    opened: list[MainWindow] = []
+
+    def open_(
+        db: Path,
+        *,
+        size: tuple[int, int] | None = (1600, 1000),
+        settings: object = FRESH_SETTINGS,
+        show: bool = True,
+        remember: bool = False,
+    ) -> MainWindow:
+        if settings == FRESH_SETTINGS:
+            settings = tmp_path / "settings.ini"
+        if isinstance(settings, (str, Path)):
+            settings = QSettings(str(settings), QSettings.Format.IniFormat)
+        window = MainWindow(Controller(open_store(db)), settings, remember=remember)
+        qtbot.addWidget(window)
+        opened.append(window)
+        if size is not None:
+            window.resize(*size)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+            window.timeline.repaint()
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()
+        window.controller.store.close()
+
+
+@pytest.fixture
+def window(open_window, bundled_db: Path):
+    """The main window on the bundled database, shown at 1600x1000 with fresh settings."""
+    return open_window(bundled_db)

@@ -46,8 +46,7 @@ def big_csv(path: Path, n: int = 12_000, *, summary: str = "") -> Path:
     """Enough rows for many batches, so that a crash or a cancel lands mid-import."""
     lines = ["date,title,nations,source_title,summary"]
     lines += [
-        f"2020-01-{1 + i % 28:02d},Event number {i},AUS;CAN,Bulk source,{summary}"
-        for i in range(n)
+        f"2020-01-{1 + i % 28:02d},Event number {i},AUS;CAN,Bulk source,{summary}" for i in range(n)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -12,7 +12,6 @@ from pptx import Presentation
 from PySide6.QtCore import Qt
 
 from cspo_viewer.cli import main
-from cspo_viewer.data.store import open_store
 from cspo_viewer.data.usable import clean_text
 
 EVENT = "2015-10-12-wellington-meeting"
@@ -43,19 +42,8 @@ def test_the_one_rule_shows_each_control_by_its_code_point():
 
 
 @pytest.fixture
-def window(qtbot, bidi_db):
-    from cspo_viewer.ui.controller import Controller
-    from cspo_viewer.ui.main_window import MainWindow
-
-    controller = Controller(open_store(bidi_db))
-    win = MainWindow(controller, None, remember=False)
-    qtbot.addWidget(win)
-    win.resize(1500, 950)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    controller.store.close()
+def window(open_window, bidi_db):
+    return open_window(bidi_db, size=(1500, 950), settings=None)
 
 
 def test_window_draws_the_controls_visibly(window, qtbot):

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QImage
 
 from cspo_viewer.cli import main
 from cspo_viewer.data.filters import EventFilter, build_filter
-from cspo_viewer.data.store import open_store
 from cspo_viewer.export import ExportData, ExportOptions
 from cspo_viewer.export.picture import render_export
 from cspo_viewer.layout.participation import (
@@ -280,19 +279,8 @@ def test_view_pages_share_the_furniture(everything):
 
 
 @pytest.fixture
-def window(qtbot, bundled_db):
-    from cspo_viewer.ui.controller import Controller
-    from cspo_viewer.ui.main_window import MainWindow
-
-    controller = Controller(open_store(bundled_db))
-    win = MainWindow(controller, None, remember=False)
-    qtbot.addWidget(win)
-    win.resize(1500, 950)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    controller.store.close()
+def window(open_window, bundled_db):
+    return open_window(bundled_db, size=(1500, 950), settings=None)
 
 
 def view_action(window, text: str):
@@ -386,7 +374,7 @@ def test_pptx_in_the_file_types(window, qtbot, monkeypatch):
 )
 def test_deck_takes_every_filter(qapp, tmp_path, capsys, store, args):
     from cspo_viewer.cli import build_parser
-    from cspo_viewer.data.filters import filter_from_args
+    from cspo_viewer.commands.filter_args import filter_from_args
 
     target = tmp_path / "f.pptx"
     code, _, err = run(capsys, "--out", str(target), "--event-slides", *args)

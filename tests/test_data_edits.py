@@ -176,9 +176,13 @@ def test_hostile_text_is_stored_as_plain_text(db_copy):
 def test_a_source_with_its_text_is_saved_and_recorded(db_copy):
     record = edits.save_source(
         db_copy,
-        {"title": "UK meets with international coalition to keep space safe",
-         "publisher": "UK Ministry of Defence", "date": "2025-12-17",
-         "url": "https://www.gov.uk/example", "text": "CSpO provides a unique forum."},
+        {
+            "title": "UK meets with international coalition to keep space safe",
+            "publisher": "UK Ministry of Defence",
+            "date": "2025-12-17",
+            "url": "https://www.gov.uk/example",
+            "text": "CSpO provides a unique forum.",
+        },
     )
     with open_store(db_copy) as store:
         text = store.conn.execute("SELECT text FROM sources WHERE id = ?", [record["id"]])

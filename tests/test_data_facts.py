@@ -458,24 +458,17 @@ def test_missing_boards_are_shown_as_gaps_in_the_record(store):
         assert "not evidence that no Board met" in note
 
 
-def test_about_box_says_the_record_has_gaps(qtbot, bundled_db, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
+def test_about_box_says_the_record_has_gaps(open_window, bundled_db, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
-
-    from cspo_viewer.ui.controller import Controller
-    from cspo_viewer.ui.main_window import MainWindow
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "about", lambda *a: shown.append(a[2]))
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
-    qtbot.addWidget(window)
+    window = open_window(bundled_db, size=None, show=False)
     [help_menu] = [m for m in window.menuBar().actions() if m.text().replace("&", "") == "Help"]
     [about] = [a for a in help_menu.menu().actions() if "About" in a.text()]
     about.trigger()
     assert "The record has gaps" in shown[0]
     assert "Principals' Boards for which no source was found" in shown[0]
-    window.controller.store.close()
 
 
 # The record checked again against the sources (issue 22).

@@ -140,18 +140,14 @@ def test_v1_file_opens_read_only_as_it_is(v1_db):
     assert sha256(v1_db) == before
 
 
-def test_db_migrate_upgrades_a_v1_file_to_the_shipped_content(
-    v1_db, bundled_db, tmp_path, capsys
-):
+def test_db_migrate_upgrades_a_v1_file_to_the_shipped_content(v1_db, bundled_db, tmp_path, capsys):
     assert main(["db", "migrate", "--db", str(v1_db)]) == 0
     assert f"migrated {v1_db} from schema v1 to v3" in capsys.readouterr().out
     assert rows(v1_db, "PRAGMA user_version") == [(3,)]
     expected = shipped_without_texts(bundled_db, tmp_path / "expected.db")
     assert table_contents(v1_db) == table_contents(expected)
     moved = rows(v1_db, "SELECT action, event_id, origin, before, after FROM changes")
-    assert moved and {m[:3] for m in moved} == {
-        ("migrate", None, "upgrade from schema v1 to v3")
-    }
+    assert moved and {m[:3] for m in moved} == {("migrate", None, "upgrade from schema v1 to v3")}
     assert any('"2024/2025 (undated excerpt)"' in m[3] and UNDATED in m[4] for m in moved)
     with open_store(v1_db) as store:
         assert check_store(store) == []

@@ -35,8 +35,15 @@ def test_add_change_and_delete_match_a_full_reload(db_copy, tags_loaded):
         founding = load_record(store.conn, "2014-09-22-mou-signed-ottawa")
         add = edits.check_event(
             store,
-            {**florence, "id": None, "title": "Same day, earlier id", "quotes": [],
-             "date": "2014-09-22", "nations": ["JPN"], "themes": ["debris-asat"]},
+            {
+                **florence,
+                "id": None,
+                "title": "Same day, earlier id",
+                "quotes": [],
+                "date": "2014-09-22",
+                "nations": ["JPN"],
+                "themes": ["debris-asat"],
+            },
         )
         moved = edits.check_event(
             store, {**florence, "date": "2011-06-01", "nations": ["NOR"]}, editing=florence["id"]

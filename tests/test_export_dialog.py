@@ -42,19 +42,8 @@ class Host(QMainWindow):
 
 
 @pytest.fixture
-def window(qtbot, bundled_db):
-    controller = Controller(open_store(bundled_db))
-    try:
-        from cspo_viewer.ui.main_window import MainWindow
-
-        win = MainWindow(controller, None, remember=False)
-    except ImportError:  # the main window is still being assembled
-        win = Host(controller)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    yield win
-    win.close()
-    controller.store.close()
+def window(open_window, bundled_db):
+    return open_window(bundled_db, size=(1400, 900), settings=None, show=False)
 
 
 def dialog_for(window, qtbot) -> ExportDialog:

@@ -8,15 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from cspo_viewer.data.interchange import ImportOptions, import_file
-from cspo_viewer.data.store import open_store
 from cspo_viewer.ui import import_dialog
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.import_dialog import ImportDialog, run_import_dialog
-from cspo_viewer.ui.main_window import MainWindow
 from tests.conftest import sha256
 from tests.interchange_support import FIXTURES, big_csv, dump_text, fresh_db, records
 
@@ -269,14 +266,8 @@ def test_run_import_dialog_asks_for_a_file_and_reports_the_outcome(qtbot, tmp_pa
 
 
 @pytest.fixture
-def window_on_own_db(qtbot, tmp_path):
-    db = fresh_db(tmp_path)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Controller(open_store(db)), settings, remember=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window_on_own_db(open_window, tmp_path):
+    return open_window(fresh_db(tmp_path), size=None)
 
 
 @pytest.mark.parametrize("how", ["menu", "Ctrl+I"])

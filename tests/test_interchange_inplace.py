@@ -125,8 +125,7 @@ def test_a_database_kept_locked_is_refused_in_one_sentence(tmp_path):
         other.close()
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"cspo-viewer: error: {db} is in use by another program; nothing was imported, "
-        "try again"
+        f"cspo-viewer: error: {db} is in use by another program; nothing was imported, try again"
     ]
     assert records(db) == []
 

@@ -17,22 +17,13 @@ from PySide6.QtPrintSupport import (
 from PySide6.QtWidgets import QCheckBox, QDialog
 
 from cspo_viewer.cli import main
-from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 
 
 @pytest.fixture
-def window(qtbot, bundled_db, tmp_path):
-    from cspo_viewer.ui.main_window import MainWindow
-
-    controller = Controller(open_store(bundled_db))
+def window(open_window, bundled_db, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     settings.setValue("export/marking", "OFFICIAL")
-    win = MainWindow(controller, settings, remember=False)
-    qtbot.addWidget(win)
-    yield win
-    win.close()
-    controller.store.close()
+    return open_window(bundled_db, size=None, settings=settings, show=False)
 
 
 def pdf_pages(data: bytes) -> int:

@@ -120,21 +120,14 @@ def test_the_window_draws_what_was_laid_out(qtbot):
     widget.close()
 
 
-def test_zooming_the_window_in_keeps_every_year_readable(qtbot, bundled_db, tmp_path):
+def test_zooming_the_window_in_keeps_every_year_readable(qtbot, open_window, bundled_db):
     """The analyst's way in: the main window on the bundled record, Zoom in pressed
     (toolbar action) from the whole 2011-2025 range down to days, then right arrow to walk
     events. At every step the axis draws exactly its layout, no two labels closer than the
     gap, and the first label (or the second, then a 1 January) names the year."""
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
 
-    from cspo_viewer.data.store import open_store
-    from cspo_viewer.ui.controller import Controller
-    from cspo_viewer.ui.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
-    window.resize(1600, 1000)
-    qtbot.addWidget(window)
+    window = open_window(bundled_db, show=False)
     plot = window.timeline.plot
     drawn = spy_on_texts(plot.day_axis)
     window.show()

@@ -6,15 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 
 from cspo_viewer.data.briefing_note import citation
-from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
-from cspo_viewer.ui.controller import Controller
-from cspo_viewer.ui.main_window import MainWindow
 from tests.test_compare import BOARD, FLORENCE, SEVEN, add_two_statements
 from tests.test_ui_main_window import marker_point, zoom_to_event
 
@@ -31,25 +28,14 @@ def empty_clipboard_afterwards():
     QGuiApplication.clipboard().clear()
 
 
-def make_window(qtbot, db, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(db)), settings, remember=False)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.timeline.repaint()
-    return w
-
-
 @pytest.fixture
 def two_statements(db_copy):
     return add_two_statements(db_copy)
 
 
 @pytest.fixture
-def window(qtbot, two_statements, tmp_path):
-    w = make_window(qtbot, two_statements, tmp_path)
+def window(open_window, two_statements):
+    w = open_window(two_statements)
     yield w
     for dialog in w.findChildren(CompareDialog) + w.findChildren(EventPicker):
         dialog.close()
@@ -313,8 +299,8 @@ def test_edit_menu_compare_asks_for_the_second_event_when_one_is_selected(window
     assert dialog.comparison.a.row.id == SEVEN
 
 
-def test_events_without_statements_say_what_is_compared(qtbot, bundled_db, tmp_path):
-    window = make_window(qtbot, bundled_db, tmp_path)
+def test_events_without_statements_say_what_is_compared(open_window, qtbot, bundled_db, tmp_path):
+    window = open_window(bundled_db)
     dialog = compare_from_edit_menu(window, FLORENCE, BOARD)
     assert dialog.note_label.text().startswith(f"{BOARD} has no statement text, so")
     assert "SUMMARY (no statement text)" in dialog.side_text("a")
@@ -322,13 +308,13 @@ def test_events_without_statements_say_what_is_compared(qtbot, bundled_db, tmp_p
     dialog.close()
 
 
-def test_hostile_text_is_escaped_in_the_dialog(qtbot, two_statements, tmp_path):
+def test_hostile_text_is_escaped_in_the_dialog(open_window, qtbot, two_statements, tmp_path):
     with sqlite3.connect(two_statements) as conn:
         conn.execute(
             "UPDATE events SET title = ?, statement_text = statement_text || ? WHERE id = ?",
             [HOSTILE, " " + HOSTILE + ".", SEVEN],
         )
-    dialog = compare_from_edit_menu(make_window(qtbot, two_statements, tmp_path), SEVEN, FLORENCE)
+    dialog = compare_from_edit_menu(open_window(two_statements), SEVEN, FLORENCE)
     qtbot.waitExposed(dialog)
     assert dialog.title_labels["a"].text() == f"A  {HOSTILE}"
     assert HOSTILE in dialog.side_text("a")

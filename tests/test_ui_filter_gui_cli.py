@@ -12,8 +12,10 @@ from PySide6.QtCore import QDate, Qt
 
 from cspo_viewer import paths
 from cspo_viewer.cli import main
+from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.filter_panel import FilterPanel
+from tests.filter_panel_support import checkbox, date_edits, match_combo, search_pending
 
 with open_store(paths.bundled_db_path()) as _store:
     NATIONS = [n.code for n in _store.nations()]
@@ -57,16 +59,16 @@ def pick(qtbot, panel: FilterPanel, c: dict) -> None:
     panel.clear_button.click()
     for facet, values in (("nation", c["nations"]), ("theme", c["themes"]), ("kind", c["kinds"])):
         for value in values:
-            panel.checkbox(facet, value).click()
+            checkbox(panel, facet, value).click()
     for facet, key in (("nation", "match_nations"), ("theme", "match_themes")):
-        combo = panel.match_combo(facet)
+        combo = match_combo(panel, facet)
         combo.setCurrentIndex(combo.findData(c[key]))
-    for edit, day in zip(panel.date_edits, (c["date_from"], c["date_to"]), strict=True):
+    for edit, day in zip(date_edits(panel), (c["date_from"], c["date_to"]), strict=True):
         if day:
             edit.setDate(QDate.fromString(day, Qt.DateFormat.ISODate))
     if c["text"]:
         qtbot.keyClicks(panel.search_edit, c["text"])
-        assert panel.search_pending
+        assert search_pending(panel)
         panel.flush_search()
 
 
@@ -84,7 +86,7 @@ def test_panel_and_cli_list_give_the_same_events(qtbot, capsys, panel, controlle
     gui = [str(e) for e in controller.table.ids[controller.mask]]
 
     capsys.readouterr()
-    assert main(["list", *flt.to_args(), "--json"]) == 0
+    assert main(["list", *filter_to_args(flt), "--json"]) == 0
     cli = [record["id"] for record in json.loads(capsys.readouterr().out)]
     assert gui == cli
     event("some events" if gui else "no events")

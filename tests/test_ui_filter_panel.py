@@ -9,10 +9,27 @@ import sys
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.filters import EventFilter, build_filter
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
+from tests.filter_panel_support import (
+    count_text,
+    counts_pending,
+    date_bound_boxes,
+    date_edits,
+    date_note,
+    is_greyed,
+    join_text,
+    kind_checkbox,
+    match_combo,
+    nation_checkbox,
+    search_pending,
+    section,
+    theme_checkbox,
+    values,
+)
 from tests.test_data_facets import ticking_gives
 
 
@@ -46,7 +63,7 @@ def expected(controller: Controller, **kw) -> list[str]:
 
 
 def test_norway_shows_only_norway_events_first_is_norway_joining(panel, chips, controller):
-    panel.nation_checkbox("NOR").click()
+    nation_checkbox(panel, "NOR").click()
     events = shown(controller)
     assert events and all("NOR" in tags(controller, e).nations for e in events)
     assert events[0] == "2023-12-01-norway-joins"
@@ -56,32 +73,32 @@ def test_norway_shows_only_norway_events_first_is_norway_joining(panel, chips, c
 
 def assert_counts_are_what_ticking_gives(panel, controller) -> None:
     for facet in ("nation", "theme", "kind"):
-        for value in panel.values(facet):
+        for value in values(panel, facet):
             n = ticking_gives(controller.store, controller.filter, facet, value)
-            assert panel.count_text(facet, value) == f"({n})", (facet, value)
+            assert count_text(panel, facet, value) == f"({n})", (facet, value)
 
 
 def test_counts_beside_checkboxes_are_what_ticking_gives(panel, controller):
-    panel.nation_checkbox("NOR").click()
-    assert panel.count_text("nation", "NOR") == "(7)"  # ticked: the events shown
+    nation_checkbox(panel, "NOR").click()
+    assert count_text(panel, "nation", "NOR") == "(7)"  # ticked: the events shown
     assert_counts_are_what_ticking_gives(panel, controller)
-    usa = panel.count_text("nation", "USA")
-    panel.nation_checkbox("USA").click()
+    usa = count_text(panel, "nation", "USA")
+    nation_checkbox(panel, "USA").click()
     assert usa == f"({len(shown(controller))})"
 
 
 def test_counts_in_all_mode_are_what_ticking_gives(panel, controller):
     """Nations "all of Japan, Norway": Australia showed (16), ticking it gave 5."""
-    panel.nation_checkbox("JPN").click()
-    panel.nation_checkbox("NOR").click()
-    combo = panel.match_combo("nation")
+    nation_checkbox(panel, "JPN").click()
+    nation_checkbox(panel, "NOR").click()
+    combo = match_combo(panel, "nation")
     combo.setCurrentIndex(combo.findData("all"))
-    assert panel.count_text("nation", "AUS") == "(5)"
+    assert count_text(panel, "nation", "AUS") == "(5)"
     assert_counts_are_what_ticking_gives(panel, controller)
-    panel.nation_checkbox("AUS").click()
+    nation_checkbox(panel, "AUS").click()
     assert len(shown(controller)) == 5
     cli = subprocess.run(
-        [sys.executable, "-m", "cspo_viewer", "list", *controller.filter.to_args(), "--json"],
+        [sys.executable, "-m", "cspo_viewer", "list", *filter_to_args(controller.filter), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -91,29 +108,29 @@ def test_counts_in_all_mode_are_what_ticking_gives(panel, controller):
 
 
 def test_zero_count_rows_are_greyed_but_clickable(panel, controller):
-    panel.nation_checkbox("NOR").click()
-    empty = [t.id for t in controller.themes if panel.count_text("theme", t.id) == "(0)"]
+    nation_checkbox(panel, "NOR").click()
+    empty = [t.id for t in controller.themes if count_text(panel, "theme", t.id) == "(0)"]
     assert empty, "Norway's events do not cover every theme"
-    box = panel.theme_checkbox(empty[0])
-    assert panel.is_greyed("theme", empty[0]) and box.isEnabled()
-    assert not panel.is_greyed("nation", "USA")
+    box = theme_checkbox(panel, empty[0])
+    assert is_greyed(panel, "theme", empty[0]) and box.isEnabled()
+    assert not is_greyed(panel, "nation", "USA")
     box.click()
     assert controller.filter.themes == (empty[0],)
     assert shown(controller) == []
 
 
 def test_theme_filter_matches_the_events_tags(panel, controller):
-    panel.theme_checkbox("debris-asat").click()
+    theme_checkbox(panel, "debris-asat").click()
     events = shown(controller)
     assert len(events) == 6
     assert all("debris-asat" in tags(controller, e).themes for e in events)
 
 
 def test_any_and_all_differ_for_france_and_japan(panel, controller):
-    panel.nation_checkbox("FRA").click()
-    panel.nation_checkbox("JPN").click()
+    nation_checkbox(panel, "FRA").click()
+    nation_checkbox(panel, "JPN").click()
     any_ = set(shown(controller))
-    panel.match_combo("nation").setCurrentIndex(panel.match_combo("nation").findData("all"))
+    match_combo(panel, "nation").setCurrentIndex(match_combo(panel, "nation").findData("all"))
     all_ = set(shown(controller))
     assert controller.filter.match_nations == "all"
     assert all_ < any_
@@ -122,7 +139,7 @@ def test_any_and_all_differ_for_france_and_japan(panel, controller):
 
 
 def test_date_range_and_text_search_combine_with_and(qtbot, panel, chips, controller):
-    start, end = panel.date_edits
+    start, end = date_edits(panel)
     start.setDate(QDate(2024, 1, 1))
     end.setDate(QDate(2024, 12, 31))
     qtbot.keyClicks(panel.search_edit, "Florence")
@@ -139,7 +156,7 @@ def test_search_waits_for_a_pause_in_typing(qtbot, panel, controller):
     changes: list[EventFilter] = []
     controller.filterChanged.connect(changes.append)
     qtbot.keyClicks(panel.search_edit, "debris")
-    assert controller.filter.text == "" and panel.search_pending
+    assert controller.filter.text == "" and search_pending(panel)
     qtbot.waitUntil(lambda: controller.filter.text == "debris", timeout=2000)
     assert len(changes) == 1  # one query for the word, not one per keystroke
     assert set(shown(controller)) == set(expected(controller, text="debris"))
@@ -170,76 +187,77 @@ def test_filter_from_elsewhere_updates_every_widget_once(panel, controller):
     )
     controller.set_filter(flt)
     assert len(changes) == 1 and controller.filter == flt  # no echo from the widgets
-    assert panel.nation_checkbox("JPN").isChecked() and panel.nation_checkbox("ITA").isChecked()
-    assert not panel.nation_checkbox("USA").isChecked()
-    assert panel.match_combo("nation").currentText() == "all"
-    assert panel.match_combo("theme").currentText() == "any"
-    assert panel.theme_checkbox("deterrence").isChecked()
-    assert panel.kind_checkbox("statement").isChecked()
-    assert [e.text() for e in panel.date_edits] == ["2019-01-01", "2024-06-30"]
-    assert all(box.isChecked() for box in panel.date_bound_boxes)
+    assert nation_checkbox(panel, "JPN").isChecked() and nation_checkbox(panel, "ITA").isChecked()
+    assert not nation_checkbox(panel, "USA").isChecked()
+    assert match_combo(panel, "nation").currentText() == "all"
+    assert match_combo(panel, "theme").currentText() == "any"
+    assert theme_checkbox(panel, "deterrence").isChecked()
+    assert kind_checkbox(panel, "statement").isChecked()
+    assert [e.text() for e in date_edits(panel)] == ["2019-01-01", "2024-06-30"]
+    assert all(box.isChecked() for box in date_bound_boxes(panel))
     assert panel.search_edit.text() == '"outer space"'
 
 
 def test_date_bounds_can_be_switched_off_and_never_cross(panel, controller):
-    start, end = panel.date_edits
-    assert panel.date_note == "Any date" and not any(b.isChecked() for b in panel.date_bound_boxes)
+    start, end = date_edits(panel)
+    assert date_note(panel) == "Any date"
+    assert not any(b.isChecked() for b in date_bound_boxes(panel))
     end.setDate(QDate(2020, 6, 30))
     assert (controller.filter.date_from, controller.filter.date_to) == (None, "2020-06-30")
     start.setDate(QDate(2022, 1, 1))  # after "To": the range becomes that one day
     assert (controller.filter.date_from, controller.filter.date_to) == ("2022-01-01",) * 2
-    panel.date_bound_boxes[0].click()
+    date_bound_boxes(panel)[0].click()
     assert (controller.filter.date_from, controller.filter.date_to) == (None, "2022-01-01")
-    assert not panel.date_bound_boxes[0].isChecked()
+    assert not date_bound_boxes(panel)[0].isChecked()
 
 
 def test_nations_show_join_dates_at_their_precision(panel, controller):
-    assert panel.join_text("NOR") == "joined Dec 2023"
-    assert panel.join_text("JPN") == "joined 5 Dec 2023"
-    assert panel.join_text("AUS") == "joined 22 Sep 2014"
-    assert panel.values("nation") == [n.code for n in controller.nations]
-    assert len(panel.values("nation")) == 10
+    assert join_text(panel, "NOR") == "joined Dec 2023"
+    assert join_text(panel, "JPN") == "joined 5 Dec 2023"
+    assert join_text(panel, "AUS") == "joined 22 Sep 2014"
+    assert values(panel, "nation") == [n.code for n in controller.nations]
+    assert len(values(panel, "nation")) == 10
 
 
 def test_chips_remove_their_part_and_clear_all(panel, chips, controller):
-    panel.nation_checkbox("JPN").click()
-    panel.theme_checkbox("debris-asat").click()
-    panel.theme_checkbox("deterrence").click()
-    panel.match_combo("theme").setCurrentIndex(1)
-    panel.kind_checkbox("statement").click()
+    nation_checkbox(panel, "JPN").click()
+    theme_checkbox(panel, "debris-asat").click()
+    theme_checkbox(panel, "deterrence").click()
+    match_combo(panel, "theme").setCurrentIndex(1)
+    kind_checkbox(panel, "statement").click()
     assert chips.chip_texts() == [
         "Japan ×",
         "Themes: all of Debris & ASAT tests, Deterrence ×",
         "Kind: Statement ×",
     ]
     chips.chip_button("Japan ×").click()
-    assert controller.filter.nations == () and not panel.nation_checkbox("JPN").isChecked()
+    assert controller.filter.nations == () and not nation_checkbox(panel, "JPN").isChecked()
     chips.chip_button("Themes: all of Debris & ASAT tests, Deterrence").click()
-    assert controller.filter.themes == () and panel.match_combo("theme").currentText() == "any"
+    assert controller.filter.themes == () and match_combo(panel, "theme").currentText() == "any"
     assert chips.clear_button.isVisibleTo(chips)
     chips.clear_button.click()
     assert controller.filter.is_empty and chips.chip_texts() == []
     assert not chips.clear_button.isVisibleTo(chips)
     assert chips.count_text == "31 of 31 events"
-    assert not panel.kind_checkbox("statement").isChecked()
+    assert not kind_checkbox(panel, "statement").isChecked()
 
 
 def test_clear_all_in_the_panel_resets_everything(qtbot, panel, controller):
-    panel.nation_checkbox("DEU").click()
-    panel.date_edits[0].setDate(QDate(2020, 1, 1))
+    nation_checkbox(panel, "DEU").click()
+    date_edits(panel)[0].setDate(QDate(2020, 1, 1))
     qtbot.keyClicks(panel.search_edit, "space")
     panel.clear_button.click()
-    assert controller.filter.is_empty and not panel.search_pending
-    assert panel.search_edit.text() == "" and not panel.nation_checkbox("DEU").isChecked()
+    assert controller.filter.is_empty and not search_pending(panel)
+    assert panel.search_edit.text() == "" and not nation_checkbox(panel, "DEU").isChecked()
     assert len(shown(controller)) == 31
 
 
 def test_another_database_rebuilds_the_panel(panel, chips, controller, db_copy):
-    panel.nation_checkbox("JPN").click()
+    nation_checkbox(panel, "JPN").click()
     controller.open_database(db_copy)
-    assert controller.filter.is_empty and not panel.nation_checkbox("JPN").isChecked()
-    assert panel.count_text("nation", "USA") == "(22)"
-    panel.nation_checkbox("JPN").click()  # the new checkboxes are live
+    assert controller.filter.is_empty and not nation_checkbox(panel, "JPN").isChecked()
+    assert count_text(panel, "nation", "USA") == "(22)"
+    nation_checkbox(panel, "JPN").click()  # the new checkboxes are live
     assert len(shown(controller)) == 6 and chips.chip_texts() == ["Japan ×"]
 
 
@@ -247,7 +265,7 @@ def test_focus_search_puts_the_cursor_in_the_search_box(qtbot, panel):
     panel.show()
     qtbot.waitExposed(panel)
     panel.activateWindow()
-    panel.section("search").set_expanded(False)
+    section(panel, "search").set_expanded(False)
     panel.focus_search()
     assert panel.search_edit.isVisible()
     qtbot.waitUntil(panel.search_edit.hasFocus, timeout=2000)
@@ -267,9 +285,9 @@ def test_a_narrow_dock_still_shows_counts_and_join_dates(qtbot, panel):
 def test_empty_rows_follow_a_switch_to_a_dark_palette(qapp, panel):
     from PySide6.QtGui import QColor, QPalette
 
-    panel.nation_checkbox("NOR").click()
-    box = panel.theme_checkbox("sanctions")
-    assert panel.is_greyed("theme", "sanctions")
+    nation_checkbox(panel, "NOR").click()
+    box = theme_checkbox(panel, "sanctions")
+    assert is_greyed(panel, "theme", "sanctions")
     role, disabled = QPalette.ColorRole.WindowText, QPalette.ColorGroup.Disabled
     original = qapp.palette()
     dark = QPalette(original)
@@ -279,26 +297,26 @@ def test_empty_rows_follow_a_switch_to_a_dark_palette(qapp, panel):
         qapp.setPalette(dark)
         qapp.processEvents()
         assert box.palette().color(role) == QColor("#5a5a5a")
-        assert panel.nation_checkbox("USA").palette().color(role) == QColor("#eeeeee")
+        assert nation_checkbox(panel, "USA").palette().color(role) == QColor("#eeeeee")
     finally:
         qapp.setPalette(original)
 
 
 def test_counts_of_a_collapsed_section_catch_up_when_it_opens(panel, controller):
-    panel.section("theme").set_expanded(False)
-    before = panel.count_text("theme", "sanctions")
-    panel.nation_checkbox("NOR").click()
-    assert panel.count_text("nation", "USA") == "(24)"  # open sections follow at once
-    assert panel.count_text("theme", "sanctions") == before  # not worked out unseen
-    panel.section("theme").set_expanded(True)
+    section(panel, "theme").set_expanded(False)
+    before = count_text(panel, "theme", "sanctions")
+    nation_checkbox(panel, "NOR").click()
+    assert count_text(panel, "nation", "USA") == "(24)"  # open sections follow at once
+    assert count_text(panel, "theme", "sanctions") == before  # not worked out unseen
+    section(panel, "theme").set_expanded(True)
     assert_counts_are_what_ticking_gives(panel, controller)
 
 
 def test_large_databases_show_the_events_first_and_the_counts_right_after(qtbot, panel, controller):
     panel.defer_counts_from = 0  # as for 20,000 events and more
-    panel.theme_checkbox("deterrence").click()
-    qtbot.waitUntil(lambda: not panel.counts_pending, timeout=2000)
-    panel.nation_checkbox("JPN").click()  # the theme counts now need a new query
-    assert controller.filter.nations == ("JPN",) and panel.counts_pending
-    qtbot.waitUntil(lambda: not panel.counts_pending, timeout=2000)
+    theme_checkbox(panel, "deterrence").click()
+    qtbot.waitUntil(lambda: not counts_pending(panel), timeout=2000)
+    nation_checkbox(panel, "JPN").click()  # the theme counts now need a new query
+    assert controller.filter.nations == ("JPN",) and counts_pending(panel)
+    qtbot.waitUntil(lambda: not counts_pending(panel), timeout=2000)
     assert_counts_are_what_ticking_gives(panel, controller)

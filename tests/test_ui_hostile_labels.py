@@ -10,15 +10,13 @@ import sqlite3
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QTextDocument
 from PySide6.QtGui import Qt as GuiQt  # Qt::mightBeRichText lives in QtGui
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip, QWidget
 
-from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.export_dialog import ExportDialog
-from cspo_viewer.ui.main_window import MainWindow
+from tests.filter_panel_support import nation_checkbox, theme_checkbox
 
 MAGENTA = QColor("#ff00ff")
 
@@ -94,14 +92,8 @@ def magenta_pixels(widget: QWidget) -> int:
 
 
 @pytest.fixture
-def window(qtbot, hostile_db, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(hostile_db)), settings, remember=False)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(open_window, hostile_db):
+    return open_window(hostile_db)
 
 
 def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(
@@ -109,8 +101,8 @@ def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(
 ):
     c = window.controller
     panel = window.filter_panel
-    panel.nation_checkbox("JPN").click()  # as a person would: a chip appears
-    panel.theme_checkbox("deterrence").click()
+    nation_checkbox(panel, "JPN").click()  # as a person would: a chip appears
+    theme_checkbox(panel, "deterrence").click()
     c.select(c.store.event_ids(c.filter)[0])
     qtbot.wait(50)
 
@@ -121,7 +113,7 @@ def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(
         assert kind.startswith(f'<img src="{picture}"><b>kinds ')
         assert any(kind == text for text in labels_shown(window.legend))
     # Filter panel: nation names on the boxes; descriptions and membership notes in tips.
-    assert panel.nation_checkbox("JPN").text() == hostile("nation JPN", picture).replace("&", "&&")
+    assert nation_checkbox(panel, "JPN").text() == hostile("nation JPN", picture).replace("&", "&&")
     assert hostile("note JPN", picture) in " ".join(tips)
     assert hostile("about deterrence", picture) in tips
     assert hostile("about statement", picture) in tips
@@ -138,8 +130,8 @@ def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(
 
     # Every tooltip, shown as Qt shows it, draws no picture either.
     for widget, expected in (
-        (panel.nation_checkbox("JPN"), hostile("note JPN", picture)),
-        (panel.theme_checkbox("deterrence"), hostile("about deterrence", picture)),
+        (nation_checkbox(panel, "JPN"), hostile("note JPN", picture)),
+        (theme_checkbox(panel, "deterrence"), hostile("about deterrence", picture)),
     ):
         QToolTip.showText(widget.mapToGlobal(QPoint(4, 4)), widget.toolTip(), widget)
         qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
@@ -150,7 +142,7 @@ def test_every_widget_shows_hostile_labels_literally_and_loads_no_image(
 
 
 def test_export_dialog_subtitle_preview_is_literal(qtbot, window, picture):
-    window.filter_panel.nation_checkbox("NOR").click()
+    nation_checkbox(window.filter_panel, "NOR").click()
     seen: list[str] = []
 
     def look_then_cancel() -> None:

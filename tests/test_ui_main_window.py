@@ -17,24 +17,13 @@ from cspo_viewer.data.filters import build_filter
 from cspo_viewer.data.store import open_store
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
+from tests.filter_panel_support import nation_checkbox
 
 FLORENCE = "2024-12-03-florence-principals-board"
 KNIGHTON = (
     "It is crucial that we work alongside our allies, through partnerships like CSpO, "
     "to safeguard our interests in space."
 )
-
-
-@pytest.fixture
-def window(qtbot, bundled_db, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(bundled_db)), settings, remember=False)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.timeline.repaint()
-    return w
 
 
 def marker_point(window, event_id: str) -> QPoint:
@@ -47,7 +36,7 @@ def marker_point(window, event_id: str) -> QPoint:
         if index in lp.marker_event:
             at = lp.marker_event.index(index)
             x, row = lp.marker_x[at], lp.marker_row[at]
-            return QPoint(round(frame.dev_x0 + x), round(view.item.marker_y(lane, row)))
+            return QPoint(round(frame.dev_x0 + x), round(frame.row_y(lane, row)))
     raise AssertionError(f"{event_id} is not drawn as a lone marker")
 
 
@@ -84,7 +73,7 @@ def test_clicking_a_badge_zooms_into_it(window, qtbot):
     lp = frame.plan.lanes[lane]
     x, row = lp.cluster_x[0], lp.cluster_row[0]
     before = window.timeline.plot.x_range()
-    point = QPoint(round(frame.dev_x0 + x), round(window.timeline.item.marker_y(lane, row)))
+    point = QPoint(round(frame.dev_x0 + x), round(frame.row_y(lane, row)))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
     after = window.timeline.plot.x_range()
     assert after[1] - after[0] < (before[1] - before[0]) / 5
@@ -150,7 +139,7 @@ def test_member_strip_deepens_at_the_december_2023_accessions(window):
     assert band not in before
 
 
-def test_hostile_text_renders_literally(qtbot, db_copy, tmp_path):
+def test_hostile_text_renders_literally(qtbot, open_window, db_copy):
     evil = (
         '<img src="http://example.invalid/x.png"><script>alert(1)</script> '
         + "x" * 1_000_000
@@ -161,11 +150,7 @@ def test_hostile_text_renders_literally(qtbot, db_copy, tmp_path):
             "UPDATE events SET summary = ?, short_title = ? WHERE id = ?",
             [evil, "<b>bold?</b> \u202e🚀", FLORENCE],
         )
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(db_copy)), settings, remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(db_copy, size=None)
     w.controller.select(FLORENCE)
     qtbot.wait(50)
     text = w.detail.plain_text()
@@ -476,7 +461,7 @@ def test_a_filter_that_hides_the_selection_fits_the_matching_events(window, qtbo
         window.controller.select("2019-04-01-ood-announced")
         window.act_next.trigger()  # Alt+Right
         assert window.controller.selected == "2019-04-10-seven-nation-statement"
-    window.filter_panel.nation_checkbox("JPN").click()
+    nation_checkbox(window.filter_panel, "JPN").click()
     window.timeline.viewport().repaint()
     table, mask = window.controller.table, window.controller.mask
     japan = np.flatnonzero(mask)

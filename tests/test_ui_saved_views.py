@@ -14,33 +14,18 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.saved_views import SavedView, save_view
-from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.export_dialog import ExportDialog
 from cspo_viewer.ui.main_window import MainWindow
 from cspo_viewer.ui.rich_text import literal
 from tests.conftest import sha256
+from tests.filter_panel_support import search_pending
 
 JAPAN_JOINS = "2023-12-05-japan-joins"
 
 
 @pytest.fixture
-def window_on(qtbot):
-    opened: list[MainWindow] = []
-
-    def open_window(db: Path) -> MainWindow:
-        window = MainWindow(Controller(open_store(db)), None, remember=False)
-        qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield open_window
-    for window in opened:
-        window.close()
-        window.controller.store.close()
+def window_on(open_window):
+    return lambda db: open_window(db, size=(1400, 900), settings=None)
 
 
 def view_menu(window: MainWindow):
@@ -130,7 +115,7 @@ def test_save_view_as_then_apply_it_from_the_menu(window_on, db_copy, monkeypatc
 def test_search_text_still_being_typed_is_saved(window_on, db_copy, monkeypatch, qtbot):
     window = window_on(db_copy)
     qtbot.keyClicks(window.filter_panel.search_edit, "Florence")
-    assert window.filter_panel.search_pending
+    assert search_pending(window.filter_panel)
     answer_name(monkeypatch, "Florence")
     window.saved_views.act_save.trigger()
     assert stored(db_copy)["Florence"]["filter"]["text"] == "Florence"

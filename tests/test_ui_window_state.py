@@ -6,36 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLineEdit, QTableWidget, QTextBrowser, QWidget
 
-from cspo_viewer.data.store import open_store
-from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.event_list import TITLE
 from cspo_viewer.ui.main_window import SAVE_DELAY_MS, MainWindow
 from tests.conftest import REPO
+from tests.filter_panel_support import date_edits, nation_checkbox, section
 from tests.test_ui_main_window import marker_point, zoom_to_event
 
 OTHER = "2023-02-06-usspacecom-planning-conference"
 
 
-def make_window(qtbot, bundled_db, settings_path: Path, remember: bool = True) -> MainWindow:
-    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-    w = MainWindow(Controller(open_store(bundled_db)), settings, remember=remember)
-    w.resize(1600, 1000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 @pytest.fixture
-def window(qtbot, bundled_db, tmp_path):
-    w = make_window(qtbot, bundled_db, tmp_path / "s.ini", remember=False)
-    yield w
-    w.set_theme("light")  # the application palette outlives the window
+def window(window):
+    """The shared window, set back to the light theme afterwards."""
+    yield window
+    window.set_theme("light")  # the application palette outlives the window
 
 
 def ratio_of(a: QColor, b: QColor) -> float:
@@ -61,8 +50,8 @@ def contrast(widget: QWidget) -> float:
 
 def readable_parts(w: MainWindow) -> dict[str, QWidget]:
     return {
-        "Nations header": w.filter_panel.section("nation").toggle,
-        "Themes header": w.filter_panel.section("theme").toggle,
+        "Nations header": section(w.filter_panel, "nation").toggle,
+        "Themes header": section(w.filter_panel, "theme").toggle,
         "31 of 31 events": w.chips.count_label,
         "Clear all": w.chips.clear_button,
         "panel Clear all": w.filter_panel.clear_button,
@@ -72,7 +61,7 @@ def readable_parts(w: MainWindow) -> dict[str, QWidget]:
 
 
 def test_theme_switches_leave_every_part_readable(qtbot, window):
-    window.filter_panel.nation_checkbox("JPN").click()  # shows the chips' "Clear all"
+    nation_checkbox(window.filter_panel, "JPN").click()  # shows the chips' "Clear all"
     for name in ("dark", "light", "dark"):
         window.act_theme[name].trigger()  # View → Dark theme / Light theme
         qtbot.wait(10)
@@ -80,7 +69,7 @@ def test_theme_switches_leave_every_part_readable(qtbot, window):
         assert (background.lightness() < 100) == (name == "dark")
         for part, widget in readable_parts(window).items():
             assert contrast(widget) >= 3.0, (name, part, contrast(widget))
-        for edit in window.filter_panel.date_edits:  # greyed (no bound), but legible
+        for edit in date_edits(window.filter_panel):  # greyed (no bound), but legible
             line = edit.findChild(QLineEdit)
             pal = line.palette()
             ratio = ratio_of(pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base))
@@ -112,12 +101,12 @@ def ini(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def test_state_is_saved_as_it_changes_without_quitting(qtbot, bundled_db, tmp_path):
+def test_state_is_saved_as_it_changes_without_quitting(open_window, qtbot, bundled_db, tmp_path):
     path = tmp_path / "live.ini"
-    w = make_window(qtbot, bundled_db, path)
+    w = open_window(bundled_db, settings=path, remember=True)
     w.act_theme["dark"].trigger()
     w.act_group["nation"].trigger()
-    w.filter_panel.nation_checkbox("NOR").click()
+    nation_checkbox(w.filter_panel, "NOR").click()
     header = w.event_list.view.horizontalHeader()
     x = header.sectionViewportPosition(TITLE) + header.sectionSize(TITLE) // 2
     QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
@@ -125,16 +114,16 @@ def test_state_is_saved_as_it_changes_without_quitting(qtbot, bundled_db, tmp_pa
     text = ini(path)
     assert "theme=dark" in text and "grouping=nation" in text and "sort_column=1" in text
     # A second window (a restart after a crash: this one was never closed) gets it all.
-    again = make_window(qtbot, bundled_db, path)
+    again = open_window(bundled_db, settings=path, remember=True)
     assert again.theme == "dark" and again.controller.grouping == "nation"
     assert again.controller.filter.nations == ("NOR",)
     assert again.event_list.sort_key[0] == TITLE
     again.set_theme("light")
 
 
-def test_window_size_is_saved_after_a_resize(qtbot, bundled_db, tmp_path):
+def test_window_size_is_saved_after_a_resize(open_window, qtbot, bundled_db, tmp_path):
     path = tmp_path / "size.ini"
-    w = make_window(qtbot, bundled_db, path)
+    w = open_window(bundled_db, settings=path, remember=True)
     qtbot.waitUntil(lambda: "geometry" in ini(path), timeout=SAVE_DELAY_MS * 10)
     before = ini(path)
     w.resize(1200, 800)

@@ -74,19 +74,8 @@ def test_a_matrix_of_ten_thousand_years_says_to_narrow_the_dates(qapp, tmp_path)
 
 
 @pytest.fixture
-def far_window(qtbot, tmp_path, request):
-    from cspo_viewer.ui.controller import Controller
-    from cspo_viewer.ui.main_window import MainWindow
-
-    controller = Controller(open_store(far_db(tmp_path, ENDS[request.param])))
-    win = MainWindow(controller, None, remember=False)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    controller.store.close()
+def far_window(open_window, tmp_path, request):
+    return open_window(far_db(tmp_path, ENDS[request.param]), size=(1200, 800), settings=None)
 
 
 def view_action(window, text: str):

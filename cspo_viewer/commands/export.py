@@ -16,8 +16,9 @@ from typing import Any
 
 from cspo_viewer.commands import saved_view_options
 from cspo_viewer.commands.common import add_db_argument, open_from_args
-from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
+from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
+from cspo_viewer.model.options import GROUPINGS
 
 
 def register(subparsers: Any) -> None:
@@ -93,7 +94,7 @@ def register(subparsers: Any) -> None:
     )
     size.add_argument(
         "--group-by",
-        choices=("kind", "nation", "theme"),
+        choices=GROUPINGS,
         default=argparse.SUPPRESS,
         help="lanes by event kind (default), nation or theme",
     )

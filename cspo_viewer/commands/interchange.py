@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
+from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.data.file_output import check_folder, open_replacing, output_error
-from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.data.interchange import (
     BUNDLED_REFUSAL,
     FORMATS,

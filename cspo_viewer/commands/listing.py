@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from cspo_viewer.commands.common import add_db_argument, open_from_args
+from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.data.dates import short_iso
-from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.data.usable import clean_text
 
 

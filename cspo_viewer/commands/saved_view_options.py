@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import db_path
+from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
 
@@ -122,7 +123,7 @@ def _options_of(view: SavedView) -> dict[str, Any]:
 def export_words(view: SavedView) -> list[str]:
     """The same export written out in full (``views show``; the benchmark's comparison).
     A saved range of visible dates has no export option: it is left out."""
-    words = [*view.filter.to_args(), "--group-by", view.grouping]
+    words = [*filter_to_args(view.filter), "--group-by", view.grouping]
     if view.title:
         words += ["--title", view.title]
     if view.marking:

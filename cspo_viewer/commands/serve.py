@@ -77,7 +77,7 @@ def make_datasette(database: Path) -> Any:
 
     _register_read_only()
 
-    class ReadOnlyDatasette(Datasette):  # type: ignore[misc]
+    class ReadOnlyDatasette(Datasette):
         cspo_read_only = True  # known while Datasette builds its app and test client
 
     return ReadOnlyDatasette(immutables=[str(database)], metadata=metadata_for(database))

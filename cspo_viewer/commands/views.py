@@ -16,9 +16,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
+from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.commands.saved_view_options import export_words
-from cspo_viewer.data.filters import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
+from cspo_viewer.model.options import GROUPINGS
 
 if TYPE_CHECKING:
     from cspo_viewer.data.saved_views import SavedView
@@ -58,7 +59,7 @@ def register(subparsers: Any) -> None:
     save.add_argument(
         "--group-by",
         default=argparse.SUPPRESS,
-        metavar="{kind,nation,theme}",
+        metavar="{" + ",".join(GROUPINGS) + "}",
         help="lanes (default kind)",
     )
     save.add_argument("--title", metavar="TEXT", help="the briefing's title")
@@ -190,7 +191,10 @@ def checked_export(size: str | None, grouping: str, fmt: str | None) -> tuple[in
         except ValueError:
             raise UserError(f"invalid --size {size!r}; use WIDTHxHEIGHT, e.g. 1920x1080") from None
         width_height = (width, height)
-    ExportOptions(*(width_height or ()), grouping=grouping)  # the export's sentences
+    if width_height:  # the export's sentences
+        ExportOptions(width=width_height[0], height=width_height[1], grouping=grouping)
+    else:
+        ExportOptions(grouping=grouping)
     if fmt and f".{fmt.lower().lstrip('.')}" not in FORMATS:
         names = ", ".join(suffix.lstrip(".") for suffix in FORMATS)
         raise UserError(f"unknown --format {fmt!r}; use one of {names}")

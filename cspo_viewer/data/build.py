@@ -173,11 +173,6 @@ def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> 
     return len(batch)
 
 
-atomic_output = replacing
-"""The old name of ``file_output.replacing``, kept while ``export/files.py`` and
-``Store.save_copy`` still import it."""
-
-
 def new_database(path: Path) -> sqlite_utils.Database:
     """An empty database at ``path`` (which must not hold data) with the full schema."""
     import sqlite_utils

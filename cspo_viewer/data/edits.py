@@ -116,9 +116,7 @@ class Checked:
 
 
 # --- checking ----------------------------------------------------------------------------
-def check_event(
-    store: Store, fields: Mapping[str, Any], *, editing: str | None = None
-) -> Checked:
+def check_event(store: Store, fields: Mapping[str, Any], *, editing: str | None = None) -> Checked:
     """Check the form's ``fields`` with the import's rules, against ``store``.
 
     ``editing`` is the id of the stored event being edited (None for a new one): a new
@@ -268,9 +266,7 @@ def import_edit(db_path: Path, step: int) -> Edit:
 
 def last_import_step(db_path: Path) -> int | None:
     with open_store(db_path) as store:
-        row = store.conn.execute(
-            "SELECT MAX(step) FROM changes WHERE action = 'import'"
-        ).fetchone()
+        row = store.conn.execute("SELECT MAX(step) FROM changes WHERE action = 'import'").fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 

@@ -1,22 +1,20 @@
-"""The one event filter: its model, its parsing, its SQL and its description in words.
+"""The one event filter: its model, its SQL, its description in words and its stored form.
 
 Every view and command (the filter panel, ``list``, ``export``, ``dump``, ``--screenshot``)
 goes through ``EventFilter``; values are resolved against the database's vocabulary once,
 here, and then travel as canonical ids (ISO alpha-3 codes, theme slugs, kind ids).
-SQL is built with bound parameters only.
+SQL is built with bound parameters only. The command-line options that name a filter are
+``commands/filter_args.py``; the window's remembered filter is ``ui/filter_settings.py``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-from cspo_viewer import paths
 from cspo_viewer.data.usable import clean_text
 
 Match = Literal["any", "all"]
@@ -216,29 +214,10 @@ class EventFilter:
         # the search) would make an SVG export invalid.
         return clean_text(" · ".join(parts))
 
-    def to_args(self) -> list[str]:
-        """The same filter as ``cspo-viewer list`` words (round-trips through ``from_args``)."""
-        args: list[str] = []
-        for code in self.nations:
-            args += ["--nation", code]
-        if self.match_nations != "any":
-            args += ["--match-nations", self.match_nations]
-        for theme in self.themes:
-            args += ["--theme", theme]
-        if self.match_themes != "any":
-            args += ["--match-themes", self.match_themes]
-        for kind in self.kinds:
-            args += ["--kind", kind]
-        if self.date_from:
-            args += ["--from", self.date_from]
-        if self.date_to:
-            args += ["--to", self.date_to]
-        if self.text:
-            args += ["--search", self.text]
-        return args
-
     def to_settings(self) -> dict[str, Any]:
-        """A plain dict for QSettings or JSON."""
+        """The filter as a plain dict of str and lists, stored as it is: the window's
+        remembered filter (QSettings, in ``ui/filter_settings.py``) and a saved view's
+        JSON; ``filter_from_settings`` reads it back."""
         return {
             "nations": list(self.nations),
             "match_nations": self.match_nations,
@@ -275,9 +254,9 @@ def build_filter(
         raise FilterError(f"the start date {start} is after the end date {end}")
     return EventFilter(
         nations=_unique(vocab.resolve_nation(n) for n in nations),
-        match_nations=match_nations,  # type: ignore[arg-type]
+        match_nations=match_nations,
         themes=_unique(vocab.resolve_theme(t) for t in themes),
-        match_themes=match_themes,  # type: ignore[arg-type]
+        match_themes=match_themes,
         kinds=_unique(vocab.resolve_kind(k) for k in kinds),
         date_from=start,
         date_to=end,
@@ -287,99 +266,6 @@ def build_filter(
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
-
-
-def _theme_choices() -> str:
-    """The bundled record's theme ids for ``--theme``'s help (a database of your own may
-    hold others; an unknown one is refused with the database's own list)."""
-    try:
-        themes = json.loads((paths.data_src_dir() / "themes.json").read_text(encoding="utf-8"))
-        ids = [t["id"] for t in themes]
-    except (OSError, ValueError, KeyError, TypeError):
-        return ""
-    return f"; the bundled record's: {', '.join(ids)}"
-
-
-def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """The filter options shared by ``list``, ``export``, ``dump`` and ``--screenshot``.
-
-    ``suppress`` leaves unset options out of the namespace, so that a subcommand's copy does
-    not overwrite a value given before the subcommand name.
-    """
-    default: Any = argparse.SUPPRESS if suppress else None
-    group = parser.add_argument_group("filter")
-    group.add_argument(
-        "--nation",
-        action="append",
-        dest="nation",
-        default=default,
-        metavar="N",
-        help="nation name or ISO code (repeatable)",
-    )
-    group.add_argument(
-        "--match-nations",
-        choices=MATCH_CHOICES,
-        default=argparse.SUPPRESS if suppress else "any",
-        help="events with any (default) or all of the nations",
-    )
-    group.add_argument(
-        "--theme",
-        action="append",
-        dest="theme",
-        default=default,
-        metavar="T",
-        help=f"theme id (repeatable){_theme_choices()}",
-    )
-    group.add_argument(
-        "--match-themes",
-        choices=MATCH_CHOICES,
-        default=argparse.SUPPRESS if suppress else "any",
-        help="events with any (default) or all of the themes",
-    )
-    group.add_argument(
-        "--kind",
-        action="append",
-        dest="kind",
-        default=default,
-        metavar="K",
-        help="event kind (repeatable)",
-    )
-    group.add_argument(
-        "--from",
-        dest="date_from",
-        default=default,
-        metavar="DATE",
-        help="YYYY, YYYY-MM or YYYY-MM-DD",
-    )
-    group.add_argument(
-        "--to",
-        dest="date_to",
-        default=default,
-        metavar="DATE",
-        help="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)",
-    )
-    group.add_argument(
-        "--search",
-        dest="search",
-        default=default,
-        metavar="TEXT",
-        help='full-text search; "quoted phrase", words match as prefixes',
-    )
-
-
-def filter_from_args(args: argparse.Namespace, vocab: Vocabulary) -> EventFilter:
-    """The filter named by parsed command-line options."""
-    return build_filter(
-        vocab,
-        nations=getattr(args, "nation", None) or (),
-        match_nations=getattr(args, "match_nations", "any") or "any",
-        themes=getattr(args, "theme", None) or (),
-        match_themes=getattr(args, "match_themes", "any") or "any",
-        kinds=getattr(args, "kind", None) or (),
-        date_from=getattr(args, "date_from", None),
-        date_to=getattr(args, "date_to", None),
-        text=getattr(args, "search", None),
-    )
 
 
 def filter_from_settings(
@@ -427,7 +313,8 @@ def filter_from_settings(
 
 
 def _as_list(values: Any) -> list[str]:
-    """QSettings returns a lone string for a one-element list and None for an empty one."""
+    """A stored list may come back as a lone string for one element and None for none
+    (QSettings does so; a hand-edited saved view may)."""
     if values is None or values == "":
         return []
     if isinstance(values, str):

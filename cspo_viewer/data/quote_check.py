@@ -29,7 +29,7 @@ class QuoteCheck:
         ]
 
     def summary(self) -> str:
-        """"8 quotes verified verbatim; 23 quotes cite sources without stored text"."""
+        """ "8 quotes verified verbatim; 23 quotes cite sources without stored text"."""
         parts = [
             f"{_count(self.verified, 'quote')} verified verbatim",
             f"{_count(self.without_text, 'quote')} cite sources without stored text",

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.filters import EventFilter, Vocabulary
@@ -57,7 +57,7 @@ DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 """Files up to this size get SQLite's quick_check on open (a few ms). It reads the whole
 file, ~0.4 s at 100,000 events, so larger files rely on the header checks here and on
-``damaged_message`` where a query meets a bad page; ``db check`` always checks fully."""
+``sqlite_message`` where a query meets a bad page; ``db check`` always checks fully."""
 
 
 class DatabaseError(Exception):
@@ -167,9 +167,6 @@ def sqlite_message(path: Path | str, exc: BaseException) -> str:
         return f"{path} is damaged ({detail}); run: cspo-viewer db check --db {path}"
     return f"SQLite could not use {path} ({detail})."
 
-
-damaged_message = sqlite_message
-"""The older name: the sentence for an SQLite error met after opening."""
 
 # SQLite's primary result codes (sqlite3.h), and the extended code RAISE() gives.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
@@ -392,6 +389,8 @@ def trust_schema_for_writing(path: Path, conn: sqlite3.Connection) -> bool:
 _ROW_COLUMNS = (
     "e.id, e.date, e.date_precision, e.end_date, e.title, e.short_title, e.kind, e.location"
 )
+_Row = tuple[str, str, str, str | None, str, str | None, str, str | None]
+"""What ``SELECT _ROW_COLUMNS`` gives: ``EventRow``'s fields before its tags."""
 
 
 class Store:
@@ -423,12 +422,12 @@ class Store:
         This is how an analyst gets a database of their own to import into: the bundled
         one is derived from ``db/src`` and never written.
         """
-        from cspo_viewer.data.build import atomic_output
+        from cspo_viewer.data.file_output import replacing
 
         target = Path(target)
         if target.resolve() == self.path.resolve():
             raise DatabaseError(f"{target} is the database already open.")
-        with atomic_output(target, ".db") as tmp:
+        with replacing(target, ".db") as tmp:
             dest = sqlite3.connect(tmp)
             try:
                 self.conn.backup(dest)
@@ -596,7 +595,7 @@ class Store:
         read = self.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM events e WHERE {where} ORDER BY e.date, e.id", params
         ).fetchall()
-        rows = [r for r in read if self.usable_event(r)]
+        rows: list[_Row] = [r for r in read if self.usable_event(r)]
         if read and not rows and flt.is_empty:
             raise self.nothing_usable(len(read))
         if not with_tags:
@@ -688,7 +687,7 @@ class Store:
             )
         ]
         return EventDetail(
-            row=EventRow(*row[:8], nations=tuple(nations), themes=tuple(themes)),
+            row=EventRow(*cast(_Row, row[:8]), nations=tuple(nations), themes=tuple(themes)),
             summary=row[8],
             statement_text=row[9],
             confidence=row[10],

@@ -28,7 +28,7 @@ from cspo_viewer.data.history import who
 from cspo_viewer.data.records import EventDetail, Source
 from cspo_viewer.errors import UserError
 from cspo_viewer.export.shapes import describe, send_to_back
-from cspo_viewer.export.template import DeckBase, open_base
+from cspo_viewer.export.template import DeckBase, open_base, slide_size
 from cspo_viewer.model.event_text import (
     CONT,
     LINE_SPACING,
@@ -150,7 +150,7 @@ def encode_deck(
     report = progress or (lambda _pct, _what: None)
     base = open_base(options.template)
     deck = base.deck
-    slide_w, slide_h = int(deck.slide_width), int(deck.slide_height)
+    slide_w, slide_h = slide_size(deck)
     width = DECK_SIZE[0]
     height = round(width * slide_h / slide_w)  # the slide's own aspect (4:3 templates too)
     picture_options = replace(options, width=width, height=height, heading_painted=False)
@@ -413,7 +413,7 @@ def event_slides(
     """The event's slide and its "(cont.)" slides; returns how many were made. Event
     slides are on the slide's own background in the light look's ink; the marking's band
     takes the picture's (``picture``) colours."""
-    slide_w, slide_h = int(deck.slide_width), int(deck.slide_height)
+    slide_w, slide_h = slide_size(deck)
     width = slide_w - 2 * MARGIN
     marking = plain(marking, 200)
     band = MARK_BAND if marking else 0
@@ -472,7 +472,9 @@ def _furniture_top(base: DeckBase) -> int:
     above them); the slide's height without a template."""
     tops = [
         int(ph.top)
-        for ph in base.title_content.placeholders
+        # python-pptx declares LayoutPlaceholders.__iter__ as a Callable attribute, which
+        # mypy reads as taking no self (python-pptx silences pyright on it the same way).
+        for ph in base.title_content.placeholders  # type: ignore[misc]
         if base.from_template
         and ph.placeholder_format.type.name in ("FOOTER", "SLIDE_NUMBER")
         and ph.top is not None

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontMetricsF
 
 from cspo_viewer.model.page import PageModel
 from cspo_viewer.render.fonts import pixel_font
 from cspo_viewer.render.page import ExportLayout, TimelineGeometry
+
+if TYPE_CHECKING:
+    from pptx.slide import Slide
+    from pptx.util import Length
+
+    from cspo_viewer.render.palette import RenderLook
 
 MAX_SHAPES = 2_000
 """PowerPoint slows to a crawl past a few thousand shapes; a briefing slide needs fewer."""
@@ -41,16 +48,18 @@ MARKER_SHAPES = {
 class _Canvas:
     """The slide being drawn on, how picture pixels map onto it, and the page's look."""
 
-    slide: object  # pptx Slide
+    slide: Slide
     to_emu: float
     family: str | None  # None: the template's font
     marker_px: float
     gap_px: float
-    look: object  # RenderLook
+    look: RenderLook
     count: int = 0
 
-    def emu(self, px: float) -> int:
-        return max(round(px * self.to_emu), 1)
+    def emu(self, px: float) -> Length:
+        from pptx.util import Emu
+
+        return Emu(max(round(px * self.to_emu), 1))
 
     def pt(self, px: float) -> float:
         return max(round(px * self.to_emu / EMU_PER_PT * 2) / 2, 1.0)

@@ -13,8 +13,13 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspo_viewer.errors import UserError
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation
+    from pptx.slide import SlideLayout
 
 DEFAULT_SLIDE = (12_192_000, 6_858_000)
 """EMU of python-pptx's default deck once made 16:9 (13.333 x 7.5 in)."""
@@ -31,10 +36,17 @@ _FURNITURE = {"DATE", "FOOTER", "SLIDE_NUMBER"}
 class DeckBase:
     """An empty presentation and the two layouts the deck uses."""
 
-    deck: object  # pptx.Presentation
-    title_only: object  # a SlideLayout with a title placeholder (the timeline slide)
-    title_content: object  # with a title and a body: event slides (may be title_only)
+    deck: Presentation
+    title_only: SlideLayout  # with a title placeholder (the timeline slide)
+    title_content: SlideLayout  # with a title and a body: event slides (may be title_only)
     from_template: bool
+
+
+def slide_size(deck: Presentation) -> tuple[int, int]:
+    """The slides' width and height in EMU (``open_base`` always sets them)."""
+    width, height = deck.slide_width, deck.slide_height
+    assert width is not None and height is not None
+    return int(width), int(height)
 
 
 def check_template(path: Path) -> None:
@@ -45,10 +57,11 @@ def check_template(path: Path) -> None:
 def open_base(path: Path | None) -> DeckBase:
     """The presentation to build on, emptied of any slides the template carries."""
     from pptx import Presentation
+    from pptx.util import Emu
 
     if path is None:
         deck = Presentation()
-        deck.slide_width, deck.slide_height = DEFAULT_SLIDE
+        deck.slide_width, deck.slide_height = (Emu(n) for n in DEFAULT_SLIDE)
     else:
         payload = _template_bytes(path)
         try:

@@ -37,7 +37,7 @@ class Lanes:
     event: np.ndarray  # int32: instance -> row of the EventTable
     lane: np.ndarray  # int32: instance -> lane index
     dim: np.ndarray  # bool: instance drawn dimmed (outside the filter, "dim" mode)
-    bounds: np.ndarray = field(repr=False, default=None)  # type: ignore[assignment]
+    bounds: np.ndarray = field(init=False, repr=False)  # set from ``lane`` after init
 
     def __post_init__(self) -> None:
         edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))

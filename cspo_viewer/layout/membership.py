@@ -70,11 +70,6 @@ class MembershipSeries:
     def most(self) -> int:
         return int(self.step_y.max()) if len(self.step_y) else 0
 
-    def members_at(self, day: float) -> int:
-        """Full members on ``day``."""
-        i = int(np.searchsorted(self.step_x, day, side="right")) - 1
-        return int(self.step_y[i]) if i >= 0 else 0
-
     @property
     def status_codes(self) -> tuple[str, ...]:
         """Nations with observer or associate time, in order of their first status."""

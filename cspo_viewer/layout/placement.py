@@ -133,14 +133,6 @@ class Plan:
     lanes: list[LanePlan]
     key: list[tuple[int, int]] = field(default_factory=list)  # (number, event row)
 
-    def label_boxes(self) -> list[tuple[int, int, float, float]]:
-        """(lane, row, left, right) of every label: what "never overlap" is checked on."""
-        return [
-            (i, row, x, x + w)
-            for i, lp in enumerate(self.lanes)
-            for x, w, row in zip(lp.label_x, lp.label_width, lp.label_row, strict=True)
-        ]
-
     def named(self) -> set[int]:
         """Events named by their title somewhere on the timeline."""
         return {
@@ -620,14 +612,16 @@ def _plan_sparse(
     placer = _Placer(cand, n_rows, width, style, bounds)
     if _can_all_fit(cand, n_rows, style, bounds) and placer.first_fit():
         pass  # named in date order, the events beside the view holding their rows
-    elif (placer := _visible_first_fit(cand, n_rows, width, style, bounds)) is None:
+    elif (visible := _visible_first_fit(cand, n_rows, width, style, bounds)) is not None:
+        placer = visible
+    else:
         # The events beside the view keep only their markers and come last, so the
         # room goes to events shown and unnamed.
         bare = ~cand.visible
         cand.rank = np.where(bare, cand.rank + len(KIND_PRIORITY) + 2, cand.rank)
         plain = width
 
-        def width(i: int) -> float | None:  # type: ignore[misc]
+        def width(i: int) -> float | None:
             return None if bare[i] else plain(i)
 
         placer = _Placer(cand, n_rows, width, style, bounds)
@@ -639,7 +633,12 @@ def _plan_sparse(
 def _subset(cand: _Lane, keep: np.ndarray) -> _Lane:
     """The candidates ``keep`` selects, in the same order."""
     return _Lane(
-        *(getattr(cand, f)[keep] for f in ("events", "x", "bar0", "bar1", "rank", "visible")),
+        cand.events[keep],
+        cand.x[keep],
+        cand.bar0[keep],
+        cand.bar1[keep],
+        cand.rank[keep],
+        cand.visible[keep],
         cand.inst[keep],
         cand.home[keep],
     )

@@ -29,6 +29,9 @@ LABEL_PT = 11.0
 """Event labels are at least 11 pt on the printed or projected page."""
 FORMATS = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF", ".pptx": "PPTX"}
 GROUPINGS = ("kind", "nation", "theme")
+"""What the timeline's lanes can follow, in menu order: the window, the export, saved views
+and the command line's --group-by all take theirs from here (no Qt and no numpy, so the
+command line can name them before anything loads)."""
 VIEWS = ("timeline", "members", "participation")
 """What the page's body holds: the timeline, the membership growth chart or the
 participation matrix (the same heading, sources and footer around each)."""

@@ -278,14 +278,14 @@ def _view_page(data: ExportData, page: PageModel) -> PageModel:
         shown = np.flatnonzero(member_mask)
         n = sum(len(a.codes) for a in series.accessions)
         what = f"{n} accession{'' if n == 1 else 's'} shown"
-        sources_flt, model = member_flt, {"members": series}
+        sources_flt, matrix = member_flt, None
         empty = "No nation in this filter joined in these dates"
     else:
         matrix = participation_model(data, series)
         years = f"{matrix.years[0]}–{matrix.years[-1]}" if len(matrix.years) > 1 else years
         shown = np.flatnonzero(data.mask)
         what = f"{len(shown)} event{'' if len(shown) == 1 else 's'} counted"
-        sources_flt, model = flt, {"participation": matrix, "members": series}
+        sources_flt = flt
         empty = "No events match this filter"
     title = page.title
     if options.title is None:
@@ -300,7 +300,8 @@ def _view_page(data: ExportData, page: PageModel) -> PageModel:
         footer=f"Generated {generated.isoformat()} · cspo-viewer {__version__} · {what}",
         empty_message=empty,
         sources_filter=sources_flt,
-        **model,
+        members=series,
+        participation=matrix,
     )
 
 

@@ -40,8 +40,6 @@ from cspo_viewer.data.writing import is_bundled_database
 from cspo_viewer.layout.content import TimelineContent
 from cspo_viewer.model.page import ExportData, timeline_content
 
-GROUPINGS = ("kind", "nation", "theme")
-
 
 class Session:
     """State of one view of one database; see the module docstring."""

@@ -13,6 +13,7 @@ so a palette change cannot quietly make them vanish (the dark theme once did).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -86,7 +87,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def _hex(rgb: tuple[float, float, float]) -> str:
+def _hex(rgb: Iterable[float]) -> str:
     return "#" + "".join(f"{min(max(round(c), 0), 255):02x}" for c in rgb)
 
 

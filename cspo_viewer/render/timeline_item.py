@@ -335,7 +335,7 @@ class TimelineItem(pg.GraphicsObject):
             bounds=bounds,
         )
 
-        lanes = self._lanes
+        table, lanes = self._table, self._lanes
         echo = [bool((~home[lanes.lane_slice(i)]).any()) for i in range(len(lanes.keys))]
 
         note_lines = strip_lines(self._marks, viewport, self.measure, self._look.layout)
@@ -344,8 +344,8 @@ class TimelineItem(pg.GraphicsObject):
             fixed = self._strip_rows(lines) + pad * len(lanes.keys) + ECHO_ROWS * sum(echo)
             fixed += strip_height(note_lines)
             return lane_rows(
-                self._table,
-                self._lanes,
+                table,
+                lanes,
                 viewport,
                 self.measure,
                 self._look.layout,
@@ -518,11 +518,6 @@ class TimelineItem(pg.GraphicsObject):
         self._paint_strip_names(p, strip, frame)
         p.restore()
 
-    def marker_y(self, lane: int, row: int = 0) -> float:
-        """Device y of a lane row's marker line (after a paint)."""
-        assert self._frame is not None
-        return self._frame.row_y(lane, row)
-
     def _paint_lane_backgrounds(self, p: QPainter, vp: Viewport, frame: Frame) -> None:
         assert self._lanes is not None
         look = self._look
@@ -562,7 +557,8 @@ class TimelineItem(pg.GraphicsObject):
         rgb = np.zeros((len(marks), 3), dtype=np.uint8)
         for i, a in enumerate(marks.annotations):
             name = a.colour or ERA_TURNS[int(turns[i]) % len(ERA_TURNS)]
-            rgb[i] = QColor(name).getRgb()[:3]
+            colour = QColor(name)
+            rgb[i] = (colour.red(), colour.green(), colour.blue())
         return rgb
 
     def _era_colour(self, mark: int) -> QColor:

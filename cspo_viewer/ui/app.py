@@ -92,7 +92,7 @@ def _filter_given(args: argparse.Namespace) -> bool:
 
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window on ``--db`` (or the bundled database) in the state asked for."""
-    from cspo_viewer.data.filters import filter_from_args
+    from cspo_viewer.commands.filter_args import filter_from_args
 
     size = parse_size(getattr(args, "size", None))
     screenshot = getattr(args, "screenshot", None)
@@ -114,7 +114,8 @@ def run_window(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("cspo-viewer")
     app.setOrganizationName("cspo-viewer")
-    app.setDesktopFileName(DESKTOP_ID)  # taskbars group the window under the menu entry
+    # Taskbars group the window under the menu entry (a static of QGuiApplication).
+    QApplication.setDesktopFileName(DESKTOP_ID)
     settings_file = os.environ.get(SETTINGS_ENV)
     settings = (
         QSettings(settings_file, QSettings.Format.IniFormat) if settings_file else QSettings()

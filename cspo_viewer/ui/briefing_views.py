@@ -112,7 +112,7 @@ class BriefingView(QWidget):
         self._stale = False
         c = self.controller
         data = c.export_data()
-        series, _ = membership_model(data)
+        series = membership_model(data)[0]
         if self.kind == "members":
             self.canvas.model = series
             n = sum(len(a.codes) for a in series.accessions)
@@ -207,7 +207,7 @@ def install_briefing_views(window: Any, menu: Any) -> dict[str, QAction]:
         action.setText(text)
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
-        action.triggered.connect(lambda checked, d=dock: checked and _show(window, d))
+        action.triggered.connect(lambda checked, d=dock: _show(window, d) if checked else None)
         menu.addAction(action)
         actions[kind] = action
         setattr(window, f"{kind}_view", view)

@@ -26,10 +26,11 @@ from cspo_viewer.data.sources_list import SourceChoice
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable
 from cspo_viewer.layout.content import TimelineContent
+from cspo_viewer.model.options import GROUPINGS
 from cspo_viewer.model.page import ExportData
-from cspo_viewer.model.session import GROUPINGS, Session
+from cspo_viewer.model.session import Session
 
-__all__ = ["GROUPINGS", "Controller"]
+__all__ = ["Controller"]
 
 
 class Controller(QObject):

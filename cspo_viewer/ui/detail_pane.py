@@ -13,6 +13,7 @@ and a link opens in the user's browser only when clicked and only for http(s).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
@@ -130,7 +131,7 @@ class DetailPane(QWidget):
         self._detail: EventDetail | None = None
         self._history: list[Change] = []  # the selected event's, newest first
         self._search = ""
-        self._pattern = None
+        self._pattern: re.Pattern[str] | None = None
         self._build()
         self._show_empty()
         self._attach_event_menu()
@@ -297,7 +298,7 @@ class DetailPane(QWidget):
     def _database_changed(self) -> None:
         self._show_empty()
 
-    def _record_changed(self, event_ids: object) -> None:
+    def _record_changed(self, event_ids: list[str]) -> None:
         """An edit, undo or outside change: show the selected event as it is now."""
         c = self._controller
         if c is not None and c.selected and (not event_ids or c.selected in event_ids):
@@ -355,7 +356,9 @@ class DetailPane(QWidget):
         if position is None:
             return
         content = self._scroll.widget()
-        content.layout().activate()
+        assert content is not None  # the scroll area's content is made with the pane
+        if (layout := content.layout()) is not None:
+            layout.activate()
         cursor = QTextCursor(view.document())
         cursor.setPosition(position)
         rect = view.cursorRect(cursor)
@@ -425,7 +428,7 @@ class DetailPane(QWidget):
             (self.nations_caption, self._nation_flow),
             (self.themes_caption, self._theme_flow),
         ):
-            chips = [flow.itemAt(i).widget().text() for i in range(flow.count())]
+            chips = _chip_texts(flow)
             if chips:
                 lines.append(f"{caption.text()}: {' · '.join(chips)}")
         lines.append(self.body_view.toPlainText())
@@ -442,3 +445,14 @@ class DetailPane(QWidget):
             return ""
         views = (self.body_view, self.statement_view, self.refs_view)
         return "\n".join(v.html_source for v in views if v.html_source)
+
+
+def _chip_texts(flow: FlowLayout) -> list[str]:
+    """The texts of the chips in ``flow``, in order."""
+    texts = []
+    for i in range(flow.count()):
+        item = flow.itemAt(i)
+        chip = item.widget() if item is not None else None
+        if isinstance(chip, QLabel):
+            texts.append(chip.text())
+    return texts

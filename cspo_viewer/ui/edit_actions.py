@@ -181,8 +181,7 @@ class EditActions(QObject):
             self.window,
             "Save a copy as my record",
             literal(
-                "The bundled record is never changed. Save a copy as your own record and "
-                "edit that?"
+                "The bundled record is never changed. Save a copy as your own record and edit that?"
             ),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
         )

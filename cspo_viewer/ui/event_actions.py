@@ -276,11 +276,13 @@ class BriefingActions(QObject):
             self.menu.addAction(act)
         self.menu.addSeparator()
         self.menu.addAction(self.act_compare)
-        after_file = bar.actions()[1] if len(bar.actions()) > 1 else None
-        bar.insertMenu(after_file, self.menu)
+        if len(bar.actions()) > 1:
+            bar.insertMenu(bar.actions()[1], self.menu)
+        else:
+            bar.addMenu(self.menu)
 
         # The timeline builds its own event menu (pin the label) and lets others add to it.
-        self.timeline.eventMenuRequested.connect(self._add_to_timeline_menu)  # type: ignore[attr-defined]
+        self.timeline.eventMenuRequested.connect(self._add_to_timeline_menu)
 
     def _add_to_timeline_menu(self, menu: QMenu, event_id: str) -> None:
         menu.addSeparator()

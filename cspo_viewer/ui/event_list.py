@@ -241,8 +241,9 @@ class EventListModel(QAbstractTableModel):
             counts = np.bincount(pairs.event, minlength=len(table))
             self._nation_starts = np.concatenate(([0], np.cumsum(counts)))
             self._nation_tags = pairs.tag[order]
-        names = table.nations.names
-        tags = self._nation_tags[self._nation_starts[i] : self._nation_starts[i + 1]]
+        names, starts, tags = table.nations.names, self._nation_starts, self._nation_tags
+        assert tags is not None  # built with the starts just above
+        tags = tags[starts[i] : starts[i + 1]]
         return sorted(names[t] for t in tags)
 
     def _icon(self, kind: str) -> QIcon:

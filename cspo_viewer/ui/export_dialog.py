@@ -49,6 +49,7 @@ from cspo_viewer.export import (
 )
 from cspo_viewer.model.options import PRODUCT_TITLE
 from cspo_viewer.ui.saved_views_menu import add_saved_view_box
+from cspo_viewer.ui.setting_values import as_int
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
@@ -126,7 +127,9 @@ class ExportDialog(QDialog):
         self.marking = QComboBox()
         self.marking.setEditable(True)
         self.marking.addItems(MARKINGS)
-        self.marking.lineEdit().setPlaceholderText(MARKING_PLACEHOLDER)
+        marking_edit = self.marking.lineEdit()
+        assert marking_edit is not None  # an editable combo box has one
+        marking_edit.setPlaceholderText(MARKING_PLACEHOLDER)
         # Wide enough to read the placeholder whole (it was cut off at "None (free te").
         self.marking.setMinimumContentsLength(len(MARKING_PLACEHOLDER) + 2)
         self.marking.setSizeAdjustPolicy(
@@ -401,7 +404,7 @@ class ExportDialog(QDialog):
             return
         s.beginGroup(SETTINGS_GROUP)
         try:
-            w, h = _int(s.value("width"), 3840), _int(s.value("height"), 2160)
+            w, h = as_int(s.value("width"), 3840), as_int(s.value("height"), 2160)
             self.set_preset(w, h)
             self.marking.setCurrentText(str(s.value("marking", "") or ""))
             self.theme.setCurrentIndex(1 if s.value("theme") == "dark" else 0)
@@ -463,13 +466,6 @@ def _spin(value: int) -> QSpinBox:
     box.setValue(value)
     box.setSingleStep(10)
     return box
-
-
-def _int(value: object, default: int) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
 
 
 def open_export_dialog(window: Any) -> ExportDialog:

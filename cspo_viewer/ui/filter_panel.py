@@ -75,7 +75,7 @@ class _Section(QWidget):
         self._header.addWidget(self.toggle)
         self._header.addStretch(1)
         self.body = QWidget(self)
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(2)
         layout.addLayout(self._header)
@@ -86,13 +86,15 @@ class _Section(QWidget):
 
     def set_body(self, body: QWidget) -> None:
         """Replace the content (rebuilt when another database is opened)."""
-        layout = self.layout()
         old = self.body
-        layout.replaceWidget(old, body)
+        self._column.replaceWidget(old, body)
         old.setParent(None)
         old.deleteLater()
         self.body = body
         body.setVisible(self.toggle.isChecked())
+
+    def invalidate_layout(self) -> None:
+        self._column.invalidate()
 
     def set_expanded(self, expanded: bool) -> None:
         self.toggle.setChecked(expanded)  # emits toggled, as a click does
@@ -167,6 +169,7 @@ class FilterPanel(QWidget):
         self._stale: set[str] = set()  # facets whose counts are out of date
         self.defer_counts_from = COUNT_DEFER_EVENTS
         self._count_timer = QTimer(self)
+        self._count_timer.setObjectName("countTimer")
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(0)
         self._count_timer.timeout.connect(self._update_stale_counts)
@@ -181,17 +184,22 @@ class FilterPanel(QWidget):
         self._match = {"nation": _match_combo("nations"), "theme": _match_combo("themes")}
         for facet in FACETS:  # a collapsed section's counts wait until it opens
             self._sections[facet].toggle.toggled.connect(self._on_section_toggled)
+        for key, section in self._sections.items():
+            section.setObjectName(f"section:{key}")
         for facet, combo in self._match.items():
+            combo.setObjectName(f"match:{facet}")
             self._sections[facet].add_header_widget(combo)
             combo.currentIndexChanged.connect(lambda _i, f=facet: self._on_match_changed(f))
 
         self._bound_boxes = (QCheckBox("From"), QCheckBox("To"))
         self._date_edits = (QDateEdit(), QDateEdit())
         self._date_note = QLabel()
+        self._date_note.setObjectName("dateNote")
         self._sections["dates"].set_body(self._build_dates())
 
         self.search_edit = QLineEdit()
         self._search_timer = QTimer(self)
+        self._search_timer.setObjectName("searchTimer")
         self._sections["search"].set_body(self._build_search())
 
         self.clear_button = QPushButton("Clear all")
@@ -204,7 +212,7 @@ class FilterPanel(QWidget):
         for key in ("search", "nation", "theme", "kind", "dates"):
             column.addWidget(self._sections[key])
         column.addStretch(1)
-        self._inner = inner
+        self._inner, self._inner_column = inner, column
         self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -227,6 +235,8 @@ class FilterPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         tips = ("No events before this day", "No events after this day")
         for i, (box, edit) in enumerate(zip(self._bound_boxes, self._date_edits, strict=True)):
+            box.setObjectName(("from", "to")[i] + "Bound")
+            edit.setObjectName(("from", "to")[i] + "Date")
             edit.setDisplayFormat(DATE_FORMAT)
             edit.setCalendarPopup(True)
             edit.setKeyboardTracking(False)  # one filter change per typed date, not per digit
@@ -274,9 +284,11 @@ class FilterPanel(QWidget):
         count_width = body.fontMetrics().horizontalAdvance(f"({self._max_count:,})")
         for r, (value, label, extra_text, tip) in enumerate(items):
             box = QCheckBox(escape_mnemonic(label))
+            box.setObjectName(f"{facet}:{value}")
             box.setToolTip(literal(tip))
             box.toggled.connect(lambda checked, v=value: self._on_value_toggled(facet, v, checked))
             count = plain_label("(0)")
+            count.setObjectName(f"{facet}-count:{value}")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             count.setMinimumWidth(count_width)
             count.setToolTip(
@@ -286,6 +298,7 @@ class FilterPanel(QWidget):
             grid.addWidget(box, r, 0)
             if extra_text:
                 extra = plain_label(extra_text)
+                extra.setObjectName(f"{facet}-note:{value}")
                 extra.setForegroundRole(QPalette.ColorRole.PlaceholderText)
                 extra.setToolTip(literal(tip))
                 grid.addWidget(extra, r, 1)
@@ -332,9 +345,9 @@ class FilterPanel(QWidget):
     def _fit_width(self) -> None:
         """A dock must not squeeze counts and join dates out of sight (the rows do not
         scroll sideways): ask for the width the rows need, scroll bar included."""
-        layout = self._inner.layout()
+        layout = self._inner_column
         for section in self._sections.values():
-            section.layout().invalidate()
+            section.invalidate_layout()
             section.updateGeometry()  # the column caches each section's old size
         layout.invalidate()
         bar = self._scroll.verticalScrollBar().sizeHint().width()
@@ -490,11 +503,6 @@ class FilterPanel(QWidget):
         if self._stale:
             self._update_stale_counts()
 
-    @property
-    def counts_pending(self) -> bool:
-        """Counts for shown sections are still to come (deferred past the repaint)."""
-        return self._count_timer.isActive()
-
     def changeEvent(self, event: QEvent) -> None:
         """A light/dark switch (a new application palette) re-derives the grey of empty
         rows and unbounded dates from the new palette."""
@@ -506,7 +514,7 @@ class FilterPanel(QWidget):
                         _grey(row.widgets(), True, self.palette())
             self._sync_dates(self._controller.filter)
 
-    # --- for the main window and tests --------------------------------------------------
+    # --- for the main window --------------------------------------------------
     def focus_search(self) -> None:
         """Ctrl+F: show the search box and select its text for typing over."""
         self._sections["search"].set_expanded(True)
@@ -514,54 +522,6 @@ class FilterPanel(QWidget):
         self.search_edit.selectAll()
 
     def flush_search(self) -> None:
-        """Apply pending search text now (tests; also before saving settings on close)."""
+        """Apply pending search text now (before saving settings on close, or a view)."""
         if self._search_timer.isActive():
             self._apply_search()
-
-    @property
-    def search_pending(self) -> bool:
-        return self._search_timer.isActive()
-
-    def nation_checkbox(self, code: str) -> QCheckBox:
-        return self._rows["nation"][code].box
-
-    def theme_checkbox(self, theme_id: str) -> QCheckBox:
-        return self._rows["theme"][theme_id].box
-
-    def kind_checkbox(self, kind_id: str) -> QCheckBox:
-        return self._rows["kind"][kind_id].box
-
-    def checkbox(self, facet: str, value: str) -> QCheckBox:
-        return self._rows[facet][value].box
-
-    def count_text(self, facet: str, value: str) -> str:
-        return self._rows[facet][value].count.text()
-
-    def join_text(self, code: str) -> str:
-        extra = self._rows["nation"][code].extra
-        return extra.text() if extra is not None else ""
-
-    def is_greyed(self, facet: str, value: str) -> bool:
-        return self._rows[facet][value].greyed
-
-    def match_combo(self, facet: str) -> QComboBox:
-        return self._match[facet]
-
-    @property
-    def date_edits(self) -> tuple[QDateEdit, QDateEdit]:
-        return self._date_edits
-
-    @property
-    def date_bound_boxes(self) -> tuple[QCheckBox, QCheckBox]:
-        return self._bound_boxes
-
-    @property
-    def date_note(self) -> str:
-        return self._date_note.text()
-
-    def section(self, key: str) -> _Section:
-        """``"nation"``, ``"theme"``, ``"kind"``, ``"dates"`` or ``"search"``."""
-        return self._sections[key]
-
-    def values(self, facet: str) -> list[str]:
-        return list(self._rows[facet])

@@ -51,7 +51,7 @@ class _OfflineBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._clicked)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         self.requests.append(QUrl(name))
         return None
 

@@ -128,8 +128,8 @@ class ImportDialog(QDialog):
         self.conflict_box.currentIndexChanged.connect(self.preview)
         form.addRow("Event already present, different:", self.conflict_box)
         self.group_box = QComboBox()
-        for key, label in GROUP_CHOICES:
-            self.group_box.addItem(label, key)
+        for group, label in GROUP_CHOICES:
+            self.group_box.addItem(label, group)
         self.group_box.currentIndexChanged.connect(self.preview)
         form.addRow("TimelineJS groups that match nothing:", self.group_box)
         layout.addLayout(form)

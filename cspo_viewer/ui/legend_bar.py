@@ -43,10 +43,9 @@ class LegendBar(QWidget):
         shown = set(np.unique(table.kind[c.mask]).tolist()) if len(table) else set()
         labels = {k.id: k.label for k in c.kinds}
         kinds = [k for i, k in enumerate(table.kinds) if i in shown]
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        while (item := self._layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         self._entries = []
         dark = is_dark(self.palette())
         for kind in kinds:

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from cspo_viewer import PRODUCT_NAME, __version__, paths
 from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.model.options import GROUPINGS
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.annotation_actions import install_annotation_actions
 from cspo_viewer.ui.briefing_views import install_briefing_views
-from cspo_viewer.ui.controller import GROUPINGS, Controller
+from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.detail_pane import DetailPane
 from cspo_viewer.ui.edit_actions import install_edit_actions
 from cspo_viewer.ui.event_actions import install_briefing_actions
@@ -46,6 +47,7 @@ from cspo_viewer.ui.legend_bar import LegendBar
 from cspo_viewer.ui.print_book import print_actions
 from cspo_viewer.ui.rich_text import esc, plain_label, warn
 from cspo_viewer.ui.saved_views_menu import install_saved_views
+from cspo_viewer.ui.setting_values import as_int
 from cspo_viewer.ui.theme import apply_app_theme
 from cspo_viewer.ui.timeline_view import TimelineView
 
@@ -223,7 +225,7 @@ class MainWindow(QMainWindow):
         self.act_dim.setCheckable(True)
         self.act_empty_lanes = self._action(
             "Show &empty lanes",
-            lambda: self.timeline.set_show_empty_lanes(self.act_empty_lanes.isChecked()),
+            self._toggle_empty_lanes,
             None,
             "Keep lanes that have no matching event (left out by default)",
         )
@@ -348,6 +350,9 @@ class MainWindow(QMainWindow):
 
     def _toggle_dim(self) -> None:
         self.timeline.set_dim_outside(self.act_dim.isChecked())
+
+    def _toggle_empty_lanes(self) -> None:
+        self.timeline.set_show_empty_lanes(self.act_empty_lanes.isChecked())
 
     def set_theme(self, name: str) -> None:
         """Light or dark: window palette and timeline colours together."""
@@ -538,9 +543,10 @@ class MainWindow(QMainWindow):
         self.controller.pinsChanged.connect(self._save_pins)
         theme = s.value("view/theme", "light")
         self.set_theme("dark" if theme == "dark" else "light")
-        column, order = s.value("list/sort_column", 0), s.value("list/sort_order", 0)
-        with contextlib.suppress(TypeError, ValueError):  # a hand-edited value: date order
-            self.event_list.sort_by(int(column), Qt.SortOrder(int(order)))
+        column = as_int(s.value("list/sort_column", 0), 0)
+        order = as_int(s.value("list/sort_order", 0), 0)
+        with contextlib.suppress(ValueError):  # a hand-edited order: date order
+            self.event_list.sort_by(column, Qt.SortOrder(order))
         restore_filter(s, self.controller)
 
     def _save_pins(self) -> None:

@@ -164,7 +164,7 @@ class SafeBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Every image or style sheet a document asks for is refused (and recorded)."""
         self._requests.append(QUrl(name))
         return None

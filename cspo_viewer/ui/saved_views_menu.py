@@ -35,7 +35,8 @@ from cspo_viewer.data.saved_views import SavedView
 from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import FORMATS, range_days
-from cspo_viewer.ui.controller import GROUPINGS, Controller
+from cspo_viewer.model.options import GROUPINGS
+from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_settings import dropped_sentence
 from cspo_viewer.ui.rich_text import literal, warn
 

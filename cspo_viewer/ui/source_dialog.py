@@ -67,9 +67,7 @@ def problem_label() -> QLabel:
     return label
 
 
-def add_row(
-    form: QFormLayout, text: str, field: QWidget, problems: QLabel | None = None
-) -> QLabel:
+def add_row(form: QFormLayout, text: str, field: QWidget, problems: QLabel | None = None) -> QLabel:
     """A form row whose label's mnemonic (``&Title:``) is underlined and focuses
     ``field``; ``problems`` sits under the field, saying what is wrong with it."""
     label = QLabel(text)
@@ -245,9 +243,7 @@ class SourceDialog(QDialog):
         self.quote_button.setEnabled(False)
         self.quote_button.setToolTip("Capture the selected passage as a quote, verbatim")
         self.quote_button.clicked.connect(self.quote_selection)
-        self.save_button = buttons.addButton(
-            "&Save source", QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.save_button = buttons.addButton("&Save source", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save_and_close)
         layout.addWidget(buttons)
@@ -483,4 +479,3 @@ class QuoteDialog(QDialog):
             "text": self.text.toPlainText().strip(),
             "source_id": self.source.currentData(),
         }
-

@@ -251,7 +251,7 @@ class TimelineView(pg.PlotWidget):
         table = self.controller.table
         kind, what = hit
         if kind == "event":
-            index = int(what)  # type: ignore[arg-type]
+            index = _event_of(what)
             detail = self.controller.detail(str(table.ids[index]))
             if detail is None:
                 return ""
@@ -260,8 +260,7 @@ class TimelineView(pg.PlotWidget):
             return f"{display_date(row.date, row.date_precision, row.end_date)}\n{row.title}" + (
                 f"\n{names}" if names else ""
             )
-        lane, i = what  # type: ignore[misc]
-        (d0, d1), members = self.item.cluster_info(lane, i)
+        (d0, d1), members = self.item.cluster_info(*_cluster_of(what))
         first = from_day(d0).isoformat()
         last = from_day(d1 - 1).isoformat()
         return f"{len(members)} events, {first} to {last}\nClick to zoom in"
@@ -298,7 +297,7 @@ class TimelineView(pg.PlotWidget):
         if hit is None or hit[0] != "event":
             return
         ev.accept()
-        event_id = str(self.controller.table.ids[int(hit[1])])  # type: ignore[arg-type]
+        event_id = str(self.controller.table.ids[_event_of(hit[1])])
         self.controller.select(event_id)
         menu = self.event_menu(event_id)
         menu.popup(ev.screenPos().toPoint())
@@ -319,10 +318,9 @@ class TimelineView(pg.PlotWidget):
         ev.accept()
         kind, what = hit
         if kind == "event":
-            self.controller.select(str(self.controller.table.ids[int(what)]))  # type: ignore[arg-type]
+            self.controller.select(str(self.controller.table.ids[_event_of(what)]))
         else:
-            lane, i = what  # type: ignore[misc]
-            (d0, d1), _ = self.item.cluster_info(lane, i)
+            (d0, d1), _ = self.item.cluster_info(*_cluster_of(what))
             self.zoom_to(d0, d1)
 
     def keyPressEvent(self, ev) -> None:
@@ -396,3 +394,16 @@ class TimelineView(pg.PlotWidget):
         end = from_day(np.ceil(x1) - 1).isoformat()
         self.controller.set_filter(self.controller.filter.with_(date_from=start, date_to=end))
         self.dateRangeDragged.emit(start, end)
+
+
+def _event_of(what: object) -> int:
+    """The event row of an ``("event", row)`` hit (the plan's hit types its payload as
+    ``object``: a row for an event, ``(lane, index)`` for a cluster)."""
+    assert isinstance(what, int | np.integer), what
+    return int(what)
+
+
+def _cluster_of(what: object) -> tuple[int, int]:
+    """The ``(lane, index)`` of a ``("cluster", ...)`` hit."""
+    assert isinstance(what, tuple) and len(what) == 2, what
+    return int(what[0]), int(what[1])

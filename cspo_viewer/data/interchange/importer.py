@@ -84,7 +84,6 @@ STDIN_NAME = Path("stdin")
 """How standard input is named in the report and in the source its events cite."""
 
 
-
 def import_file(
     db_path: Path,
     file_path: Path,
@@ -329,13 +328,13 @@ class Session:
             [ev for ev, _ in kept if ev.row["id"] not in refused], refused
         )
         kept = [(ev, c) for ev, c in kept if ev.row["id"] not in refused]
-        for ev, changes in kept:
-            if changes is None:
+        for ev, changed in kept:
+            if changed is None:
                 self.report.added += 1
                 self._list(self.report.added_items, ev, ())
             else:
                 self.report.changed += 1
-                self._list(self.report.changed_items, ev, changes)
+                self._list(self.report.changed_items, ev, changed)
                 self.replaced.add(ev.row["id"])
         self.report.new_sources += len(new_sources)
         if self.db is not None and self.report.ok:

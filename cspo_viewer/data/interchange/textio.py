@@ -14,9 +14,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from cspo_viewer.data.interchange.model import MAX_RECORD_CHARS, InterchangeError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1 << 20
@@ -92,7 +95,7 @@ def _spooled(source: BinaryIO, path: Path) -> BinaryIO:
         copy.close()
         raise InterchangeError(f"{path} cannot be read ({exc.strerror})") from None
     copy.seek(0)
-    return copy  # type: ignore[return-value]
+    return copy
 
 
 def check_no_nul(data: bytes, path: Path, offset: int) -> None:
@@ -131,12 +134,17 @@ class CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
-        n = self._fh.readinto(buffer)
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        """Reads through ``read`` (any binary file has it; ``readinto`` is not part of
+        ``BinaryIO``) and checks the bytes before handing them on."""
+        view = memoryview(buffer).cast("B")
+        data = self._fh.read(len(view))
+        n = len(data)
         if n:
-            check_no_nul(bytes(memoryview(buffer)[:n]), self._path, self.count)
+            check_no_nul(data, self._path, self.count)
+            view[:n] = data
             self.count += n
-        return n or 0
+        return n
 
 
 def bounded_lines(text: io.TextIOBase, path: Path, offset: Callable[[], int]) -> Iterator[str]:

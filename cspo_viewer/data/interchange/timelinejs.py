@@ -135,9 +135,12 @@ class SlideReader:
             self.media += 1
         start = self._date(raw, value.get("start_date"), "start_date", end=False)
         fields = raw.fields
-        fields["date"], fields["date_precision"] = start if start else (INVALID, INVALID)
+        fields["date"], fields["date_precision"] = (
+            start if isinstance(start, tuple) else (INVALID, INVALID)
+        )
         end = self._date(raw, value.get("end_date"), "end_date", end=True)
-        fields["end_date"] = end[0] if end else (INVALID if end is None else None)
+        absent = INVALID if end is None else None  # None: reported; False: no end date
+        fields["end_date"] = end[0] if isinstance(end, tuple) else absent
         fields["title"], fields["summary"] = self._text(raw, value.get("text"))
         if fields["title"] is None:  # TimelineJS shows such a slide; the record needs a title
             self.untitled += 1

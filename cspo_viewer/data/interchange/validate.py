@@ -109,7 +109,7 @@ class Validator:
         end = self._end_date(raw, day[0] if day else None)
         title = self._text(raw, "title", required=True)
         fields = raw.fields
-        texts = {}
+        texts: dict[str, str | None] = {}
         for name in OPTIONAL_TEXT:
             value = fields.get(name)
             if value is None:

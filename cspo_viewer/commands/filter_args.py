@@ -1,0 +1,130 @@
+"""The filter on the command line: the options ``list``, ``export``, ``dump``, ``views
+save`` and ``--screenshot`` share, the filter they name, and a filter back as words.
+
+The filter itself (its model, SQL and words) is ``data.filters``; this module only turns
+argparse's namespace into ``build_filter``'s arguments and back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from cspo_viewer import paths
+from cspo_viewer.data.filters import MATCH_CHOICES, EventFilter, Vocabulary, build_filter
+
+
+def _theme_choices() -> str:
+    """The bundled record's theme ids for ``--theme``'s help (a database of your own may
+    hold others; an unknown one is refused with the database's own list)."""
+    try:
+        themes = json.loads((paths.data_src_dir() / "themes.json").read_text(encoding="utf-8"))
+        ids = [t["id"] for t in themes]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    return f"; the bundled record's: {', '.join(ids)}"
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """The filter options shared by ``list``, ``export``, ``dump`` and ``--screenshot``.
+
+    ``suppress`` leaves unset options out of the namespace, so that a subcommand's copy does
+    not overwrite a value given before the subcommand name.
+    """
+    default: Any = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("filter")
+    group.add_argument(
+        "--nation",
+        action="append",
+        dest="nation",
+        default=default,
+        metavar="N",
+        help="nation name or ISO code (repeatable)",
+    )
+    group.add_argument(
+        "--match-nations",
+        choices=MATCH_CHOICES,
+        default=argparse.SUPPRESS if suppress else "any",
+        help="events with any (default) or all of the nations",
+    )
+    group.add_argument(
+        "--theme",
+        action="append",
+        dest="theme",
+        default=default,
+        metavar="T",
+        help=f"theme id (repeatable){_theme_choices()}",
+    )
+    group.add_argument(
+        "--match-themes",
+        choices=MATCH_CHOICES,
+        default=argparse.SUPPRESS if suppress else "any",
+        help="events with any (default) or all of the themes",
+    )
+    group.add_argument(
+        "--kind",
+        action="append",
+        dest="kind",
+        default=default,
+        metavar="K",
+        help="event kind (repeatable)",
+    )
+    group.add_argument(
+        "--from",
+        dest="date_from",
+        default=default,
+        metavar="DATE",
+        help="YYYY, YYYY-MM or YYYY-MM-DD",
+    )
+    group.add_argument(
+        "--to",
+        dest="date_to",
+        default=default,
+        metavar="DATE",
+        help="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)",
+    )
+    group.add_argument(
+        "--search",
+        dest="search",
+        default=default,
+        metavar="TEXT",
+        help='full-text search; "quoted phrase", words match as prefixes',
+    )
+
+
+def filter_from_args(args: argparse.Namespace, vocab: Vocabulary) -> EventFilter:
+    """The filter named by parsed command-line options."""
+    return build_filter(
+        vocab,
+        nations=getattr(args, "nation", None) or (),
+        match_nations=getattr(args, "match_nations", "any") or "any",
+        themes=getattr(args, "theme", None) or (),
+        match_themes=getattr(args, "match_themes", "any") or "any",
+        kinds=getattr(args, "kind", None) or (),
+        date_from=getattr(args, "date_from", None),
+        date_to=getattr(args, "date_to", None),
+        text=getattr(args, "search", None),
+    )
+
+
+def filter_to_args(flt: EventFilter) -> list[str]:
+    """The same filter as ``cspo-viewer list`` words (``filter_from_args`` reads them back)."""
+    args: list[str] = []
+    for code in flt.nations:
+        args += ["--nation", code]
+    if flt.match_nations != "any":
+        args += ["--match-nations", flt.match_nations]
+    for theme in flt.themes:
+        args += ["--theme", theme]
+    if flt.match_themes != "any":
+        args += ["--match-themes", flt.match_themes]
+    for kind in flt.kinds:
+        args += ["--kind", kind]
+    if flt.date_from:
+        args += ["--from", flt.date_from]
+    if flt.date_to:
+        args += ["--to", flt.date_to]
+    if flt.text:
+        args += ["--search", flt.text]
+    return args
