@@ -52,6 +52,23 @@ def content_with(store, annotations):
 
 
 @pytest.mark.parametrize("width", [500, 1200, 3000])
+def label_boxes(plan) -> list[tuple[int, int, float, float]]:
+    """(lane, row, left, right) of every event label the plan places."""
+    return [
+        (i, row, x, x + w)
+        for i, lp in enumerate(plan.lanes)
+        for x, w, row in zip(lp.label_x, lp.label_width, lp.label_row, strict=True)
+    ]
+
+
+def name_boxes(strip) -> list[tuple[int, float, float]]:
+    """(line, left, right) of every era and note name in the strip."""
+    return [
+        (line, x, x + w)
+        for line, x, w in zip(strip.label_line, strip.label_x, strip.label_width, strict=True)
+    ]
+
+
 def test_era_bands_and_note_names_never_cover_an_event_label(store, width):
     """Every event label lies in a lane row, below the strip; every era and note name
     lies in a strip row; the bands are behind the lanes. In one y space (rows from the
@@ -65,8 +82,8 @@ def test_era_bands_and_note_names_never_cover_an_event_label(store, width):
     plan = plan_view(content.table, content.lanes, vp, measure, STYLE, rows=rows)
     top = strip_height(lines)
     lane_top = [top + sum(rows[:i]) for i in range(len(rows))]
-    labels = [(lane_top[lane] + row, x0, x1) for lane, row, x0, x1 in plan.label_boxes()]
-    names = [(float(line), x0, x1) for line, x0, x1 in strip.label_boxes()]
+    labels = [(lane_top[lane] + row, x0, x1) for lane, row, x0, x1 in label_boxes(plan)]
+    names = [(float(line), x0, x1) for line, x0, x1 in name_boxes(strip)]
     assert labels and names
     for y, x0, x1 in names:
         assert 0 <= y < top
@@ -81,7 +98,7 @@ def test_names_never_overprint_and_stay_in_view(width):
     vp = Viewport(to_day("2013-01-01"), to_day("2025-01-01"), width)
     for lines in range(1, MAX_STRIP_LINES + 1):
         strip = plan_strip(marks, vp, measure, STYLE, lines)
-        boxes = sorted(strip.label_boxes())
+        boxes = sorted(name_boxes(strip))
         for (l1, _a0, a1), (l2, b0, _b1) in itertools.pairwise(boxes):
             assert l1 != l2 or a1 <= b0
         assert all(x0 >= 0 and x1 <= width + 1e-6 for _, x0, x1 in boxes)

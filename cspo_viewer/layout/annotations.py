@@ -109,13 +109,6 @@ class StripPlan:
     label_text: list[str] = field(default_factory=list)
     hidden: int = 0  # names in view the strip had no room for
 
-    def label_boxes(self) -> list[tuple[int, float, float]]:
-        """(line, left, right) of every name in the strip."""
-        return [
-            (line, x, x + w)
-            for line, x, w in zip(self.label_line, self.label_x, self.label_width, strict=True)
-        ]
-
     def mark_at(self, line: int, x_px: float, slack: float = 0.0) -> int | None:
         """The mark whose name covers ``x_px`` on strip row ``line``, if any."""
         for ln, x, w, mark in zip(
