@@ -51,7 +51,6 @@ def content_with(store, annotations):
     )
 
 
-@pytest.mark.parametrize("width", [500, 1200, 3000])
 def label_boxes(plan) -> list[tuple[int, int, float, float]]:
     """(lane, row, left, right) of every event label the plan places."""
     return [
@@ -69,6 +68,7 @@ def name_boxes(strip) -> list[tuple[int, float, float]]:
     ]
 
 
+@pytest.mark.parametrize("width", [500, 1200, 3000])
 def test_era_bands_and_note_names_never_cover_an_event_label(store, width):
     """Every event label lies in a lane row, below the strip; every era and note name
     lies in a strip row; the bands are behind the lanes. In one y space (rows from the
