@@ -70,8 +70,9 @@ BATCH_BYTES = 8 * 1024 * 1024
 """A batch ends sooner after this much of the file, so that a file of a few huge events
 is never held whole (CSV is read row by row)."""
 NOTHING = "nothing was imported"
-SPOOL_BYTES = 32 * 1024 * 1024
-"""Pass 1's validated events are kept in memory up to this much (pickled), then on disk."""
+KEEP_BYTES = 16 * 1024 * 1024
+"""Pass 1's validated events are kept as they are from the first this much of a file (no
+copy is cheaper), and pickled into a temporary file after it (memory stays bounded)."""
 TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
 transaction, to prove that a process killed mid-import leaves the database as it was."""
@@ -540,30 +541,40 @@ class Session:
 
 
 class Checked:
-    """The first pass's valid events, batch by batch, for the second pass to write: pickled
-    into a temporary file that stays in memory up to ``SPOOL_BYTES``, so a large file is
-    not held whole. Only batches before the first rejection are kept (after one, nothing
-    is written)."""
+    """The first pass's valid events, batch by batch, for the second pass to write: kept
+    as they are from the first ``KEEP_BYTES`` of the file, pickled into a temporary file
+    after that, so a large file is never held whole. Only batches before the first
+    rejection are kept (after one, nothing is written)."""
 
     def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-        self._batches = 0
+        self._kept: list[tuple[list[ValidEvent], int, int]] = []
+        self._file: Any = None
+        self._spilled = 0
 
     def add(self, batch: list[ValidEvent], events: int, bytes_read: int) -> None:
         """Keep ``batch`` with the events read and bytes read when it was complete."""
+        if bytes_read <= KEEP_BYTES and self._file is None:
+            self._kept.append((batch, events, bytes_read))
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
         pickle.dump((batch, events, bytes_read), self._file, pickle.HIGHEST_PROTOCOL)
-        self._batches += 1
+        self._spilled += 1
 
     def __iter__(self) -> Iterator[tuple[list[ValidEvent], int, int]]:
-        self._file.seek(0)
-        for _ in range(self._batches):
-            yield pickle.load(self._file)  # written by this process, just now
+        yield from self._kept
+        if self._file is not None:
+            self._file.seek(0)
+            for _ in range(self._spilled):
+                yield pickle.load(self._file)  # written by this process, just now
 
     def __enter__(self) -> Checked:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._file.close()
+        self._kept = []
+        if self._file is not None:
+            self._file.close()
 
 
 def _test_hook() -> None:

@@ -85,7 +85,7 @@ class JsonDocumentReader:
         large = self.size > MAX_RECORD_CHARS  # only then can one event be too large
         for index, value in enumerate(self.events):
             where = f"events[{index}]"
-            if large:
+            if large and _may_be_too_large(value):
                 check_size(self.path, where, value)
             self.bytes_read = self.size * (index + 1) // count
             yield where, value
@@ -213,6 +213,15 @@ def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "")
         return data.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc.start) from None
+
+
+def _may_be_too_large(value: Any) -> bool:
+    """Whether ``check_size`` must count: the value's JSON text, made in C, is at least as
+    long as the text ``check_size`` counts, so a short one cannot be too large."""
+    try:
+        return len(json.dumps(value, ensure_ascii=False)) > MAX_RECORD_CHARS
+    except (RecursionError, ValueError):
+        return True
 
 
 def check_size(path: Path, where: str, value: Any) -> None:
