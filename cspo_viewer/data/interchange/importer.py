@@ -13,11 +13,12 @@ in ``Checked``) are compared with the database again (another program may have c
 meanwhile), each batch is written with the helpers ``db build`` uses, and the transaction
 commits. The file is not read again, so what is written is what was checked, even if the
 file changes in between; only if the sources the file may cite by id changed in the
-database is the file read and validated again. SQLite's own journal, rollback or WAL (whichever the
-file uses; its mode is left as it is), makes that all or nothing: a rejected, cancelled,
-failed or killed import leaves the database's contents as they were, and the next program
-that opens the file sees no trace. The file is never replaced, so symbolic and hard links,
-owner and mode stay as they are, and other programs' committed changes are kept.
+database is the file read and validated again. SQLite's own journal, rollback or WAL
+(whichever the file uses; its mode is left as it is), makes that all or nothing: a
+rejected, cancelled, failed or killed import leaves the database's contents as they were,
+and the next program that opens the file sees no trace. The file is never replaced, so
+symbolic and hard links, owner and mode stay as they are, and other programs' committed
+changes are kept.
 
 The same code serves ``cspo-viewer import`` and the window's File → Import events….
 """
