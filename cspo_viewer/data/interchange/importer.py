@@ -8,13 +8,17 @@ the answer and the database is not touched.
 
 Otherwise the second pass writes, in place, inside one SQLite transaction on the database
 itself: ``BEGIN IMMEDIATE`` takes SQLite's write lock (waiting up to ``LOCK_WAIT_MS`` for
-another program to finish), the file is validated and compared again (the database may
-have changed since the first pass), each batch is written with the helpers ``db build``
-uses, and the transaction commits. SQLite's own journal, rollback or WAL (whichever the
-file uses; its mode is left as it is), makes that all or nothing: a rejected, cancelled,
-failed or killed import leaves the database's contents as they were, and the next program
-that opens the file sees no trace. The file is never replaced, so symbolic and hard links,
-owner and mode stay as they are, and other programs' committed changes are kept.
+another program to finish), the events the first pass validated (kept, batch by batch,
+in ``Checked``) are compared with the database again (another program may have committed
+meanwhile), each batch is written with the helpers ``db build`` uses, and the transaction
+commits. The file is not read again, so what is written is what was checked, even if the
+file changes in between; only if the sources the file may cite by id changed in the
+database is the file read and validated again. SQLite's own journal, rollback or WAL
+(whichever the file uses; its mode is left as it is), makes that all or nothing: a
+rejected, cancelled, failed or killed import leaves the database's contents as they were,
+and the next program that opens the file sees no trace. The file is never replaced, so
+symbolic and hard links, owner and mode stay as they are, and other programs' committed
+changes are kept.
 
 The same code serves ``cspo-viewer import`` and the window's File → Import events….
 """
@@ -23,9 +27,12 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import sqlite3
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +76,9 @@ BATCH_BYTES = 8 * 1024 * 1024
 """A batch ends sooner after this much of the file, so that a file of a few huge events
 is never held whole (CSV is read row by row)."""
 NOTHING = "nothing was imported"
+KEEP_BYTES = 16 * 1024 * 1024
+"""Pass 1's validated events are kept as they are from the first this much of a file (no
+copy is cheaper), and pickled into a temporary file after it (memory stays bounded)."""
 TEST_HOOK_ENV = "CSPO_VIEWER_IMPORT_TEST_HOOK"
 """Tests only: ``exit`` or ``sleep`` right after the first batch is written inside the
 transaction, to prove that a process killed mid-import leaves the database as it was."""
@@ -106,10 +116,12 @@ def import_file(
         reader = READERS[fmt](file_path, fh)
         total = os.fstat(fh.fileno()).st_size
         log.info("reading %s as %s (%s bytes)", file_path, fmt, f"{total:,}")
-        with open_store(db_path, writable=not options.dry_run) as store:
+        with open_store(db_path, writable=not options.dry_run) as store, Checked() as checked:
             store.conn.execute("BEGIN")  # a read transaction: one snapshot to compare with
+            keep = None if options.dry_run else checked
             try:
-                report = Session(store, file_path, fmt, options, reader).run(total, progress)
+                session = Session(store, file_path, fmt, options, reader, checked=keep)
+                report = session.run(total, progress)
             except sqlite3.Error as exc:  # a bad page met while comparing, say
                 raise DatabaseError(sqlite_message(store.path, exc)) from None
             finally:
@@ -123,15 +135,13 @@ def import_file(
             )
             if options.dry_run or not report.ok or not report.has_changes:
                 return report
-            return _write(store, file_path, fmt, options, reader, total, progress)
+            return _write(store, session, checked, total, progress)
 
 
 def _write(
     store: Store,
-    file_path: Path,
-    fmt: Format,
-    options: ImportOptions,
-    reader: Any,
+    checked_by: Session,
+    checked: Checked,
     total: int,
     progress: ProgressCallback | None,
 ) -> ImportReport:
@@ -141,8 +151,12 @@ def _write(
     log.info("writing into %s in one transaction (BEGIN IMMEDIATE)", store.path)
     begin_immediate(store, NOTHING)
     try:
-        session = Session(store, file_path, fmt, options, reader, write=True)
-        report = session.run(total, progress)
+        session = checked_by.writer(store)
+        if session.validator is checked_by.validator:
+            report = session.replay(checked, total, progress)
+        else:  # the sources the file may cite changed: check the file again
+            log.info("the database's sources changed since the check: reading the file again")
+            report = session.run(total, progress)
         if not (report.ok and report.has_changes):  # the database changed meanwhile
             conn.rollback()
             return report
@@ -196,11 +210,15 @@ class Session:
         reader: Any,
         *,
         write: bool = False,
+        checked: Checked | None = None,
+        validator: Validator | None = None,
     ) -> None:
         self.conn = store.conn
         self.db = store.db if write else None
         self.reader = reader
         self.options = options
+        self.file_path, self.fmt = file_path, fmt
+        self.checked = checked
         # A first import into a new database (``db init``) has nothing to compare with.
         self.stored_events, self.stored_quotes = self.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM events), EXISTS (SELECT 1 FROM quotes)"
@@ -214,9 +232,12 @@ class Session:
         )
         known_sources = {r[0] for r in self.conn.execute("SELECT id FROM sources")}
         self.source = file_source(file_path, options.source_title or reader.title)
-        self.validator = Validator(
-            store.vocabulary, known_sources, self.source, map_group=options.map_group
-        )
+        if validator is not None and validator.known_source_ids == known_sources:
+            self.validator = validator  # what it checked still holds
+        else:
+            self.validator = Validator(
+                store.vocabulary, known_sources, self.source, map_group=options.map_group
+            )
         self.origin = file_path.name
         self.seen: dict[str, tuple[str, int]] = {}
         self.seen_quotes: dict[str, str] = {}
@@ -227,6 +248,20 @@ class Session:
         self.batches_written = 0
         self.history: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = []
         """(event id, record before, record after) of each event written."""
+
+    def writer(self, store: Store) -> Session:
+        """The session of the second pass, in the write transaction: it keeps this pass's
+        validator (and so what it learned of the file: its sources, kinds and themes) as
+        long as the sources an event may cite by id are the same in the database."""
+        return Session(
+            store,
+            self.file_path,
+            self.fmt,
+            self.options,
+            self.reader,
+            write=True,
+            validator=self.validator,
+        )
 
     # --- the pass ---------------------------------------------------------------------
     def run(self, total: int, progress: ProgressCallback | None) -> ImportReport:
@@ -243,20 +278,37 @@ class Session:
             else:
                 batch.append(valid)
                 if len(batch) >= BATCH or self.reader.bytes_read - flushed_at > BATCH_BYTES:
-                    self._flush(batch)
+                    self._flush(batch, events)
                     batch = []
                     flushed_at = self.reader.bytes_read
             if progress and time.monotonic() - last > 0.05:
                 last = time.monotonic()
                 progress(Progress(phase, self.reader.bytes_read, total, events))
         if batch:
-            self._flush(batch)
+            self._flush(batch, events)
         self._eras()
         if progress:
             progress(Progress(phase, total, total, events))
         self._notes()
         if events == 0 and not self.report.problems_total:
             self.report.notes.append("the file holds no events")
+        return self.report
+
+    def replay(
+        self, checked: Checked, total: int, progress: ProgressCallback | None
+    ) -> ImportReport:
+        """The second pass over what the first validated, batch by batch as it was then:
+        only the comparison with the database is done again, so the report is the first
+        pass's unless another program changed the database in between."""
+        events = 0
+        for batch, events, bytes_read in checked:
+            self._flush(batch, events)
+            if progress:
+                progress(Progress("writing", bytes_read, total, events))
+        if progress:
+            progress(Progress("writing", total, total, events))
+        self._eras()
+        self._notes()
         return self.report
 
     def _eras(self) -> None:
@@ -295,7 +347,9 @@ class Session:
             )
 
     # --- one batch --------------------------------------------------------------------
-    def _flush(self, batch: list[ValidEvent]) -> None:
+    def _flush(self, batch: list[ValidEvent], events: int) -> None:
+        if self.checked is not None and self.report.ok:
+            self.checked.add(batch, events, self.reader.bytes_read)
         fresh = self._drop_repeats(batch)
         # Fresh ids are new to this file, so nothing this pass wrote touched them.
         stored = (
@@ -494,6 +548,43 @@ class Session:
         if len(items) < PREVIEW_LIMIT:
             row = ev.row
             items.append(EventSummary(ev.where, row["id"], row["date"], row["title"], changes))
+
+
+class Checked:
+    """The first pass's valid events, batch by batch, for the second pass to write: kept
+    as they are from the first ``KEEP_BYTES`` of the file, pickled into a temporary file
+    after that, so a large file is never held whole. Only batches before the first
+    rejection are kept (after one, nothing is written)."""
+
+    def __init__(self) -> None:
+        self._kept: list[tuple[list[ValidEvent], int, int]] = []
+        self._file: Any = None
+        self._spilled = 0
+
+    def add(self, batch: list[ValidEvent], events: int, bytes_read: int) -> None:
+        """Keep ``batch`` with the events read and bytes read when it was complete."""
+        if bytes_read <= KEEP_BYTES and self._file is None:
+            self._kept.append((batch, events, bytes_read))
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+        pickle.dump((batch, events, bytes_read), self._file, pickle.HIGHEST_PROTOCOL)
+        self._spilled += 1
+
+    def __iter__(self) -> Iterator[tuple[list[ValidEvent], int, int]]:
+        yield from self._kept
+        if self._file is not None:
+            self._file.seek(0)
+            for _ in range(self._spilled):
+                yield pickle.load(self._file)  # written by this process, just now
+
+    def __enter__(self) -> Checked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._kept = []
+        if self._file is not None:
+            self._file.close()
 
 
 def _test_hook() -> None:

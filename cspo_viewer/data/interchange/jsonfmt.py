@@ -3,21 +3,22 @@
 A dump is ``{"format": "cspo-viewer/events", "version": 1, "title": ..., "events": [...]}``
 with one event per line (diffs stay readable); a bare list, as ``list --json`` prints,
 imports too. Events may cite sources as objects or, for sources already in the database,
-by id (as ``db/src/events.json`` does). A file is read whole with ``json.loads``, up to
-``MAX_JSON_BYTES``.
+by id (as ``db/src/events.json`` does). A file of up to ``MAX_JSON_BYTES`` is read whole
+with ``json.loads`` (fastest, and its title may come anywhere); a larger one is streamed,
+event by event (``jsonstream``), with its format and title before its events, as a dump
+writes them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from cspo_viewer.data.interchange.htmltext import html_to_text
+from cspo_viewer.data.interchange.jsonstream import JsonStream, long_number_sentence, too_large
 from cspo_viewer.data.interchange.model import (
     MAX_JSON_BYTES,
     MAX_RECORD_CHARS,
@@ -84,27 +85,84 @@ class JsonDocumentReader:
         large = self.size > MAX_RECORD_CHARS  # only then can one event be too large
         for index, value in enumerate(self.events):
             where = f"events[{index}]"
-            if large:
+            if large and _may_be_too_large(value):
                 check_size(self.path, where, value)
             self.bytes_read = self.size * (index + 1) // count
             yield where, value
 
 
-class JsonReader(JsonDocumentReader):
-    """``RawEvent``s from our JSON."""
+class StreamedDocument:
+    """What ``JsonDocumentReader`` gives, for a file too large to read whole: the
+    top-level keys before the events list, then the events one at a time."""
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        self._stream = JsonStream(path, fh, "events")
+        self._started = False
+        self._stream.head()
+        events = self.meta.get("events")
+        if events is not None and not isinstance(events, list):
+            raise InterchangeError(f'{path}: "events" must be a list of events')
+        self.top_level_list = self._stream.top_level_list
+        self.title: str | None = meta_title(self.meta.get("title"))
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._stream.meta
+
+    @property
+    def bytes_read(self) -> int:
+        return self._stream.bytes_read
+
+    def elements(self) -> Iterator[tuple[str, Any]]:
+        """``(where, value)`` for each event, read from the start of the file each time."""
+        if self._started:
+            self._stream.head()
+        self._started = True
+        for index, value in enumerate(self._stream.elements()):
+            where = f"events[{index}]"
+            if self._stream.span > MAX_RECORD_CHARS:  # only then can it be too large
+                check_size(self.path, where, value)
+            yield where, value
+        if meta_title(self.meta.get("title")) != self.title:
+            raise InterchangeError(
+                f'{self.path}: its "title" comes after its events; in a JSON file over '
+                f"{MAX_JSON_BYTES // _MIB} MiB it must come before them, as a dump writes it"
+            )
+
+
+class JsonReader:
+    """``RawEvent``s from our JSON, read whole or, past ``MAX_JSON_BYTES``, streamed."""
 
     format = "json"
 
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        size = os.fstat(fh.fileno()).st_size
+        self.document: JsonDocumentReader | StreamedDocument = (
+            StreamedDocument(path, fh) if size > MAX_JSON_BYTES else JsonDocumentReader(path, fh)
+        )
+        self.title = self.document.title
+        self.notes: list[str] = []
+
+    @property
+    def bytes_read(self) -> int:
+        return self.document.bytes_read
+
     def __iter__(self) -> Iterator[RawEvent]:
-        marker = self.meta.get("format", FORMAT_MARKER)
+        self._check_marker()
+        if not self.document.top_level_list and "events" not in self.document.meta:
+            raise InterchangeError(f'{self.path} holds no "events" list')
+        for where, value in self.document.elements():
+            yield raw_event(where, value)
+        self._check_marker()  # a streamed file's may come after its events
+
+    def _check_marker(self) -> None:
+        marker = self.document.meta.get("format", FORMAT_MARKER)
         if marker != FORMAT_MARKER:
             raise InterchangeError(
                 f"{self.path} says it is in format {marker!r}, not {FORMAT_MARKER!r}"
             )
-        if not self.top_level_list and "events" not in self.meta:
-            raise InterchangeError(f'{self.path} holds no "events" list')
-        for where, value in self.elements():
-            yield raw_event(where, value)
 
 
 def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
@@ -137,17 +195,8 @@ def load_document(path: Path, fh: BinaryIO, size: int) -> Any:
 
 
 def _unreadable(path: Path, text: str, exc: ValueError) -> str:
-    """The sentence for a value ``json`` refuses after parsing began: a number longer than
-    Python converts (its message ended "use sys.set_int_max_str_digits()"), by line."""
-    limit = sys.get_int_max_str_digits()
-    long_number = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
-    if long_number is None:
-        return f"{path} holds a value that cannot be read ({exc})"
-    line = text.count("\n", 0, long_number.start()) + 1
-    return (
-        f"{path} holds a number of {len(long_number.group()):,} digits on line {line}, "
-        f"longer than the {limit:,} digits a number may have here"
-    )
+    """The sentence for a value ``json`` refuses after parsing began (a long number)."""
+    return long_number_sentence(path, text, exc)
 
 
 def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "") -> str:
@@ -166,6 +215,15 @@ def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "")
         raise not_utf8(path, exc.start) from None
 
 
+def _may_be_too_large(value: Any) -> bool:
+    """Whether ``check_size`` must count: the value's JSON text, made in C, is at least as
+    long as the text ``check_size`` counts, so a short one cannot be too large."""
+    try:
+        return len(json.dumps(value, ensure_ascii=False)) > MAX_RECORD_CHARS
+    except (RecursionError, ValueError):
+        return True
+
+
 def check_size(path: Path, where: str, value: Any) -> None:
     """Refuse an event whose text adds up to more than ``MAX_RECORD_CHARS``: no real
     statement comes near it, and the database should not take it."""
@@ -181,10 +239,7 @@ def check_size(path: Path, where: str, value: Any) -> None:
         elif isinstance(item, list):
             stack.extend(item)
         if total > MAX_RECORD_CHARS:
-            raise InterchangeError(
-                f"{path}: {where} is larger than {MAX_RECORD_CHARS // _MIB} MiB; "
-                "that is not an event (a damaged or hostile file?)"
-            )
+            raise InterchangeError(too_large(path, where))
 
 
 def meta_title(value: Any) -> str | None:

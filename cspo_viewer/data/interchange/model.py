@@ -23,10 +23,10 @@ few tens of kilobytes; anything far larger is a damaged or hostile file, and ref
 keeps memory bounded."""
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
-"""The largest JSON file we import (64 MiB). JSON is parsed whole with ``json.loads``, which
-holds the text and every decoded object at once, about four times the file's size, so
-this keeps an import under a few hundred MB of memory. That is some 60,000 events of
-typical length; CSV is read row by row and has no such limit."""
+"""The largest JSON file read whole (64 MiB). ``json.loads`` holds the text and every
+decoded object at once, about four times the file's size, so this keeps an import under a
+few hundred MB of memory. A larger file of our events is streamed event by event
+(``jsonstream``); a larger TimelineJS file or sheet is refused. CSV is read row by row."""
 
 INVALID: Any = object()
 """A reader's marker for a field it has already reported, so the validator stays quiet."""
