@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.build import SOURCE_COLUMNS
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import (
     delete_events,
     load_records,
@@ -34,7 +35,7 @@ from cspo_viewer.data.interchange import ids
 from cspo_viewer.data.interchange.importer import BUNDLED_REFUSAL, is_bundled_database
 from cspo_viewer.data.interchange.model import RawEvent
 from cspo_viewer.data.interchange.validate import Validator
-from cspo_viewer.data.store import DatabaseError, Store, open_store
+from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.data.writing import RolledBack, write_transaction
 
 NOTHING = "nothing was saved"

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cspo_viewer.data.store import DatabaseError, Store, sqlite_message, untrusted_triggers
+from cspo_viewer.data.db_file import DatabaseError, is_busy, sqlite_message, untrusted_triggers
+from cspo_viewer.data.store import Store
 
 LOCK_WAIT_MS = 5000
 """How long a write waits for another program's write to finish before giving up."""
@@ -47,10 +48,6 @@ def commit(store: Store, nothing: str) -> None:
         if is_busy(exc):  # readers kept the file through the whole wait (rollback journal)
             raise DatabaseError(in_use(store, nothing)) from None
         raise
-
-
-def is_busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 def in_use(store: Store, nothing: str) -> str:
