@@ -28,8 +28,8 @@ from cspo_viewer.commands import (
 )
 from cspo_viewer.commands.common import add_db_argument, skipped_notes
 from cspo_viewer.commands.filter_args import add_filter_arguments
+from cspo_viewer.data.db_file import DatabaseError, one_line, sqlite_message
 from cspo_viewer.data.filters import FilterError
-from cspo_viewer.data.store import DatabaseError, one_line, sqlite_message
 from cspo_viewer.errors import UserError
 from cspo_viewer.model.options import GROUPINGS
 

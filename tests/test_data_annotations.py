@@ -18,8 +18,9 @@ from cspo_viewer.data.annotations import (
     update_annotation,
     with_ids,
 )
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.history import read_history
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.store import open_store
 from tests.conftest import sha256
 
 ERA = Annotation("era", "Pandemic", "2020-03-11", "2023-05-05", colour="#c0504d")

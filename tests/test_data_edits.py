@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from cspo_viewer.data import edits
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.history import read_history
 from cspo_viewer.data.interchange import ImportOptions, import_file
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.store import open_store
 from tests.conftest import sha256
 
 UK_MOD = "src-9f489d6352"

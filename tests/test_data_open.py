@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from cspo_viewer.cli import main
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.db_file import DatabaseError
+from cspo_viewer.data.store import open_store
 
 from .conftest import sha256
 
@@ -116,7 +117,7 @@ def test_hostile_database_triggers_and_views_do_not_run(db_copy, tmp_path):
 def test_large_file_damaged_deep_inside_is_reported_when_met(tmp_path, monkeypatch, capsys):
     """Above the quick-check size, damage is found by the query that meets it: still one
     sentence and exit 2, and the file is untouched."""
-    from cspo_viewer.data import store as store_module
+    from cspo_viewer.data import db_file as store_module
     from cspo_viewer.data.build import build_database
     from cspo_viewer.paths import data_src_dir
 

@@ -10,8 +10,9 @@ from dataclasses import replace
 import pytest
 
 from cspo_viewer.data import saved_views as sv
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.filters import EventFilter
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.store import open_store
 from tests.conftest import sha256
 
 JAPAN_BRIEF = sv.SavedView(

@@ -17,7 +17,8 @@ from pathlib import Path
 from cspo_viewer.cli import main
 from cspo_viewer.data import build
 from cspo_viewer.data.dates import from_day, period_end, to_day
-from cspo_viewer.data.store import connect, open_store, sqlite_message
+from cspo_viewer.data.db_file import connect, sqlite_message
+from cspo_viewer.data.store import open_store
 from tests.conftest import sha256
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cspo_viewer.data import store as store_module
+from cspo_viewer.data import db_file as store_module
 from cspo_viewer.data.interchange import (
     ImportCancelled,
     ImportOptions,

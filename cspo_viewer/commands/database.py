@@ -13,8 +13,9 @@ from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import build_database, init_database
 from cspo_viewer.data.check import check_path
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.quote_check import check_quotes
-from cspo_viewer.data.store import DatabaseError, open_store
+from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
 
 

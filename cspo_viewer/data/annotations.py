@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.dates import display_date, parse_day, period_end
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.history import WINDOW_ORIGIN, record_changes
-from cspo_viewer.data.store import DatabaseError, Store
+from cspo_viewer.data.store import Store
 from cspo_viewer.data.writing import NOTHING_SAVED, open_for_writing, write_transaction
 
 KINDS = ("era", "note")

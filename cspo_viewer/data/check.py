@@ -16,8 +16,9 @@ from pathlib import Path
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.dates import is_partial_iso
+from cspo_viewer.data.db_file import _check_file, connect, one_line
 from cspo_viewer.data.quote_check import check_quotes
-from cspo_viewer.data.store import Store, _check_file, connect, one_line
+from cspo_viewer.data.store import Store
 from cspo_viewer.data.usable import BIDI_CONTROLS, event_problem, has_blob
 
 INTEGRITY_LINES = 20

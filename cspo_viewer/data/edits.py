@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.build import SOURCE_COLUMNS
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import (
     delete_events,
     load_records,
@@ -33,7 +34,7 @@ from cspo_viewer.data.history import WINDOW_ORIGIN, read_history, record_changes
 from cspo_viewer.data.interchange import ids
 from cspo_viewer.data.interchange.model import RawEvent
 from cspo_viewer.data.interchange.validate import Validator
-from cspo_viewer.data.store import DatabaseError, Store, open_store
+from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.data.writing import NOTHING_SAVED, RolledBack, open_for_writing, write_transaction
 
 NOTHING = NOTHING_SAVED

@@ -168,6 +168,8 @@ def load_table(store: Store) -> EventTable:
             raise store.nothing_usable(n_read)
         columns = _arrays(rows, kind_index)
         assert columns is not None, "rows the rules accept convert"
+    else:
+        store.know_unusable(())  # every event read converts: none is left out
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -348,7 +350,9 @@ def _usable_rows(store: Store, rows: list[tuple]) -> list[tuple]:
         "SELECT id, date, date_precision, end_date, title, short_title, kind, location"
         " FROM events ORDER BY date, id"
     ).fetchall()
-    return [row for row, event in zip(rows, full, strict=True) if store.usable_event(event)]
+    usable = [store.usable_event(event) for event in full]
+    store.know_unusable(event[0] for event, ok in zip(full, usable, strict=True) if not ok)
+    return [row for row, ok in zip(rows, usable, strict=True) if ok]
 
 
 def _titles(store: Store, rowids: list[int]) -> dict[int, str]:

@@ -20,13 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cspo_viewer import paths
-from cspo_viewer.data.store import (
-    DatabaseError,
-    Store,
-    open_store,
-    sqlite_message,
-    untrusted_triggers,
-)
+from cspo_viewer.data.db_file import DatabaseError, is_busy, sqlite_message, untrusted_triggers
+from cspo_viewer.data.store import Store, open_store
 
 NOTHING_SAVED = "nothing was saved"
 """How a refused edit (an event, a source, an era or note) ends its sentence."""
@@ -56,10 +51,6 @@ def commit(store: Store, nothing: str) -> None:
         if is_busy(exc):  # readers kept the file through the whole wait (rollback journal)
             raise DatabaseError(in_use(store, nothing)) from None
         raise
-
-
-def is_busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 def in_use(store: Store, nothing: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from cspo_viewer.data.annotations import ERA_COLOUR, Annotation, AnnotationError
 from cspo_viewer.data.dates import from_day
-from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.ui.annotation_dialog import AnnotationDialog
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import warn

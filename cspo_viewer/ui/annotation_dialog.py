@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.annotations import ERA_COLOUR, Annotation, AnnotationError, check
-from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.data.db_file import DatabaseError
 
 Save = Callable[[Annotation], None]
 """Writes the checked annotation; raises ``DatabaseError`` or ``AnnotationError``."""

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cspo_viewer.commands.common import open_from_args
-from cspo_viewer.data.store import DatabaseError, Store, open_store
+from cspo_viewer.data.db_file import DatabaseError
+from cspo_viewer.data.store import Store, open_store
 from cspo_viewer.errors import UserError
 
 if TYPE_CHECKING:

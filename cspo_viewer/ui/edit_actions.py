@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.edits import Edit, delete_edit, duplicate_fields, import_edit
 from cspo_viewer.data.edits import last_import_step as last_import
-from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.event_editor import EventEditor
 from cspo_viewer.ui.rich_text import literal, warn

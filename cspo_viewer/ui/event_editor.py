@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data import schema
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.edits import Checked, Edit, add_edit, change_edit, suggested_id
 from cspo_viewer.data.quote_check import quote_status
-from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import plain_label
 from cspo_viewer.ui.source_dialog import (

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.interchange import (
     BUNDLED_REFUSAL,
     ImportCancelled,
@@ -44,7 +45,6 @@ from cspo_viewer.data.interchange import (
     import_file,
     is_bundled_database,
 )
-from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.ui.rich_text import tooltip
 
 FILE_FILTER = "Events (*.json *.csv *.tsv *.txt);;All files (*)"

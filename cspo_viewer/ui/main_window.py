@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer import PRODUCT_NAME, __version__, paths
-from cspo_viewer.data.store import DatabaseError
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.model.options import GROUPINGS
 from cspo_viewer.render.palette import look
 from cspo_viewer.ui.annotation_actions import install_annotation_actions

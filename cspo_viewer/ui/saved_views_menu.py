@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.saved_views import SavedView
-from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import FORMATS, range_days
 from cspo_viewer.model.options import GROUPINGS

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.documents import DOCUMENT_SUFFIXES, DocumentText, read_document
 from cspo_viewer.data.edits import check_source
 from cspo_viewer.data.quote_check import quote_status
 from cspo_viewer.data.sources_list import SourceChoice
-from cspo_viewer.data.store import DatabaseError
 from cspo_viewer.errors import UserError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import plain_label

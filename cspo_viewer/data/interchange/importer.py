@@ -38,6 +38,7 @@ from typing import Any
 
 from cspo_viewer.data.annotations import insert_new, new_ones
 from cspo_viewer.data.build import insert_events, insert_sources
+from cspo_viewer.data.db_file import DatabaseError, sqlite_message
 from cspo_viewer.data.event_record import comparable, delete_events, load_records, record_of
 from cspo_viewer.data.history import record_changes
 from cspo_viewer.data.interchange import existing, ids
@@ -59,13 +60,8 @@ from cspo_viewer.data.interchange.sheets import SheetsReader
 from cspo_viewer.data.interchange.textio import STDIN, open_input, sniff_open
 from cspo_viewer.data.interchange.timelinejs import TimelineJsReader
 from cspo_viewer.data.interchange.validate import Validator, ValidEvent
-from cspo_viewer.data.store import DatabaseError, Store, open_store, sqlite_message
-from cspo_viewer.data.writing import (
-    begin_immediate,
-    commit,
-    refusal,
-    settle,
-)
+from cspo_viewer.data.store import Store, open_store
+from cspo_viewer.data.writing import begin_immediate, commit, refusal, settle
 
 log = logging.getLogger(__name__)
 
