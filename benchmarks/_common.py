@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,3 +53,18 @@ def machine_speed() -> str:
             total += i
 
     return f"machine speed: a 2M-step Python loop takes {median_ms(loop, 5, 1):.0f} ms"
+
+
+def interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command, the runs taken round-robin (one untimed
+    warm-up of each first)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    for cmd in cmds.values():
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, env=env, capture_output=True)
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}

@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, machine_speed, synthetic_db
+from _common import ROOT, interleaved, machine_speed, synthetic_db
 
 BARE = """
 import sys
@@ -119,21 +119,6 @@ def seconds(cmd: list[str], runs: int) -> float:
         subprocess.run(cmd, check=True, env=env, capture_output=True)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
-
-
-def interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
-    """Median wall time of each command, the runs taken round-robin (one untimed
-    warm-up of each first)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    for cmd in cmds.values():
-        subprocess.run(cmd, check=True, env=env, capture_output=True)
-    times: dict[str, list[float]] = {name: [] for name in cmds}
-    for _ in range(runs):
-        for name, cmd in cmds.items():
-            t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, env=env, capture_output=True)
-            times[name].append(time.perf_counter() - t0)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 PACK_TARGETS = {

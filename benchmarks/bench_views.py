@@ -18,15 +18,11 @@ the options (``saved_view_options.fill``), median of 15 calls.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import ROOT, machine_speed, median_ms, synthetic_db
+from _common import interleaved, machine_speed, median_ms, synthetic_db
 
 from cspo_viewer import paths
 from cspo_viewer.cli import build_parser
@@ -56,19 +52,6 @@ def record_with_view(source: Path, target: Path) -> SavedView:
     )
     save_view(target, view)
     return view
-
-
-def interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    for cmd in cmds.values():
-        subprocess.run(cmd, check=True, env=env, capture_output=True)
-    times: dict[str, list[float]] = {name: [] for name in cmds}
-    for _ in range(runs):
-        for name, cmd in cmds.items():
-            t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, env=env, capture_output=True)
-            times[name].append(time.perf_counter() - t0)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> int:
