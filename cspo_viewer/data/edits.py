@@ -20,14 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cspo_viewer.data.build import SOURCE_COLUMNS
+from cspo_viewer.data.build import SOURCE_COLUMNS, insert_events
 from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import (
     delete_events,
     load_records,
     record_of,
     same_event,
-    write_records,
 )
 from cspo_viewer.data.filters import Vocabulary
 from cspo_viewer.data.history import WINDOW_ORIGIN, read_history, record_changes
@@ -228,7 +227,7 @@ def apply_edit(db_path: Path, edit: Edit, *, action: str | None = None) -> int:
                 raise EditConflict(_conflict(store, step, current.get(step.event_id)))
         gone = [s.event_id for s in edit.steps if s.event_id in current]
         delete_events(conn, gone)
-        write_records(store.db, [s.after for s in edit.steps if s.after is not None])
+        insert_events(store.db, [s.after for s in edit.steps if s.after is not None])
         return record_changes(
             conn,
             action or edit.action,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, insert_events
+from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS
 
 SQL_PARAMS = 500
 """Ids bound in one ``IN (...)`` (SQLite's default limit is far above it)."""
@@ -94,8 +94,3 @@ def delete_events(conn: sqlite3.Connection, event_ids: Sequence[str]) -> None:
             conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
         conn.execute(f"DELETE FROM quotes WHERE event_id IN ({marks})", chunk)
         conn.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
-
-
-def write_records(db: Any, records: Sequence[Mapping[str, Any]]) -> None:
-    """Insert records (after ``delete_events`` for any that existed)."""
-    insert_events(db, records)

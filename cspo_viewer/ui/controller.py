@@ -61,18 +61,6 @@ class Controller(QObject):
         self._kinds = store.kinds()
 
     @property
-    def _store(self) -> Store:
-        return self.session.store
-
-    @property
-    def _table(self) -> EventTable:
-        return self.session.table
-
-    @property
-    def _mask(self) -> np.ndarray:
-        return self.session.mask
-
-    @property
     def store(self) -> Store:
         return self.session.store
 
@@ -107,7 +95,7 @@ class Controller(QObject):
         self._cache_reference()
         self.resultsChanged.emit()
         selected = self._selected
-        if selected is not None and self._table.index_of(selected) is None:
+        if selected is not None and self.table.index_of(selected) is None:
             self.select(None)
         else:
             self.recordChanged.emit([selected] if selected else [])
@@ -135,8 +123,8 @@ class Controller(QObject):
         """Announce a write this window made (an edit, or an import it ran)."""
         self.resultsChanged.emit()
         self.recordChanged.emit(event_ids)
-        shown = [e for e in event_ids if self._table.index_of(e) is not None]
-        if self._selected is not None and self._table.index_of(self._selected) is None:
+        shown = [e for e in event_ids if self.table.index_of(e) is not None]
+        if self._selected is not None and self.table.index_of(self._selected) is None:
             self._selected = None
             self.selectionChanged.emit(None)
         if select and shown:
@@ -208,7 +196,7 @@ class Controller(QObject):
     # --- reference data ---------------------------------------------------------------
     @property
     def vocabulary(self) -> Vocabulary:
-        return self._store.vocabulary
+        return self.store.vocabulary
 
     @property
     def nations(self) -> list[Nation]:
@@ -224,7 +212,7 @@ class Controller(QObject):
 
     @property
     def table(self) -> EventTable:
-        return self._table
+        return self.session.table
 
     # --- filter -----------------------------------------------------------------------
     @property
@@ -234,15 +222,15 @@ class Controller(QObject):
     @property
     def mask(self) -> np.ndarray:
         """Which rows of ``table`` the filter selects."""
-        return self._mask
+        return self.session.mask
 
     @property
     def visible_count(self) -> int:
-        return int(self._mask.sum())
+        return int(self.mask.sum())
 
     @property
     def total_count(self) -> int:
-        return len(self._table)
+        return len(self.table)
 
     def set_filter(self, flt: EventFilter) -> None:
         if not self.session.set_filter(flt):
@@ -264,7 +252,7 @@ class Controller(QObject):
         return self._selected
 
     def select(self, event_id: str | None) -> None:
-        if event_id is not None and self._table.index_of(event_id) is None:
+        if event_id is not None and self.table.index_of(event_id) is None:
             self.message.emit(f"No event with id {event_id!r} in this database.")
             return
         if event_id == self._selected:
@@ -274,10 +262,10 @@ class Controller(QObject):
 
     def select_step(self, step: int) -> None:
         """Select the next (+1) or previous (-1) visible event by date."""
-        visible = np.flatnonzero(self._mask)
+        visible = np.flatnonzero(self.mask)
         if not len(visible):
             return
-        current = self._table.index_of(self._selected) if self._selected else None
+        current = self.table.index_of(self._selected) if self._selected else None
         if current is None:
             target = visible[0] if step > 0 else visible[-1]
         else:
@@ -285,7 +273,7 @@ class Controller(QObject):
             at_current = pos < len(visible) and visible[pos] == current
             pos = pos + step if at_current else (pos if step > 0 else pos - 1)
             target = visible[min(max(pos, 0), len(visible) - 1)]
-        self.select(str(self._table.ids[target]))
+        self.select(str(self.table.ids[target]))
 
     def detail(self, event_id: str) -> EventDetail | None:
         return self.session.detail(event_id)
@@ -325,7 +313,7 @@ class Controller(QObject):
 
     def pinned_indexes(self) -> frozenset[int]:
         """Rows of ``table`` of the pinned events present in this database."""
-        found = (self._table.index_of(i) for i in self.session.pinned)
+        found = (self.table.index_of(i) for i in self.session.pinned)
         return frozenset(i for i in found if i is not None)
 
     # --- saved views ------------------------------------------------------------------
