@@ -13,8 +13,8 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 import pytest
 
 from cspo_viewer import paths
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 

@@ -11,8 +11,8 @@ from cspo_viewer.data.build import init_database
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.interchange import dump, dump_records
 from cspo_viewer.data.store import open_store
+from tests.paths import FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 _TEMPLATE: dict[str, Path] = {}
 
 
