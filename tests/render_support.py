@@ -21,6 +21,7 @@ from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.data.table import PRECISION_CODES, EventTable
 from cspo_viewer.layout import TimelineContent, build_content
+from cspo_viewer.render.palette import RenderLook
 from cspo_viewer.render.style import KIND_STYLE
 from cspo_viewer.render.timeline_item import Frame, TimelineItem
 
@@ -94,6 +95,15 @@ def content_of(
         annotations=annotations,
     )
     return replace(content, x_range=x_range, fit_range=x_range)
+
+
+def lane_band(look: RenderLook, key: str, lane: int) -> str:
+    """What a lane is drawn on: lanes alternate the look's first two bands; the related
+    (Olympic Defender) lane has its own."""
+    background, alternate, related = look.bands
+    if key == "related":
+        return related
+    return alternate if lane % 2 else background
 
 
 def paint_item(item: TimelineItem, width: int, height: int) -> QImage:

@@ -28,6 +28,7 @@ from tests.render_support import (
     day_view,
     day_x,
     distance,
+    lane_band,
     markers,
     matches,
     near,
@@ -63,15 +64,6 @@ def item_for(look: RenderLook, events=EVENTS, **content) -> TimelineItem:
 def kind_of(event: int, events=EVENTS) -> str:
     table = table_of(events)
     return table.kinds[table.kind[event]]
-
-
-def lane_band(look: RenderLook, key: str, lane: int) -> str:
-    """What a lane is drawn on: lanes alternate the look's first two bands; the related
-    (Olympic Defender) lane has its own."""
-    background, alternate, related = look.bands
-    if key == "related":
-        return related
-    return alternate if lane % 2 else background
 
 
 def lane_edges(item: TimelineItem, lane: int, image_height: int) -> tuple[float, float]:
