@@ -82,16 +82,19 @@ def content_of(
     *,
     nations: Sequence[Nation] = (),
     annotations: Sequence[Annotation] = (),
+    mask: np.ndarray | None = None,
 ) -> TimelineContent:
-    """Lanes by kind for every event of ``table`` (as the window builds them), shown and
-    fitted over ``x_range`` exactly."""
+    """Lanes by kind (as the window builds them), shown and fitted over ``x_range``
+    exactly. ``mask``: the events the filter matches (default all); the others stay in
+    their lanes, dimmed, as the window's "dim" mode keeps them."""
     content = build_content(
         table,
-        table.all,
+        table.all if mask is None else mask,
         "kind",
         [(k, k.title()) for k in KINDS],
         nations,
         [],
+        keep_dimmed=mask is not None,
         annotations=annotations,
     )
     return replace(content, x_range=x_range, fit_range=x_range)

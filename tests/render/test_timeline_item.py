@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
 from cspo_viewer.data.annotations import Annotation
-from cspo_viewer.data.dates import to_day
+from cspo_viewer.data.dates import from_day, to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.layout import Viewport
 from cspo_viewer.render.palette import DARK, LIGHT, RenderLook, blend
@@ -51,8 +52,9 @@ EVENTS = (
     Ev("2020-04-04", "principals-meeting", "Board"),
     Ev("2020-05-05", "related", "Related"),
     Ev("2020-06-01", "vision", "Vision"),
+    Ev("2020-06-20", "other", "Other"),
 )
-"""One event of each of several kinds, so each has a lane, and one known to its month."""
+"""One event of each kind, so each has a lane, and one known to its month."""
 
 
 def item_for(look: RenderLook, events=EVENTS, **content) -> TimelineItem:
@@ -123,9 +125,9 @@ def test_lane_bands_alternate_in_the_looks_band_colours(qapp, look):
         band = lane_band(look, key, lane)
         y = quiet_y(item, lane, HEIGHT)
         assert matches(a[y], band, tol=1).all(), (lane, key, band)
-        # And the lane's middle, between markers, is the same band.
-        top, bottom = lane_edges(item, lane, HEIGHT)
-        middle = a[int((top + bottom) / 2)]
+        # And the lane's middle (where its header is centred), between its markers and
+        # labels, is the same band.
+        middle = a[int(item.lane_centre(lane) * HEIGHT / item.total_height)]
         assert matches(middle, band, tol=1).mean() > 0.6, (lane, key)
         seen.add(band)
     assert seen == set(look.bands)  # both alternating bands and the related lane's
@@ -357,3 +359,115 @@ def test_the_membership_strip_deepens_at_each_accession(qapp, look):
     # Before the first accession the strip is empty.
     column = strip[:, int(joins[0] / 2)]
     assert not any(matches(column, s, tol=2).any() for s in steps)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [(LIGHT, DARK), (DARK, LIGHT)], ids=["to-dark", "to-light"]
+)
+def test_a_new_look_repaints_every_marker_and_band_in_its_colours(qapp, first, then):
+    """The window's theme switch: ``set_look`` on the item already showing content."""
+    item = item_for(first)
+    paint_item(item, WIDTH, HEIGHT)
+    item.set_look(then)
+    assert item.look == then
+    image = paint_item(item, WIDTH, HEIGHT)
+    assert item.frame is not None
+    for m in markers(item.frame):
+        assert near(colour_at(image, m.x, m.y), kind_color(kind_of(m.event), then.is_dark))
+    a = pixels(image)
+    keys = content_of(table_of(EVENTS), VIEW).lanes.keys
+    for lane, key in enumerate(keys):
+        assert matches(a[quiet_y(item, lane, HEIGHT)], lane_band(then, key, lane), tol=1).all()
+    # "other" is black on light and the text colour on dark: the look decides.
+    assert kind_color("other", first.is_dark) != kind_color("other", then.is_dark)
+
+
+def event_hit(found: object) -> int | None:
+    """The event a ``hit`` result names, or None for nothing or a badge (the result is
+    an ("event", row) pair, or an object naming its ``event``)."""
+    if found is None:
+        return None
+    if isinstance(found, tuple):
+        return int(found[1]) if found[0] == "event" else None  # type: ignore[call-overload]
+    event = getattr(found, "event", None)
+    return None if event is None else int(event)
+
+
+def test_a_click_on_a_drawn_marker_hits_its_event(qapp):
+    """What is hit is what was drawn there: each marker's place in the last paint, in
+    the item's own coordinates (days across, rows down), names its event."""
+    item = item_for(LIGHT)
+    paint_item(item, WIDTH, HEIGHT)
+    frame = item.frame
+    assert frame is not None
+    vp = frame.plan.viewport
+    found = 0
+    for m in markers(frame):
+        day = vp.x0 + (m.x - frame.dev_x0) / vp.px_per_day
+        row = (m.y - frame.dev_y0) / frame.row_px
+        assert event_hit(item.hit(QPointF(day, row))) == m.event
+        found += 1
+    assert found == len(EVENTS)
+    # Between the lanes' markers and labels there is nothing to hit.
+    assert item.hit(QPointF(vp.x0 + 1 / vp.px_per_day, item.lane_centre(0))) is None
+
+
+@LOOKS
+def test_events_outside_the_filter_stay_as_dim_dots(qapp, look):
+    """The window's "dim" mode: events the filter leaves out keep their place, drawn
+    small in the look's dim colour, not as their kind's marker."""
+    table = table_of(EVENTS)
+    mask = table.all.copy()
+    dimmed = [i for i in range(len(table)) if table.kinds[table.kind[i]] == "statement"]
+    mask[dimmed] = False
+    item = TimelineItem(look)
+    item.set_content(content_of(table, VIEW, mask=mask))
+    image = paint_item(item, WIDTH, HEIGHT)
+    frame = item.frame
+    assert frame is not None
+    assert {m.event for m in markers(frame)} == set(range(len(table))) - set(dimmed)
+    lane = next(i for i, lp in enumerate(frame.plan.lanes) if len(lp.dim_x))
+    lp = frame.plan.lanes[lane]
+    assert len(lp.dim_x) == len(dimmed)
+    for x in lp.dim_x:
+        px, py = frame.dev_x0 + float(x), frame.row_y(lane, 0)
+        assert near(colour_at(image, px, py), look.dim, tol=3)
+        assert day_x(frame, table.start[dimmed[0]]) <= px <= day_x(frame, table.end[dimmed[0]])
+    a = pixels(image)
+    assert not matches(a, kind_color("statement", look.is_dark), tol=3).any()
+
+
+@LOOKS
+def test_a_lane_with_more_events_than_room_shows_a_density_strip(qapp, look):
+    """Thousands of events in a lane: a strip darker where they are denser, in the muted
+    text colour, over the days they fall on and not beyond."""
+    rng = np.random.default_rng(7)
+    first = to_day("2020-02-01")
+    days = np.sort(rng.integers(0, 60, 3000)) + first  # February and March 2020
+    events = [Ev(day_iso(int(d)), "exercise", f"Drill {i}") for i, d in enumerate(days)]
+    item = item_for(look, events)
+    image = paint_item(item, WIDTH, 200)
+    frame = item.frame
+    assert frame is not None
+    lp = frame.plan.lanes[0]
+    assert lp.density is not None and int(np.sum(lp.density)) == len(events)
+    y = frame.row_y(0, 0)
+    row = pixels(image)[int(y)]
+    x0, x1 = day_x(frame, first), day_x(frame, first + 60)
+    strip = row[int(x0) + 2 : int(x1) - 2]
+    band = lane_band(look, "exercise", 0)
+    share = tint_share_any(strip, rgb_of(band), rgb_of(look.muted_text))
+    assert share.min() > 0.1  # every column with events is shaded
+    assert matches(row[: int(x0) - 2], band, tol=1).all()  # none before the first event
+    assert matches(row[int(x1) + 6 :], band, tol=1).all()  # nor after the last
+
+
+def day_iso(day: int) -> str:
+    return from_day(float(day)).isoformat()
+
+
+def tint_share_any(area: np.ndarray, under: np.ndarray, over: np.ndarray) -> np.ndarray:
+    """Per pixel, how far it lies from ``under`` toward ``over`` (mean over channels)."""
+    flat = area.reshape(-1, 3).astype(np.float64)
+    channels = np.abs(over - under) > 40
+    return ((flat[:, channels] - under[channels]) / (over - under)[channels]).mean(axis=1)
