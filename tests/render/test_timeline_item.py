@@ -278,6 +278,16 @@ def test_a_badge_counts_the_events_that_find_no_room_at_their_place(qapp, look):
     # It stands beside the markers that did fit, at their place (the same day).
     day = day_x(frame, float(to_day("2020-03-05")))
     assert abs(x - day) <= 3 * look.layout.marker_px
+    # A click on it hits the badge, not one of its events.
+    vp = frame.plan.viewport
+    found = item.hit(QPointF(vp.x0 + (x - frame.dev_x0) / vp.px_per_day, y / frame.row_px))
+    assert found is not None and event_hit(found) is None
+    # Selecting an event inside it rings the badge in the selection colour.
+    ring = ring_area(image, x, y, look.layout.marker_px * 1.1, -1)
+    assert not matches(pixels(image)[ring], look.selection, tol=40).any()
+    item.set_selected(int(lp.cluster_events[0][0]))
+    selected = paint_item(item, WIDTH, 300)
+    assert matches(pixels(selected)[ring], look.selection, tol=40).sum() >= 8
 
 
 @LOOKS
