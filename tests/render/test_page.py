@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from cspo_viewer.data.filters import EventFilter
-from cspo_viewer.model.options import PRESETS, ExportOptions
+from cspo_viewer.model.options import PRESETS, VIEWS, ExportOptions
 from cspo_viewer.model.page import ExportData, PageModel, build_page
 from cspo_viewer.render.page import ExportLayout, paint_page
 from cspo_viewer.render.palette import blend, look
@@ -113,8 +113,11 @@ def test_the_marking_bands_and_the_title_are_drawn_where_the_layout_says(record,
 
 
 @THEMES
-def test_the_margins_are_background(record, theme):
-    options = ExportOptions(1920, 1080, marking="OFFICIAL", theme=theme, generated=DAY)
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_margins_are_background(record, theme, view):
+    """Whatever the body holds (the timeline or a view), nothing strays into the
+    margins round it."""
+    options = ExportOptions(1920, 1080, marking="OFFICIAL", theme=theme, view=view, generated=DAY)
     image, layout = painted(build_page(record, options))
     a = pixels(image)
     background = layout.background
