@@ -28,7 +28,7 @@ from cspo_viewer.render.fonts import pixel_font
 from cspo_viewer.render.palette import RenderLook
 from cspo_viewer.render.style import kind_color
 
-MEMBER_LIGHT, MEMBER_DARK = "#3f6e9e", "#6f9bd0"
+MEMBER_LIGHT, MEMBER_DARK = "#3f6e9e", "#4a78b0"
 """Full membership (fill of the matrix, bars of the strip): dark enough for white text,
 and in greyscale distinct from the hatched and dotted statuses."""
 

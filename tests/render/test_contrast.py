@@ -17,6 +17,7 @@ from cspo_viewer.render.palette import (
     contrast,
 )
 from cspo_viewer.render.style import KIND_STYLE, kind_color
+from cspo_viewer.render.views import member_colour
 
 LOOKS = pytest.mark.parametrize("look", [LIGHT, DARK], ids=["light", "dark"])
 
@@ -83,3 +84,12 @@ def test_scaled_looks_keep_their_colours(look):
     big = look.scaled(3.0)
     assert big.member_steps(10) == look.member_steps(10)
     assert big.span_colour("#0072B2") == look.span_colour("#0072B2")
+
+
+@LOOKS
+def test_full_membership_fill_carries_white_counts_and_stands_out(look):
+    """The participation matrix's counts and the growth chart's "Member" bar labels are
+    white on the full-membership fill; the fill itself must stand out from the page."""
+    fill = member_colour(look)
+    assert contrast("#ffffff", fill) >= TEXT_CONTRAST
+    assert contrast(fill, look.background) >= GRAPHIC_CONTRAST
