@@ -159,10 +159,13 @@ def load_table(store: Store) -> EventTable:
     """
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
-    rows = store.conn.execute(f"SELECT {_TABLE_COLUMNS} FROM events ORDER BY date, id").fetchall()
+    # Read in storage order and sorted here: walking the (date, id) index visits the
+    # rows in random order, about 0.1 s more at 100,000 events than numpy's sort.
+    rows = store.conn.execute(_SELECT).fetchall()
     n_read = len(rows)
     columns = _arrays(rows, kind_index)
     if columns is None:  # some row is unusable: find which, one by one (slow, rare)
+        rows = store.conn.execute(f"{_SELECT} ORDER BY date, id").fetchall()
         rows = _usable_rows(store, rows)
         if n_read and not rows:
             raise store.nothing_usable(n_read)
@@ -170,6 +173,7 @@ def load_table(store: Store) -> EventTable:
         assert columns is not None, "rows the rules accept convert"
     else:
         store.know_unusable(())  # every event read converts: none is left out
+        columns = _in_date_order(columns)
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -196,6 +200,15 @@ _TABLE_COLUMNS = (
     "rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
     " typeof(title) = 'text'"
 )
+_SELECT = f"SELECT {_TABLE_COLUMNS} FROM events"
+
+
+def _in_date_order(columns: _Columns) -> _Columns:
+    """The rows in ``ORDER BY date, id`` order. ``_arrays`` accepted every row, so each
+    date is an ISO day (its text sorts as its day number) and each id is text (numpy's
+    code-point order is SQLite's byte order of UTF-8)."""
+    order = np.lexsort((columns.ids.astype(str), columns.start))
+    return _Columns(*(column[order] for column in columns))
 
 
 def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> EventTable:

@@ -1,0 +1,27 @@
+"""The event table is in (date, id) order whatever order SQLite stores the rows in: it is
+read in storage order and sorted by numpy, and must agree with ``ORDER BY date, id``."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from cspo_viewer.data.store import open_store
+from cspo_viewer.data.table import load_table
+
+
+def test_rows_stored_in_reverse_come_back_in_date_and_id_order(db_copy):
+    with sqlite3.connect(db_copy) as conn:  # storage (rowid) order reversed
+        conn.execute("UPDATE events SET rowid = 1000000 - rowid")
+    with open_store(db_copy) as store:
+        table = load_table(store)
+        ordered = store.conn.execute("SELECT id, date FROM events ORDER BY date, id").fetchall()
+        stored = [r[0] for r in store.conn.execute("SELECT id FROM events ORDER BY rowid")]
+    assert list(table.ids) == [event_id for event_id, _ in ordered]
+    assert list(table.ids) != stored  # the sort did the work, not the storage
+    same_day = [
+        event_id for event_id, day in ordered if sum(1 for _, other in ordered if other == day) > 1
+    ]
+    assert same_day  # events sharing a day are in id order, as the list and layout expect
+    assert all(table.index_of(e) == table.ids.tolist().index(e) for e in same_day)
+    rowids = dict(zip(table.ids.tolist(), table.rowid.tolist(), strict=True))
+    assert rowids["2014-09-22-mou-signed-ottawa"] > 999_000  # rowid travels with its row
