@@ -16,6 +16,10 @@ copies) round-robin, so every figure and its comparison share the machine's mome
 ``--against DIR`` also runs the app from another checkout (say ``git worktree add`` of
 the commit before a change) in the same rounds: a before/after in one run.
 
+Every figure is printed twice: wall time, what a person waits, and the process's CPU time
+(user + system, from ``wait4``), which a neighbour's load on a shared machine disturbs far
+less; compare the two ratios before trusting either.
+
 Each checkout's package is byte-compiled first (``compileall``), as ``pip install`` does
 and as a checkout's first run does: where ``PYTHONDONTWRITEBYTECODE`` is set and no
 ``__pycache__`` exists, every launch would otherwise compile our sources again (about
@@ -27,11 +31,15 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from _common import ROOT, interleaved, machine_speed, synthetic_db
+from _common import ROOT, machine_speed, synthetic_db
 from bench_timeline import APP, BARE
 
 PY_ON_PATH = "import sys; sys.path.insert(0, {tree!r})\n"
@@ -50,18 +58,43 @@ def trees(against: Path | None) -> dict[str, Path]:
     return found
 
 
+def timed_rounds(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of each command, runs taken round-robin after one
+    untimed warm-up of each; CPU is the child's user + system time."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    for cmd in cmds.values():
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+    wall: dict[str, list[float]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall[name].append(time.perf_counter() - t0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                raise SystemExit(f"{name} failed ({proc.returncode}): {' '.join(cmd)}")
+            cpu[name].append(usage.ru_utime + usage.ru_stime)
+    return {n: (statistics.median(wall[n]), statistics.median(cpu[n])) for n in cmds}
+
+
 def launch(runs: int, against: Path | None) -> None:
     """Launch to first frame, every program in the same rounds."""
     cmds = {"bare": [sys.executable, "-c", BARE]}
     for name, tree in trees(against).items():
         cmds[name] = [sys.executable, "-c", PY_ON_PATH.format(tree=str(tree)) + APP]
-    t = interleaved(cmds, runs)
+    t = timed_rounds(cmds, runs)
     print(f"launch to first frame, bundled database ({runs} interleaved runs, medians):")
-    print(f"  bare PySide6+pyqtgraph  {t['bare']:6.3f} s")
+    wall, cpu = t["bare"]
+    print(f"  bare PySide6+pyqtgraph  wall {wall:6.3f} s  CPU {cpu:6.3f} s")
     for name, tree in trees(against).items():
+        w, c = t[name]
         print(
-            f"  {name:<8} {tree.name:<14} {t[name]:6.3f} s  {t[name] / t['bare']:.2f}x bare"
-            f"  (target <= 1.25x)"
+            f"  {name:<8} {tree.name:<14} wall {w:6.3f} s {w / wall:.2f}x bare  "
+            f"CPU {c:6.3f} s {c / cpu:.2f}x bare  (target <= 1.25x)"
         )
 
 
@@ -84,14 +117,15 @@ def screenshots(runs: int, events: int, against: Path | None, out: Path) -> None
                 "--size",
                 "1600x1000",
             ]
-    t = interleaved(cmds, runs)
+    t = timed_rounds(cmds, runs)
     print(f"--screenshot 1600x1000, whole processes ({runs} interleaved runs, medians):")
     for name, tree in trees(against).items():
-        small, large = t[f"{name} bundled"], t[f"{name} large"]
-        print(
-            f"  {name:<8} {tree.name:<14} bundled {small:6.3f} s, {events:,} events "
-            f"{large:6.3f} s, {large / small:.2f}x (target <= 1.5x)"
-        )
+        for i, what in enumerate(("wall", "CPU")):
+            small, large = t[f"{name} bundled"][i], t[f"{name} large"][i]
+            print(
+                f"  {name:<8} {tree.name:<14} {what:<4} bundled {small:6.3f} s, "
+                f"{events:,} events {large:6.3f} s, {large / small:.2f}x (target <= 1.5x)"
+            )
 
 
 def main() -> int:
