@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, compress, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -320,8 +321,10 @@ def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
     a sound database of 100,000 events pays milliseconds for them; ``usable`` then names
     the bad rows on the slow path."""
     n = len(rows)
+    # One list per column (a pass of itemgetter each): half the time of zip(*rows).
     rowid, ids, dates, precisions, ends, labels, kinds, title_ok = (
-        zip(*rows, strict=True) if rows else [()] * 8
+        list(map(itemgetter(i), rows))
+        for i in range(8)  # the eight _TABLE_COLUMNS
     )
     explicit = np.array(ends, dtype=object) != None  # noqa: E711 - elementwise, in C
     given = list(compress(ends, explicit))
@@ -331,7 +334,7 @@ def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
     try:
         if not set(map(len, dates)) <= {10} or not set(map(len, given)) <= {10}:
             return None
-        start = _days(list(dates))
+        start = _days(dates)
         given_days = _days(given)
     except (TypeError, ValueError):  # an end date that is not text; "2025-02-30"
         return None
