@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_state)
+        # Our palette, whatever the desktop's, before any widget exists: each widget is
+        # then polished once (applied after them, it re-polished the whole window).
+        apply_app_theme(self._theme)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "cspo-viewer.svg")))
         self._build_widgets()
         self._build_actions()
@@ -91,7 +94,8 @@ class MainWindow(QMainWindow):
         controller.groupingChanged.connect(self._grouping_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1600, 1000)
-        self.set_theme(self._theme)  # our palette, whatever the desktop's
+        self._show_theme(self._theme)
+        self.state_changed()
         if self._remember:
             self._restore_state()
         screen = self.screen()
@@ -356,11 +360,16 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         """Light or dark: window palette and timeline colours together."""
-        self._theme = name
         apply_app_theme(name)
+        self._show_theme(name)
+        self.state_changed()
+
+    def _show_theme(self, name: str) -> None:
+        """The timeline's colours and View menu's tick for ``name``, whose application
+        palette is in place."""
+        self._theme = name
         self.timeline.set_look(look(name))
         self.act_theme[name].setChecked(True)
-        self.state_changed()
 
     @property
     def theme(self) -> str:
