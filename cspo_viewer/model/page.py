@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,8 +24,10 @@ from cspo_viewer.data.table import EventTable, load_table, matching_mask
 from cspo_viewer.layout import TimelineContent, build_content, story_start
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
 from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
-from cspo_viewer.model.event_text import EventText, event_text
 from cspo_viewer.model.options import PRODUCT_TITLE, ExportOptions
+
+if TYPE_CHECKING:  # an event's pages are worded when a book is made, not at start-up
+    from cspo_viewer.model.event_text import EventText
 
 VIEW_TITLES = {
     "members": "membership growth",
@@ -245,6 +248,8 @@ def _participation_alt(matrix: ParticipationMatrix) -> str:
 def book_events(data: ExportData, page: PageModel) -> list[EventText]:
     """The words of each event the page shows, in date order: the pages after the
     timeline in a briefing book (PDF or print)."""
+    from cspo_viewer.model.event_text import event_text
+
     nations = {n.code: n.name for n in data.store.nations()}
     details = (data.store.event_detail(str(data.table.ids[int(row)])) for row in page.shown)
     return [event_text(d, nations) for d in details if d is not None]

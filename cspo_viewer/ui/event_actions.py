@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer.data.briefing_note import briefing_note, citation
 from cspo_viewer.ui.controller import Controller
 
 if TYPE_CHECKING:  # the comparison and its dialogs load when first asked for
@@ -60,6 +59,8 @@ def copy_briefing_note(
     controller: Controller, event_id: str, clipboard: QClipboard | None = None
 ) -> bool:
     """Put the event's briefing note on the clipboard as plain text and as HTML."""
+    from cspo_viewer.data.briefing_note import briefing_note  # with the first copy
+
     detail = controller.detail(event_id)
     if detail is None:
         return False
@@ -75,6 +76,8 @@ def copy_briefing_note(
 def copy_citation(
     controller: Controller, event_id: str, clipboard: QClipboard | None = None
 ) -> bool:
+    from cspo_viewer.data.briefing_note import citation
+
     detail = controller.detail(event_id)
     if detail is None:
         return False

@@ -42,7 +42,6 @@ from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
-from cspo_viewer.ui.help import TIMELINE_KEYS, show_shortcuts, show_user_guide
 from cspo_viewer.ui.legend_bar import LegendBar
 from cspo_viewer.ui.print_book import print_actions
 from cspo_viewer.ui.rich_text import esc, plain_label, warn
@@ -368,7 +367,8 @@ class MainWindow(QMainWindow):
         """The timeline's colours and View menu's tick for ``name``, whose application
         palette is in place."""
         self._theme = name
-        self.timeline.set_look(look(name))
+        if self.timeline.plot.look != look(name):  # the same look would lay it out again
+            self.timeline.set_look(look(name))
         self.act_theme[name].setChecked(True)
 
     @property
@@ -388,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts."""
+        from cspo_viewer.ui.help import show_shortcuts  # the Help pages load when opened
+
         show_shortcuts(self, self.shortcut_rows())
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
@@ -399,6 +401,8 @@ class MainWindow(QMainWindow):
                 keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 if keys and not act.isSeparator():
                     rows.append((keys, act.text().replace("&", "").rstrip("…")))
+        from cspo_viewer.ui.help import TIMELINE_KEYS
+
         return rows + TIMELINE_KEYS
 
     def _menus_after_file(self) -> list:
@@ -406,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def show_user_guide(self) -> None:
         """Help → User guide: the bundled page, offline."""
+        from cspo_viewer.ui.help import show_user_guide
+
         show_user_guide(self)
 
     def open_database_dialog(self) -> None:
