@@ -31,15 +31,11 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import ROOT, machine_speed, synthetic_db
+from _common import ROOT, interleaved_times, machine_speed, synthetic_db
 from bench_timeline import APP, BARE
 
 PY_ON_PATH = "import sys; sys.path.insert(0, {tree!r})\n"
@@ -58,35 +54,12 @@ def trees(against: Path | None) -> dict[str, Path]:
     return found
 
 
-def timed_rounds(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
-    """Median (wall, CPU) seconds of each command, runs taken round-robin after one
-    untimed warm-up of each; CPU is the child's user + system time."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    for cmd in cmds.values():
-        subprocess.run(cmd, check=True, env=env, capture_output=True)
-    wall: dict[str, list[float]] = {name: [] for name in cmds}
-    cpu: dict[str, list[float]] = {name: [] for name in cmds}
-    for _ in range(runs):
-        for name, cmd in cmds.items():
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(
-                cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall[name].append(time.perf_counter() - t0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            if proc.returncode != 0:
-                raise SystemExit(f"{name} failed ({proc.returncode}): {' '.join(cmd)}")
-            cpu[name].append(usage.ru_utime + usage.ru_stime)
-    return {n: (statistics.median(wall[n]), statistics.median(cpu[n])) for n in cmds}
-
-
 def launch(runs: int, against: Path | None) -> None:
     """Launch to first frame, every program in the same rounds."""
     cmds = {"bare": [sys.executable, "-c", BARE]}
     for name, tree in trees(against).items():
         cmds[name] = [sys.executable, "-c", PY_ON_PATH.format(tree=str(tree)) + APP]
-    t = timed_rounds(cmds, runs)
+    t = interleaved_times(cmds, runs)
     print(f"launch to first frame, bundled database ({runs} interleaved runs, medians):")
     wall, cpu = t["bare"]
     print(f"  bare PySide6+pyqtgraph  wall {wall:6.3f} s  CPU {cpu:6.3f} s")
@@ -117,7 +90,7 @@ def screenshots(runs: int, events: int, against: Path | None, out: Path) -> None
                 "--size",
                 "1600x1000",
             ]
-    t = timed_rounds(cmds, runs)
+    t = interleaved_times(cmds, runs)
     print(f"--screenshot 1600x1000, whole processes ({runs} interleaved runs, medians):")
     for name, tree in trees(against).items():
         for i, what in enumerate(("wall", "CPU")):
