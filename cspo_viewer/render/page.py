@@ -425,8 +425,8 @@ def _key_lines(
     table = page.content.table
     numbered = {ev: n for n, ev in plan.key}
     missing = unnamed(plan, page.shown)
-    # Counted with numpy: at 100,000 events nearly all are unnamed, too many for a set.
-    total = len(missing) + int((~np.isin(list(numbered), missing)).sum())
+    # The set of 100,000 unnamed events is built only when some events carry numbers.
+    total = len(missing) + (len(numbered.keys() - set(missing)) if numbered else 0)
     others = (ev for ev in missing if ev not in numbered)
     marks = [*((ev, key_text(n)) for n, ev in plan.key)]
     marks += [(ev, "–") for ev in itertools.islice(others, max(most - len(marks), 0))]
