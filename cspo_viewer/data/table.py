@@ -56,7 +56,8 @@ class EventTable:
     kind: np.ndarray  # int16 index into kinds
     kinds: tuple[str, ...]
     labels: np.ndarray  # object (str): short titles for the timeline
-    _tag_loader: Callable[[str, np.ndarray], TagPairs] | None = None  # facet, rowid -> row
+    # facet, and the table's rows_of (rowids -> rows): the facet's pairs
+    _tag_loader: Callable[[str, Callable[[np.ndarray], np.ndarray]], TagPairs] | None = None
     _title_loader: Callable[[list[int]], dict[int, str]] | None = None
 
     def __len__(self) -> int:
@@ -81,7 +82,7 @@ class EventTable:
     def _tags(self, facet: str) -> TagPairs:
         if self._tag_loader is None:
             return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
-        return self._tag_loader(facet, self._index_by_rowid)
+        return self._tag_loader(facet, self.rows_of)
 
     TITLE_CHUNK = 256
 
@@ -106,19 +107,44 @@ class EventTable:
         """Rows of the table among ``rowids``; rowids of events not in the table (left out
         as unusable) select nothing."""
         mask = np.zeros(len(self), dtype=bool)
-        index = self._index_by_rowid
-        rowids = rowids[(rowids >= 0) & (rowids < len(index))]
-        if len(rowids):
-            found = index[rowids]
-            mask[found[found >= 0]] = True
+        rows = self.rows_of(rowids)
+        mask[rows[rows >= 0]] = True
         return mask
 
+    def rows_of(self, rowids: np.ndarray) -> np.ndarray:
+        """The table row of each of ``rowids``, -1 for events not in the table (left out
+        as unusable, or missing altogether)."""
+        rowids = np.asarray(rowids, dtype=np.int64)
+        dense = self._index_by_rowid
+        if dense is not None:
+            rows = np.full(len(rowids), -1, dtype=np.int64)
+            inside = (rowids >= 0) & (rowids < len(dense))
+            rows[inside] = dense[rowids[inside]]
+            return rows
+        order = self._rowid_order
+        if not len(order):
+            return np.full(len(rowids), -1, dtype=np.int64)
+        ranked = self.rowid[order]
+        at = np.minimum(np.searchsorted(ranked, rowids), len(ranked) - 1)
+        return np.where(ranked[at] == rowids, order[at], -1)
+
     @cached_property
-    def _index_by_rowid(self) -> np.ndarray:
-        size = int(self.rowid.max()) + 1 if len(self) else 1
-        index = np.full(size, -1, dtype=np.int64)
+    def _index_by_rowid(self) -> np.ndarray | None:
+        """Table row by rowid, one array lookup; ``None`` when the rowids are not small
+        non-negative numbers (a foreign file's negative rowid would index from the end,
+        and a rowid of 2**40 would ask for terabytes): ``rows_of`` then searches."""
+        if not len(self):
+            return np.full(1, -1, dtype=np.int64)
+        low, high = int(self.rowid.min()), int(self.rowid.max())
+        if low < 0 or high >= 4 * len(self) + 1024:
+            return None
+        index = np.full(high + 1, -1, dtype=np.int64)
         index[self.rowid] = np.arange(len(self))
         return index
+
+    @cached_property
+    def _rowid_order(self) -> np.ndarray:
+        return np.argsort(self.rowid, kind="stable")
 
 
 def _days(iso: list[str]) -> np.ndarray:
@@ -178,10 +204,10 @@ def load_table(store: Store) -> EventTable:
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
-    def tags(facet: str, by_rowid: np.ndarray) -> TagPairs:
+    def tags(facet: str, rows_of: Callable[[np.ndarray], np.ndarray]) -> TagPairs:
         if facet == "nation":
-            return _pairs(store, "event_nations", "nation_code", nation_codes, by_rowid)
-        return _pairs(store, "event_themes", "theme_id", theme_ids, by_rowid)
+            return _pairs(store, "event_nations", "nation_code", nation_codes, rows_of)
+        return _pairs(store, "event_themes", "theme_id", theme_ids, rows_of)
 
     return EventTable(
         rowid=columns.rowid,
@@ -384,16 +410,19 @@ tag): Python then makes one int per pair where it made a tuple of two, a third o
 tag load at 250,000 pairs."""
 
 
-def _packable(store: Store, ref_rowids: Iterable[int]) -> bool:
-    """Whether every reference rowid fits the tag bits and every event rowid the rest."""
-    low, high = store.conn.execute("SELECT min(rowid), max(rowid) FROM events").fetchone()
-    room = 1 << (62 - _TAG_BITS)
-    events_fit = low is None or (-room <= low and high < room)
+def _packable(low: int, high: int, ref_rowids: Iterable[int]) -> bool:
+    """Whether every reference rowid fits the tag bits and every event rowid (``low`` to
+    ``high``, none negative: -1 marks a pair whose event is missing) the rest."""
+    events_fit = low >= 0 and high < 1 << (62 - _TAG_BITS)
     return events_fit and all(0 <= r < _NO_TAG for r in ref_rowids)
 
 
 def _pairs(
-    store: Store, table: str, column: str, names: list[str], by_rowid: np.ndarray
+    store: Store,
+    table: str,
+    column: str,
+    names: list[str],
+    rows_of: Callable[[np.ndarray], np.ndarray],
 ) -> TagPairs:
     """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
     and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
@@ -409,20 +438,21 @@ def _pairs(
         f" FROM {table} t LEFT JOIN events e ON e.id = t.event_id"
         f" LEFT JOIN {ref} r ON r.{key} = t.{column}"
     )
-    if _packable(store, ref_rowids.values()):
+    low, high = store.conn.execute("SELECT min(rowid), max(rowid) FROM events").fetchone()
+    low, high = (0, 0) if low is None else (int(low), int(high))
+    if _packable(low, high, ref_rowids.values()):
         packed = store.conn.execute(
             f"SELECT (IFNULL(e.rowid, -1) << {_TAG_BITS}) | IFNULL(r.rowid, {_NO_TAG}){joins}"
         )
         values = np.fromiter((v for (v,) in packed), dtype=np.int64)
         rowid, ref_rowid = values >> _TAG_BITS, values & _NO_TAG
         ref_rowid[ref_rowid == _NO_TAG] = -1
-    else:
-        rows = store.conn.execute(f"SELECT IFNULL(e.rowid, -1), IFNULL(r.rowid, -1){joins}")
+    else:  # a missing event's pair gets a rowid below every event's
+        gone = min(low, 0) - 1
+        rows = store.conn.execute(f"SELECT IFNULL(e.rowid, ?), IFNULL(r.rowid, -1){joins}", [gone])
         pairs = np.array(rows.fetchall(), dtype=np.int64).reshape(-1, 2)
         rowid, ref_rowid = pairs[:, 0], pairs[:, 1]
-    inside = (rowid >= 0) & (rowid < len(by_rowid))
-    event = np.full(len(rowid), -1, dtype=np.int64)
-    event[inside] = by_rowid[rowid[inside]]
+    event = rows_of(rowid)
     tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
     if (ref_rowid < 0).any():
         what = "nation" if column == "nation_code" else "theme"

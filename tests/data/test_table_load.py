@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 
+from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import open_store
-from cspo_viewer.data.table import load_table
+from cspo_viewer.data.table import load_table, matching_mask
 
 
 def test_rows_stored_in_reverse_come_back_in_date_and_id_order(db_copy):
@@ -31,6 +32,9 @@ def test_rows_stored_in_reverse_come_back_in_date_and_id_order(db_copy):
     assert rowids["2014-09-22-mou-signed-ottawa"] > 999_000  # rowid travels with its row
 
 
+FOUNDING = "2014-09-22-mou-signed-ottawa"
+
+
 def stored_pairs(store, relation: str, column: str) -> set[tuple[str, str]]:
     return set(store.conn.execute(f"SELECT event_id, {column} FROM {relation}").fetchall())
 
@@ -48,6 +52,10 @@ def loaded_pairs(table, facet: str) -> set[tuple[str, str]]:
     [
         None,  # the shipped file: rowids small, pairs packed
         "UPDATE nations SET rowid = 5000 WHERE code = 'NZL'",  # past the tag bits
+        # A foreign file's rowids: one far past the others, one negative. Indexed by
+        # rowid, the first asked for terabytes and the second read from the array's end.
+        f"UPDATE events SET rowid = 1 << 40 WHERE id = '{FOUNDING}'",
+        f"UPDATE events SET rowid = -5 WHERE id = '{FOUNDING}'",
     ],
 )
 def test_tag_pairs_are_the_stored_ones(db_copy, renumber):
@@ -60,3 +68,9 @@ def test_tag_pairs_are_the_stored_ones(db_copy, renumber):
         themes = stored_pairs(store, "event_themes", "theme_id")
         assert loaded_pairs(table, "nations") == nations and len(nations) > 100
         assert loaded_pairs(table, "themes") == themes and len(themes) > 50
+        # and a filter's rows (read from SQLite by rowid) land on the same events
+        flt = EventFilter(nations=("NZL",))
+        shown = set(table.ids[matching_mask(store, table, flt)].tolist())
+        assert shown == {event for event, code in nations if code == "NZL"}
+        canada = set(table.ids[matching_mask(store, table, EventFilter(nations=("CAN",)))])
+        assert FOUNDING in canada
