@@ -1,7 +1,7 @@
 """Briefing export speed: whole ``cspo-viewer export`` processes against a bare Qt process
 and against the same picture made with matplotlib, all measured in one run.
 
-    python benchmarks/bench_export.py [--runs 7] [--events 10000] [--skip-mpl]
+    python benchmarks/bench_export.py [--runs 7] [--events 10000] [--skip-mpl] [--skip-pack]
 
 Each figure is the median wall time of ``--runs`` whole processes (after one untimed warm-up
 of each), writing a 3840x2160 PNG:
@@ -199,6 +199,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--skip-mpl", action="store_true")
     parser.add_argument("--pack-only", action="store_true", help="only the briefing pack (e)")
+    parser.add_argument("--skip-pack", action="store_true", help="leave out the briefing pack (e)")
     parser.add_argument("--levels-only", action="store_true", help="only the PNG levels (f)")
     args = parser.parse_args()
     runs = max(args.runs, 5)
@@ -229,9 +230,10 @@ def main() -> int:
     print(
         f"  (c) cspo-viewer export, {args.events:,} events        {large:6.3f} s  "
         f"{size_of(out / 'export-big.png')}  "
-        f"(target <= 3.0 s; {large / bare:.2f}x bare)"
+        f"(target <= 3.0 s; {large / bare:.2f}x bare, {large / small:.2f}x bundled)"
     )
-    pack(export, big, out, runs, args.events)
+    if not args.skip_pack:
+        pack(export, big, out, runs, args.events)
     if args.skip_mpl:
         return 0
     try:

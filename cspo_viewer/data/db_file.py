@@ -78,6 +78,11 @@ def _special_kind(mode: int) -> str:
     return "not a regular file"
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def one_line(text: object) -> str:
     """``text`` on one line: SQLite's integrity messages carry line breaks."""
     return " ".join(str(text).split())

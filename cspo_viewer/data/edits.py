@@ -320,8 +320,3 @@ def save_source(db_path: Path, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _as_source(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if record is None else {"source": dict(record)}
-
-
-def data_version(store: Store) -> int:
-    """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
-    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,8 +24,10 @@ from cspo_viewer.data.table import EventTable, load_table, matching_mask
 from cspo_viewer.layout import TimelineContent, build_content, story_start
 from cspo_viewer.layout.membership import MembershipSeries, build_membership
 from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
-from cspo_viewer.model.event_text import EventText, event_text
 from cspo_viewer.model.options import PRODUCT_TITLE, ExportOptions
+
+if TYPE_CHECKING:  # an event's pages are worded when a book is made, not at start-up
+    from cspo_viewer.model.event_text import EventText
 
 VIEW_TITLES = {
     "members": "membership growth",
@@ -194,8 +197,12 @@ def alt_text(page: PageModel) -> str:
     if not n:
         return f"{head}; no events match this filter."
     table = page.content.table
-    names = [f"{table.title(int(ev))} ({_when(page, int(ev))})" for ev in page.shown]
-    return _listing(f"{head}; in date order: ", names)
+
+    def name(i: int) -> str:
+        ev = int(page.shown[i])
+        return f"{table.title(ev)} ({_when(page, ev)})"
+
+    return _listing(f"{head}; in date order: ", n, name)
 
 
 def _when(page: PageModel, ev: int) -> str:
@@ -204,14 +211,17 @@ def _when(page: PageModel, ev: int) -> str:
     return display_date(entry.date, precision)
 
 
-def _listing(head: str, names: Sequence[str]) -> str:
-    """``head`` and as many ``names`` as ``MAX_ALT_CHARS`` allows, the rest counted."""
+def _listing(head: str, count: int, name_of: Callable[[int], str]) -> str:
+    """``head`` and as many of the ``count`` names as ``MAX_ALT_CHARS`` allows, the rest
+    counted. Names are made one by one (``name_of(i)``) and only while they fit: at
+    100,000 events the text still names only the first few dozen."""
     text = head
-    for i, name in enumerate(names):
-        rest = len(names) - i - 1
+    for i in range(count):
+        name = name_of(i)
+        rest = count - i - 1
         tail = f"; and {rest} more." if rest else "."
         if i and len(text) + len(name) + 2 + len(tail) > MAX_ALT_CHARS:
-            return f"{text}; and {len(names) - i} more."
+            return f"{text}; and {count - i} more."
         text += ("; " if i else "") + name
     return text + "."
 
@@ -219,7 +229,8 @@ def _listing(head: str, names: Sequence[str]) -> str:
 def _members_alt(series: MembershipSeries) -> str:
     years = f"{series.years[0]}–{series.years[-1]}" if series.years else ""
     head = f"Membership growth chart, {years}: full members rising to {series.most}; "
-    return _listing(head + "accessions: ", [a.label for a in series.accessions])
+    accessions = series.accessions
+    return _listing(head + "accessions: ", len(accessions), lambda i: accessions[i].label)
 
 
 def _participation_alt(matrix: ParticipationMatrix) -> str:
@@ -231,12 +242,14 @@ def _participation_alt(matrix: ParticipationMatrix) -> str:
         f"Participation matrix: events each of {len(matrix.names)} nations took part in, "
         f"per year, {years}, {matrix.total} in all; by nation: "
     )
-    return _listing(head, [f"{name} {count}" for name, count in busiest])
+    return _listing(head, len(busiest), lambda i: "{} {}".format(*busiest[i]))
 
 
 def book_events(data: ExportData, page: PageModel) -> list[EventText]:
     """The words of each event the page shows, in date order: the pages after the
     timeline in a briefing book (PDF or print)."""
+    from cspo_viewer.model.event_text import event_text
+
     nations = {n.code: n.name for n in data.store.nations()}
     details = (data.store.event_detail(str(data.table.ids[int(row)])) for row in page.shown)
     return [event_text(d, nations) for d in details if d is not None]

@@ -8,20 +8,22 @@ Qt-free models; the command line and the tests use a ``Session`` directly.
 
 Edits go through ``data.edits`` (one write path, shared with import) on a connection of
 their own; the session's read connection then sees them, and the table follows by
-reading only the changed events (``table.apply_changes``).
+reading only the changed events (``table.apply_changes``). That module (and the import's
+validation it shares) loads with the first edit: the first frame does not need it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cspo_viewer.data import annotations as notes
-from cspo_viewer.data import edits, saved_views
+from cspo_viewer.data import saved_views
 from cspo_viewer.data.annotations import Annotation
+from cspo_viewer.data.db_file import data_version
 from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.history import Change, read_history
@@ -40,6 +42,9 @@ from cspo_viewer.data.writing import is_bundled_database
 from cspo_viewer.layout.content import TimelineContent
 from cspo_viewer.model.page import ExportData, timeline_content
 
+if TYPE_CHECKING:
+    from cspo_viewer.data import edits
+
 
 class Session:
     """State of one view of one database; see the module docstring."""
@@ -53,7 +58,7 @@ class Session:
         self.pinned: frozenset[str] = frozenset()
         self.annotations: list[Annotation] = notes.list_annotations(store)
         self.annotation_ids: frozenset[int] | None = None  # those shown; None: all
-        self._seen_version = edits.data_version(store)
+        self._seen_version = data_version(store.conn)
 
     # --- the database -----------------------------------------------------------------
     @property
@@ -75,13 +80,13 @@ class Session:
         self.mask = table.all
         self.annotations = notes.list_annotations(store)
         self.annotation_ids = None  # ids name another file's annotations
-        self._seen_version = edits.data_version(store)
+        self._seen_version = data_version(store.conn)
         return old
 
     def changed_elsewhere(self) -> bool:
         """Whether another program committed to the database since we last looked
         (``PRAGMA data_version``); our own edits are taken note of as they are made."""
-        version = edits.data_version(self.store)
+        version = data_version(self.store.conn)
         changed = version != self._seen_version
         self._seen_version = version
         return changed
@@ -128,11 +133,15 @@ class Session:
         return load_record(self.store.conn, event_id)
 
     def check(self, fields: Mapping[str, Any], editing: str | None = None) -> edits.Checked:
+        from cspo_viewer.data import edits  # the write path loads with the first edit
+
         return edits.check_event(self.store, fields, editing=editing)
 
     def apply(self, edit: edits.Edit, action: str | None = None) -> list[str]:
         """Write ``edit`` (raises ``DatabaseError``/``EditConflict``, writing nothing) and
         bring the table and mask up to date; returns the ids of the events it touched."""
+        from cspo_viewer.data import edits
+
         edits.apply_edit(self.db_path, edit, action=action)
         changed = [*edit.event_ids, *(s.after["id"] for s in edit.steps if s.after)]
         self.after_write(list(dict.fromkeys(changed)))
@@ -142,11 +151,13 @@ class Session:
         """Our own write committed: follow it, and do not take it for another program's."""
         self.table = apply_changes(self.store, self.table, event_ids)
         self.mask = matching_mask(self.store, self.table, self.filter)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)
 
     def save_source(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        from cspo_viewer.data import edits
+
         record = edits.save_source(self.db_path, fields)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)
         return record
 
     # --- eras and notes ---------------------------------------------------------------------
@@ -178,7 +189,7 @@ class Session:
 
     def _after_annotation_write(self) -> None:
         self.annotations = notes.list_annotations(self.store)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)
 
     def history(self, event_id: str | None = None, limit: int | None = None) -> list[Change]:
         return read_history(self.store.conn, event_id, limit=limit)
@@ -202,14 +213,14 @@ class Session:
     def save_view(self, view: SavedView, *, replace: bool = False) -> bool:
         """Store ``view`` (True when it replaced one); our own write, not another program's."""
         replaced = saved_views.save_view(self.db_path, view, replace=replace)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)
         return replaced
 
     def rename_view(self, old: str, new: str) -> str:
         name = saved_views.rename_view(self.db_path, old, new)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)
         return name
 
     def delete_view(self, name: str) -> None:
         saved_views.delete_view(self.db_path, name)
-        self._seen_version = edits.data_version(self.store)
+        self._seen_version = data_version(self.store.conn)

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
@@ -424,7 +425,8 @@ def _key_lines(
     table = page.content.table
     numbered = {ev: n for n, ev in plan.key}
     missing = unnamed(plan, page.shown)
-    total = len(set(missing) | set(numbered))
+    # The set of 100,000 unnamed events is built only when some events carry numbers.
+    total = len(missing) + (len(numbered.keys() - set(missing)) if numbered else 0)
     others = (ev for ev in missing if ev not in numbered)
     marks = [*((ev, key_text(n)) for n, ev in plan.key)]
     marks += [(ev, "–") for ev in itertools.islice(others, max(most - len(marks), 0))]
@@ -531,8 +533,8 @@ def _paint_timeline_and_key(
     out.plan = drawn
     out.timeline = timeline.geometry
     out.label_px = options.label_px
-    named = drawn.named()
-    out.named = len([ev for ev in page.shown if int(ev) in named])
+    named = np.fromiter(drawn.named(), dtype=np.int64)
+    out.named = int(np.isin(page.shown, named).sum())
     out.keyed = len(drawn.key)
     out.uncounted = out.events_shown - out.named - out.keyed
     frame = timeline.plot.item.frame

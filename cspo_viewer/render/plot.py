@@ -31,6 +31,10 @@ class TimelinePlot(pg.PlotItem):
         self.day_axis = DayAxis(orientation="bottom")
         self.lane_axis = LaneAxis(orientation="left")
         super().__init__(axisItems={"bottom": self.day_axis, "left": self.lane_axis})
+        for name in ("left", "bottom", "top", "right"):
+            # Days and lanes take no SI prefix; left on, pyqtgraph re-typesets every
+            # axis's (empty) label on each range change: at start-up and every zoom step.
+            self.getAxis(name).enableAutoSIPrefix(False)
         self.item = TimelineItem(look)
         self.item.set_grid(self.day_axis.labelled_days)
         self.addItem(self.item)

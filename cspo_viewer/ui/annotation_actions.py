@@ -15,6 +15,7 @@ a ``QUndoCommand`` on the window's undo stack, so Edit → Undo takes it back.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from cspo_viewer.data.annotations import ERA_COLOUR, Annotation, AnnotationError
 from cspo_viewer.data.dates import from_day
 from cspo_viewer.data.db_file import DatabaseError
-from cspo_viewer.ui.annotation_dialog import AnnotationDialog
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import warn
+
+if TYPE_CHECKING:
+    from cspo_viewer.ui.annotation_dialog import AnnotationDialog
 
 ADD_ERA_TEXT = "&Add era…"
 ADD_NOTE_TEXT = "Add no&te…"
@@ -153,6 +156,8 @@ class AnnotationActions(QObject):
     def _open(self, annotation: Annotation, event_title: str | None) -> AnnotationDialog:
         def save(checked: Annotation) -> None:
             self.push(annotation if annotation.id is not None else None, checked)
+
+        from cspo_viewer.ui.annotation_dialog import AnnotationDialog  # with the first era or note
 
         dialog = AnnotationDialog(annotation, save, self.window, event_title=event_title)
         self.dialog = dialog

@@ -185,9 +185,8 @@ def _quiet_offscreen_warnings() -> None:
 
 def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     """Render the whole window to ``target``, whole or not at all (``file_output``)."""
-    from PySide6.QtCore import QBuffer, QIODevice
-
     from cspo_viewer.data.file_output import check_folder, output_error, write_bytes
+    from cspo_viewer.export.picture import png_bytes
 
     if target.is_dir():
         raise UserError(f"cannot write {target}: it is a folder")
@@ -198,14 +197,12 @@ def _screenshot(app, window, target: Path, size: tuple[int, int] | None) -> int:
     for _ in range(5):
         app.processEvents()
     pixmap = window.grab()
-    # Encoded in memory and written by us: a full disk is then one sentence, where Qt's
-    # PNG writer printed its own "libpng error" line first.
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not pixmap.save(buffer, "PNG"):
-        raise UserError(f"could not encode the PNG {target}")
+    # Encoded in memory, as every PNG we write (the export's zlib level: Qt's default
+    # level took longer than the rest of the screenshot), and written by us: a full disk
+    # is then one sentence, where Qt's PNG writer printed its own "libpng error" first.
+    encoded = png_bytes(pixmap.toImage())
     try:
-        write_bytes(target, bytes(buffer.data().data()))
+        write_bytes(target, encoded)
     except OSError as exc:
         raise output_error(target, exc) from None
     window.close()

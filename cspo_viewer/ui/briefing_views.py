@@ -8,7 +8,7 @@ cell filters the window to that nation's events of that year.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
@@ -25,12 +25,9 @@ from cspo_viewer.layout.membership import accession_event
 from cspo_viewer.layout.participation import cell_filter
 from cspo_viewer.model.page import membership_model, participation_model
 from cspo_viewer.render.palette import look
-from cspo_viewer.render.views import (
-    MatrixGeometry,
-    MembersGeometry,
-    paint_members,
-    paint_participation,
-)
+
+if TYPE_CHECKING:  # the views' painters load when a view is first drawn
+    from cspo_viewer.render.views import MatrixGeometry, MembersGeometry
 
 
 class _Canvas(QWidget):
@@ -38,9 +35,9 @@ class _Canvas(QWidget):
 
     clicked = Signal(QPointF)
 
-    def __init__(self, painter, theme) -> None:
+    def __init__(self, kind: str, theme) -> None:
         super().__init__()
-        self._painter = painter
+        self._kind = kind
         self._theme = theme
         self.model: Any = None
         self.geometry_drawn: MembersGeometry | MatrixGeometry | None = None
@@ -54,8 +51,13 @@ class _Canvas(QWidget):
             p.fillRect(self.rect(), QColor(lk.background))
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             if self.model is not None:
+                from cspo_viewer.render import views
+
+                painter = (
+                    views.paint_members if self._kind == "members" else views.paint_participation
+                )
                 rect = QRectF(self.rect()).adjusted(12, 8, -12, -4)
-                self.geometry_drawn = self._painter(p, rect, self.model, lk, 1.0)
+                self.geometry_drawn = painter(p, rect, self.model, lk, 1.0)
         finally:
             p.end()
 
@@ -75,8 +77,7 @@ class BriefingView(QWidget):
         self.kind = kind
         self._history: list[Any] = []
         self._stale = True
-        painter = paint_members if kind == "members" else paint_participation
-        self.canvas = _Canvas(painter, lambda: getattr(window, "theme", "light"))
+        self.canvas = _Canvas(kind, lambda: getattr(window, "theme", "light"))
         # Ten members' steps with a readable label each, and the status strip below.
         self.canvas.setMinimumHeight(MIN_HEIGHT[kind])
         self.caption = QLabel()
@@ -131,6 +132,8 @@ class BriefingView(QWidget):
 
     def click_at(self, point: QPointF) -> None:
         """A matrix cell lists its events; an accession selects the event recording it."""
+        from cspo_viewer.render.views import MatrixGeometry, MembersGeometry
+
         geo = self.canvas.geometry_drawn
         if isinstance(geo, MembersGeometry):
             self.select_accession(geo, point)

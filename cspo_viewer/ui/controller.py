@@ -11,24 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from cspo_viewer.data.annotations import Annotation
-from cspo_viewer.data.edits import Checked, Edit
 from cspo_viewer.data.filters import EventFilter, Vocabulary
-from cspo_viewer.data.history import Change
-from cspo_viewer.data.records import EventDetail, Kind, Nation, Theme
-from cspo_viewer.data.saved_views import SavedView
-from cspo_viewer.data.sources_list import SourceChoice
 from cspo_viewer.data.store import Store
-from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import TimelineContent
 from cspo_viewer.model.options import GROUPINGS
-from cspo_viewer.model.page import ExportData
 from cspo_viewer.model.session import Session
+
+if TYPE_CHECKING:  # names for the signatures only; the edit path loads with the first edit
+    from cspo_viewer.data.annotations import Annotation
+    from cspo_viewer.data.edits import Checked, Edit
+    from cspo_viewer.data.history import Change
+    from cspo_viewer.data.records import EventDetail, Kind, Nation, Theme
+    from cspo_viewer.data.saved_views import SavedView
+    from cspo_viewer.data.sources_list import SourceChoice
+    from cspo_viewer.data.table import EventTable
+    from cspo_viewer.layout.content import TimelineContent
+    from cspo_viewer.model.page import ExportData
 
 __all__ = ["Controller"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.db_file import DatabaseError
-from cspo_viewer.data.edits import Edit, delete_edit, duplicate_fields, import_edit
-from cspo_viewer.data.edits import last_import_step as last_import
 from cspo_viewer.ui.controller import Controller
-from cspo_viewer.ui.event_editor import EventEditor
 from cspo_viewer.ui.rich_text import literal, warn
+
+if TYPE_CHECKING:  # the form and the write path load with the first edit, not at start-up
+    from cspo_viewer.data.edits import Edit
+    from cspo_viewer.ui.event_editor import EventEditor
 
 RECENT_KEY = "files/recent"
 RECENT_LIMIT = 8
@@ -217,11 +218,15 @@ class EditActions(QObject):
         record = self.controller.record(event_id)
         if record is None:
             return None
+        from cspo_viewer.data.edits import duplicate_fields
+
         return self._open_editor(None, duplicate_fields(record))
 
     def _open_editor(
         self, record: dict[str, Any] | None, fields: dict[str, Any] | None
     ) -> EventEditor:
+        from cspo_viewer.ui.event_editor import EventEditor
+
         editor = EventEditor(self.controller, self.push, self.window, record=record, fields=fields)
         self.editor = editor
         editor.open()
@@ -266,6 +271,8 @@ class EditActions(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        from cspo_viewer.data.edits import delete_edit
+
         try:
             self.push(delete_edit(record))
         except DatabaseError as exc:
@@ -275,6 +282,9 @@ class EditActions(QObject):
 
     def imported(self) -> None:
         """An import from the window committed: one undoable step."""
+        from cspo_viewer.data.edits import import_edit
+        from cspo_viewer.data.edits import last_import_step as last_import
+
         db = self.controller.db_path
         self.controller.imported()
         try:

@@ -19,6 +19,7 @@ widget builds a note, runs a query or compares texts itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
@@ -31,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer.data.briefing_note import briefing_note, citation
-from cspo_viewer.data.compare import compare_events
-from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
 from cspo_viewer.ui.controller import Controller
+
+if TYPE_CHECKING:  # the comparison and its dialogs load when first asked for
+    from cspo_viewer.ui.compare_dialog import CompareDialog, EventPicker
 
 NOTE_TEXT = "Copy as &briefing note"
 CITATION_TEXT = "Copy &citation"
@@ -58,6 +59,8 @@ def copy_briefing_note(
     controller: Controller, event_id: str, clipboard: QClipboard | None = None
 ) -> bool:
     """Put the event's briefing note on the clipboard as plain text and as HTML."""
+    from cspo_viewer.data.briefing_note import briefing_note  # with the first copy
+
     detail = controller.detail(event_id)
     if detail is None:
         return False
@@ -73,6 +76,8 @@ def copy_briefing_note(
 def copy_citation(
     controller: Controller, event_id: str, clipboard: QClipboard | None = None
 ) -> bool:
+    from cspo_viewer.data.briefing_note import citation
+
     detail = controller.detail(event_id)
     if detail is None:
         return False
@@ -91,6 +96,9 @@ def open_compare(
     parent: QWidget, controller: Controller, id_a: str, id_b: str
 ) -> CompareDialog | None:
     """Show the two events side by side (earlier first) in a dialog that stays open."""
+    from cspo_viewer.data.compare import compare_events
+    from cspo_viewer.ui.compare_dialog import CompareDialog
+
     a, b = controller.detail(id_a), controller.detail(id_b)
     if a is None or b is None or id_a == id_b:
         controller.message.emit("Choose two different events to compare.")
@@ -108,6 +116,8 @@ def open_compare(
 
 def choose_and_compare(parent: QWidget, controller: Controller, event_id: str) -> EventPicker:
     """ "Compare with…": pick the other event, then compare (the picker does not block)."""
+    from cspo_viewer.ui.compare_dialog import EventPicker
+
     picker = EventPicker(controller, event_id, parent.window())
     picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

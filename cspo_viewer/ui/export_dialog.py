@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -42,14 +42,15 @@ from cspo_viewer.export import (
     MIN_SIDE,
     PRESETS,
     ExportData,
-    ExportLayout,
     ExportOptions,
     range_days,
-    write_export,
 )
 from cspo_viewer.model.options import PRODUCT_TITLE
 from cspo_viewer.ui.saved_views_menu import add_saved_view_box
 from cspo_viewer.ui.setting_values import as_int
+
+if TYPE_CHECKING:
+    from cspo_viewer.render.page import ExportLayout, Progress
 
 CUSTOM = "Custom size"
 MARKINGS = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "UNCLASSIFIED")
@@ -449,6 +450,21 @@ class ExportDialog(QDialog):
             s.setValue("folder", str(self.written.parent.resolve()))
         finally:
             s.endGroup()
+
+
+def write_export(
+    path: Path,
+    data: ExportData,
+    options: ExportOptions,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ExportLayout:
+    """``cspo_viewer.export.write_export``, loaded with the first export: the painter and
+    encoders it brings are not needed for the window's first frame."""
+    from cspo_viewer.export import files
+
+    return files.write_export(path, data, options, force=force, progress=progress)
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:

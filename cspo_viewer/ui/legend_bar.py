@@ -40,7 +40,8 @@ class LegendBar(QWidget):
         if c is None:
             return
         table = c.table
-        shown = set(np.unique(table.kind[c.mask]).tolist()) if len(table) else set()
+        # Counting per kind code: np.unique would load numpy.ma before the first frame.
+        shown = set(np.flatnonzero(np.bincount(table.kind[c.mask], minlength=len(table.kinds))))
         labels = {k.id: k.label for k in c.kinds}
         kinds = [k for i, k in enumerate(table.kinds) if i in shown]
         while (item := self._layout.takeAt(0)) is not None:

@@ -42,7 +42,6 @@ from cspo_viewer.ui.export_dialog import export_action
 from cspo_viewer.ui.filter_chips import FilterChips
 from cspo_viewer.ui.filter_panel import FilterPanel
 from cspo_viewer.ui.filter_settings import restore_filter, save_filter
-from cspo_viewer.ui.help import TIMELINE_KEYS, show_shortcuts, show_user_guide
 from cspo_viewer.ui.legend_bar import LegendBar
 from cspo_viewer.ui.print_book import print_actions
 from cspo_viewer.ui.rich_text import esc, plain_label, warn
@@ -73,6 +72,9 @@ class MainWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_state)
+        # Our palette, whatever the desktop's, before any widget exists: each widget is
+        # then polished once (applied after them, it re-polished the whole window).
+        apply_app_theme(self._theme)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "cspo-viewer.svg")))
         self._build_widgets()
         self._build_actions()
@@ -91,7 +93,8 @@ class MainWindow(QMainWindow):
         controller.groupingChanged.connect(self._grouping_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1600, 1000)
-        self.set_theme(self._theme)  # our palette, whatever the desktop's
+        self._show_theme(self._theme)
+        self.state_changed()
         if self._remember:
             self._restore_state()
         screen = self.screen()
@@ -356,11 +359,17 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         """Light or dark: window palette and timeline colours together."""
-        self._theme = name
         apply_app_theme(name)
-        self.timeline.set_look(look(name))
-        self.act_theme[name].setChecked(True)
+        self._show_theme(name)
         self.state_changed()
+
+    def _show_theme(self, name: str) -> None:
+        """The timeline's colours and View menu's tick for ``name``, whose application
+        palette is in place."""
+        self._theme = name
+        if self.timeline.plot.look != look(name):  # the same look would lay it out again
+            self.timeline.set_look(look(name))
+        self.act_theme[name].setChecked(True)
 
     @property
     def theme(self) -> str:
@@ -379,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts."""
+        from cspo_viewer.ui.help import show_shortcuts  # the Help pages load when opened
+
         show_shortcuts(self, self.shortcut_rows())
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
@@ -390,6 +401,8 @@ class MainWindow(QMainWindow):
                 keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 if keys and not act.isSeparator():
                     rows.append((keys, act.text().replace("&", "").rstrip("…")))
+        from cspo_viewer.ui.help import TIMELINE_KEYS
+
         return rows + TIMELINE_KEYS
 
     def _menus_after_file(self) -> list:
@@ -397,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def show_user_guide(self) -> None:
         """Help → User guide: the bundled page, offline."""
+        from cspo_viewer.ui.help import show_user_guide
+
         show_user_guide(self)
 
     def open_database_dialog(self) -> None:

@@ -5,26 +5,28 @@ The book is what ``export --out book.pdf --event-pages`` writes: the timeline pa
 the marking the export dialog last used. It is painted by the export's own painter
 (``render.page.paint_book``) onto the ``QPrinter``, laid out at 300 dpi in the printer
 page's proportions, so paper, preview and PDF agree.
+
+Qt's print support, the printer and the page painter load when the book is first
+printed or previewed: the window's first frame needs only the two menu entries.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtPrintSupport import (
-    QPrintDialog,
-    QPrinter,
-    QPrintPreviewDialog,
-    QPrintPreviewWidget,
-)
 from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
 from cspo_viewer.errors import UserError
 from cspo_viewer.export import ExportOptions, build_page
 from cspo_viewer.model.options import MAX_SIDE, MIN_SIDE, PRINT_DPI
 from cspo_viewer.model.page import book_events
-from cspo_viewer.render.page import ExportLayout, paint_book
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+
+    from cspo_viewer.render.page import ExportLayout
 
 PAGE_WIDTH_PX = round(11.69 * PRINT_DPI)
 """The book is laid out 3508 px wide (A4 landscape at 300 dpi), in the printer page's
@@ -36,11 +38,18 @@ class BriefingPrinter:
 
     def __init__(self, window: Any) -> None:
         self.window = window
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.printer.setPageOrientation(self.printer.pageLayout().Orientation.Landscape)
         self.event_pages = False
         self.last: ExportLayout | None = None  # what the last print or preview drew
         self.option_tab: QWidget | None = None  # the print dialog's "Briefing book" tab
+
+    @cached_property
+    def printer(self) -> QPrinter:
+        """The session's printer, landscape, made when first printed or previewed."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(printer.pageLayout().Orientation.Landscape)
+        return printer
 
     def options(self) -> ExportOptions:
         """The page at 300 dpi in the printer page's proportions, the export dialog's
@@ -65,6 +74,8 @@ class BriefingPrinter:
 
     def paint(self, printer: QPrinter) -> None:
         """Paint the book onto ``printer`` (the preview calls this for every refresh)."""
+        from cspo_viewer.render.page import paint_book
+
         c = self.window.controller
         data = c.export_data()
         page = build_page(data, self.options())
@@ -88,6 +99,8 @@ class BriefingPrinter:
         return tab
 
     def print_(self) -> QPrintDialog:
+        from PySide6.QtPrintSupport import QPrintDialog
+
         dialog = QPrintDialog(self.printer, self.window)
         dialog.setWindowTitle("Print the briefing")
         self.option_tab = self.book_option()  # Qt keeps it apart from the dialog's children
@@ -97,6 +110,8 @@ class BriefingPrinter:
         return dialog
 
     def preview(self) -> QPrintPreviewDialog:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+
         dialog = QPrintPreviewDialog(self.printer, self.window)
         dialog.setWindowTitle("Print preview: the briefing")
         dialog.paintRequested.connect(self.paint)

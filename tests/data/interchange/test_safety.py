@@ -56,6 +56,7 @@ def test_rejected_import_leaves_the_file_unchanged(populated):
     assert leftovers(populated) == []
 
 
+@pytest.mark.slow  # four whole imports of a large file, each killed and recovered (~2 min)
 @pytest.mark.parametrize("journal", ["delete", "wal"])
 @pytest.mark.parametrize("hook", ["exit", "sleep"])
 def test_process_killed_mid_import_leaves_the_database_as_it_was(
