@@ -403,6 +403,6 @@ def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarr
     """The events ``flt`` selects, as a mask over ``table`` (one indexed SQL query)."""
     if flt.is_empty:
         return table.all
-    where, params = flt.where()
+    where, params = store.filter_sql(flt)
     cursor = store.conn.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)
     return table.mask_for_rowids(np.fromiter((r[0] for r in cursor), dtype=np.int64))
