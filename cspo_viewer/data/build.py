@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +93,7 @@ def insert_reference(
     db.table("themes").insert_all(
         {"id": t["id"], "label": t["label"], "description": t.get("description")} for t in themes
     )
-    insert_sources(db, sources)
+    insert_sources(db.conn, sources)
     db.table("memberships").insert_all(
         {
             "nation_code": n["code"],
@@ -108,25 +108,46 @@ def insert_reference(
 
 
 def insert_sources(
-    db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]], *, replace: bool = False
+    conn: sqlite3.Connection, sources: Iterable[Mapping[str, Any]], *, replace: bool = False
 ) -> None:
     """Sources as ``sources.json`` gives them; a date that is not ISO is refused (it
     belongs in ``date_note``), so the file and the schema's promise cannot part."""
-    rows = []
+    columns = (*SOURCE_COLUMNS, "text")  # text: v3; import and dump do not exchange it (yet)
+    conn.executemany(
+        f"INSERT {'OR REPLACE ' if replace else ''}INTO sources ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' * len(columns))})",
+        ([row.get(c) for c in columns] for row in _checked_sources(sources)),
+    )
+
+
+def update_sources(conn: sqlite3.Connection, sources: Iterable[Mapping[str, Any]]) -> None:
+    """Overwrite the details (``SOURCE_COLUMNS``) of sources, adding those not stored; a
+    stored source's ``text`` is kept, as the file does not carry it."""
+    names = ", ".join(SOURCE_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in SOURCE_COLUMNS if c != "id")
+    conn.executemany(
+        f"INSERT INTO sources ({names}) VALUES ({', '.join('?' * len(SOURCE_COLUMNS))})"
+        f" ON CONFLICT (id) DO UPDATE SET {updates}",
+        ([row[c] for c in SOURCE_COLUMNS] for row in _checked_sources(sources)),
+    )
+
+
+def _checked_sources(sources: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Each source with every column of ``sources`` (None where it gives none), its date
+    checked (see ``insert_sources``)."""
     for s in sources:
         row = {c: s.get(c) for c in SOURCE_COLUMNS}
-        row["text"] = s.get("text")  # v3; import and dump do not exchange it (yet)
+        row["text"] = s.get("text")
         if row["date"] is not None and split_source_date(row["date"]) != (row["date"], None):
             raise ValueError(
                 f"source {row['id']} has the date {row['date']!r}: write YYYY, YYYY-MM or"
                 " YYYY-MM-DD, and put anything else in date_note"
             )
-        rows.append(row)
-    db.table("sources").insert_all(rows, replace=replace)
+        yield row
 
 
 def insert_events(
-    db: sqlite_utils.Database, events: Iterable[Mapping[str, Any]], *, batch_size: int = 2000
+    conn: sqlite3.Connection, events: Iterable[Mapping[str, Any]], *, batch_size: int = 2000
 ) -> int:
     """Insert events with their nations, themes, sources and quotes; return the count.
 
@@ -139,15 +160,14 @@ def insert_events(
     for event in events:
         batch.append(event)
         if len(batch) >= batch_size:
-            n += _insert_batch(db, batch)
+            n += _insert_batch(conn, batch)
             batch = []
     if batch:
-        n += _insert_batch(db, batch)
+        n += _insert_batch(conn, batch)
     return n
 
 
-def _insert_batch(db: sqlite_utils.Database, batch: list[Mapping[str, Any]]) -> int:
-    conn = db.conn
+def _insert_batch(conn: sqlite3.Connection, batch: list[Mapping[str, Any]]) -> int:
     _insert_staged(
         conn, "events", EVENT_COLUMNS, ([e.get(c) for c in EVENT_COLUMNS] for e in batch)
     )
@@ -220,7 +240,7 @@ def build_database(src_dir: Path, out: Path) -> int:
         try:
             with db.conn:
                 insert_reference(db, data["nations"], data["themes"], data["sources"])
-                n = insert_events(db, data["events"])
+                n = insert_events(db.conn, data["events"])
                 create_browsing_views(db.conn)  # not schema: see data/browse.py
             problems = check_foreign_keys(db.conn)
             if problems:
