@@ -216,10 +216,12 @@ def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "")
 
 
 def _may_be_too_large(value: Any) -> bool:
-    """Whether ``check_size`` must count: the value's JSON text, made in C, is at least as
-    long as the text ``check_size`` counts, so a short one cannot be too large."""
+    """Whether ``check_size`` must count: the value's ``repr``, made in C, holds every key
+    and string of it whole (escapes only lengthen them), so it is at least as long as the
+    text ``check_size`` counts, and a short one cannot be too large. (``repr`` takes two
+    thirds of the time ``json.dumps`` took for the same bound.)"""
     try:
-        return len(json.dumps(value, ensure_ascii=False)) > MAX_RECORD_CHARS
+        return len(repr(value)) > MAX_RECORD_CHARS
     except (RecursionError, ValueError):
         return True
 
