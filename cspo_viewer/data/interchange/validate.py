@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from cspo_viewer.data import schema
@@ -63,9 +64,10 @@ class ValidEvent:
     row: dict[str, Any]
     sources: list[dict[str, Any]]
 
-    @property
+    @cached_property
     def fingerprint(self) -> int:
-        """Equal for identical events, so a repeated line in a file is not a conflict."""
+        """Equal for identical events, so a repeated line in a file is not a conflict.
+        Worked out once: the second pass asks again of the events the first one kept."""
         r = self.row
         quotes = r["quotes"]
         if quotes:
