@@ -24,6 +24,7 @@ nation-less mask) and in "all" mode (counted from the shown events alone).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 from pathlib import Path
 
@@ -32,7 +33,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import sys
 
-from _common import interleaved, machine_speed, median_ms, synthetic_db
+from _common import ROOT, interleaved, machine_speed, median_ms, synthetic_db
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -111,12 +112,16 @@ def measure_cli(sizes: list[int], runs: int, baseline: str | None) -> None:
         sql = sql.replace("?", f":p{i}", 1)
     cmds: dict[str, list[str]] = {}
     versions = {"": None} if baseline is None else {"": None, "baseline ": baseline}
+    for root in (ROOT, baseline):  # neither pays for compiling (PYTHONDONTWRITEBYTECODE)
+        if root is not None:
+            compileall.compile_dir(Path(root) / "cspo_viewer", quiet=1)
     for label, root in versions.items():
         prefix = ["env", f"PYTHONPATH={root}"] if root else []
         for n, db in dbs.items():
             cmds[f"{label}list {n:,}"] = [
                 *prefix,
                 sys.executable,
+                "-P",  # not the working folder's package first: PYTHONPATH's
                 "-m",
                 "cspo_viewer",
                 "list",

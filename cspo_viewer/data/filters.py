@@ -10,7 +10,7 @@ SQL is built with bound parameters only. The command-line options that name a fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
@@ -221,22 +221,30 @@ class EventFilter:
     def _range(self) -> tuple[str, str]:
         return self.date_from or "0000-01-01", self.date_to or "9999-12-31"
 
+    def _date_branches(self) -> list[tuple[str, list[Any]]]:
+        """The two index ranges of the events that overlap the date range, as conditions
+        on ``events``: those starting in the range (the (date, id) index), and multi-day
+        ones that start before it and reach into it (the end_date index)."""
+        lo, hi = self._range()
+        return [("date >= ? AND date <= ?", [lo, hi]), ("end_date >= ? AND date < ?", [lo, lo])]
+
     def starting_in_range(self) -> tuple[str, list[Any]]:
         """The rowids of the events that start in the date range: one range of the
         (date, id) index, which holds the rowid, so no event row is read."""
-        lo, hi = self._range()
-        return "SELECT rowid FROM events WHERE date >= ? AND date <= ?", [lo, hi]
+        condition, params = self._date_branches()[0]
+        return f"SELECT rowid FROM events WHERE {condition}", params
 
-    def date_candidates(self) -> tuple[str, list[Any]]:
-        """The rowids of the events that overlap the date range (the filter has one), as
-        two index ranges: events starting in the range, plus multi-day ones that start
-        before it and reach into it."""
-        starting, params = self.starting_in_range()
-        lo = self._range()[0]
-        return (
-            f"{starting} UNION ALL SELECT rowid FROM events WHERE end_date >= ? AND date < ?",
-            [*params, lo, lo],
-        )
+    def date_candidates(
+        self, tests: str = "", test_params: Sequence[Any] = ()
+    ) -> tuple[str, list[Any]]:
+        """The rowids of the events that overlap the date range (the filter has one) and
+        pass ``tests`` (conditions on ``events``), one query per branch of
+        ``_date_branches``."""
+        selects, params = [], []
+        for condition, values in self._date_branches():
+            selects.append(f"SELECT rowid FROM events WHERE {condition}{tests}")
+            params += [*values, *test_params]
+        return " UNION ALL ".join(selects), params
 
     def where(self, alias: str = "e", *, dates_first: bool = False) -> tuple[str, list[Any]]:
         """The WHERE clause (without the keyword) and its bound parameters.
@@ -246,18 +254,25 @@ class EventFilter:
         ``events``) and dates test those candidates. With ``dates_first`` (when the date
         range holds far fewer events than the tags: ``Store`` measures it) the events in
         the range are read by the date indexes and each is tested for its tags by the
-        tag tables' (event_id, value) keys, so a month of a common nation costs that
-        month's events instead of every event of the nation. Both select the same events.
+        tag tables' (event_id, value) keys, inside the subquery, so that the events
+        starting in the range are tested on the (date, id) index and only those that
+        pass are read: a month of a common nation costs that month's events instead of
+        every event of the nation. Both select the same events.
         """
         clauses: list[str] = []
         params: list[Any] = []
         sets = self.tag_sets()
         dated = bool(self.date_from or self.date_to)
-        dates_first = dates_first and dated and bool(sets)
-        if dates_first:
-            for select, values in sets:
-                clauses.append(f"EXISTS ({select} AND event_id = {alias}.id)")
-                params.extend(values)
+        if dates_first and dated and sets:
+            tests = "".join(
+                f" AND EXISTS ({select} AND event_id = events.id)" for select, _ in sets
+            )
+            values = [value for _, group in sets for value in group]
+            candidates, candidate_params = self.date_candidates(tests, values)
+            clauses.append(f"{alias}.rowid IN ({candidates})")
+            params.extend(candidate_params)
+            dated = False  # the dates are tested
+            sets = []
         elif sets:
             clauses.append(f"{alias}.id IN ({' INTERSECT '.join(s for s, _ in sets)})")
             params.extend(value for _, values in sets for value in values)
@@ -267,7 +282,7 @@ class EventFilter:
                 clauses.append(column[0])
                 params.extend(column[1])
         if dated:
-            if (sets or self.text) and not dates_first:
+            if sets or self.text:
                 # Another clause already narrows the events: test the few candidates.
                 clauses.append(
                     f"{alias}.date <= ? AND COALESCE({alias}.end_date, {alias}.date) >= ?"
