@@ -6,7 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 from cspo_viewer.cli import main
+from cspo_viewer.data import edits
+from cspo_viewer.data.event_record import load_record
 from cspo_viewer.data.filters import build_filter
+from cspo_viewer.data.history import read_history
+from cspo_viewer.data.interchange import ImportOptions, import_file
 from cspo_viewer.data.store import open_store
 from tests.interchange_support import big_csv, dump_text, fresh_db
 
@@ -58,3 +62,22 @@ def test_imported_quotes_are_found_by_their_words_and_speakers(tmp_path, db_copy
             want = bundled.event_ids(build_filter(bundled.vocabulary, text=word))
             got = imported.event_ids(build_filter(imported.vocabulary, text=word))
         assert got == want and want, word
+
+
+def test_a_replacing_import_records_what_was_stored_and_undoes_to_it(tmp_path, db_copy):
+    """The stored events are read once, for the comparison and for the history's
+    "before": undoing the import gives back the database's events exactly."""
+    event_id = "2019-04-10-seven-nation-statement"
+    with open_store(db_copy) as store:
+        stored = load_record(store.conn, event_id)
+    original = dump_text(db_copy)
+    edited = tmp_path / "edited.json"
+    edited.write_text(original.replace("Seven-nation", "Seven nation"), encoding="utf-8")
+    report = import_file(db_copy, edited, ImportOptions(on_conflict="replace"))
+    assert report.written and report.changed >= 1 and report.added == 0
+    with open_store(db_copy) as store:
+        [change] = [c for c in read_history(store.conn) if c.event_id == event_id]
+    assert change.before == stored and change.after != stored
+    edit = edits.import_edit(db_copy, edits.last_import_step(db_copy))
+    edits.apply_edit(db_copy, edit.inverse(), action="undo")
+    assert dump_text(db_copy) == original

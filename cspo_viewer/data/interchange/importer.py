@@ -353,13 +353,15 @@ class Session:
             if self.stored_events
             else set()
         )
-        old = existing.load_events(self.conn, list(stored)) if stored else {}
+        # One read of the stored events serves the comparison (in ``comparable`` shape)
+        # and, for those replaced, the history's "before".
+        before = load_records(self.conn, list(stored)) if stored else {}
         kept: list[tuple[ValidEvent, tuple[str, ...] | None]] = []  # None: a new event
         for ev in fresh:
             if ev.row["id"] not in stored:
                 kept.append((ev, None))
                 continue
-            changes = existing.differences(old[ev.row["id"]], comparable(ev.row))
+            changes = existing.differences(comparable(before[ev.row["id"]]), comparable(ev.row))
             if not changes:
                 self.report.unchanged += 1
             elif self.options.on_conflict == "fail":
@@ -388,7 +390,7 @@ class Session:
                 self.replaced.add(ev.row["id"])
         self.report.new_sources += len(new_sources)
         if self.writing and self.report.ok:
-            self._write(kept, new_sources, changed_sources)
+            self._write(kept, new_sources, changed_sources, before)
 
     def _drop_repeats(self, batch: list[ValidEvent]) -> list[ValidEvent]:
         """The same event twice in a file counts once; the same id with other content is an
@@ -483,16 +485,17 @@ class Session:
         kept: list[tuple[ValidEvent, tuple[str, ...] | None]],
         new_sources: list[dict[str, Any]],
         changed_sources: list[dict[str, Any]],
+        before: dict[str, dict[str, Any]],
     ) -> None:
         """Write one batch: new kinds and themes, sources, then the events with their
         tags and quotes (a replaced event is deleted first, so its old tags, quotes and
-        index entries go with it). The sqlite-utils triggers keep the full-text index."""
+        index entries go with it). The sqlite-utils triggers keep the full-text index.
+        ``before``: the stored records of the batch's events, read for the comparison."""
         conn = self.conn
         self._vocabulary()
         insert_sources(conn, new_sources)
         update_sources(conn, changed_sources)
         replaced = [ev.row["id"] for ev, changes in kept if changes is not None]
-        before = load_records(self.conn, replaced) if replaced else {}
         if replaced:
             delete_events(self.conn, replaced)
         insert_events(conn, [ev.row for ev, _ in kept])
