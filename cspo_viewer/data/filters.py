@@ -60,6 +60,8 @@ class Facet:
     heading: str
     column: str
     table: str | None = None
+    key: str = "id"
+    """The primary key of the vocabulary's own table, which is named ``field``."""
     listed_by_name: bool = False
     """An unknown word's message lists the valid values as "Name (ID)" (nations, whose
     codes say little), else by id."""
@@ -139,11 +141,15 @@ class Facet:
         return f"{alias}.{self.column} IN ({', '.join('?' * len(values))})", values
 
 
-NATIONS = Facet("nation", "nations", "Nations", "nation_code", "event_nations", listed_by_name=True)
+NATIONS = Facet(
+    "nation", "nations", "Nations", "nation_code", "event_nations", key="code", listed_by_name=True
+)
 THEMES = Facet("theme", "themes", "Themes", "theme_id", "event_themes")
 KINDS = Facet("kind", "kinds", "Kinds", "kind")
 FACETS: tuple[Facet, ...] = (NATIONS, THEMES, KINDS)
 """Every facet, in the order the filter's SQL, words, stored form and options list them."""
+TAG_FACETS = {facet.field: facet for facet in FACETS if facet.table}
+"""The facets held in tag tables, by field ("nations", "themes")."""
 
 
 def parse_date(text: str, *, end: bool = False) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.db_file import DatabaseError, open_connection
-from cspo_viewer.data.filters import EventFilter, Vocabulary
+from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Vocabulary
 from cspo_viewer.data.records import (
     EventDetail,
     EventRow,
@@ -341,25 +341,20 @@ class Store(SkipBook):
             sql += " WHERE t.event_id IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(ids))
         sql += " ORDER BY t.event_id, t.rowid"
-        known = self._known(column)
+        # The values a facet's tags may hold; sources (no facet) are checked apart.
+        facet = next((f for f in TAG_FACETS.values() if f.table == table), None)
+        known = getattr(self.vocabulary, facet.field) if facet else None
         for event_id, value in self.conn.execute(sql, args):
             if known is None or value in known:
                 out[event_id].append(value)
             else:
-                what = "nation" if column == "nation_code" else "theme"
+                assert facet is not None
                 self.skip(
                     f"event {event_id!s}",
-                    f"its {what} {value!r} is not in the {what}s table; that tag is left out",
+                    f"its {facet.name} {value!r} is not in the {facet.field} table;"
+                    " that tag is left out",
                 )
         return out
-
-    def _known(self, column: str) -> Any:
-        """The values a tag column may hold, or ``None`` for any (sources: checked apart)."""
-        if column == "nation_code":
-            return self.vocabulary.nations
-        if column == "theme_id":
-            return self.vocabulary.themes
-        return None
 
     # --- one event --------------------------------------------------------------------
     def event_detail(self, event_id: str) -> EventDetail | None:

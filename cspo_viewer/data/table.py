@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
-from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.usable import clean_text, clean_texts
 
@@ -174,9 +174,8 @@ def load_table(store: Store) -> EventTable:
     theme_ids = [t.id for t in store.themes()]
 
     def tags(facet: str, by_rowid: np.ndarray) -> TagPairs:
-        if facet == "nation":
-            return _pairs(store, "event_nations", "nation_code", nation_codes, by_rowid)
-        return _pairs(store, "event_themes", "theme_id", theme_ids, by_rowid)
+        names = nation_codes if facet == "nation" else theme_ids
+        return _pairs(store, TAG_FACETS[f"{facet}s"], names, by_rowid)
 
     return EventTable(
         rowid=columns.rowid,
@@ -253,9 +252,6 @@ def _moved_positions(
     return position
 
 
-_TAG_TABLES = {"nations": ("event_nations", "nation_code"), "themes": ("event_themes", "theme_id")}
-
-
 def _columns_of(table: EventTable) -> _Columns:
     return _Columns(
         table.rowid, table.ids, table.start, table.end, table.precision, table.kind, table.labels
@@ -281,7 +277,7 @@ def _moved_pairs(
     events' own pairs read anew."""
     event = new_index[pairs.event]
     keep = event >= 0
-    rel, column = _TAG_TABLES[facet]
+    rel, column = TAG_FACETS[facet].table, TAG_FACETS[facet].column
     tag_of = {name: i for i, name in enumerate(pairs.names)}
     ids = [r[1] for r in rows]
     added_event, added_tag = [], []
@@ -361,14 +357,12 @@ def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
     return {r: clean_text(t) for r, t in store.conn.execute(sql, rowids) if type(t) is str}
 
 
-def _pairs(
-    store: Store, table: str, column: str, names: list[str], by_rowid: np.ndarray
-) -> TagPairs:
+def _pairs(store: Store, facet: Facet, names: list[str], by_rowid: np.ndarray) -> TagPairs:
     """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
     and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
     Python was most of a 100,000-event window's start-up); a tag whose name the reference
     table lacks comes back with its names, to be left out and recorded."""
-    ref, key = ("nations", "code") if column == "nation_code" else ("themes", "id")
+    table, column, ref, key = facet.table, facet.column, facet.field, facet.key
     ref_rowids = dict(store.conn.execute(f"SELECT {key}, rowid FROM {ref}").fetchall())
     tag_of_ref = np.full(max(ref_rowids.values(), default=0) + 1, -1, dtype=np.int32)
     for i, name in enumerate(names):
@@ -385,7 +379,7 @@ def _pairs(
     event[inside] = by_rowid[rowid[inside]]
     tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
     if (ref_rowid < 0).any():
-        what = "nation" if column == "nation_code" else "theme"
+        what = facet.name
         for event_id, name in store.conn.execute(
             f"SELECT t.event_id, t.{column} FROM {table} t"
             f" WHERE t.{column} IS NULL OR t.{column} NOT IN (SELECT {key} FROM {ref})"
