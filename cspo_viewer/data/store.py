@@ -480,6 +480,8 @@ class Store(SkipBook):
         """
         where, params = self.filter_sql(flt)
         vocab = self.vocabulary
+        # Named once per code (a dump names 250,000 tags); the tags read are all known.
+        nation_names = {code: vocab.nation_name(code) for code in vocab.nations}
         ids = None
         if not flt.is_empty:
             matching = self.conn.execute(f"SELECT e.id FROM events e WHERE {where}", params)
@@ -525,7 +527,7 @@ class Store(SkipBook):
             codes = nations.get(eid, [])
             record = dict(zip(_EVENT_KEYS, r, strict=True))
             record.update(
-                nations=[vocab.nation_name(c) for c in codes],
+                nations=[nation_names[c] for c in codes],
                 nation_codes=codes,
                 themes=themes.get(eid, []),
                 sources=[sources[s] for s in cited if s in sources],
