@@ -11,9 +11,8 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from cspo_viewer.data import schema
@@ -63,16 +62,18 @@ class ValidEvent:
     where: str
     row: dict[str, Any]
     sources: list[dict[str, Any]]
+    fingerprint: int = field(init=False, repr=False)
+    """Equal for identical events, so a repeated line in a file is not a conflict. Worked
+    out once, as the event is made: the second pass asks again of the events the first
+    one kept (a cached_property took a lock per event)."""
 
-    @cached_property
-    def fingerprint(self) -> int:
-        """Equal for identical events, so a repeated line in a file is not a conflict.
-        Worked out once: the second pass asks again of the events the first one kept."""
+    def __post_init__(self) -> None:
         r = self.row
         quotes = r["quotes"]
         if quotes:
             quotes = tuple(map(_quote_values, quotes))
-        return hash((_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None))
+        values = (_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None)
+        self.fingerprint = hash(values)
 
 
 class Validator:
