@@ -167,8 +167,21 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
         # ordinary reads, not memory-mapped: a file truncated while open (another program
         # rewriting it) is then an SQLite error, where a mapping would kill the process
         # with SIGBUS.
-        conn.execute("PRAGMA cache_size = -65536")
+        set_page_cache(conn, PAGE_CACHE_KIB)
     return conn
+
+
+PAGE_CACHE_KIB = 65536
+"""The page cache of a read-only connection, which keeps pages for repeated filters."""
+ONE_PASS_CACHE_KIB = 2000
+"""SQLite's own default page cache: for a command that reads each page once, where a
+larger cache only adds the cost of allocating a page for each page read."""
+
+
+def set_page_cache(conn: sqlite3.Connection, kib: int) -> None:
+    """Let SQLite keep up to ``kib`` KiB of pages for this connection (not stored in the
+    file)."""
+    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
 
 
 def open_connection(path: Path, *, writable: bool) -> tuple[sqlite3.Connection, int, int | None]:
