@@ -20,6 +20,7 @@ streamed rather than read whole.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -163,6 +164,7 @@ def main() -> int:
     parser.add_argument("--memory-events", type=int, default=100_000)
     args = parser.parse_args()
     print(machine_speed())
+    compileall.compile_dir(ROOT / "cspo_viewer", quiet=1)  # not compiled at each run
     sources = {fmt: make_file(args.events, fmt) for fmt in FORMATS}
     flat = {"json": flat_json(sources["json"]), "csv": sources["csv"]}
     times: dict[tuple[str, str], list[Run]] = {}

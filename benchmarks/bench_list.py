@@ -1,6 +1,17 @@
-"""The event list's sorting and the filter panel's counts at 10,000 and 100,000 events.
+"""The event list's sorting and the filter panel's counts at 10,000 and 100,000 events,
+and the ``list`` command's time at two database sizes.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_list.py [--sizes 10000,100000]
+    python benchmarks/bench_list.py --cli [--cli-sizes 1000,100000] [--runs 15]
+        [--baseline DIR]
+
+``--cli``: ``cspo-viewer list`` with a selective nation + theme + month filter (Japan,
+deterrence, March 2020: a few dozen events at 100,000) as a whole process at each size,
+and ``sqlite-utils query`` running the same SQL on the largest, the runs taken turn about
+(medians). The goal (issue 21): the largest size at most 1.2 times the smallest.
+``--baseline DIR`` also runs the ``cspo_viewer`` package found in DIR (a checkout of
+another commit) the same way, in the same rounds, to compare a change with what it
+replaces.
 
 Printed (median ms): a header click sorting by title the first time (every title is read
 in one query and ranked once per database), by nations the first time, the same title
@@ -13,12 +24,16 @@ nation-less mask) and in "all" mode (counted from the shown events alone).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
-from _common import machine_speed, median_ms, synthetic_db
+import sys
+
+from _common import ROOT, interleaved, machine_speed, median_ms, synthetic_db
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -72,11 +87,75 @@ def measure(n: int, repeat: int) -> dict[str, float]:
     return out
 
 
+LIST_FILTER = ["--nation", "Japan", "--theme", "deterrence", "--from", "2020-03", "--to", "2020-03"]
+"""The selective filter ``--cli`` lists: one month of a common nation and a common theme."""
+
+
+def measure_cli(sizes: list[int], runs: int, baseline: str | None) -> None:
+    """``list`` at each size (and the baseline's, if given) and sqlite-utils' query of the
+    largest, in the same rounds; prints the medians and the ratio to the smallest size."""
+    from cspo_viewer.data.filters import build_filter
+
+    dbs = {n: synthetic_db(n) for n in sizes}
+    largest = dbs[max(sizes)]
+    with open_store(largest) as store:
+        flt = build_filter(
+            store.vocabulary,
+            nations=["Japan"],
+            themes=["deterrence"],
+            date_from="2020-03",
+            date_to="2020-03",
+        )
+        where, params = store.filter_sql(flt)
+    sql = f"SELECT e.* FROM events e WHERE {where} ORDER BY e.date, e.id"
+    for i in range(len(params)):
+        sql = sql.replace("?", f":p{i}", 1)
+    cmds: dict[str, list[str]] = {}
+    versions = {"": None} if baseline is None else {"": None, "baseline ": baseline}
+    for root in (ROOT, baseline):  # neither pays for compiling (PYTHONDONTWRITEBYTECODE)
+        if root is not None:
+            compileall.compile_dir(Path(root) / "cspo_viewer", quiet=1)
+    for label, root in versions.items():
+        prefix = ["env", f"PYTHONPATH={root}"] if root else []
+        for n, db in dbs.items():
+            cmds[f"{label}list {n:,}"] = [
+                *prefix,
+                sys.executable,
+                "-P",  # not the working folder's package first: PYTHONPATH's
+                "-m",
+                "cspo_viewer",
+                "list",
+                "--db",
+                str(db),
+                *LIST_FILTER,
+            ]
+    query = [str(Path(sys.executable).with_name("sqlite-utils")), "query", str(largest), sql]
+    for i, value in enumerate(params):
+        query += ["-p", f"p{i}", str(value)]
+    cmds[f"sqlite-utils query {max(sizes):,}"] = query
+    times = interleaved(cmds, runs)
+    print(machine_speed())
+    for label in versions:
+        small, large = times[f"{label}list {min(sizes):,}"], times[f"{label}list {max(sizes):,}"]
+        for n in sizes:
+            print(f"{label}list {n:>9,} events: {times[f'{label}list {n:,}'] * 1000:7.0f} ms")
+        print(f"{label}list {max(sizes):,} vs {min(sizes):,}: {large / small:.2f}x")
+    query_ms = times[f"sqlite-utils query {max(sizes):,}"] * 1000
+    print(f"sqlite-utils query, same SQL, {max(sizes):,}: {query_ms:.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--cli", action="store_true", help="time the list command instead")
+    parser.add_argument("--cli-sizes", default="1000,100000")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--baseline", metavar="DIR", help="also run the package in DIR")
     args = parser.parse_args()
+    if args.cli:
+        measure_cli([int(s) for s in args.cli_sizes.split(",")], args.runs, args.baseline)
+        return 0
     QApplication.instance() or QApplication([])
     columns = ["title_first", "nations_first", "title_again", "filter_sorted"]
     columns += ["counts_any", "counts_all"]

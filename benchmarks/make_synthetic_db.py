@@ -167,7 +167,7 @@ def make(n: int, out: Path, seed: int = 1) -> Path:
             with db.conn:
                 insert_reference(db, data["nations"], data["themes"], [*data["sources"], source])
                 insert_events(
-                    db,
+                    db.conn,
                     synthetic_events(
                         n,
                         seed,

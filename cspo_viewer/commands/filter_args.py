@@ -12,7 +12,17 @@ import json
 from typing import Any
 
 from cspo_viewer import paths
-from cspo_viewer.data.filters import MATCH_CHOICES, EventFilter, Vocabulary, build_filter
+from cspo_viewer.data.filters import (
+    FACETS,
+    KINDS,
+    MATCH_CHOICES,
+    NATIONS,
+    THEMES,
+    EventFilter,
+    Facet,
+    Vocabulary,
+    build_filter,
+)
 
 
 def _theme_choices() -> str:
@@ -34,42 +44,22 @@ def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = Fa
     """
     default: Any = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("filter")
-    group.add_argument(
-        "--nation",
-        action="append",
-        dest="nation",
-        default=default,
-        metavar="N",
-        help="nation name or ISO code (repeatable)",
-    )
-    group.add_argument(
-        "--match-nations",
-        choices=MATCH_CHOICES,
-        default=argparse.SUPPRESS if suppress else "any",
-        help="events with any (default) or all of the nations",
-    )
-    group.add_argument(
-        "--theme",
-        action="append",
-        dest="theme",
-        default=default,
-        metavar="T",
-        help=f"theme id (repeatable){_theme_choices()}",
-    )
-    group.add_argument(
-        "--match-themes",
-        choices=MATCH_CHOICES,
-        default=argparse.SUPPRESS if suppress else "any",
-        help="events with any (default) or all of the themes",
-    )
-    group.add_argument(
-        "--kind",
-        action="append",
-        dest="kind",
-        default=default,
-        metavar="K",
-        help="event kind (repeatable)",
-    )
+    for facet in FACETS:
+        group.add_argument(
+            f"--{facet.name}",
+            action="append",
+            dest=facet.name,
+            default=default,
+            metavar=facet.name[0].upper(),
+            help=_facet_help(facet),
+        )
+        if facet.match_field:
+            group.add_argument(
+                _match_option(facet),
+                choices=MATCH_CHOICES,
+                default=argparse.SUPPRESS if suppress else "any",
+                help=f"events with any (default) or all of the {facet.field}",
+            )
     group.add_argument(
         "--from",
         dest="date_from",
@@ -93,15 +83,30 @@ def add_filter_arguments(parser: argparse.ArgumentParser, *, suppress: bool = Fa
     )
 
 
+def _facet_help(facet: Facet) -> str:
+    """What ``--nation``, ``--theme`` and ``--kind`` take, for ``--help``."""
+    if facet is NATIONS:
+        return "nation name or ISO code (repeatable)"
+    if facet is THEMES:
+        return f"theme id (repeatable){_theme_choices()}"
+    return f"event {facet.name} (repeatable)"
+
+
+def _match_option(facet: Facet) -> str:
+    """``--match-nations`` for the filter's ``match_nations`` (argparse's dest)."""
+    assert facet.match_field is not None
+    return "--" + facet.match_field.replace("_", "-")
+
+
 def filter_from_args(args: argparse.Namespace, vocab: Vocabulary) -> EventFilter:
     """The filter named by parsed command-line options."""
     return build_filter(
         vocab,
-        nations=getattr(args, "nation", None) or (),
+        nations=getattr(args, NATIONS.name, None) or (),
         match_nations=getattr(args, "match_nations", "any") or "any",
-        themes=getattr(args, "theme", None) or (),
+        themes=getattr(args, THEMES.name, None) or (),
         match_themes=getattr(args, "match_themes", "any") or "any",
-        kinds=getattr(args, "kind", None) or (),
+        kinds=getattr(args, KINDS.name, None) or (),
         date_from=getattr(args, "date_from", None),
         date_to=getattr(args, "date_to", None),
         text=getattr(args, "search", None),
@@ -111,16 +116,11 @@ def filter_from_args(args: argparse.Namespace, vocab: Vocabulary) -> EventFilter
 def filter_to_args(flt: EventFilter) -> list[str]:
     """The same filter as ``cspo-viewer list`` words (``filter_from_args`` reads them back)."""
     args: list[str] = []
-    for code in flt.nations:
-        args += ["--nation", code]
-    if flt.match_nations != "any":
-        args += ["--match-nations", flt.match_nations]
-    for theme in flt.themes:
-        args += ["--theme", theme]
-    if flt.match_themes != "any":
-        args += ["--match-themes", flt.match_themes]
-    for kind in flt.kinds:
-        args += ["--kind", kind]
+    for facet in FACETS:
+        for value in facet.values(flt):
+            args += [f"--{facet.name}", value]
+        if facet.match(flt) != "any":
+            args += [_match_option(facet), facet.match(flt)]
     if flt.date_from:
         args += ["--from", flt.date_from]
     if flt.date_to:

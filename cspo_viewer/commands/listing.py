@@ -31,6 +31,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
+        store.read_once()
         flt = filter_from_args(args, store.vocabulary)
         if args.json:
             json.dump(list(store.records(flt)), sys.stdout, ensure_ascii=False, indent=2)

@@ -19,6 +19,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from cspo_viewer import paths
 from cspo_viewer.data import schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -171,8 +172,21 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
         # ordinary reads, not memory-mapped: a file truncated while open (another program
         # rewriting it) is then an SQLite error, where a mapping would kill the process
         # with SIGBUS.
-        conn.execute("PRAGMA cache_size = -65536")
+        set_page_cache(conn, PAGE_CACHE_KIB)
     return conn
+
+
+PAGE_CACHE_KIB = 65536
+"""The page cache of a read-only connection, which keeps pages for repeated filters."""
+ONE_PASS_CACHE_KIB = 2000
+"""SQLite's own default page cache: for a command that reads each page once, where a
+larger cache only adds the cost of allocating a page for each page read."""
+
+
+def set_page_cache(conn: sqlite3.Connection, kib: int) -> None:
+    """Let SQLite keep up to ``kib`` KiB of pages for this connection (not stored in the
+    file)."""
+    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
 
 
 def open_connection(path: Path, *, writable: bool) -> tuple[sqlite3.Connection, int, int | None]:
@@ -292,14 +306,37 @@ def _normalized(sql: str) -> str:
 @functools.cache
 def own_triggers() -> frozenset[tuple[str, str]]:
     """(name, SQL) of every trigger ``schema.create_schema`` makes: the sqlite-utils
-    triggers that keep the full-text indexes in step with ``events`` and ``quotes``."""
+    triggers that keep the full-text indexes in step with ``events`` and ``quotes``.
+
+    Read from the bundled database, which ``db build`` makes with ``create_schema`` (a
+    test keeps its schema equal to a fresh build's): a read of a few rows, where building
+    the schema in memory cost ~0.2 s at every writable open, most of it importing
+    sqlite-utils, which an import does not otherwise need. Built in memory as before only
+    if the bundled file cannot be read.
+    """
+    try:
+        conn = connect(paths.bundled_db_path(), writable=False)
+        try:
+            rows = conn.execute(_TRIGGERS).fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        rows = _built_triggers()
+    return frozenset((name, _normalized(sql)) for name, sql in rows)
+
+
+_TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+
+
+def _built_triggers() -> list[tuple[str, str]]:
+    """The triggers of a schema made in memory by ``schema.create_schema``."""
     import sqlite_utils
 
     db = sqlite_utils.Database(memory=True)
     schema.create_schema(db)
-    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    rows = db.execute(_TRIGGERS).fetchall()
     db.close()
-    return frozenset((name, _normalized(sql)) for name, sql in rows)
+    return rows
 
 
 def untrusted_triggers(conn: sqlite3.Connection) -> list[str]:

@@ -227,7 +227,7 @@ def apply_edit(db_path: Path, edit: Edit, *, action: str | None = None) -> int:
                 raise EditConflict(_conflict(store, step, current.get(step.event_id)))
         gone = [s.event_id for s in edit.steps if s.event_id in current]
         delete_events(conn, gone)
-        insert_events(store.db, [s.after for s in edit.steps if s.after is not None])
+        insert_events(conn, [s.after for s in edit.steps if s.after is not None])
         return record_changes(
             conn,
             action or edit.action,

@@ -25,31 +25,33 @@ from collections import OrderedDict
 
 import numpy as np
 
+from cspo_viewer.data import filters
 from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
-from cspo_viewer.data.table import EventTable, matching_mask
+from cspo_viewer.data.table import EventTable, TagPairs, matching_mask
 
-FACETS = ("nation", "theme", "kind")
-VALUES_FIELD = {"nation": "nations", "theme": "themes", "kind": "kinds"}
-MATCH_FIELD = {"nation": "match_nations", "theme": "match_themes"}
+FACETS = tuple(facet.name for facet in filters.FACETS)
+"""The facets by name ("nation", "theme", "kind"), as the filter panel keys its sections;
+each is described once, by ``filters.Facet``."""
+BY_NAME = {facet.name: facet for facet in filters.FACETS}
+VALUES_FIELD = {facet.name: facet.field for facet in filters.FACETS}
+MATCH_FIELD = {facet.name: facet.match_field for facet in filters.FACETS if facet.match_field}
 
 
 def match_mode(flt: EventFilter, facet: str) -> str:
     """``"any"`` or ``"all"``; kinds are one per event, so always ``"any"``."""
-    field = MATCH_FIELD.get(facet)
-    return getattr(flt, field) if field else "any"
+    return BY_NAME[facet].match(flt)
 
 
 def value_counts(table: EventTable, facet: str, mask: np.ndarray) -> dict[str, int]:
     """Per value of ``facet``, how many events selected by ``mask`` carry it (zeros too)."""
-    if facet == "kind":
-        hits = np.bincount(table.kind[mask], minlength=len(table.kinds))
-        return {kind: int(n) for kind, n in zip(table.kinds, hits, strict=False)}
-    if facet == "nation":
-        return table.nations.counts(mask)
-    if facet == "theme":
-        return table.themes.counts(mask)
-    raise ValueError(f"unknown facet {facet!r}")
+    if facet not in BY_NAME:
+        raise ValueError(f"unknown facet {facet!r}")
+    if BY_NAME[facet].table:  # the table keeps each tag facet's pairs under its field
+        pairs: TagPairs = getattr(table, BY_NAME[facet].field)
+        return pairs.counts(mask)
+    hits = np.bincount(table.kind[mask], minlength=len(table.kinds))
+    return {kind: int(n) for kind, n in zip(table.kinds, hits, strict=False)}
 
 
 class FacetCounter:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
-from cspo_viewer.data.filters import EventFilter
+from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.usable import clean_text, clean_texts
 
@@ -205,9 +205,8 @@ def load_table(store: Store) -> EventTable:
     theme_ids = [t.id for t in store.themes()]
 
     def tags(facet: str, rows_of: Callable[[np.ndarray], np.ndarray]) -> TagPairs:
-        if facet == "nation":
-            return _pairs(store, "event_nations", "nation_code", nation_codes, rows_of)
-        return _pairs(store, "event_themes", "theme_id", theme_ids, rows_of)
+        names = nation_codes if facet == "nation" else theme_ids
+        return _pairs(store, TAG_FACETS[f"{facet}s"], names, rows_of)
 
     return EventTable(
         rowid=columns.rowid,
@@ -293,9 +292,6 @@ def _moved_positions(
     return position
 
 
-_TAG_TABLES = {"nations": ("event_nations", "nation_code"), "themes": ("event_themes", "theme_id")}
-
-
 def _columns_of(table: EventTable) -> _Columns:
     return _Columns(
         table.rowid, table.ids, table.start, table.end, table.precision, table.kind, table.labels
@@ -321,7 +317,7 @@ def _moved_pairs(
     events' own pairs read anew."""
     event = new_index[pairs.event]
     keep = event >= 0
-    rel, column = _TAG_TABLES[facet]
+    rel, column = TAG_FACETS[facet].table, TAG_FACETS[facet].column
     tag_of = {name: i for i, name in enumerate(pairs.names)}
     ids = [r[1] for r in rows]
     added_event, added_tag = [], []
@@ -418,17 +414,13 @@ def _packable(low: int, high: int, ref_rowids: Iterable[int]) -> bool:
 
 
 def _pairs(
-    store: Store,
-    table: str,
-    column: str,
-    names: list[str],
-    rows_of: Callable[[np.ndarray], np.ndarray],
+    store: Store, facet: Facet, names: list[str], rows_of: Callable[[np.ndarray], np.ndarray]
 ) -> TagPairs:
     """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
     and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
     Python was most of a 100,000-event window's start-up); a tag whose name the reference
     table lacks comes back with its names, to be left out and recorded."""
-    ref, key = ("nations", "code") if column == "nation_code" else ("themes", "id")
+    table, column, ref, key = facet.table, facet.column, facet.field, facet.key
     ref_rowids = dict(store.conn.execute(f"SELECT {key}, rowid FROM {ref}").fetchall())
     tag_of_ref = np.full(max(ref_rowids.values(), default=0) + 1, -1, dtype=np.int32)
     for i, name in enumerate(names):
@@ -455,7 +447,7 @@ def _pairs(
     event = rows_of(rowid)
     tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
     if (ref_rowid < 0).any():
-        what = "nation" if column == "nation_code" else "theme"
+        what = facet.name
         for event_id, name in store.conn.execute(
             f"SELECT t.event_id, t.{column} FROM {table} t"
             f" WHERE t.{column} IS NULL OR t.{column} NOT IN (SELECT {key} FROM {ref})"
@@ -473,6 +465,6 @@ def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarr
     """The events ``flt`` selects, as a mask over ``table`` (one indexed SQL query)."""
     if flt.is_empty:
         return table.all
-    where, params = flt.where()
+    where, params = store.filter_sql(flt)
     cursor = store.conn.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)
     return table.mask_for_rowids(np.fromiter((r[0] for r in cursor), dtype=np.int64))

@@ -24,7 +24,7 @@ DEFAULT_TITLE = "Combined Space Operations (CSpO) Initiative"
 
 def dump_records(store: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
     """``store.records`` plus ``evidence``: the complete record of each matching event."""
-    where, params = flt.where()
+    where, params = store.filter_sql(flt)
     evidence = dict(
         store.conn.execute(
             f"SELECT e.id, e.evidence FROM events e WHERE {where} AND e.evidence IS NOT NULL",

@@ -1,14 +1,14 @@
-"""What the database already holds for the events and sources of one batch, in the same
-canonical shape the validator produces, so "unchanged" and "changed" are plain equality."""
+"""What the database already holds for the ids and sources of one batch, and how a stored
+event differs from a file's (both in ``event_record.comparable`` shape, the stored one read
+by ``event_record.load_records``, so "unchanged" and "changed" are plain equality)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.event_record import SQL_PARAMS
 
 COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")
@@ -30,45 +30,6 @@ def existing_ids(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> se
         sql = f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)})"
         found.update(r[0] for r in conn.execute(sql, list(chunk)))
     return found
-
-
-def load_events(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Stored events as comparable dicts (tags as sorted tuples, quotes as sorted tuples)."""
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        params = list(chunk)
-        marks = _marks(chunk)
-        rows = conn.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id IN ({marks})", params
-        )
-        batch = {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows}
-        tags = {
-            "nations": _tags(conn, "event_nations", "nation_code", marks, params),
-            "themes": _tags(conn, "event_themes", "theme_id", marks, params),
-            "sources": _tags(conn, "event_sources", "source_id", marks, params),
-        }
-        quotes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        cols = ", ".join(QUOTE_COLUMNS)
-        for row in conn.execute(
-            f"SELECT event_id, {cols} FROM quotes WHERE event_id IN ({marks})", params
-        ):
-            quotes[row[0]].append(tuple(row[1:]))
-        for eid, event in batch.items():
-            for name, values in tags.items():
-                event[name] = tuple(sorted(values.get(eid, ())))
-            event["quotes"] = tuple(sorted(quotes.get(eid, ()), key=repr))
-        out.update(batch)
-    return out
-
-
-def _tags(
-    conn: sqlite3.Connection, table: str, column: str, marks: str, params: list[str]
-) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    sql = f"SELECT event_id, {column} FROM {table} WHERE event_id IN ({marks})"
-    for eid, value in conn.execute(sql, params):
-        out[eid].append(value)
-    return out
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.data.annotations import insert_new, new_ones
-from cspo_viewer.data.build import insert_events, insert_sources
+from cspo_viewer.data.build import insert_events, insert_sources, update_sources
 from cspo_viewer.data.db_file import DatabaseError, sqlite_message
 from cspo_viewer.data.event_record import comparable, delete_events, load_records, record_of
 from cspo_viewer.data.history import record_changes
@@ -210,7 +210,7 @@ class Session:
         validator: Validator | None = None,
     ) -> None:
         self.conn = store.conn
-        self.db = store.db if write else None
+        self.writing = write
         self.reader = reader
         self.options = options
         self.file_path, self.fmt = file_path, fmt
@@ -261,7 +261,7 @@ class Session:
 
     # --- the pass ---------------------------------------------------------------------
     def run(self, total: int, progress: ProgressCallback | None) -> ImportReport:
-        phase = "writing" if self.db is not None else "checking"
+        phase = "writing" if self.writing else "checking"
         batch: list[ValidEvent] = []
         events = flushed_at = 0
         last = time.monotonic()
@@ -313,11 +313,11 @@ class Session:
         eras = getattr(self.reader, "eras", ())
         if not eras:
             return
-        if self.db is not None:
+        if self.writing:
             self.report.eras_added = len(insert_new(self.conn, eras, self.origin))
         else:
             self.report.eras_added = len(new_ones(self.conn, eras))
-        verb = "added" if self.db is not None else "to add"
+        verb = "added" if self.writing else "to add"
         self.report.notes.append(
             f"{len(eras)} era(s) in the file, {self.report.eras_added} {verb} "
             "(periods drawn behind the timeline)"
@@ -353,13 +353,15 @@ class Session:
             if self.stored_events
             else set()
         )
-        old = existing.load_events(self.conn, list(stored)) if stored else {}
+        # One read of the stored events serves the comparison (in ``comparable`` shape)
+        # and, for those replaced, the history's "before".
+        before = load_records(self.conn, list(stored)) if stored else {}
         kept: list[tuple[ValidEvent, tuple[str, ...] | None]] = []  # None: a new event
         for ev in fresh:
             if ev.row["id"] not in stored:
                 kept.append((ev, None))
                 continue
-            changes = existing.differences(old[ev.row["id"]], comparable(ev.row))
+            changes = existing.differences(comparable(before[ev.row["id"]]), comparable(ev.row))
             if not changes:
                 self.report.unchanged += 1
             elif self.options.on_conflict == "fail":
@@ -387,8 +389,8 @@ class Session:
                 self._list(self.report.changed_items, ev, changed)
                 self.replaced.add(ev.row["id"])
         self.report.new_sources += len(new_sources)
-        if self.db is not None and self.report.ok:
-            self._write(kept, new_sources, changed_sources)
+        if self.writing and self.report.ok:
+            self._write(kept, new_sources, changed_sources, before)
 
     def _drop_repeats(self, batch: list[ValidEvent]) -> list[ValidEvent]:
         """The same event twice in a file counts once; the same id with other content is an
@@ -483,21 +485,20 @@ class Session:
         kept: list[tuple[ValidEvent, tuple[str, ...] | None]],
         new_sources: list[dict[str, Any]],
         changed_sources: list[dict[str, Any]],
+        before: dict[str, dict[str, Any]],
     ) -> None:
         """Write one batch: new kinds and themes, sources, then the events with their
         tags and quotes (a replaced event is deleted first, so its old tags, quotes and
-        index entries go with it). The sqlite-utils triggers keep the full-text index."""
-        db = self.db
-        assert db is not None
-        self._vocabulary(db)
-        insert_sources(db, new_sources)
-        if changed_sources:
-            db["sources"].upsert_all(changed_sources, pk="id")
+        index entries go with it). The sqlite-utils triggers keep the full-text index.
+        ``before``: the stored records of the batch's events, read for the comparison."""
+        conn = self.conn
+        self._vocabulary()
+        insert_sources(conn, new_sources)
+        update_sources(conn, changed_sources)
         replaced = [ev.row["id"] for ev, changes in kept if changes is not None]
-        before = load_records(self.conn, replaced) if replaced else {}
         if replaced:
             delete_events(self.conn, replaced)
-        insert_events(db, [ev.row for ev, _ in kept])
+        insert_events(conn, [ev.row for ev, _ in kept])
         self.history.extend(
             (ev.row["id"], before.get(ev.row["id"]), record_of(ev.row)) for ev, _ in kept
         )
@@ -509,29 +510,27 @@ class Session:
         """One ``import`` change per event written, as one undoable step."""
         record_changes(self.conn, "import", self.history, origin=self.origin)
 
-    def _vocabulary(self, db: Any) -> None:
+    def _vocabulary(self) -> None:
         """Kinds and themes the file's TimelineJS groups added (``--map-group``)."""
         kinds = {k: v for k, v in self.validator.new_kinds.items() if k not in self.kinds_written}
         if kinds:
             order = self.conn.execute("SELECT COALESCE(MAX(sort_order), 0) FROM kinds")
             first = int(order.fetchone()[0]) + 1
-            db["kinds"].insert_all(
-                {
-                    "id": kid,
-                    "label": label,
-                    "description": f"Imported from {self.origin}.",
-                    "sort_order": first + i,
-                }
-                for i, (kid, label) in enumerate(kinds.items())
+            self.conn.executemany(
+                "INSERT INTO kinds (id, label, description, sort_order) VALUES (?, ?, ?, ?)",
+                (
+                    (kid, label, f"Imported from {self.origin}.", first + i)
+                    for i, (kid, label) in enumerate(kinds.items())
+                ),
             )
             self.kinds_written.update(kinds)
         themes = {
             k: v for k, v in self.validator.new_themes.items() if k not in self.themes_written
         }
         if themes:
-            db["themes"].insert_all(
-                {"id": tid, "label": label, "description": f"Imported from {self.origin}."}
-                for tid, label in themes.items()
+            self.conn.executemany(
+                "INSERT INTO themes (id, label, description) VALUES (?, ?, ?)",
+                ((tid, label, f"Imported from {self.origin}.") for tid, label in themes.items()),
             )
             self.themes_written.update(themes)
 

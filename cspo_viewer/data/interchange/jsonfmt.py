@@ -83,9 +83,13 @@ class JsonDocumentReader:
         (``bytes_read``) estimated from how many have been handed out."""
         count = len(self.events)
         large = self.size > MAX_RECORD_CHARS  # only then can one event be too large
+        floors = [_counted_floor(value) for value in self.events] if large else []
+        # What ``check_size`` counts of all events together is at most the file's size,
+        # so one event counts at most the size less the others' floors.
+        slack = self.size - sum(floors)
         for index, value in enumerate(self.events):
             where = f"events[{index}]"
-            if large and _may_be_too_large(value):
+            if large and slack + floors[index] > MAX_RECORD_CHARS and _may_be_too_large(value):
                 check_size(self.path, where, value)
             self.bytes_read = self.size * (index + 1) // count
             yield where, value
@@ -216,12 +220,24 @@ def read_whole(path: Path, fh: BinaryIO, size: int, what: str, advice: str = "")
 
 
 def _may_be_too_large(value: Any) -> bool:
-    """Whether ``check_size`` must count: the value's JSON text, made in C, is at least as
-    long as the text ``check_size`` counts, so a short one cannot be too large."""
+    """Whether ``check_size`` must count: the value's ``repr``, made in C, holds every key
+    and string of it whole (escapes only lengthen them), so it is at least as long as the
+    text ``check_size`` counts, and a short one cannot be too large. (``repr`` takes two
+    thirds of the time ``json.dumps`` took for the same bound.)"""
     try:
-        return len(json.dumps(value, ensure_ascii=False)) > MAX_RECORD_CHARS
+        return len(repr(value)) > MAX_RECORD_CHARS
     except (RecursionError, ValueError):
         return True
+
+
+def _counted_floor(value: Any) -> int:
+    """At most what ``check_size`` counts of ``value``, cheaply: an object's own keys and
+    text values (a string: its length). The event's text in the file is at least this long."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(k) + (len(v) if v.__class__ is str else 0) for k, v in value.items())
+    return 0
 
 
 def check_size(path: Path, where: str, value: Any) -> None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.dates import is_partial_iso, parse_day, period_end
-from cspo_viewer.data.filters import Vocabulary
+from cspo_viewer.data.filters import NATIONS, Vocabulary
 from cspo_viewer.data.interchange import ids
 from cspo_viewer.data.interchange.jsonfmt import json_type
 from cspo_viewer.data.interchange.model import INVALID, MapGroup, RawEvent
@@ -62,15 +62,18 @@ class ValidEvent:
     where: str
     row: dict[str, Any]
     sources: list[dict[str, Any]]
+    fingerprint: int = field(init=False, repr=False)
+    """Equal for identical events, so a repeated line in a file is not a conflict. Worked
+    out once, as the event is made: the second pass asks again of the events the first
+    one kept (a cached_property took a lock per event)."""
 
-    @property
-    def fingerprint(self) -> int:
-        """Equal for identical events, so a repeated line in a file is not a conflict."""
+    def __post_init__(self) -> None:
         r = self.row
         quotes = r["quotes"]
         if quotes:
             quotes = tuple(map(_quote_values, quotes))
-        return hash((_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None))
+        values = (_event_values(r), r["nations"], r["themes"], r["sources"], quotes or None)
+        self.fingerprint = hash(values)
 
 
 class Validator:
@@ -95,10 +98,7 @@ class Validator:
         self.unmapped_groups: dict[str, int] = {}
         self.file_sources: dict[str, tuple[dict[str, Any], str]] = {}
         self.cites_file = False
-        self._nation_codes: dict[str, str] = {}  # what resolve_nation matches, as one index
-        for code, (name, alpha2) in vocab.nations.items():
-            for word in (code, name, alpha2 or ""):
-                self._nation_codes.setdefault(word.casefold(), code)
+        self._nation_codes = NATIONS.words(vocab)  # the filter's words for a nation
         self._kinds = _lookup(self.kind_labels)
         self._themes = _lookup(self.theme_labels)
 
