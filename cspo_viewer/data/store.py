@@ -48,7 +48,6 @@ from cspo_viewer.data.usable import (
 
 log = logging.getLogger(__name__)
 
-DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 _DRAWN_FIELDS = frozenset(
     {"title", "short_title", "location", "summary", "statement_text", "uncertainty"}
 )
@@ -245,24 +244,28 @@ class Store(SkipBook):
         return int(self.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
     def date_span(self) -> tuple[str, str] | None:
-        """The first start and last end date in the database, of real days only."""
-        # The first rows by date are read through the index until one is a real day
-        # ("2014-9-22" sorts among them; "March 2025" after every real day).
-        first = None
-        for (day,) in self.conn.execute("SELECT date FROM events ORDER BY date"):
-            if valid_day(day):
-                first = day
-                break
+        """The first start and last end date in the database, of real days only.
+
+        Each end is read through an index until a row holds a real day ("2014-9-22" sorts
+        among the days, "March 2025" after all of them), so the cost does not grow with
+        the database as a scan of every event's end would."""
+        first = self._first_day("SELECT date FROM events ORDER BY date")
         if first is None:
             return None
-        sql = "SELECT COALESCE(end_date, date) AS d FROM events"
-        (last,) = self.conn.execute(
-            f"SELECT MAX(d) FROM ({sql}) WHERE d GLOB '{DAY_GLOB}'"
-        ).fetchone()
-        if not valid_day(last):  # "2025-02-30" has the shape of a day: look at each row
-            days = (d for (d,) in self.conn.execute(sql) if valid_day(d))
-            last = max(days, default=first)
-        return first, max(first, last)
+        ends = (
+            self._first_day("SELECT date FROM events ORDER BY date DESC"),
+            self._first_day(
+                "SELECT end_date FROM events WHERE end_date IS NOT NULL ORDER BY end_date DESC"
+            ),
+        )
+        return first, max(first, *(d for d in ends if d is not None))
+
+    def _first_day(self, sql: str) -> str | None:
+        """The first value ``sql`` yields that is a real day."""
+        for (day,) in self.conn.execute(sql):
+            if valid_day(day):
+                return str(day)
+        return None
 
     # --- filtered queries -------------------------------------------------------------
     def filter_sql(self, flt: EventFilter) -> tuple[str, list[Any]]:
