@@ -18,6 +18,7 @@ from cspo_viewer.layout import (
     build_content,
     choose_homes,
     lane_rows,
+    marker_day,
     plan_view,
 )
 
@@ -68,16 +69,16 @@ def assert_unambiguous(plan, style: LayoutStyle, table: EventTable) -> None:
         for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
             spans.setdefault(row, []).append((x - half, x + half, ev))
         for x, row in zip(lp.cluster_x, lp.cluster_row, strict=True):
-            spans.setdefault(row, []).append((x - half * 1.3, x + half * 1.3, -1))
+            spans.setdefault(row, []).append((x - style.badge_half, x + style.badge_half, -1))
         for x, w, row, ev in zip(
             lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
         ):
             assert ev in where, "a label without its marker"
             mx, mrow = where[ev]
             assert mrow == row, "a label on another row than its marker"
-            right_of = abs(x - (mx + style.label_offset_px)) < 1e-6
-            left_of = abs(x + w - (mx - style.label_offset_px)) < 1e-6
-            assert right_of or left_of, "a label not beside its own marker"
+            # Right of its marker, or left of it only where the view's edge leaves no room.
+            beside = style.label_left(mx, w, (0.0, plan.viewport.width_px))
+            assert beside is not None and abs(x - beside) < 1e-6, "a label not beside its marker"
             assert x >= 0 and x + w <= plan.viewport.width_px
             spans[row].append((x, x + w, ev))
         for row, items in spans.items():
@@ -114,9 +115,7 @@ def test_labels_are_unambiguous_and_every_event_is_accounted_for(events, view, r
     vp = Viewport(view[0], view[0] + view[1], view[2])
     plan = plan_view(table, lanes, vp, measure, style, rows=[rows] * len(lanes.keys), key=key)
     assert_unambiguous(plan, style, table)
-    centre = np.where(
-        table.end - table.start > 1.5, (table.start + table.end) / 2, table.start + 0.5
-    )
+    centre = marker_day(table.start, table.end)
     visible = set(np.flatnonzero((centre >= vp.x0) & (centre <= vp.x1)).tolist())
     dense = any(lp.density is not None for lp in plan.lanes)
     if not dense:

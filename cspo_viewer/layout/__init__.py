@@ -18,18 +18,22 @@ from cspo_viewer.layout.content import (
     with_margin,
 )
 from cspo_viewer.layout.placement import (
+    BADGE_SCALE,
     KIND_PRIORITY,
     LanePlan,
     LayoutStyle,
     Plan,
     Viewport,
     choose_homes,
+    is_period,
     lane_rows,
+    marker_day,
     plan_view,
     unnamed,
 )
 
 __all__ = [
+    "BADGE_SCALE",
     "FOUNDING_KIND",
     "KIND_PRIORITY",
     "MARGIN_FRACTION",
@@ -43,7 +47,9 @@ __all__ = [
     "assign_lanes",
     "build_content",
     "choose_homes",
+    "is_period",
     "lane_rows",
+    "marker_day",
     "member_band",
     "plan_view",
     "story_start",

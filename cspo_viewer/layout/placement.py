@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -73,9 +74,30 @@ class Viewport:
         return (day - self.x0) * self.px_per_day
 
 
+PERIOD_DAYS = 1.5
+"""An event longer than this many days (a month- or year-precision date, a multi-day
+event) is drawn as a period: a bar over the days it may cover, its marker mid-period."""
+
+BADGE_SCALE = 1.3
+"""A counted badge's size against a marker's: big enough for a count, and never read
+as one more marker."""
+
+
+def is_period(start: Any, end: Any) -> Any:
+    """Whether an event (or each of arrays of them) is drawn as a period, not a day:
+    the one test the layout, the painters and the exports share."""
+    return end - start > PERIOD_DAYS
+
+
+def marker_day(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The day each event's marker sits on: its own day's middle, or a period's middle
+    (an imprecise date is no more likely at its start than anywhere in it)."""
+    return np.where(is_period(start, end), (start + end) / 2, start + 0.5)
+
+
 @dataclass(frozen=True)
 class LayoutStyle:
-    """Sizes in pixels of the output (screen or page)."""
+    """Sizes in pixels of the output (screen or page), and the rules that use them."""
 
     marker_px: float = 12.0  # marker diameter; markers closer than this would touch
     gap_px: float = 3.0  # space kept between markers, clusters and labels
@@ -90,6 +112,39 @@ class LayoutStyle:
         return LayoutStyle(
             *(v * factor for v in (self.marker_px, self.gap_px, self.label_offset_px))
         )
+
+    @property
+    def badge_px(self) -> float:
+        """A counted badge's diameter."""
+        return self.marker_px * BADGE_SCALE
+
+    @property
+    def badge_half(self) -> float:
+        return self.badge_px / 2
+
+    def label_left(self, x: float, width: float, bounds: tuple[float, float]) -> float | None:
+        """The left edge of a ``width`` label beside the marker at ``x``: right of the
+        marker, as a reader expects; left of it only where the right end of ``bounds``
+        leaves no room (and it fits there); None where neither side fits."""
+        right = x + self.label_offset_px
+        if right + width <= bounds[1]:
+            return right
+        left = x - self.label_offset_px - width
+        return left if left >= bounds[0] else None
+
+    def label_reach(
+        self, x: float, width: float, bounds: tuple[float, float]
+    ) -> tuple[float, float, float] | None:
+        """(lo, hi, label's left): the stretch of its row a marker at ``x`` and its label
+        take (``label_left``'s side). A label left of its marker keeps twice the gap
+        before it, so it never reads as the label of a marker further left."""
+        left = self.label_left(x, width, bounds)
+        if left is None:
+            return None
+        half = self.marker_px / 2
+        if left > x:
+            return x - half, left + width, left
+        return left - 2 * self.gap_px, x + half, left
 
 
 @dataclass
@@ -167,7 +222,7 @@ class Plan:
                 best = (d, ("event", ev))
         for i, (x, r) in enumerate(zip(lp.cluster_x, lp.cluster_row, strict=True)):
             d = abs(x - x_px)
-            if r == row and d <= radius_px * 1.3 and (best is None or d < best[0]):
+            if r == row and d <= radius_px * BADGE_SCALE and (best is None or d < best[0]):
                 best = (d, ("cluster", i))
         if best is not None:
             return best[1]
@@ -261,23 +316,17 @@ class _Placer:
         lane, st = self.lane, self.style
         x, b0, b1 = float(lane.x[i]), float(lane.bar0[i]), float(lane.bar1[i])
         half, gap = st.marker_px / 2, st.gap_px
-        options: list[tuple[float, float, tuple[float, float] | None]] = []
+        label: tuple[float, float] | None = None
         if width is None:
-            options.append((min(x - half, b0), max(x + half, b1), None))
+            lo, hi = min(x - half, b0), max(x + half, b1)
+        elif (reach := st.label_reach(x, width, self.bounds)) is not None:
+            lo, hi = min(reach[0], b0), max(reach[1], b1)
+            label = (reach[2], width)
         else:
-            # Right of the marker, as a reader expects; left only where the right edge
-            # leaves no room, and then with more space before it, so it never reads as
-            # the label of a marker on its left.
-            right = x + st.label_offset_px
-            left = x - st.label_offset_px - width
-            if right + width <= self.bounds[1]:
-                options.append((min(x - half, b0), max(right + width, b1), (right, width)))
-            elif left >= self.bounds[0]:
-                options.append((min(left - 2 * gap, b0), max(x + half, b1), (left, width)))
+            return None
         for row in self.row_ids if rows is None else rows:
-            for lo, hi, label in options:
-                if self.rows[row].free(lo - gap, hi + gap):
-                    return row, lo, hi, label
+            if self.rows[row].free(lo - gap, hi + gap):
+                return row, lo, hi, label
         return None
 
     def first_fit(self, indices: Sequence[int] | None = None, *, count: bool = False) -> bool:
@@ -319,19 +368,14 @@ class _Placer:
         st, lane = self.style, self.lane
         x, half = float(lane.x[i]), st.marker_px / 2
         width = self.widths(i)
-        if width is None:
+        reach = None if width is None else st.label_reach(x, width, self.bounds)
+        if width is None or reach is None:
             return False
-        right, left = x + st.label_offset_px, x - st.label_offset_px - width
-        if right + width <= self.bounds[1]:
-            lo, hi, label = min(x - half, float(lane.bar0[i])), right + width, (right, width)
-        elif left >= self.bounds[0]:
-            lo, hi, label = min(left - 2 * st.gap_px, float(lane.bar0[i])), x + half, (left, width)
-        else:
-            return False
-        hi = max(hi, float(lane.bar1[i]))
+        lo, hi = min(reach[0], float(lane.bar0[i])), max(reach[1], float(lane.bar1[i]))
+        label = (reach[2], width)
         # Clear of other markers by a badge's width too: a pile just left of it keeps
         # room for the badge that counts it.
-        room = 2 * (half * 1.3 + st.gap_px)
+        room = 2 * (st.badge_half + st.gap_px)
         gap = 2 * st.gap_px
         inside = np.searchsorted(sorted_x, hi + half + gap) - np.searchsorted(
             sorted_x, lo - half - room
@@ -350,7 +394,7 @@ class _Placer:
         and the founding never loses its marker to an "other" beside it."""
         st, lane = self.style, self.lane
         half, gap = st.marker_px / 2, st.gap_px
-        badge_half = half * 1.3
+        badge_half = st.badge_half
         taken = self.rows[row]
         piles: list[list[int]] = []
         reach = -1e18
@@ -400,7 +444,7 @@ class _Placer:
         """Count ``members`` in a badge at the first free place from ``x`` on; joined to
         the previous badge when that one is close."""
         st = self.style
-        badge_half, gap = st.marker_px / 2 * 1.3, st.gap_px
+        badge_half, gap = st.badge_half, st.gap_px
         taken = self.rows[row]
         last = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
         if last is not None and abs(x - last[0]) < 4 * badge_half:
@@ -436,25 +480,19 @@ class _Placer:
         st, taken = self.style, self.rows[row]
         x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
         half, gap = st.marker_px / 2, st.gap_px
-        lo = min(x - half, b0) - gap
         title = self.widths(i)  # None: named in another lane, a marker is enough
         for width, key in ((title, False), (key_width, True)) if title is not None else ():
-            if width is None:
+            reach = None if width is None else st.label_reach(x, width, self.bounds)
+            if width is None or reach is None:
                 continue
-            right = x + st.label_offset_px + width
-            hi = max(right, b1) + gap
-            if right + gap <= limit and taken.free(lo, hi):
+            lo, hi = min(reach[0], b0) - gap, max(reach[1], b1) + gap
+            # A title right of its marker must end before the next pile; one left of
+            # it (at the edge) has that pile's room anyway.
+            if (reach[2] < x or reach[1] + gap <= limit) and taken.free(lo, hi):
                 taken.add(lo, hi)
-                self.placed[i] = _Placed(row, (x + st.label_offset_px, width), key)
+                self.placed[i] = _Placed(row, (reach[2], width), key)
                 return
-            left = x - st.label_offset_px - width
-            if right > self.bounds[1] and left >= self.bounds[0]:
-                span = (min(left - 2 * gap, b0) - gap, max(x + half, b1) + gap)
-                if taken.free(*span):
-                    taken.add(*span)
-                    self.placed[i] = _Placed(row, (left, width), key)
-                    return
-        taken.add(lo, max(x + half, b1) + gap)
+        taken.add(min(x - half, b0) - gap, max(x + half, b1) + gap)
         self.placed[i] = _Placed(row, None)
 
     def rows_used(self) -> int:
@@ -485,8 +523,7 @@ def lane_candidates(
     ends = ends[near]
     events, starts, dim = events[near], starts[near], dim[near]
     inst = near + sl.start
-    # A marker sits on its day; an imprecise or multi-day event's marker mid-period.
-    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
+    centre = marker_day(starts, ends)
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
     in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
     dim_x = xs[dim & in_view]
@@ -494,8 +531,9 @@ def lane_candidates(
     events, xs, starts, ends, inst = events[keep], xs[keep], starts[keep], ends[keep], inst[keep]
     order = np.argsort(xs, kind="stable")
     events, xs, starts, ends, inst = (a[order] for a in (events, xs, starts, ends, inst))
-    bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
-    bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
+    long = is_period(starts, ends)
+    bar0 = np.where(long, viewport.to_px(starts), xs)
+    bar1 = np.where(long, viewport.to_px(ends), xs)
     rank = kind_rank[table.kind[events]].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
@@ -736,7 +774,7 @@ def dense_candidates(
     lo, hi = np.searchsorted(starts, (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
     events, dim = events[lo:hi], lanes.dim[sl][lo:hi]
     starts, ends = table.start[events], table.end[events]
-    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
+    centre = marker_day(starts, ends)
     xs = (centre - viewport.x0) * viewport.px_per_day
     keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
     inst = np.flatnonzero(keep) + (sl.start + lo)
@@ -760,7 +798,7 @@ def dense_candidates(
     best = best[np.lexsort((xs[best], rank[best]))]
     events, xs, rank, inst = events[best], xs[best], rank[best], inst[best]
     starts, ends = table.start[events], table.end[events]
-    long = ends - starts > 1.5
+    long = is_period(starts, ends)
     bar0 = np.where(long, viewport.to_px(starts), xs)
     bar1 = np.where(long, viewport.to_px(ends), xs)
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]

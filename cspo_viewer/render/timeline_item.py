@@ -45,6 +45,7 @@ from cspo_viewer.layout import (
     TimelineContent,
     Viewport,
     choose_homes,
+    is_period,
     lane_rows,
     plan_view,
 )
@@ -871,7 +872,7 @@ class TimelineItem(pg.GraphicsObject):
         dark = self._look.is_dark
         for ev, (_x, y, size) in zip(lp.marker_event, where, strict=False):
             start, end = table.start[ev], table.end[ev]
-            if end - start <= 1.5:
+            if not is_period(start, end):
                 continue
             h = size * 0.5
             colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
@@ -884,7 +885,7 @@ class TimelineItem(pg.GraphicsObject):
         table = self._table
         assert table is not None
         look = self._look
-        size = look.layout.marker_px * 1.3
+        size = look.layout.badge_px
         for x, row, n, kind, events in zip(
             lp.cluster_x,
             lp.cluster_row,
@@ -971,10 +972,10 @@ class TimelineItem(pg.GraphicsObject):
             look = self._look
             text = str(table.labels[sel])
             w = self.measure(text)
-            off = look.layout.label_offset_px
-            left = frame.dev_x0 + x + off
-            if left + w > frame.dev_x0 + plan.viewport.width_px:
-                left = frame.dev_x0 + x - off - w
+            # Beside its marker as a name would be, over the view's left edge if need be.
+            side = look.layout.label_left(x, w, (-np.inf, plan.viewport.width_px))
+            assert side is not None  # nothing bounds it on the left
+            left = frame.dev_x0 + side
             baseline = frame.row_y(lane, row) + self._ascent * 0.36
             box = QRectF(left - 3, baseline - self._ascent - 2, w + 6, self._line_px + 4)
             p.setPen(QPen(QColor(look.selection), look.pen_px))
