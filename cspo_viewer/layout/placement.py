@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -147,39 +148,104 @@ class LayoutStyle:
         return left - 2 * self.gap_px, x + half, left
 
 
+MARKER = np.dtype([("x", "f8"), ("row", "i4"), ("event", "i8")])
+"""A marker in a lane row: x in pixels from the viewport's left edge."""
+LABEL = np.dtype([("x", "f8"), ("width", "f8"), ("row", "i4"), ("event", "i8"), ("key", "?")])
+"""A label (its left edge and width, px); ``key``: a key number, not the title."""
+ECHO = np.dtype([("x", "f8"), ("event", "i8")])
+"""The small marker, under a lane's rows, of an event named in another lane."""
+CLUSTER = np.dtype(
+    [("x", "f8"), ("row", "i4"), ("count", "i8"), ("span", "f8", (2,)), ("kind", "i4")]
+)
+"""A counted badge: the days its events cover, and their kind index (-1 if mixed)."""
+
+
+class _Column:
+    """One field of one of ``LanePlan``'s structured arrays, read as a column (the
+    plan's readers name a column, as they did when each was a list of its own)."""
+
+    def __init__(self, table: str, name: str) -> None:
+        self.table, self.name = table, name
+
+    def __get__(self, plan: object, owner: type | None = None) -> np.ndarray:
+        return getattr(plan, self.table)[self.name]
+
+
 @dataclass
 class LanePlan:
-    """What to draw in one lane. x positions are pixels from the viewport's left edge;
-    rows count down from the lane's first row."""
+    """What to draw in one lane: one structured array per kind of thing drawn (a frame
+    builds and reads thousands of them at a time). x positions are pixels from the
+    viewport's left edge; rows count down from the lane's first row."""
 
     rows: int = 1
-    marker_x: list[float] = field(default_factory=list)
-    marker_row: list[int] = field(default_factory=list)
-    marker_event: list[int] = field(default_factory=list)
-    label_x: list[float] = field(default_factory=list)  # left edge
-    label_width: list[float] = field(default_factory=list)
-    label_row: list[int] = field(default_factory=list)
-    label_event: list[int] = field(default_factory=list)
-    label_key: list[bool] = field(default_factory=list)  # a key number, not the title
-    label_text: list[str] = field(default_factory=list)
-    echo_x: list[float] = field(default_factory=list)  # events named in another lane ...
-    echo_event: list[int] = field(default_factory=list)  # ... their markers, under the rows
-    cluster_x: list[float] = field(default_factory=list)
-    cluster_row: list[int] = field(default_factory=list)
-    cluster_count: list[int] = field(default_factory=list)
-    cluster_span: list[tuple[float, float]] = field(default_factory=list)  # days covered
-    cluster_events: list[np.ndarray] = field(default_factory=list)
-    cluster_kind: list[int] = field(default_factory=list)  # kind index, or -1 if mixed
+    markers: np.ndarray = field(default_factory=lambda: np.zeros(0, MARKER))
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, LABEL))
+    label_text: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    echoes: np.ndarray = field(default_factory=lambda: np.zeros(0, ECHO))
+    clusters: np.ndarray = field(default_factory=lambda: np.zeros(0, CLUSTER))
+    cluster_events: list[np.ndarray] = field(default_factory=list)  # each badge's events
     density: np.ndarray | None = None  # events per bin, when drawn as a strip (row 0)
     density_bin_px: float = 0.0
-    dim_x: list[float] = field(default_factory=list)
+    dim_x: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    marker_x = _Column("markers", "x")
+    marker_row = _Column("markers", "row")
+    marker_event = _Column("markers", "event")
+    label_x = _Column("labels", "x")  # left edge
+    label_width = _Column("labels", "width")
+    label_row = _Column("labels", "row")
+    label_event = _Column("labels", "event")
+    label_key = _Column("labels", "key")
+    echo_x = _Column("echoes", "x")
+    echo_event = _Column("echoes", "event")
+    cluster_x = _Column("clusters", "x")
+    cluster_row = _Column("clusters", "row")
+    cluster_count = _Column("clusters", "count")
+    cluster_span = _Column("clusters", "span")  # (first day, last day) per badge
+    cluster_kind = _Column("clusters", "kind")
 
     def marker_of(self, event: int) -> tuple[float, int] | None:
         """(x, row) of ``event``'s marker in this lane, if it has one."""
-        for x, row, ev in zip(self.marker_x, self.marker_row, self.marker_event, strict=True):
-            if ev == event:
-                return x, row
+        order = self._by_event
+        events = self.markers["event"]
+        at = int(np.searchsorted(events, event, sorter=order))
+        if at == len(order) or events[order[at]] != event:
+            return None
+        m = self.markers[order[at]]
+        return float(m["x"]), int(m["row"])
+
+    @cached_property
+    def _by_event(self) -> np.ndarray:
+        """The markers' order by event (a lane draws an event's marker once): built on
+        the first look-up, as the markers are set once by the layout."""
+        return np.argsort(self.markers["event"], kind="stable")
+
+
+@dataclass(frozen=True)
+class EventHit:
+    """An event's marker (or its label) under the pointer."""
+
+    event: int
+
+
+@dataclass(frozen=True)
+class ClusterHit:
+    """A counted badge under the pointer: its lane and its index there."""
+
+    lane: int
+    index: int
+
+
+Hit = EventHit | ClusterHit
+
+
+def _nearest(x: np.ndarray, x_px: float, radius_px: float) -> tuple[float, int] | None:
+    """(distance, index) of the x in ``x`` nearest ``x_px`` within ``radius_px``."""
+    if not len(x):
         return None
+    d = np.abs(x - x_px)
+    at = int(np.argmin(d))
+    return (float(d[at]), at) if d[at] <= radius_px else None
 
 
 @dataclass
@@ -190,48 +256,39 @@ class Plan:
 
     def named(self) -> set[int]:
         """Events named by their title somewhere on the timeline."""
-        return {
-            ev
-            for lp in self.lanes
-            for ev, key in zip(lp.label_event, lp.label_key, strict=True)
-            if not key
-        }
+        titles = [lp.labels["event"][~lp.labels["key"]] for lp in self.lanes]
+        return set(np.concatenate(titles).tolist()) if titles else set()
 
     def drawn(self) -> set[int]:
         """Events with a marker of their own (named, keyed or bare, or under a lane's
         rows when named in another lane)."""
-        return {ev for lp in self.lanes for ev in (*lp.marker_event, *lp.echo_event)}
+        parts = [a for lp in self.lanes for a in (lp.markers["event"], lp.echoes["event"])]
+        return set(np.concatenate(parts).tolist()) if parts else set()
 
-    def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> tuple[str, object] | None:
-        """The marker ("event", index) or badge ("cluster", i) nearest ``x_px`` in that
-        lane row, or the event whose label covers ``x_px`` there; row -1 is the lane's
-        strip of markers of events named in another lane."""
+    def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> Hit | None:
+        """The marker or badge nearest ``x_px`` in that lane row, or the event whose label
+        covers ``x_px`` there; row -1 is the lane's strip of markers of events named in
+        another lane."""
         if not 0 <= lane < len(self.lanes):
             return None
         lp = self.lanes[lane]
-        best: tuple[float, tuple[str, object]] | None = None
         if row < 0:
-            for x, ev in zip(lp.echo_x, lp.echo_event, strict=True):
-                d = abs(x - x_px)
-                if d <= radius_px and (best is None or d < best[0]):
-                    best = (d, ("event", ev))
-            return best[1] if best else None
-        for x, r, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
-            d = abs(x - x_px)
-            if r == row and d <= radius_px and (best is None or d < best[0]):
-                best = (d, ("event", ev))
-        for i, (x, r) in enumerate(zip(lp.cluster_x, lp.cluster_row, strict=True)):
-            d = abs(x - x_px)
-            if r == row and d <= radius_px * BADGE_SCALE and (best is None or d < best[0]):
-                best = (d, ("cluster", i))
-        if best is not None:
-            return best[1]
-        for x, w, r, ev in zip(
-            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
-        ):
-            if r == row and x <= x_px <= x + w:
-                return ("event", ev)
-        return None
+            echo = _nearest(lp.echoes["x"], x_px, radius_px)
+            return None if echo is None else EventHit(int(lp.echoes["event"][echo[1]]))
+        markers = lp.markers[lp.markers["row"] == row]
+        clusters = np.flatnonzero(lp.clusters["row"] == row)
+        marker = _nearest(markers["x"], x_px, radius_px)
+        badge = _nearest(lp.clusters["x"][clusters], x_px, radius_px * BADGE_SCALE)
+        if badge is not None and (marker is None or badge[0] < marker[0]):
+            return ClusterHit(lane, int(clusters[badge[1]]))
+        if marker is not None:
+            return EventHit(int(markers["event"][marker[1]]))
+        labels = lp.labels
+        over = (
+            (labels["row"] == row) & (labels["x"] <= x_px) & (x_px <= labels["x"] + labels["width"])
+        )
+        at = np.flatnonzero(over)
+        return EventHit(int(labels["event"][at[0]])) if len(at) else None
 
 
 class _Row:
@@ -537,7 +594,9 @@ def lane_candidates(
     rank = kind_rank[table.kind[events]].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
-    visible = (xs >= 0) & (xs <= viewport.width_px)
+    # In view by its day, as the dimmed markers are (pixels would round a marker on the
+    # view's last day out of it).
+    visible = in_view[keep][order]
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home), dim_x
 
@@ -591,7 +650,7 @@ def plan_view(
             _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
         else:
             cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, home=home)
-            lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
+            lp = LanePlan(rows=n_rows, dim_x=dim_x)
             _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
         plans.append(lp)
     plan = Plan(viewport, plans)
@@ -643,8 +702,8 @@ def _plan_sparse(
     echo = ~cand.home
     if echo.any():
         shown = echo & cand.visible
-        lp.echo_x = cand.x[shown].tolist()
-        lp.echo_event = cand.events[shown].tolist()
+        lp.echoes = np.empty(int(shown.sum()), ECHO)
+        lp.echoes["x"], lp.echoes["event"] = cand.x[shown], cand.events[shown]
         cand = _subset(cand, ~echo)
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds)
@@ -705,39 +764,45 @@ def _visible_first_fit(
 
 
 def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
-    for i in sorted(placer.placed):
-        if not cand.visible[i]:
-            continue
-        p = placer.placed[i]
-        ev = int(cand.events[i])
-        lp.marker_x.append(float(cand.x[i]))
-        lp.marker_row.append(p.row)
-        lp.marker_event.append(ev)
-        if p.label is not None:
-            lp.label_x.append(p.label[0])
-            lp.label_width.append(p.label[1])
-            lp.label_row.append(p.row)
-            lp.label_event.append(ev)
-            lp.label_key.append(p.key)
-            lp.label_text.append("" if p.key else str(table.labels[ev]))
+    """The placed candidates in view as the lane's markers and labels, in x order."""
+    placed = np.fromiter(sorted(placer.placed), dtype=np.int64, count=len(placer.placed))
+    placed = placed[cand.visible[placed]]
+    where = [placer.placed[i] for i in placed.tolist()]
+    lp.markers = np.empty(len(placed), MARKER)
+    lp.markers["x"], lp.markers["event"] = cand.x[placed], cand.events[placed]
+    lp.markers["row"] = [p.row for p in where]
+    named = [(k, p) for k, p in enumerate(where) if p.label is not None]
+    labels = np.empty(len(named), LABEL)
+    labels["x"] = [p.label[0] for _, p in named if p.label is not None]
+    labels["width"] = [p.label[1] for _, p in named if p.label is not None]
+    labels["row"] = [p.row for _, p in named]
+    labels["key"] = [p.key for _, p in named]
+    labels["event"] = lp.markers["event"][[k for k, _ in named]]
+    lp.labels = labels
+    lp.label_text = np.array(
+        [
+            "" if key else str(table.labels[ev])
+            for ev, key in zip(labels["event"], labels["key"], strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
     """The last resort: events with no room even for a marker, counted in badges."""
+    rows: list[tuple[float, int, int, tuple[float, float], int]] = []
     for x, row, members in placer.badges:
         idx = np.asarray(members)
         idx = idx[cand.visible[idx]]
         if not len(idx):
             continue
-        members = idx.tolist()
         events = cand.events[idx]
         kinds = table.kind[events]
-        lp.cluster_x.append(float(x))
-        lp.cluster_row.append(int(row))
-        lp.cluster_count.append(len(members))
-        lp.cluster_span.append((float(table.start[events].min()), float(table.end[events].max())))
+        span = (float(table.start[events].min()), float(table.end[events].max()))
+        kind = int(kinds[0]) if (kinds == kinds[0]).all() else -1
+        rows.append((float(x), int(row), len(idx), span, kind))
         lp.cluster_events.append(events)
-        lp.cluster_kind.append(int(kinds[0]) if (kinds == kinds[0]).all() else -1)
+    lp.clusters = np.array(rows, dtype=CLUSTER)
 
 
 YEAR_DAYS = 366.0
@@ -829,31 +894,19 @@ def _name_dense(
 def _number_key(plan: Plan, table: EventTable) -> None:
     """Number the keyed events once each, in date order, and drop the numbers of events
     named elsewhere on the timeline (another lane)."""
-    named = plan.named()
-    keyed = sorted(
-        {
-            ev
-            for lp in plan.lanes
-            for ev, k in zip(lp.label_event, lp.label_key, strict=True)
-            if k and ev not in named
-        },
-        key=lambda ev: (float(table.start[ev]), ev),
-    )
-    numbers = {ev: n for n, ev in enumerate(keyed, start=1)}
+    named = np.fromiter(plan.named(), dtype=np.int64)
+    keyed_parts = [lp.labels["event"][lp.labels["key"]] for lp in plan.lanes]
+    keyed = np.unique(np.concatenate(keyed_parts)) if keyed_parts else np.zeros(0, np.int64)
+    keyed = keyed[~np.isin(keyed, named)]
+    keyed = keyed[np.lexsort((keyed, table.start[keyed]))]  # in date order
+    numbers = {ev: n for n, ev in enumerate(keyed.tolist(), start=1)}
     plan.key = [(n, ev) for ev, n in numbers.items()]
     for lp in plan.lanes:
-        keep = [
-            j
-            for j, (ev, k) in enumerate(zip(lp.label_event, lp.label_key, strict=True))
-            if not k or ev in numbers
-        ]
-        for name in ("label_x", "label_width", "label_row", "label_event", "label_key"):
-            values = getattr(lp, name)
-            setattr(lp, name, [values[j] for j in keep])
-        lp.label_text = [
-            key_text(numbers[ev]) if k else lp.label_text[j]
-            for j, ev, k in zip(keep, lp.label_event, lp.label_key, strict=True)
-        ]
+        key = lp.labels["key"]
+        keep = ~key | np.isin(lp.labels["event"], keyed)
+        text = lp.label_text.copy()
+        text[key] = [key_text(numbers.get(int(ev), 0)) for ev in lp.labels["event"][key]]
+        lp.labels, lp.label_text = lp.labels[keep], text[keep]
 
 
 def key_text(number: int) -> str:

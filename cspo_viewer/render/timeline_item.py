@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 from cspo_viewer.data.annotations import ERA_COLOUR, Annotation
 from cspo_viewer.data.table import EventTable
 from cspo_viewer.layout import (
+    Hit,
     LanePlan,
     Lanes,
     MemberBand,
@@ -805,7 +806,7 @@ class TimelineItem(pg.GraphicsObject):
         p.drawImage(target, image)
 
     def _paint_dimmed(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
-        if not lp.dim_x:
+        if not len(lp.dim_x):
             return
         r = self._look.layout.marker_px * 0.22
         y = frame.row_y(lane, 0)
@@ -824,7 +825,7 @@ class TimelineItem(pg.GraphicsObject):
             (frame.dev_x0 + x, frame.row_y(lane, row), size)
             for x, row in zip(lp.marker_x, lp.marker_row, strict=True)
         ]
-        if lp.echo_x and lane < len(self._echo) and self._echo[lane]:
+        if len(lp.echoes) and lane < len(self._echo) and self._echo[lane]:
             y = frame.echo_y(lane, self._rows[lane])
             small = min(size * ECHO_SIZE, ECHO_ROWS * frame.row_px * 0.9)
             points += [(frame.dev_x0 + x, y, small) for x in lp.echo_x]
@@ -929,13 +930,14 @@ class TimelineItem(pg.GraphicsObject):
         look = self._look
         halo = QColor(look.label_halo)
         halo.setAlphaF(look.halo_alpha)
+        labels = lp.labels
         for x, w, row, ev, key, text in zip(
-            lp.label_x,
-            lp.label_width,
-            lp.label_row,
-            lp.label_event,
-            lp.label_key,
-            lp.label_text,
+            labels["x"].tolist(),
+            labels["width"].tolist(),
+            labels["row"].tolist(),
+            labels["event"].tolist(),
+            labels["key"].tolist(),
+            lp.label_text.tolist(),
             strict=True,
         ):
             baseline = frame.row_y(lane, row) + self._ascent * 0.36
@@ -999,7 +1001,7 @@ class TimelineItem(pg.GraphicsObject):
                 return lane, row
         return None
 
-    def hit(self, item_pos: QPointF, radius_px: float | None = None) -> tuple[str, object] | None:
+    def hit(self, item_pos: QPointF, radius_px: float | None = None) -> Hit | None:
         """What is drawn under ``item_pos`` (item coordinates): an event or a cluster."""
         frame = self._frame
         if frame is None or not self.lane_count:
@@ -1010,16 +1012,14 @@ class TimelineItem(pg.GraphicsObject):
         lane, row = where
         x_px = float(frame.plan.viewport.to_px(item_pos.x()))
         radius = radius_px if radius_px is not None else self._look.layout.marker_px * 0.75
-        found = frame.plan.hit(lane, row, x_px, radius)
-        if found and found[0] == "cluster":
-            return ("cluster", (lane, found[1]))
-        return found
+        return frame.plan.hit(lane, row, x_px, radius)
 
     def cluster_info(self, lane: int, index: int) -> tuple[tuple[float, float], np.ndarray]:
         """The day span and event rows of a cluster drawn in the last frame."""
         assert self._frame is not None
         lp = self._frame.plan.lanes[lane]
-        return lp.cluster_span[index], lp.cluster_events[index]
+        first, last = lp.cluster_span[index]
+        return (float(first), float(last)), lp.cluster_events[index]
 
 
 def _compact(n: int) -> str:
