@@ -251,6 +251,7 @@ class TimelineItem(pg.GraphicsObject):
         self._era_rgb = np.zeros((0, 3), dtype=np.uint8)  # each mark's colour
         self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
+        self._planned: tuple[Viewport, Plan, StripPlan] | None = None  # the last layout
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
         self._grid: Callable[[float, float], Sequence[float]] | None = None
@@ -273,6 +274,7 @@ class TimelineItem(pg.GraphicsObject):
     def set_look(self, look: RenderLook) -> None:
         self._look = look
         self._fonts()
+        self._planned = None
         self.update()
 
     @property
@@ -304,6 +306,7 @@ class TimelineItem(pg.GraphicsObject):
         self._era_rgb = self._era_colours()
         self._note_lines = 0
         self._frame = None
+        self._planned = None
         self.update()
 
     def set_page_mode(
@@ -312,6 +315,7 @@ class TimelineItem(pg.GraphicsObject):
         """A page numbers its unnamed events for the key, keeps labels in view and sizes
         its lanes for the range it shows (``x_range``; default the fitted range)."""
         self._key, self._clip_labels, self._allot_range = key, clip_labels, x_range
+        self._planned = None
         self.update()
 
     def allot_rows(self, width_px: float, height_px: float) -> bool:
@@ -376,6 +380,8 @@ class TimelineItem(pg.GraphicsObject):
         pad, lines, rows = layout
         same_home = self._home is not None and np.array_equal(home, self._home)
         self._home = home
+        if not same_home:
+            self._planned = None
         now = (pad, lines, rows, echo, note_lines)
         if now == (self._pad, self._member_lines, self._rows, self._echo, self._note_lines):
             if not same_home:
@@ -384,6 +390,7 @@ class TimelineItem(pg.GraphicsObject):
         self._echo, self._note_lines = echo, note_lines
         self.prepareGeometryChange()
         self._pad, self._member_lines, self._rows = pad, lines, rows
+        self._planned = None
         self.update()
         return True
 
@@ -398,6 +405,8 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
 
     def set_pinned(self, indexes: frozenset[int]) -> None:
+        if frozenset(indexes) != self._pinned:
+            self._planned = None  # pinned labels are placed first: a layout input
         self._pinned = frozenset(indexes)
         self.update()
 
@@ -484,6 +493,18 @@ class TimelineItem(pg.GraphicsObject):
             home=self._home,
         )
 
+    def _plans(self, viewport: Viewport) -> tuple[Plan, StripPlan]:
+        """The events' and the annotation strip's layout for ``viewport``: worked out
+        again only when the view, the content, the rows, the pins or the look changed
+        since the last paint (a selection or hover repaints with the layout it has)."""
+        planned = self._planned
+        if planned is not None and planned[0] == viewport:
+            return planned[1], planned[2]
+        plan = self.layout_plan(viewport)
+        strip = plan_strip(self._marks, viewport, self.measure, self._look.layout, self._note_lines)
+        self._planned = (viewport, plan, strip)
+        return plan, strip
+
     def paint(self, p: QPainter, *args: object) -> None:
         if self._table is None or self._lanes is None:
             return
@@ -491,9 +512,8 @@ class TimelineItem(pg.GraphicsObject):
         viewport, dev_x0 = self._viewport(tr)
         dev_y0 = tr.map(QPointF(0, 0)).y()
         row_px = tr.map(QPointF(0, 1)).y() - dev_y0
-        plan = self.layout_plan(viewport)
+        plan, strip = self._plans(viewport)
         tops = [self.lane_top(i) for i in range(self.lane_count)]
-        strip = plan_strip(self._marks, viewport, self.measure, self._look.layout, self._note_lines)
         self._frame = frame = Frame(
             plan, dev_x0, dev_y0, row_px, tops, self._pad, self._rows, strip
         )
