@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -62,6 +63,7 @@ from cspo_viewer.layout.annotations import (
 )
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.style import kind_color, kind_symbol
+from cspo_viewer.render.symbol_atlas import SymbolAtlas
 
 LANE_PAD = 0.3  # rows of space inside each lane, split above and below its rows
 MEMBER_GAP = 0.3  # rows between the event lanes and the membership strip
@@ -84,6 +86,15 @@ ERA_EDGE_ALPHA = 230  # of 255: an era's edges
 """How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
+
+
+class _Points(NamedTuple):
+    """A lane's markers as drawn: event rows, device centres and sizes (px)."""
+
+    event: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    size: np.ndarray
 
 
 @dataclass
@@ -122,6 +133,20 @@ def _symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | 
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     draw_symbol(p, QPointF(side / 2, side / 2), kind, size, fill, outline, ring)
+    p.end()
+    return pix
+
+
+def _dot_pixmap(radius: float, colour: QColor) -> QPixmap:
+    """A filled dot (a dimmed event's marker) as a pixmap."""
+    side = int(np.ceil(2 * radius + 2))
+    pix = QPixmap(side, side)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawEllipse(QPointF(side / 2, side / 2), radius, radius)
     p.end()
     return pix
 
@@ -252,6 +277,7 @@ class TimelineItem(pg.GraphicsObject):
         self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
         self._planned: tuple[Viewport, Plan, StripPlan] | None = None  # the last layout
+        self._atlas = SymbolAtlas()  # marker pixmaps, drawn many at a time
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
         self._grid: Callable[[float, float], Sequence[float]] | None = None
@@ -275,6 +301,7 @@ class TimelineItem(pg.GraphicsObject):
         self._look = look
         self._fonts()
         self._planned = None
+        self._atlas = SymbolAtlas()  # the look's colours and sizes
         self.update()
 
     @property
@@ -528,13 +555,13 @@ class TimelineItem(pg.GraphicsObject):
         self._paint_grid(p, viewport, frame)
         self._paint_members(p, viewport, frame)
         where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
-        self._paint_ties(p, plan, where)
+        self._paint_ties(p, where)
         for lane, lp in enumerate(plan.lanes):
             self._paint_density(p, lp, lane, frame)
             self._paint_dimmed(p, lp, lane, frame)
-            self._paint_spans(p, lp, lane, viewport, frame, where[lane])
+            self._paint_spans(p, lp, viewport, frame, where[lane])
             self._paint_clusters(p, lp, lane, frame)
-            self._paint_markers(p, [*lp.marker_event, *lp.echo_event], where[lane])
+            self._paint_markers(p, where[lane])
             self._paint_labels(p, lp, lane, frame)
         self._paint_selected_callout(p, plan, frame)
         self._paint_strip_names(p, strip, frame)
@@ -826,79 +853,107 @@ class TimelineItem(pg.GraphicsObject):
         p.drawImage(target, image)
 
     def _paint_dimmed(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
+        """Events outside the filter, shown dimmed: a small grey dot each, all in one call."""
         if not len(lp.dim_x):
             return
         r = self._look.layout.marker_px * 0.22
         y = frame.row_y(lane, 0)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(self._look.dim))
-        for x in lp.dim_x:
-            p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
+        colour = QColor(self._look.dim)
+        if self._vector:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            for x in lp.dim_x.tolist():
+                p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
+            return
+        rect = self._atlas.index(("dim", r, colour.name()), partial(_dot_pixmap, r, colour))
+        xs = frame.dev_x0 + lp.dim_x
+        self._atlas.draw(p, xs, np.full(len(xs), y), np.tile(rect, (len(xs), 1)))
 
-    def _marker_points(
-        self, lp: LanePlan, lane: int, frame: Frame
-    ) -> list[tuple[float, float, float]]:
-        """(device x, device y, size) of a lane's markers: those in its rows, then the
-        small ones in its strip of events named in another lane."""
+    def _marker_points(self, lp: LanePlan, lane: int, frame: Frame) -> _Points:
+        """A lane's markers in device pixels: those in its rows, then the small ones in
+        its strip of events named in another lane."""
         size = self._look.layout.marker_px
-        points = [
-            (frame.dev_x0 + x, frame.row_y(lane, row), size)
-            for x, row in zip(lp.marker_x, lp.marker_row, strict=True)
-        ]
+        markers = lp.markers
+        x = frame.dev_x0 + markers["x"]
+        y = frame.row_y(lane, 0) + markers["row"] * frame.row_px
+        sizes = np.full(len(markers), size)
+        events = markers["event"]
         if len(lp.echoes) and lane < len(self._echo) and self._echo[lane]:
-            y = frame.echo_y(lane, self._rows[lane])
             small = min(size * ECHO_SIZE, ECHO_ROWS * frame.row_px * 0.9)
-            points += [(frame.dev_x0 + x, y, small) for x in lp.echo_x]
-        return points
+            x = np.r_[x, frame.dev_x0 + lp.echoes["x"]]
+            y = np.r_[y, np.full(len(lp.echoes), frame.echo_y(lane, self._rows[lane]))]
+            sizes = np.r_[sizes, np.full(len(lp.echoes), small)]
+            events = np.r_[events, lp.echoes["event"]]
+        return _Points(events, x, y, sizes)
 
-    def _paint_ties(
-        self, p: QPainter, plan: Plan, where: list[list[tuple[float, float, float]]]
-    ) -> None:
+    def _paint_ties(self, p: QPainter, where: list[_Points]) -> None:
         """An event drawn in several lanes (its nations or themes) is named in one: a
         thin line in its kind's colour joins its markers, so a reader follows any of them
         to its name (or key number). Drawn under markers and labels."""
         table = self._table
         assert table is not None
-        spans: dict[int, list[float]] = {}
-        for lp, points in zip(plan.lanes, where, strict=True):
-            for ev, (x, y, _size) in zip(
-                [*lp.marker_event, *lp.echo_event],
-                points,
-                strict=False,  # no strip: no echoes
-            ):
-                span = spans.setdefault(ev, [x, y, y])
-                span[1], span[2] = min(span[1], y), max(span[2], y)
+        if len(where) < 2:
+            return
+        events = np.concatenate([w.event for w in where])
+        xs = np.concatenate([w.x for w in where])
+        ys = np.concatenate([w.y for w in where])
+        if not len(events):
+            return
+        order = np.argsort(events, kind="stable")  # each event's first lane first
+        first = np.flatnonzero(np.r_[True, events[order][1:] != events[order][:-1]])
+        top = np.minimum.reduceat(ys[order], first)
+        bottom = np.maximum.reduceat(ys[order], first)
+        tied = bottom > top
+        if not tied.any():
+            return
+        at = order[first[tied]]  # where each tied event is first drawn
+        draw = np.argsort(at)  # in that order, as markers overlap
         look = self._look
-        for ev, (x, y0, y1) in spans.items():
-            if y1 <= y0:
-                continue
-            colour = QColor(kind_color(table.kinds[table.kind[ev]], look.is_dark))
-            colour.setAlphaF(0.55)
-            p.setPen(QPen(colour, look.pen_px, Qt.PenStyle.DotLine))
+        pens: dict[int, QPen] = {}
+        last = -1
+        for kind, x, y0, y1 in zip(
+            table.kind[events[at]][draw].tolist(),
+            xs[at][draw].tolist(),
+            top[tied][draw].tolist(),
+            bottom[tied][draw].tolist(),
+            strict=True,
+        ):
+            if kind != last:
+                pen = pens.get(kind)
+                if pen is None:
+                    colour = QColor(kind_color(table.kinds[kind], look.is_dark))
+                    colour.setAlphaF(0.55)
+                    pen = pens[kind] = QPen(colour, look.pen_px, Qt.PenStyle.DotLine)
+                p.setPen(pen)
+                last = kind
             p.drawLine(QPointF(x, y0), QPointF(x, y1))
 
     def _paint_spans(
-        self,
-        p: QPainter,
-        lp: LanePlan,
-        lane: int,
-        vp: Viewport,
-        frame: Frame,
-        where: list[tuple[float, float, float]],
+        self, p: QPainter, lp: LanePlan, vp: Viewport, frame: Frame, where: _Points
     ) -> None:
-        """Month, year and multi-day events: a bar over the whole period they may cover."""
+        """Month, year and multi-day events: a bar over the whole period they may cover
+        (in the lane's rows; a small marker under them stays a dot)."""
         table = self._table
         assert table is not None
+        events = where.event[: len(lp.markers)]
+        long = np.flatnonzero(is_period(table.start[events], table.end[events]))
+        if not len(long):
+            return
         p.setPen(Qt.PenStyle.NoPen)
         dark = self._look.is_dark
-        for ev, (_x, y, size) in zip(lp.marker_event, where, strict=False):
-            start, end = table.start[ev], table.end[ev]
-            if not is_period(start, end):
-                continue
+        events = events[long]
+        x0s = frame.dev_x0 + vp.to_px(table.start[events])
+        x1s = frame.dev_x0 + vp.to_px(table.end[events])
+        for ev, x0, x1, y, size in zip(
+            events.tolist(),
+            np.asarray(x0s).tolist(),
+            np.asarray(x1s).tolist(),
+            where.y[long].tolist(),
+            where.size[long].tolist(),
+            strict=True,
+        ):
             h = size * 0.5
             colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
-            x0 = frame.dev_x0 + float(vp.to_px(start))
-            x1 = frame.dev_x0 + float(vp.to_px(end))
             p.setBrush(colour)
             p.drawRoundedRect(QRectF(x0, y - h / 2, max(x1 - x0, 2.0), h), h / 2, h / 2)
 
@@ -926,22 +981,46 @@ class TimelineItem(pg.GraphicsObject):
             pix = cluster_pixmap(*args)
             p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
-    def _paint_markers(
-        self, p: QPainter, events: list[int], where: list[tuple[float, float, float]]
-    ) -> None:
+    def _paint_markers(self, p: QPainter, where: _Points) -> None:
+        """Each marker's kind symbol (the selected one ringed), in order: on a raster, all
+        of a lane's in one call from the symbol atlas; paths on SVG and PDF."""
         table = self._table
         assert table is not None
         look = self._look
-        for ev, (x, y, size) in zip(events, where, strict=False):
-            kind = table.kinds[table.kind[ev]]
-            ring = look.selection if ev == self._selected else None
-            centre = QPointF(x, y)
-            colour = kind_color(kind, look.is_dark)
-            if self._vector:
-                draw_symbol(p, centre, kind, size, colour, look.background, ring)
-                continue
-            pix = symbol_pixmap(kind, size, colour, look.background, ring)
-            p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
+        kinds = table.kind[where.event]
+        selected = where.event == (-1 if self._selected is None else self._selected)
+        if self._vector:
+            for ev_kind, x, y, size, ring in zip(
+                kinds.tolist(),
+                where.x.tolist(),
+                where.y.tolist(),
+                where.size.tolist(),
+                selected.tolist(),
+                strict=True,
+            ):
+                kind = table.kinds[ev_kind]
+                draw_symbol(
+                    p,
+                    QPointF(x, y),
+                    kind,
+                    size,
+                    kind_color(kind, look.is_dark),
+                    look.background,
+                    look.selection if ring else None,
+                )
+            return
+        # One atlas entry per kind, size and ring: a lane has a handful.
+        sizes, size_of = np.unique(np.round(where.size * 4) / 4, return_inverse=True)
+        code = (kinds.astype(np.int64) * len(sizes) + size_of) * 2 + selected
+        codes, which = np.unique(code, return_inverse=True)
+        rects = np.empty((len(codes), 4), dtype=np.float64)
+        for n, c in enumerate(codes.tolist()):
+            kind = table.kinds[c // 2 // len(sizes)]
+            size = float(sizes[c // 2 % len(sizes)])
+            args = (kind, size, kind_color(kind, look.is_dark), look.background)
+            ring = look.selection if c % 2 else None
+            rects[n] = self._atlas.index((*args, ring), partial(symbol_pixmap, *args, ring))
+        self._atlas.draw(p, where.x, where.y, rects[which])
 
     def _paint_labels(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         """Titles (and key numbers) beside their markers, on a soft halo; the selected
