@@ -837,9 +837,8 @@ def dense_candidates(
     events = lanes.event[sl]
     starts = table.start[events]
     lo, hi = np.searchsorted(starts, (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
-    events, dim = events[lo:hi], lanes.dim[sl][lo:hi]
-    starts, ends = table.start[events], table.end[events]
-    centre = marker_day(starts, ends)
+    events, dim, starts = events[lo:hi], lanes.dim[sl][lo:hi], starts[lo:hi]
+    centre = marker_day(starts, table.end[events])
     xs = (centre - viewport.x0) * viewport.px_per_day
     keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
     inst = np.flatnonzero(keep) + (sl.start + lo)
@@ -857,9 +856,10 @@ def dense_candidates(
         # (Centred month and year events break runs: keep one candidate per stretch.)
         best = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
         best = best[np.unique(seg[best], return_index=True)[1]]
+    elif len(rank):
+        best = _first_of_least(seg, rank)
     else:
-        order = np.argsort(seg * 1024 + rank, kind="stable")
-        best = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
+        best = seg
     best = best[np.lexsort((xs[best], rank[best]))]
     events, xs, rank, inst = events[best], xs[best], rank[best], inst[best]
     starts, ends = table.start[events], table.end[events]
@@ -869,6 +869,21 @@ def dense_candidates(
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     visible = np.ones(len(events), dtype=bool)
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
+
+
+def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """For each stretch ``seg`` holds (in stretch order), the first index of its least
+    ``rank``: the first index of each (stretch, rank) pair found in one pass over a small
+    table (stretches x ranks), where a sort of every index by pair would take several."""
+    r = rank - rank.min()
+    ranks = int(r.max()) + 1
+    n = len(seg)
+    first = np.full((int(seg.max()) + 1) * ranks, n, dtype=np.int64)
+    np.minimum.at(first, seg * ranks + r, np.arange(n))
+    first = first.reshape(-1, ranks)
+    found = first < n
+    held = np.flatnonzero(found.any(axis=1))
+    return first[held, found[held].argmax(axis=1)]
 
 
 def _name_dense(
