@@ -878,9 +878,9 @@ def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
     r = rank - rank.min()
     ranks = int(r.max()) + 1
     n = len(seg)
-    first = np.full((int(seg.max()) + 1) * ranks, n, dtype=np.int64)
-    np.minimum.at(first, seg * ranks + r, np.arange(n))
-    first = first.reshape(-1, ranks)
+    flat = np.full((int(seg.max()) + 1) * ranks, n, dtype=np.int64)
+    np.minimum.at(flat, seg * ranks + r, np.arange(n))
+    first = flat.reshape(-1, ranks)
     found = first < n
     held = np.flatnonzero(found.any(axis=1))
     return first[held, found[held].argmax(axis=1)]
