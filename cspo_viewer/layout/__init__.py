@@ -13,6 +13,8 @@ from cspo_viewer.layout.content import (
     TimelineContent,
     assign_lanes,
     build_content,
+    is_period,
+    marker_day,
     member_band,
     story_start,
     with_margin,
@@ -28,9 +30,7 @@ from cspo_viewer.layout.placement import (
     Plan,
     Viewport,
     choose_homes,
-    is_period,
     lane_rows,
-    marker_day,
     plan_view,
     unnamed,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -23,9 +24,33 @@ MARGIN_FRACTION = 0.025
 ``MIN_MARGIN_DAYS``): the same for the window's fit and the export."""
 MIN_MARGIN_DAYS = 15.0
 
+PERIOD_DAYS = 1.5
+"""An event longer than this many days (a month- or year-precision date, a multi-day
+event) is drawn as a period: a bar over the days it may cover, its marker mid-period."""
+
 FOUNDING_KIND = "founding"
 """The kind of the event that starts the record's story (the 2014 MoU): what came before
 it is context."""
+
+
+class InstanceDays(NamedTuple):
+    """Days of each instance of ``Lanes``, in its order."""
+
+    start: np.ndarray
+    end: np.ndarray
+    centre: np.ndarray  # where its marker sits (``marker_day``)
+
+
+def is_period(start: Any, end: Any) -> Any:
+    """Whether an event (or each of arrays of them) is drawn as a period, not a day:
+    the one test the layout, the painters and the exports share."""
+    return end - start > PERIOD_DAYS
+
+
+def marker_day(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The day each event's marker sits on: its own day's middle, or a period's middle
+    (an imprecise date is no more likely at its start than anywhere in it)."""
+    return np.where(is_period(start, end), (start + end) / 2, start + 0.5)
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,9 @@ class Lanes:
     lane: np.ndarray  # int32: instance -> lane index
     dim: np.ndarray  # bool: instance drawn dimmed (outside the filter, "dim" mode)
     bounds: np.ndarray = field(init=False, repr=False)  # set from ``lane`` after init
+    _days: list[tuple[EventTable, InstanceDays]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))
@@ -45,6 +73,17 @@ class Lanes:
 
     def lane_slice(self, lane: int) -> slice:
         return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
+
+    def days(self, table: EventTable) -> InstanceDays:
+        """Each instance's start, end and marker day, gathered from ``table`` once: every
+        frame reads a stretch of them per lane, which is then a slice, not a gather."""
+        for known, days in self._days:
+            if known is table:
+                return days
+        start, end = table.start[self.event], table.end[self.event]
+        days = InstanceDays(start, end, marker_day(start, end))
+        self._days[:] = [(table, days)]  # the content's table (one at a time)
+        return days
 
 
 def assign_lanes(

@@ -32,12 +32,11 @@ import bisect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import FOUNDING_KIND, Lanes
+from cspo_viewer.layout.content import FOUNDING_KIND, Lanes, is_period
 
 KIND_PRIORITY = (
     FOUNDING_KIND,
@@ -75,25 +74,9 @@ class Viewport:
         return (day - self.x0) * self.px_per_day
 
 
-PERIOD_DAYS = 1.5
-"""An event longer than this many days (a month- or year-precision date, a multi-day
-event) is drawn as a period: a bar over the days it may cover, its marker mid-period."""
-
 BADGE_SCALE = 1.3
 """A counted badge's size against a marker's: big enough for a count, and never read
 as one more marker."""
-
-
-def is_period(start: Any, end: Any) -> Any:
-    """Whether an event (or each of arrays of them) is drawn as a period, not a day:
-    the one test the layout, the painters and the exports share."""
-    return end - start > PERIOD_DAYS
-
-
-def marker_day(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The day each event's marker sits on: its own day's middle, or a period's middle
-    (an imprecise date is no more likely at its start than anywhere in it)."""
-    return np.where(is_period(start, end), (start + end) / 2, start + 0.5)
 
 
 @dataclass(frozen=True)
@@ -344,6 +327,12 @@ class _Placer:
         first_row: int = 0,
     ) -> None:
         self.lane = lane
+        # The candidates' positions and ranks as Python lists: placing reads them one at
+        # a time, thousands of times a frame (a numpy scalar costs more than a float).
+        self.x: list[float] = lane.x.tolist()
+        self.bar0: list[float] = lane.bar0.tolist()
+        self.bar1: list[float] = lane.bar1.tolist()
+        self.rank: list[int] = lane.rank.tolist()
         self.widths = widths
         self.style = style
         self.bounds = bounds
@@ -370,8 +359,8 @@ class _Placer:
     ) -> tuple[int, float, float, tuple[float, float] | None] | None:
         """Where ``_try`` would put candidate ``i``: (row, left, right, label), without
         taking the room."""
-        lane, st = self.lane, self.style
-        x, b0, b1 = float(lane.x[i]), float(lane.bar0[i]), float(lane.bar1[i])
+        st = self.style
+        x, b0, b1 = self.x[i], self.bar0[i], self.bar1[i]
         half, gap = st.marker_px / 2, st.gap_px
         label: tuple[float, float] | None = None
         if width is None:
@@ -408,33 +397,32 @@ class _Placer:
         rest = [
             i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
         ]
-        xs = self.lane.x
-        sorted_x = xs  # candidates come in x order (``lane_candidates``)
+        xs = self.x  # candidates come in x order (``lane_candidates``)
         swept = []
         for i in rest:
-            pinned = lane_pinned = self.lane.rank[i] < 0 and not first_rows
+            pinned = lane_pinned = self.rank[i] < 0 and not first_rows
             if lane_pinned:
                 pinned = self._try(i, self.widths(i), rows=(last,))
-            if not pinned and not self._title_alone(i, last, sorted_x):
+            if not pinned and not self._title_alone(i, last):
                 swept.append(i)
-        self.sweep(sorted(swept, key=lambda i: float(xs[i])), last, key_width)
+        self.sweep(sorted(swept, key=lambda i: xs[i]), last, key_width)
 
-    def _title_alone(self, i: int, row: int, sorted_x: np.ndarray) -> bool:
+    def _title_alone(self, i: int, row: int) -> bool:
         """Name ``i`` in ``row`` if its title fits there without covering any other
         event's marker (so naming it pushes nobody into a badge)."""
-        st, lane = self.style, self.lane
-        x, half = float(lane.x[i]), st.marker_px / 2
+        st, sorted_x = self.style, self.x
+        x, half = sorted_x[i], st.marker_px / 2
         width = self.widths(i)
         reach = None if width is None else st.label_reach(x, width, self.bounds)
         if width is None or reach is None:
             return False
-        lo, hi = min(reach[0], float(lane.bar0[i])), max(reach[1], float(lane.bar1[i]))
+        lo, hi = min(reach[0], self.bar0[i]), max(reach[1], self.bar1[i])
         label = (reach[2], width)
         # Clear of other markers by a badge's width too: a pile just left of it keeps
         # room for the badge that counts it.
         room = 2 * (st.badge_half + st.gap_px)
         gap = 2 * st.gap_px
-        inside = np.searchsorted(sorted_x, hi + half + gap) - np.searchsorted(
+        inside = bisect.bisect_left(sorted_x, hi + half + gap) - bisect.bisect_left(
             sorted_x, lo - half - room
         )
         if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
@@ -449,28 +437,24 @@ class _Placer:
         pile (and clear of what the row holds), else numbered for the key (or bare);
         the rest of the pile is counted in a badge right after it, so nothing overlaps
         and the founding never loses its marker to an "other" beside it."""
-        st, lane = self.style, self.lane
+        st, xs, bar0, bar1, rank = self.style, self.x, self.bar0, self.bar1, self.rank
         half, gap = st.marker_px / 2, st.gap_px
         badge_half = st.badge_half
         taken = self.rows[row]
         piles: list[list[int]] = []
         reach = -1e18
         for i in indices:
-            lo = min(float(lane.x[i]) - half, float(lane.bar0[i]))
+            lo = min(xs[i] - half, bar0[i])
             if piles and lo - gap < reach:
                 piles[-1].append(i)
             else:
                 piles.append([i])
-            reach = (
-                max(reach, float(lane.x[i]) + half)
-                if piles[-1] != [i]
-                else (float(lane.x[i]) + half)
-            )
-        starts = [min(float(lane.x[p[0]]) - half, float(lane.bar0[p[0]])) for p in piles]
+            reach = max(reach, xs[i] + half) if piles[-1] != [i] else (xs[i] + half)
+        starts = [min(xs[p[0]] - half, bar0[p[0]]) for p in piles]
         for n, pile in enumerate(piles):
-            best = min(pile, key=lambda i: (int(lane.rank[i]), float(lane.x[i])))
-            x = float(lane.x[best])
-            lo, hi = min(x - half, float(lane.bar0[best])), max(x + half, float(lane.bar1[best]))
+            best = min(pile, key=lambda i: (rank[i], xs[i]))
+            x = xs[best]
+            lo, hi = min(x - half, bar0[best]), max(x + half, bar1[best])
             rest = [i for i in pile if i != best]
             if not taken.free(lo - gap, hi + gap):
                 self._badge(pile, row, min(x, self.bounds[1] - badge_half - gap))
@@ -535,7 +519,7 @@ class _Placer:
         """Place ``i`` with the widest of title, number or nothing that ends before
         ``limit`` and is free in the row (a title left of its marker at the right edge)."""
         st, taken = self.style, self.rows[row]
-        x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
+        x, b0, b1 = self.x[i], self.bar0[i], self.bar1[i]
         half, gap = st.marker_px / 2, st.gap_px
         title = self.widths(i)  # None: named in another lane, a marker is enough
         for width, key in ((title, False), (key_width, True)) if title is not None else ():
@@ -570,17 +554,13 @@ def lane_candidates(
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
     x positions."""
     sl = lanes.lane_slice(lane)
-    events, dim = lanes.event[sl], lanes.dim[sl]
-    starts = table.start[events]
+    days = lanes.days(table)
     span = viewport.x1 - viewport.x0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
-    stop = int(np.searchsorted(starts, hi, side="right"))
-    ends = table.end[events[:stop]]
-    near = np.flatnonzero(ends >= lo)
-    ends = ends[near]
-    events, starts, dim = events[near], starts[near], dim[near]
-    inst = near + sl.start
-    centre = marker_day(starts, ends)
+    stop = sl.start + int(np.searchsorted(days.start[sl], hi, side="right"))
+    inst = sl.start + np.flatnonzero(days.end[sl.start : stop] >= lo)
+    events, dim = lanes.event[inst], lanes.dim[inst]
+    starts, ends, centre = days.start[inst], days.end[inst], days.centre[inst]
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
     in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
     dim_x = xs[dim & in_view]
@@ -673,14 +653,15 @@ def _widths(table: EventTable, cand: _Lane, measure: Callable[[str], float]):
     """A candidate's title width, measured once; None for an instance that is not its
     event's home (it shows only its marker)."""
     cache: dict[int, float] = {}
-    home = cand.home
+    home: list[bool] = cand.home.tolist()
+    events: list[int] = cand.events.tolist()
 
     def width(i: int) -> float | None:
         if not home[i]:
             return None
         w = cache.get(i)
         if w is None:
-            w = cache[i] = float(measure(str(table.labels[int(cand.events[i])])))
+            w = cache[i] = float(measure(str(table.labels[events[i]])))
         return w
 
     return width
@@ -813,7 +794,7 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
     """How many of the lane's undimmed instances start in the view: enough to tell a
     dense lane without working out every event's position."""
     sl = lanes.lane_slice(lane)
-    starts = table.start[lanes.event[sl]]
+    starts = lanes.days(table).start[sl]
     first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
     return int(last - first - lanes.dim[sl][first:last].sum())
 
@@ -834,14 +815,15 @@ def dense_candidates(
     among equals) as the candidates to name. Only the chosen few get bars and ranks
     worked out, so a frame costs a few passes over the visible events."""
     sl = lanes.lane_slice(lane)
-    events = lanes.event[sl]
-    starts = table.start[events]
-    lo, hi = np.searchsorted(starts, (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
-    events, dim, starts = events[lo:hi], lanes.dim[sl][lo:hi], starts[lo:hi]
-    centre = marker_day(starts, table.end[events])
+    days = lanes.days(table)
+    lo, hi = (
+        np.searchsorted(days.start[sl], (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
+        + sl.start
+    )
+    events, dim, centre = lanes.event[lo:hi], lanes.dim[lo:hi], days.centre[lo:hi]
     xs = (centre - viewport.x0) * viewport.px_per_day
     keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
-    inst = np.flatnonzero(keep) + (sl.start + lo)
+    inst = np.flatnonzero(keep) + lo
     events, xs = events[keep], xs[keep]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)

@@ -944,8 +944,10 @@ class TimelineItem(pg.GraphicsObject):
         events = events[long]
         x0s = frame.dev_x0 + vp.to_px(table.start[events])
         x1s = frame.dev_x0 + vp.to_px(table.end[events])
-        for ev, x0, x1, y, size in zip(
-            events.tolist(),
+        brushes: dict[int, QColor] = {}
+        now = -1
+        for kind, x0, x1, y, size in zip(
+            table.kind[events].tolist(),
             np.asarray(x0s).tolist(),
             np.asarray(x1s).tolist(),
             where.y[long].tolist(),
@@ -953,8 +955,13 @@ class TimelineItem(pg.GraphicsObject):
             strict=True,
         ):
             h = size * 0.5
-            colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
-            p.setBrush(colour)
+            if kind != now:
+                colour = brushes.get(kind)
+                if colour is None:
+                    fill = self._look.span_colour(kind_color(table.kinds[kind], dark))
+                    colour = brushes[kind] = QColor(fill)
+                p.setBrush(colour)
+                now = kind
             p.drawRoundedRect(QRectF(x0, y - h / 2, max(x1 - x0, 2.0), h), h / 2, h / 2)
 
     def _paint_clusters(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
@@ -1030,6 +1037,17 @@ class TimelineItem(pg.GraphicsObject):
         halo = QColor(look.label_halo)
         halo.setAlphaF(look.halo_alpha)
         labels = lp.labels
+        # Fonts and pens by (key number?, selected?), set only when they change: a frame
+        # names hundreds of events, nearly all in the plain title font.
+        fonts: dict[tuple[bool, bool], QFont] = {}
+        colours = {
+            (False, False): QColor(look.text),
+            (True, False): QColor(look.muted_text),
+            (False, True): QColor(look.selection),
+            (True, True): QColor(look.selection),
+        }
+        top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        now: tuple[bool, bool] | None = None
         for x, w, row, ev, key, text in zip(
             labels["x"].tolist(),
             labels["width"].tolist(),
@@ -1042,19 +1060,17 @@ class TimelineItem(pg.GraphicsObject):
             baseline = frame.row_y(lane, row) + self._ascent * 0.36
             left = frame.dev_x0 + x
             p.fillRect(QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px), halo)
-            selected = ev == self._selected
-            font = QFont(self._small_bold if key else self._font)
-            font.setUnderline(selected)
-            p.setFont(font)
-            p.setPen(
-                QColor(look.selection if selected else (look.muted_text if key else look.text))
-            )
+            style = (key, ev == self._selected)
+            if style != now:
+                font = fonts.get(style)
+                if font is None:
+                    font = fonts[style] = QFont(self._small_bold if key else self._font)
+                    font.setUnderline(style[1])
+                p.setFont(font)
+                p.setPen(colours[style])
+                now = style
             if key:
-                p.drawText(
-                    QRectF(left, baseline - self._ascent, w, self._line_px),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                    text,
-                )
+                p.drawText(QRectF(left, baseline - self._ascent, w, self._line_px), top_left, text)
             else:
                 p.drawText(QPointF(left, baseline), text)
 
