@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from cspo_viewer.data.table import EventTable, TagPairs, load_table
 from cspo_viewer.layout import (
+    ClusterHit,
+    EventHit,
     Lanes,
     LayoutStyle,
     Viewport,
@@ -397,3 +399,21 @@ def test_an_unnamed_event_keeps_its_marker_and_number_in_its_home_lane(store):
         lp = plan.lanes[home_lane]
         assert ev in lp.marker_event, table.labels[ev]
         assert (ev in keyed) == (ev in lp.label_event)  # a number beside it if keyed
+
+
+def test_hit_names_the_marker_badge_or_label_under_the_pointer():
+    """What a click finds, typed: an event by its marker or its label, a badge by its
+    lane and index, nothing between them."""
+    table = synthetic_table([100, 102, 600], [6, 0, 3], [1, 1, 1])
+    plan = plan_view(table, one_lane(3), Viewport(0, 1000, 1000), measure, rows=[1])
+    lp = plan.lanes[0]
+    founding = int(np.flatnonzero(table.kind == 0)[0])
+    assert lp.cluster_count.tolist() == [1]  # the "other" beside the founding is counted
+    for ev in (founding, 2):
+        x, row = lp.marker_of(ev)
+        assert plan.hit(0, row, x + 1, 6) == EventHit(ev)
+        label = lp.labels[lp.labels["event"] == ev][0]
+        assert plan.hit(0, row, label["x"] + label["width"] / 2, 6) == EventHit(ev)
+    assert plan.hit(0, 0, float(lp.cluster_x[0]), 6) == ClusterHit(0, 0)
+    assert plan.hit(0, 0, 900.0, 6) is None and plan.hit(1, 0, 100.0, 6) is None
+    assert lp.marker_of(1 - founding) is None  # in the badge, no marker of its own
