@@ -33,12 +33,13 @@ FOUNDING_KIND = "founding"
 it is context."""
 
 
-class InstanceDays(NamedTuple):
-    """Days of each instance of ``Lanes``, in its order."""
+class InstanceColumns(NamedTuple):
+    """The table's columns a frame reads, per instance of ``Lanes``, in its order."""
 
     start: np.ndarray
     end: np.ndarray
     centre: np.ndarray  # where its marker sits (``marker_day``)
+    kind: np.ndarray  # kind index
 
 
 def is_period(start: Any, end: Any) -> Any:
@@ -63,7 +64,7 @@ class Lanes:
     lane: np.ndarray  # int32: instance -> lane index
     dim: np.ndarray  # bool: instance drawn dimmed (outside the filter, "dim" mode)
     bounds: np.ndarray = field(init=False, repr=False)  # set from ``lane`` after init
-    _days: list[tuple[EventTable, InstanceDays]] = field(
+    _columns: list[tuple[EventTable, InstanceColumns]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
 
@@ -74,16 +75,17 @@ class Lanes:
     def lane_slice(self, lane: int) -> slice:
         return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
 
-    def days(self, table: EventTable) -> InstanceDays:
-        """Each instance's start, end and marker day, gathered from ``table`` once: every
-        frame reads a stretch of them per lane, which is then a slice, not a gather."""
-        for known, days in self._days:
+    def columns(self, table: EventTable) -> InstanceColumns:
+        """Each instance's start, end, marker day and kind, gathered from ``table`` once:
+        every frame reads a stretch of them per lane, which is then a slice, not a
+        gather."""
+        for known, columns in self._columns:
             if known is table:
-                return days
+                return columns
         start, end = table.start[self.event], table.end[self.event]
-        days = InstanceDays(start, end, marker_day(start, end))
-        self._days[:] = [(table, days)]  # the content's table (one at a time)
-        return days
+        columns = InstanceColumns(start, end, marker_day(start, end), table.kind[self.event])
+        self._columns[:] = [(table, columns)]  # the content's table (one at a time)
+        return columns
 
 
 def assign_lanes(

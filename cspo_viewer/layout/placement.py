@@ -554,7 +554,7 @@ def lane_candidates(
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
     x positions."""
     sl = lanes.lane_slice(lane)
-    days = lanes.days(table)
+    days = lanes.columns(table)
     span = viewport.x1 - viewport.x0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
     stop = sl.start + int(np.searchsorted(days.start[sl], hi, side="right"))
@@ -794,7 +794,7 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
     """How many of the lane's undimmed instances start in the view: enough to tell a
     dense lane without working out every event's position."""
     sl = lanes.lane_slice(lane)
-    starts = lanes.days(table).start[sl]
+    starts = lanes.columns(table).start[sl]
     first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
     return int(last - first - lanes.dim[sl][first:last].sum())
 
@@ -815,24 +815,28 @@ def dense_candidates(
     among equals) as the candidates to name. Only the chosen few get bars and ranks
     worked out, so a frame costs a few passes over the visible events."""
     sl = lanes.lane_slice(lane)
-    days = lanes.days(table)
+    cols = lanes.columns(table)
     lo, hi = (
-        np.searchsorted(days.start[sl], (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
+        np.searchsorted(cols.start[sl], (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
         + sl.start
     )
-    events, dim, centre = lanes.event[lo:hi], lanes.dim[lo:hi], days.centre[lo:hi]
-    xs = (centre - viewport.x0) * viewport.px_per_day
-    keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
-    inst = np.flatnonzero(keep) + lo
-    events, xs = events[keep], xs[keep]
+    xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
+    keep = (xs >= 0) & (xs <= viewport.width_px)
+    keep &= ~lanes.dim[lo:hi]
+    if keep.all():  # all of the stretch in view and none dimmed: read it as it is
+        inst, kinds = np.arange(lo, hi), cols.kind[lo:hi]
+    else:
+        inst = np.flatnonzero(keep) + lo
+        xs, kinds = xs[keep], cols.kind[inst]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
     lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
     lp.density_bin_px = bin_px
     seg = (xs / (style.marker_px * 4)).astype(np.int64)
-    rank = kind_rank[table.kind[events]].astype(np.int32)
+    rank = kind_rank[kinds]
     if len(pinned):
-        rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
+        pins = np.fromiter(pinned, dtype=np.int64)
+        rank = np.where(np.isin(lanes.event[inst], pins), -1, rank)
     if len(rank) and rank.min() == rank.max():
         # One kind (lanes by kind): the first of each run of a stretch, in start order.
         # (Centred month and year events break runs: keep one candidate per stretch.)
@@ -843,8 +847,9 @@ def dense_candidates(
     else:
         best = seg
     best = best[np.lexsort((xs[best], rank[best]))]
-    events, xs, rank, inst = events[best], xs[best], rank[best], inst[best]
-    starts, ends = table.start[events], table.end[events]
+    xs, rank, inst = xs[best], rank[best].astype(np.int32), inst[best]
+    events = lanes.event[inst]
+    starts, ends = cols.start[inst], cols.end[inst]
     long = is_period(starts, ends)
     bar0 = np.where(long, viewport.to_px(starts), xs)
     bar1 = np.where(long, viewport.to_px(ends), xs)
