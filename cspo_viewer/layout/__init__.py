@@ -7,6 +7,7 @@
 
 from cspo_viewer.layout.content import (
     FOUNDING_KIND,
+    KIND_PRIORITY,
     MARGIN_FRACTION,
     Lanes,
     MemberBand,
@@ -21,7 +22,6 @@ from cspo_viewer.layout.content import (
 )
 from cspo_viewer.layout.placement import (
     BADGE_SCALE,
-    KIND_PRIORITY,
     ClusterHit,
     EventHit,
     Hit,

@@ -33,13 +33,32 @@ FOUNDING_KIND = "founding"
 it is context."""
 
 
+KIND_PRIORITY = (
+    FOUNDING_KIND,
+    "principals-meeting",
+    "statement",
+    "vision",
+    "membership",
+    "exercise",
+    "other",
+    "related",
+)
+"""Which labels win when space is short: the founding and the Boards first."""
+
+
+def kind_rank(table: EventTable) -> np.ndarray:
+    """Each kind's place in ``KIND_PRIORITY`` (lower wins); kinds it does not name last."""
+    rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
+    return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
+
+
 class InstanceColumns(NamedTuple):
     """The table's columns a frame reads, per instance of ``Lanes``, in its order."""
 
     start: np.ndarray
     end: np.ndarray
     centre: np.ndarray  # where its marker sits (``marker_day``)
-    kind: np.ndarray  # kind index
+    rank: np.ndarray  # its kind's priority (``kind_rank``)
 
 
 def is_period(start: Any, end: Any) -> Any:
@@ -76,14 +95,16 @@ class Lanes:
         return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
 
     def columns(self, table: EventTable) -> InstanceColumns:
-        """Each instance's start, end, marker day and kind, gathered from ``table`` once:
+        """Each instance's start, end, marker day and kind's priority, gathered from
+        ``table`` once:
         every frame reads a stretch of them per lane, which is then a slice, not a
         gather."""
         for known, columns in self._columns:
             if known is table:
                 return columns
         start, end = table.start[self.event], table.end[self.event]
-        columns = InstanceColumns(start, end, marker_day(start, end), table.kind[self.event])
+        rank = kind_rank(table)[table.kind[self.event]]
+        columns = InstanceColumns(start, end, marker_day(start, end), rank)
         self._columns[:] = [(table, columns)]  # the content's table (one at a time)
         return columns
 

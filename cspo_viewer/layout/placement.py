@@ -36,19 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import FOUNDING_KIND, Lanes, is_period
-
-KIND_PRIORITY = (
-    FOUNDING_KIND,
-    "principals-meeting",
-    "statement",
-    "vision",
-    "membership",
-    "exercise",
-    "other",
-    "related",
-)
-"""Which labels win when space is short: the founding and the Boards first."""
+from cspo_viewer.layout.content import KIND_PRIORITY, Lanes, is_period
 
 MAX_ROWS = 8
 """The most rows a lane is given; more would make a lane a table."""
@@ -545,7 +533,6 @@ def lane_candidates(
     lanes: Lanes,
     lane: int,
     viewport: Viewport,
-    kind_rank: np.ndarray,
     pinned: Collection[int],
     context: float = 0.5,
     home: np.ndarray | None = None,
@@ -554,13 +541,13 @@ def lane_candidates(
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
     x positions."""
     sl = lanes.lane_slice(lane)
-    days = lanes.columns(table)
+    cols = lanes.columns(table)
     span = viewport.x1 - viewport.x0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
-    stop = sl.start + int(np.searchsorted(days.start[sl], hi, side="right"))
-    inst = sl.start + np.flatnonzero(days.end[sl.start : stop] >= lo)
+    stop = sl.start + int(np.searchsorted(cols.start[sl], hi, side="right"))
+    inst = sl.start + np.flatnonzero(cols.end[sl.start : stop] >= lo)
     events, dim = lanes.event[inst], lanes.dim[inst]
-    starts, ends, centre = days.start[inst], days.end[inst], days.centre[inst]
+    starts, ends, centre = cols.start[inst], cols.end[inst], cols.centre[inst]
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
     in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
     dim_x = xs[dim & in_view]
@@ -571,7 +558,7 @@ def lane_candidates(
     long = is_period(starts, ends)
     bar0 = np.where(long, viewport.to_px(starts), xs)
     bar1 = np.where(long, viewport.to_px(ends), xs)
-    rank = kind_rank[table.kind[events]].astype(np.int32)
+    rank = cols.rank[inst].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
     # In view by its day, as the dimmed markers are (pixels would round a marker on the
@@ -579,11 +566,6 @@ def lane_candidates(
     visible = in_view[keep][order]
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home), dim_x
-
-
-def kind_rank(table: EventTable) -> np.ndarray:
-    rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
-    return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
 
 
 def is_dense(n: int, viewport: Viewport, style: LayoutStyle, rows: int = 4) -> bool:
@@ -616,7 +598,6 @@ def plan_view(
     view itself (default) on a page. ``home`` says which instance of each event may be
     named (``choose_homes``; by default chosen for this view).
     """
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
@@ -626,10 +607,10 @@ def plan_view(
         n_rows = rows[lane] if rows is not None else 2
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
             lp = LanePlan(rows=n_rows)
-            cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp, home)
+            cand = dense_candidates(table, lanes, lane, viewport, pinned, style, lp, home)
             _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
         else:
-            cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, home=home)
+            cand, dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
             lp = LanePlan(rows=n_rows, dim_x=dim_x)
             _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
         plans.append(lp)
@@ -804,7 +785,6 @@ def dense_candidates(
     lanes: Lanes,
     lane: int,
     viewport: Viewport,
-    kind_rank: np.ndarray,
     pinned: Collection[int],
     style: LayoutStyle,
     lp: LanePlan,
@@ -824,16 +804,16 @@ def dense_candidates(
     keep = (xs >= 0) & (xs <= viewport.width_px)
     keep &= ~lanes.dim[lo:hi]
     if keep.all():  # all of the stretch in view and none dimmed: read it as it is
-        inst, kinds = np.arange(lo, hi), cols.kind[lo:hi]
+        inst, ranks = np.arange(lo, hi), cols.rank[lo:hi]
     else:
         inst = np.flatnonzero(keep) + lo
-        xs, kinds = xs[keep], cols.kind[inst]
+        xs, ranks = xs[keep], cols.rank[inst]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
     lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
     lp.density_bin_px = bin_px
     seg = (xs / (style.marker_px * 4)).astype(np.int64)
-    rank = kind_rank[kinds]
+    rank = ranks
     if len(pinned):
         pins = np.fromiter(pinned, dtype=np.int64)
         rank = np.where(np.isin(lanes.event[inst], pins), -1, rank)
@@ -939,7 +919,6 @@ def lane_rows(
     """How many rows each lane gets: what first-fit needs to name every event at this
     view in its home lane (a dense lane: its strip and two label rows), then, while the
     total is more than ``available``, one row less for the lane with the most."""
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
@@ -951,9 +930,7 @@ def lane_rows(
         if dense:
             need.append(3)
             continue
-        cand, _ = lane_candidates(
-            table, lanes, lane, viewport, rank, pinned, context=0.0, home=home
-        )
+        cand, _ = lane_candidates(table, lanes, lane, viewport, pinned, context=0.0, home=home)
         cand = _subset(cand, cand.home)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
         placer.first_fit(count=True)
@@ -1003,7 +980,6 @@ def choose_homes(
     home = first_homes(lanes)
     if home.all():
         return home  # one lane per event (lanes by kind): nothing to choose
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     every = np.ones(len(lanes.event), dtype=bool)
     placers: list[_Placer] = []
@@ -1011,9 +987,7 @@ def choose_homes(
     for lane in range(len(lanes.keys)):
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
             continue
-        cand, _ = lane_candidates(
-            table, lanes, lane, viewport, rank, pinned, context=0.0, home=every
-        )
+        cand, _ = lane_candidates(table, lanes, lane, viewport, pinned, context=0.0, home=every)
         n = len(placers)
         placers.append(_Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds))
         idx = np.arange(len(cand.x))
