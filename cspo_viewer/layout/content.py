@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -93,6 +94,15 @@ class Lanes:
 
     def lane_slice(self, lane: int) -> slice:
         return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
+
+    @cached_property
+    def first_instances(self) -> np.ndarray:
+        """Whether each instance is its event's first (in its first lane): worked out once,
+        as every relayout asks for it."""
+        first = np.zeros(len(self.event), dtype=bool)
+        first[np.unique(self.event, return_index=True)[1]] = True
+        first.flags.writeable = False
+        return first
 
     def columns(self, table: EventTable) -> InstanceColumns:
         """Each instance's start, end, marker day and kind's priority, gathered from

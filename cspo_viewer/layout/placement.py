@@ -951,10 +951,8 @@ full to name much anyway) an event's home is its first lane."""
 
 
 def first_homes(lanes: Lanes) -> np.ndarray:
-    """Each event's first instance (its first lane) as its home."""
-    home = np.zeros(len(lanes.event), dtype=bool)
-    home[np.unique(lanes.event, return_index=True)[1]] = True
-    return home
+    """Each event's first instance (its first lane) as its home (a copy to change)."""
+    return lanes.first_instances.copy()
 
 
 def choose_homes(
