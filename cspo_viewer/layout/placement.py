@@ -797,7 +797,11 @@ def dense_candidates(
     sl = lanes.lane_slice(lane)
     cols = lanes.columns(table)
     lo, hi = (
-        np.searchsorted(cols.start[sl], (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
+        # A marker sits at most half a year past its event's start (``YEAR_DAYS``):
+        # events that start earlier than that are out of view.
+        np.searchsorted(
+            cols.start[sl], (viewport.x0 - YEAR_DAYS / 2 - 1, viewport.x1), side="right"
+        )
         + sl.start
     )
     xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
