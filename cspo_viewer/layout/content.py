@@ -104,6 +104,14 @@ class Lanes:
         first.flags.writeable = False
         return first
 
+    @cached_property
+    def dimmed_before(self) -> np.ndarray:
+        """How many instances before each (and before the end) are dimmed: a stretch's
+        dimmed count in two look-ups, every frame, whatever its length."""
+        counts = np.zeros(len(self.dim) + 1, dtype=np.int64)
+        np.cumsum(self.dim, out=counts[1:])
+        return counts
+
     def columns(self, table: EventTable) -> InstanceColumns:
         """Each instance's start, end, marker day and kind's priority, gathered from
         ``table`` once:

@@ -775,9 +775,9 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
     """How many of the lane's undimmed instances start in the view: enough to tell a
     dense lane without working out every event's position."""
     sl = lanes.lane_slice(lane)
-    starts = lanes.columns(table).start[sl]
-    first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
-    return int(last - first - lanes.dim[sl][first:last].sum())
+    first, last = np.searchsorted(lanes.columns(table).start[sl], (viewport.x0, viewport.x1))
+    dimmed = lanes.dimmed_before
+    return int(last - first - (dimmed[sl.start + last] - dimmed[sl.start + first]))
 
 
 def dense_candidates(
