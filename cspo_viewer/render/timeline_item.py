@@ -1016,14 +1016,15 @@ class TimelineItem(pg.GraphicsObject):
                     look.selection if ring else None,
                 )
             return
-        # One atlas entry per kind, size and ring: a lane has a handful.
-        sizes, size_of = np.unique(np.round(where.size * 4) / 4, return_inverse=True)
-        code = (kinds.astype(np.int64) * len(sizes) + size_of) * 2 + selected
-        codes, which = np.unique(code, return_inverse=True)
+        # One atlas entry per kind, size (in the lane's rows, or small in its strip under
+        # them) and ring: a lane has a handful.
+        small = where.size != look.layout.marker_px
+        code = (kinds.astype(np.int64) * 2 + small) * 2 + selected
+        codes, first, which = np.unique(code, return_index=True, return_inverse=True)
         rects = np.empty((len(codes), 4), dtype=np.float64)
-        for n, c in enumerate(codes.tolist()):
-            kind = table.kinds[c // 2 // len(sizes)]
-            size = float(sizes[c // 2 % len(sizes)])
+        for n, (c, at) in enumerate(zip(codes.tolist(), first.tolist(), strict=True)):
+            kind = table.kinds[c // 4]
+            size = round(float(where.size[at]) * 4) / 4
             args = (kind, size, kind_color(kind, look.is_dark), look.background)
             ring = look.selection if c % 2 else None
             rects[n] = self._atlas.index((*args, ring), partial(symbol_pixmap, *args, ring))
