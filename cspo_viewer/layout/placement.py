@@ -816,7 +816,7 @@ def dense_candidates(
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
     lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
     lp.density_bin_px = bin_px
-    seg = (xs / (style.marker_px * 4)).astype(np.int64)
+    seg = (xs / (style.marker_px * 4)).astype(np.int32)
     rank = ranks
     if len(pinned):
         pins = np.fromiter(pinned, dtype=np.int64)
@@ -842,19 +842,26 @@ def dense_candidates(
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
 
 
+RANKS = len(KIND_PRIORITY) + 2
+"""How many ranks a dense lane's candidates can have: -1 (pinned), each kind's place in
+``KIND_PRIORITY``, and one after it for kinds it does not name."""
+
+
 def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """For each stretch ``seg`` holds (in stretch order), the first index of its least
-    ``rank``: the first index of each (stretch, rank) pair found in one pass over a small
-    table (stretches x ranks), where a sort of every index by pair would take several."""
-    r = rank - rank.min()
-    ranks = int(r.max()) + 1
+    ``rank`` (-1 to ``RANKS`` - 2): the first index of each (stretch, rank) pair found
+    in one pass over a small table (stretches x ranks), where a sort of every index by
+    pair would take several. 32-bit, as a frame does this for every lane's events."""
     n = len(seg)
-    flat = np.full((int(seg.max()) + 1) * ranks, n, dtype=np.int64)
-    np.minimum.at(flat, seg * ranks + r, np.arange(n))
-    first = flat.reshape(-1, ranks)
+    key = seg.astype(np.int32) * RANKS
+    key += rank
+    key += 1
+    flat = np.full((int(seg.max()) + 1) * RANKS, n, dtype=np.int32)
+    np.minimum.at(flat, key, np.arange(n, dtype=np.int32))
+    first = flat.reshape(-1, RANKS)
     found = first < n
     held = np.flatnonzero(found.any(axis=1))
-    return first[held, found[held].argmax(axis=1)]
+    return first[held, found[held].argmax(axis=1)].astype(np.int64)
 
 
 def _name_dense(
