@@ -1049,18 +1049,29 @@ class TimelineItem(pg.GraphicsObject):
         }
         top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         now: tuple[bool, bool] | None = None
-        for x, w, row, ev, key, text in zip(
-            labels["x"].tolist(),
+        lefts = (frame.dev_x0 + labels["x"]).tolist()
+        baselines = (frame.row_y(lane, 0) + labels["row"] * frame.row_px).tolist()
+        baselines = [b + self._ascent * 0.36 for b in baselines]
+        # The halos first, in one call: a row's labels never overlap, nor do rows.
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(halo)
+        p.drawRects(
+            [
+                QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px)
+                for left, baseline, w in zip(
+                    lefts, baselines, labels["width"].tolist(), strict=True
+                )
+            ]
+        )
+        for left, baseline, w, ev, key, text in zip(
+            lefts,
+            baselines,
             labels["width"].tolist(),
-            labels["row"].tolist(),
             labels["event"].tolist(),
             labels["key"].tolist(),
             lp.label_text.tolist(),
             strict=True,
         ):
-            baseline = frame.row_y(lane, row) + self._ascent * 0.36
-            left = frame.dev_x0 + x
-            p.fillRect(QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px), halo)
             style = (key, ev == self._selected)
             if style != now:
                 font = fonts.get(style)
