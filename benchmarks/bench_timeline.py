@@ -5,15 +5,17 @@
 
 1. Launch to first painted timeline on the bundled database, as a whole process, against a
    bare PySide6 process that imports pyqtgraph and shows an empty plot (same run, medians).
-   Target: at most 1.5x the bare process.
+   Target: at most 1.25x the bare process.
 2. For synthetic databases: initial draw (load the events, build the window's timeline,
    paint it once) and a zoom or pan step's synchronous repaint (median of many steps).
-   Targets: 0.5 s and 16 ms (one 60 Hz frame). ``--group-by`` measures each grouping
+   Targets: 0.3 s and 8 ms (half a 60 Hz frame). Every step moves the view, so each
+   frame lays the timeline out again (a repaint of an unchanged view reuses the layout:
+   the fully zoomed-out steps nudge the range by a hair). ``--group-by`` measures each grouping
    given (lanes by kind by default; nation and theme lanes hold an event once per tag).
    ``--cpu`` times the steps in this process's CPU time instead of wall time: on a
    machine shared with other work, wall-clock medians of the same code vary by 2x.
 3. ``cspo-viewer --screenshot`` as a whole process, on the bundled database and on the
-   largest synthetic one. Target: at most 2x the bundled one.
+   largest synthetic one. Target: at most 1.5x the bundled one.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def launch(runs: int) -> None:
     app = process_seconds(APP, runs)
     print(
         f"launch to first frame (bundled, {runs} runs, median): app {app:.3f} s, "
-        f"bare PySide6+pyqtgraph {bare:.3f} s, ratio {app / bare:.2f}x (target <= 1.5x)"
+        f"bare PySide6+pyqtgraph {bare:.3f} s, ratio {app / bare:.2f}x (target <= 1.25x)"
     )
 
 
@@ -130,13 +132,17 @@ def draw_and_steps(n: int, steps: int, grouping: str = "kind", cpu: bool = False
         s = x0 + (span - w) * ((i * 7) % 20) / 20
         months.append(timed(lambda s=s, w=w: vb.setXRange(s, s + w, padding=0)))
     vb.setXRange(x0, x1, padding=0)
-    full = [timed(lambda: vb.setXRange(x0, x1, padding=0)) for _ in range(steps // 2)]
+    nudge = span * 1e-6  # a new view each step (an unchanged one keeps its layout)
+    full = [
+        timed(lambda i=i: vb.setXRange(x0, x1 + nudge * (i % 2 + 1), padding=0))
+        for i in range(steps // 2)
+    ]
     print(
         f"{n:>7,} events by {grouping}: initial draw {statistics.median(inits):.3f} s "
-        f"(target 0.5 s); "
+        f"(target 0.3 s); "
         f"zoom step {statistics.median(zoom):.1f} ms, pan step {statistics.median(pan):.1f} "
         f"ms, 30-90 days in view {statistics.median(months):.1f} ms, fully zoomed out "
-        f"{statistics.median(full):.1f} ms (target 16 ms, medians of {steps}"
+        f"{statistics.median(full):.1f} ms (target 8 ms, medians of {steps}"
         f"{', CPU time' if cpu else ''})"
     )
 
@@ -168,7 +174,7 @@ def screenshots(n: int, runs: int) -> None:
     large = timed(synthetic_db(n))
     print(
         f"--screenshot whole process ({runs} runs, median): bundled {bundled:.3f} s, "
-        f"{n:,} events {large:.3f} s, ratio {large / bundled:.2f}x (target <= 2x)"
+        f"{n:,} events {large:.3f} s, ratio {large / bundled:.2f}x (target <= 1.5x)"
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontMetricsF
 
+from cspo_viewer.layout import BADGE_SCALE, is_period
 from cspo_viewer.model.page import PageModel
 from cspo_viewer.render.fonts import pixel_font
 from cspo_viewer.render.page import ExportLayout, TimelineGeometry
@@ -323,7 +324,7 @@ def _clusters(canvas: _Canvas, layout: ExportLayout, geo: TimelineGeometry, page
 
     assert layout.plan is not None
     table, lk = page.content.table, canvas.look
-    size = canvas.marker_px * 1.3
+    size = canvas.marker_px * BADGE_SCALE
     for lane, lp in enumerate(layout.plan.lanes):
         for x, row, n, kind in zip(
             lp.cluster_x, lp.cluster_row, lp.cluster_count, lp.cluster_kind, strict=True
@@ -367,7 +368,7 @@ def _event(
     cy = geo.frame.row_y(lane, row)
     size = canvas.marker_px
     start, end = float(table.start[ev]), float(table.end[ev])
-    if end - start > 1.5:  # month, year and multi-day events: a bar over the period
+    if is_period(start, end):  # month, year and multi-day events: a bar over the period
         vp = layout.plan.viewport
         x0, x1 = geo.left + float(vp.to_px(start)), geo.left + float(vp.to_px(end))
         h = size * 0.5

@@ -7,18 +7,24 @@
 
 from cspo_viewer.layout.content import (
     FOUNDING_KIND,
+    KIND_PRIORITY,
     MARGIN_FRACTION,
     Lanes,
     MemberBand,
     TimelineContent,
     assign_lanes,
     build_content,
+    is_period,
+    marker_day,
     member_band,
     story_start,
     with_margin,
 )
 from cspo_viewer.layout.placement import (
-    KIND_PRIORITY,
+    BADGE_SCALE,
+    ClusterHit,
+    EventHit,
+    Hit,
     LanePlan,
     LayoutStyle,
     Plan,
@@ -30,9 +36,13 @@ from cspo_viewer.layout.placement import (
 )
 
 __all__ = [
+    "BADGE_SCALE",
     "FOUNDING_KIND",
     "KIND_PRIORITY",
     "MARGIN_FRACTION",
+    "ClusterHit",
+    "EventHit",
+    "Hit",
     "LanePlan",
     "Lanes",
     "LayoutStyle",
@@ -43,7 +53,9 @@ __all__ = [
     "assign_lanes",
     "build_content",
     "choose_homes",
+    "is_period",
     "lane_rows",
+    "marker_day",
     "member_band",
     "plan_view",
     "story_start",

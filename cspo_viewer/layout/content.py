@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -23,9 +25,53 @@ MARGIN_FRACTION = 0.025
 ``MIN_MARGIN_DAYS``): the same for the window's fit and the export."""
 MIN_MARGIN_DAYS = 15.0
 
+PERIOD_DAYS = 1.5
+"""An event longer than this many days (a month- or year-precision date, a multi-day
+event) is drawn as a period: a bar over the days it may cover, its marker mid-period."""
+
 FOUNDING_KIND = "founding"
 """The kind of the event that starts the record's story (the 2014 MoU): what came before
 it is context."""
+
+
+KIND_PRIORITY = (
+    FOUNDING_KIND,
+    "principals-meeting",
+    "statement",
+    "vision",
+    "membership",
+    "exercise",
+    "other",
+    "related",
+)
+"""Which labels win when space is short: the founding and the Boards first."""
+
+
+def kind_rank(table: EventTable) -> np.ndarray:
+    """Each kind's place in ``KIND_PRIORITY`` (lower wins); kinds it does not name last."""
+    rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
+    return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
+
+
+class InstanceColumns(NamedTuple):
+    """The table's columns a frame reads, per instance of ``Lanes``, in its order."""
+
+    start: np.ndarray
+    end: np.ndarray
+    centre: np.ndarray  # where its marker sits (``marker_day``)
+    rank: np.ndarray  # its kind's priority (``kind_rank``)
+
+
+def is_period(start: Any, end: Any) -> Any:
+    """Whether an event (or each of arrays of them) is drawn as a period, not a day:
+    the one test the layout, the painters and the exports share."""
+    return end - start > PERIOD_DAYS
+
+
+def marker_day(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The day each event's marker sits on: its own day's middle, or a period's middle
+    (an imprecise date is no more likely at its start than anywhere in it)."""
+    return np.where(is_period(start, end), (start + end) / 2, start + 0.5)
 
 
 @dataclass(frozen=True)
@@ -38,6 +84,9 @@ class Lanes:
     lane: np.ndarray  # int32: instance -> lane index
     dim: np.ndarray  # bool: instance drawn dimmed (outside the filter, "dim" mode)
     bounds: np.ndarray = field(init=False, repr=False)  # set from ``lane`` after init
+    _columns: list[tuple[EventTable, InstanceColumns]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))
@@ -45,6 +94,37 @@ class Lanes:
 
     def lane_slice(self, lane: int) -> slice:
         return slice(int(self.bounds[lane]), int(self.bounds[lane + 1]))
+
+    @cached_property
+    def first_instances(self) -> np.ndarray:
+        """Whether each instance is its event's first (in its first lane): worked out once,
+        as every relayout asks for it."""
+        first = np.zeros(len(self.event), dtype=bool)
+        first[np.unique(self.event, return_index=True)[1]] = True
+        first.flags.writeable = False
+        return first
+
+    @cached_property
+    def dimmed_before(self) -> np.ndarray:
+        """How many instances before each (and before the end) are dimmed: a stretch's
+        dimmed count in two look-ups, every frame, whatever its length."""
+        counts = np.zeros(len(self.dim) + 1, dtype=np.int64)
+        np.cumsum(self.dim, out=counts[1:])
+        return counts
+
+    def columns(self, table: EventTable) -> InstanceColumns:
+        """Each instance's start, end, marker day and kind's priority, gathered from
+        ``table`` once:
+        every frame reads a stretch of them per lane, which is then a slice, not a
+        gather."""
+        for known, columns in self._columns:
+            if known is table:
+                return columns
+        start, end = table.start[self.event], table.end[self.event]
+        rank = kind_rank(table)[table.kind[self.event]]
+        columns = InstanceColumns(start, end, marker_day(start, end), rank)
+        self._columns[:] = [(table, columns)]  # the content's table (one at a time)
+        return columns
 
 
 def assign_lanes(

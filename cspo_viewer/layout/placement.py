@@ -31,23 +31,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import FOUNDING_KIND, Lanes
-
-KIND_PRIORITY = (
-    FOUNDING_KIND,
-    "principals-meeting",
-    "statement",
-    "vision",
-    "membership",
-    "exercise",
-    "other",
-    "related",
-)
-"""Which labels win when space is short: the founding and the Boards first."""
+from cspo_viewer.layout.content import KIND_PRIORITY, Lanes, is_period
 
 MAX_ROWS = 8
 """The most rows a lane is given; more would make a lane a table."""
@@ -73,9 +62,14 @@ class Viewport:
         return (day - self.x0) * self.px_per_day
 
 
+BADGE_SCALE = 1.3
+"""A counted badge's size against a marker's: big enough for a count, and never read
+as one more marker."""
+
+
 @dataclass(frozen=True)
 class LayoutStyle:
-    """Sizes in pixels of the output (screen or page)."""
+    """Sizes in pixels of the output (screen or page), and the rules that use them."""
 
     marker_px: float = 12.0  # marker diameter; markers closer than this would touch
     gap_px: float = 3.0  # space kept between markers, clusters and labels
@@ -91,40 +85,138 @@ class LayoutStyle:
             *(v * factor for v in (self.marker_px, self.gap_px, self.label_offset_px))
         )
 
+    @property
+    def badge_px(self) -> float:
+        """A counted badge's diameter."""
+        return self.marker_px * BADGE_SCALE
+
+    @property
+    def badge_half(self) -> float:
+        return self.badge_px / 2
+
+    def label_left(self, x: float, width: float, bounds: tuple[float, float]) -> float | None:
+        """The left edge of a ``width`` label beside the marker at ``x``: right of the
+        marker, as a reader expects; left of it only where the right end of ``bounds``
+        leaves no room (and it fits there); None where neither side fits."""
+        right = x + self.label_offset_px
+        if right + width <= bounds[1]:
+            return right
+        left = x - self.label_offset_px - width
+        return left if left >= bounds[0] else None
+
+    def label_reach(
+        self, x: float, width: float, bounds: tuple[float, float]
+    ) -> tuple[float, float, float] | None:
+        """(lo, hi, label's left): the stretch of its row a marker at ``x`` and its label
+        take (``label_left``'s side). A label left of its marker keeps twice the gap
+        before it, so it never reads as the label of a marker further left."""
+        left = self.label_left(x, width, bounds)
+        if left is None:
+            return None
+        half = self.marker_px / 2
+        if left > x:
+            return x - half, left + width, left
+        return left - 2 * self.gap_px, x + half, left
+
+
+MARKER = np.dtype([("x", "f8"), ("row", "i4"), ("event", "i8")])
+"""A marker in a lane row: x in pixels from the viewport's left edge."""
+LABEL = np.dtype([("x", "f8"), ("width", "f8"), ("row", "i4"), ("event", "i8"), ("key", "?")])
+"""A label (its left edge and width, px); ``key``: a key number, not the title."""
+ECHO = np.dtype([("x", "f8"), ("event", "i8")])
+"""The small marker, under a lane's rows, of an event named in another lane."""
+CLUSTER = np.dtype(
+    [("x", "f8"), ("row", "i4"), ("count", "i8"), ("span", "f8", (2,)), ("kind", "i4")]
+)
+"""A counted badge: the days its events cover, and their kind index (-1 if mixed)."""
+
+
+class _Column:
+    """One field of one of ``LanePlan``'s structured arrays, read as a column (the
+    plan's readers name a column, as they did when each was a list of its own)."""
+
+    def __init__(self, table: str, name: str) -> None:
+        self.table, self.name = table, name
+
+    def __get__(self, plan: object, owner: type | None = None) -> np.ndarray:
+        return getattr(plan, self.table)[self.name]
+
 
 @dataclass
 class LanePlan:
-    """What to draw in one lane. x positions are pixels from the viewport's left edge;
-    rows count down from the lane's first row."""
+    """What to draw in one lane: one structured array per kind of thing drawn (a frame
+    builds and reads thousands of them at a time). x positions are pixels from the
+    viewport's left edge; rows count down from the lane's first row."""
 
     rows: int = 1
-    marker_x: list[float] = field(default_factory=list)
-    marker_row: list[int] = field(default_factory=list)
-    marker_event: list[int] = field(default_factory=list)
-    label_x: list[float] = field(default_factory=list)  # left edge
-    label_width: list[float] = field(default_factory=list)
-    label_row: list[int] = field(default_factory=list)
-    label_event: list[int] = field(default_factory=list)
-    label_key: list[bool] = field(default_factory=list)  # a key number, not the title
-    label_text: list[str] = field(default_factory=list)
-    echo_x: list[float] = field(default_factory=list)  # events named in another lane ...
-    echo_event: list[int] = field(default_factory=list)  # ... their markers, under the rows
-    cluster_x: list[float] = field(default_factory=list)
-    cluster_row: list[int] = field(default_factory=list)
-    cluster_count: list[int] = field(default_factory=list)
-    cluster_span: list[tuple[float, float]] = field(default_factory=list)  # days covered
-    cluster_events: list[np.ndarray] = field(default_factory=list)
-    cluster_kind: list[int] = field(default_factory=list)  # kind index, or -1 if mixed
+    markers: np.ndarray = field(default_factory=lambda: np.zeros(0, MARKER))
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, LABEL))
+    label_text: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    echoes: np.ndarray = field(default_factory=lambda: np.zeros(0, ECHO))
+    clusters: np.ndarray = field(default_factory=lambda: np.zeros(0, CLUSTER))
+    cluster_events: list[np.ndarray] = field(default_factory=list)  # each badge's events
     density: np.ndarray | None = None  # events per bin, when drawn as a strip (row 0)
     density_bin_px: float = 0.0
-    dim_x: list[float] = field(default_factory=list)
+    dim_x: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    marker_x = _Column("markers", "x")
+    marker_row = _Column("markers", "row")
+    marker_event = _Column("markers", "event")
+    label_x = _Column("labels", "x")  # left edge
+    label_width = _Column("labels", "width")
+    label_row = _Column("labels", "row")
+    label_event = _Column("labels", "event")
+    label_key = _Column("labels", "key")
+    echo_x = _Column("echoes", "x")
+    echo_event = _Column("echoes", "event")
+    cluster_x = _Column("clusters", "x")
+    cluster_row = _Column("clusters", "row")
+    cluster_count = _Column("clusters", "count")
+    cluster_span = _Column("clusters", "span")  # (first day, last day) per badge
+    cluster_kind = _Column("clusters", "kind")
 
     def marker_of(self, event: int) -> tuple[float, int] | None:
         """(x, row) of ``event``'s marker in this lane, if it has one."""
-        for x, row, ev in zip(self.marker_x, self.marker_row, self.marker_event, strict=True):
-            if ev == event:
-                return x, row
+        order = self._by_event
+        events = self.markers["event"]
+        at = int(np.searchsorted(events, event, sorter=order))
+        if at == len(order) or events[order[at]] != event:
+            return None
+        m = self.markers[order[at]]
+        return float(m["x"]), int(m["row"])
+
+    @cached_property
+    def _by_event(self) -> np.ndarray:
+        """The markers' order by event (a lane draws an event's marker once): built on
+        the first look-up, as the markers are set once by the layout."""
+        return np.argsort(self.markers["event"], kind="stable")
+
+
+@dataclass(frozen=True)
+class EventHit:
+    """An event's marker (or its label) under the pointer."""
+
+    event: int
+
+
+@dataclass(frozen=True)
+class ClusterHit:
+    """A counted badge under the pointer: its lane and its index there."""
+
+    lane: int
+    index: int
+
+
+Hit = EventHit | ClusterHit
+
+
+def _nearest(x: np.ndarray, x_px: float, radius_px: float) -> tuple[float, int] | None:
+    """(distance, index) of the x in ``x`` nearest ``x_px`` within ``radius_px``."""
+    if not len(x):
         return None
+    d = np.abs(x - x_px)
+    at = int(np.argmin(d))
+    return (float(d[at]), at) if d[at] <= radius_px else None
 
 
 @dataclass
@@ -135,48 +227,39 @@ class Plan:
 
     def named(self) -> set[int]:
         """Events named by their title somewhere on the timeline."""
-        return {
-            ev
-            for lp in self.lanes
-            for ev, key in zip(lp.label_event, lp.label_key, strict=True)
-            if not key
-        }
+        titles = [lp.labels["event"][~lp.labels["key"]] for lp in self.lanes]
+        return set(np.concatenate(titles).tolist()) if titles else set()
 
     def drawn(self) -> set[int]:
         """Events with a marker of their own (named, keyed or bare, or under a lane's
         rows when named in another lane)."""
-        return {ev for lp in self.lanes for ev in (*lp.marker_event, *lp.echo_event)}
+        parts = [a for lp in self.lanes for a in (lp.markers["event"], lp.echoes["event"])]
+        return set(np.concatenate(parts).tolist()) if parts else set()
 
-    def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> tuple[str, object] | None:
-        """The marker ("event", index) or badge ("cluster", i) nearest ``x_px`` in that
-        lane row, or the event whose label covers ``x_px`` there; row -1 is the lane's
-        strip of markers of events named in another lane."""
+    def hit(self, lane: int, row: int, x_px: float, radius_px: float) -> Hit | None:
+        """The marker or badge nearest ``x_px`` in that lane row, or the event whose label
+        covers ``x_px`` there; row -1 is the lane's strip of markers of events named in
+        another lane."""
         if not 0 <= lane < len(self.lanes):
             return None
         lp = self.lanes[lane]
-        best: tuple[float, tuple[str, object]] | None = None
         if row < 0:
-            for x, ev in zip(lp.echo_x, lp.echo_event, strict=True):
-                d = abs(x - x_px)
-                if d <= radius_px and (best is None or d < best[0]):
-                    best = (d, ("event", ev))
-            return best[1] if best else None
-        for x, r, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
-            d = abs(x - x_px)
-            if r == row and d <= radius_px and (best is None or d < best[0]):
-                best = (d, ("event", ev))
-        for i, (x, r) in enumerate(zip(lp.cluster_x, lp.cluster_row, strict=True)):
-            d = abs(x - x_px)
-            if r == row and d <= radius_px * 1.3 and (best is None or d < best[0]):
-                best = (d, ("cluster", i))
-        if best is not None:
-            return best[1]
-        for x, w, r, ev in zip(
-            lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
-        ):
-            if r == row and x <= x_px <= x + w:
-                return ("event", ev)
-        return None
+            echo = _nearest(lp.echoes["x"], x_px, radius_px)
+            return None if echo is None else EventHit(int(lp.echoes["event"][echo[1]]))
+        markers = lp.markers[lp.markers["row"] == row]
+        clusters = np.flatnonzero(lp.clusters["row"] == row)
+        marker = _nearest(markers["x"], x_px, radius_px)
+        badge = _nearest(lp.clusters["x"][clusters], x_px, radius_px * BADGE_SCALE)
+        if badge is not None and (marker is None or badge[0] < marker[0]):
+            return ClusterHit(lane, int(clusters[badge[1]]))
+        if marker is not None:
+            return EventHit(int(markers["event"][marker[1]]))
+        labels = lp.labels
+        over = (
+            (labels["row"] == row) & (labels["x"] <= x_px) & (x_px <= labels["x"] + labels["width"])
+        )
+        at = np.flatnonzero(over)
+        return EventHit(int(labels["event"][at[0]])) if len(at) else None
 
 
 class _Row:
@@ -232,6 +315,12 @@ class _Placer:
         first_row: int = 0,
     ) -> None:
         self.lane = lane
+        # The candidates' positions and ranks as Python lists: placing reads them one at
+        # a time, thousands of times a frame (a numpy scalar costs more than a float).
+        self.x: list[float] = lane.x.tolist()
+        self.bar0: list[float] = lane.bar0.tolist()
+        self.bar1: list[float] = lane.bar1.tolist()
+        self.rank: list[int] = lane.rank.tolist()
         self.widths = widths
         self.style = style
         self.bounds = bounds
@@ -258,26 +347,20 @@ class _Placer:
     ) -> tuple[int, float, float, tuple[float, float] | None] | None:
         """Where ``_try`` would put candidate ``i``: (row, left, right, label), without
         taking the room."""
-        lane, st = self.lane, self.style
-        x, b0, b1 = float(lane.x[i]), float(lane.bar0[i]), float(lane.bar1[i])
+        st = self.style
+        x, b0, b1 = self.x[i], self.bar0[i], self.bar1[i]
         half, gap = st.marker_px / 2, st.gap_px
-        options: list[tuple[float, float, tuple[float, float] | None]] = []
+        label: tuple[float, float] | None = None
         if width is None:
-            options.append((min(x - half, b0), max(x + half, b1), None))
+            lo, hi = min(x - half, b0), max(x + half, b1)
+        elif (reach := st.label_reach(x, width, self.bounds)) is not None:
+            lo, hi = min(reach[0], b0), max(reach[1], b1)
+            label = (reach[2], width)
         else:
-            # Right of the marker, as a reader expects; left only where the right edge
-            # leaves no room, and then with more space before it, so it never reads as
-            # the label of a marker on its left.
-            right = x + st.label_offset_px
-            left = x - st.label_offset_px - width
-            if right + width <= self.bounds[1]:
-                options.append((min(x - half, b0), max(right + width, b1), (right, width)))
-            elif left >= self.bounds[0]:
-                options.append((min(left - 2 * gap, b0), max(x + half, b1), (left, width)))
+            return None
         for row in self.row_ids if rows is None else rows:
-            for lo, hi, label in options:
-                if self.rows[row].free(lo - gap, hi + gap):
-                    return row, lo, hi, label
+            if self.rows[row].free(lo - gap, hi + gap):
+                return row, lo, hi, label
         return None
 
     def first_fit(self, indices: Sequence[int] | None = None, *, count: bool = False) -> bool:
@@ -302,38 +385,32 @@ class _Placer:
         rest = [
             i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
         ]
-        xs = self.lane.x
-        sorted_x = xs  # candidates come in x order (``lane_candidates``)
+        xs = self.x  # candidates come in x order (``lane_candidates``)
         swept = []
         for i in rest:
-            pinned = lane_pinned = self.lane.rank[i] < 0 and not first_rows
+            pinned = lane_pinned = self.rank[i] < 0 and not first_rows
             if lane_pinned:
                 pinned = self._try(i, self.widths(i), rows=(last,))
-            if not pinned and not self._title_alone(i, last, sorted_x):
+            if not pinned and not self._title_alone(i, last):
                 swept.append(i)
-        self.sweep(sorted(swept, key=lambda i: float(xs[i])), last, key_width)
+        self.sweep(sorted(swept, key=lambda i: xs[i]), last, key_width)
 
-    def _title_alone(self, i: int, row: int, sorted_x: np.ndarray) -> bool:
+    def _title_alone(self, i: int, row: int) -> bool:
         """Name ``i`` in ``row`` if its title fits there without covering any other
         event's marker (so naming it pushes nobody into a badge)."""
-        st, lane = self.style, self.lane
-        x, half = float(lane.x[i]), st.marker_px / 2
+        st, sorted_x = self.style, self.x
+        x, half = sorted_x[i], st.marker_px / 2
         width = self.widths(i)
-        if width is None:
+        reach = None if width is None else st.label_reach(x, width, self.bounds)
+        if width is None or reach is None:
             return False
-        right, left = x + st.label_offset_px, x - st.label_offset_px - width
-        if right + width <= self.bounds[1]:
-            lo, hi, label = min(x - half, float(lane.bar0[i])), right + width, (right, width)
-        elif left >= self.bounds[0]:
-            lo, hi, label = min(left - 2 * st.gap_px, float(lane.bar0[i])), x + half, (left, width)
-        else:
-            return False
-        hi = max(hi, float(lane.bar1[i]))
+        lo, hi = min(reach[0], self.bar0[i]), max(reach[1], self.bar1[i])
+        label = (reach[2], width)
         # Clear of other markers by a badge's width too: a pile just left of it keeps
         # room for the badge that counts it.
-        room = 2 * (half * 1.3 + st.gap_px)
+        room = 2 * (st.badge_half + st.gap_px)
         gap = 2 * st.gap_px
-        inside = np.searchsorted(sorted_x, hi + half + gap) - np.searchsorted(
+        inside = bisect.bisect_left(sorted_x, hi + half + gap) - bisect.bisect_left(
             sorted_x, lo - half - room
         )
         if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
@@ -348,28 +425,24 @@ class _Placer:
         pile (and clear of what the row holds), else numbered for the key (or bare);
         the rest of the pile is counted in a badge right after it, so nothing overlaps
         and the founding never loses its marker to an "other" beside it."""
-        st, lane = self.style, self.lane
+        st, xs, bar0, bar1, rank = self.style, self.x, self.bar0, self.bar1, self.rank
         half, gap = st.marker_px / 2, st.gap_px
-        badge_half = half * 1.3
+        badge_half = st.badge_half
         taken = self.rows[row]
         piles: list[list[int]] = []
         reach = -1e18
         for i in indices:
-            lo = min(float(lane.x[i]) - half, float(lane.bar0[i]))
+            lo = min(xs[i] - half, bar0[i])
             if piles and lo - gap < reach:
                 piles[-1].append(i)
             else:
                 piles.append([i])
-            reach = (
-                max(reach, float(lane.x[i]) + half)
-                if piles[-1] != [i]
-                else (float(lane.x[i]) + half)
-            )
-        starts = [min(float(lane.x[p[0]]) - half, float(lane.bar0[p[0]])) for p in piles]
+            reach = max(reach, xs[i] + half) if piles[-1] != [i] else (xs[i] + half)
+        starts = [min(xs[p[0]] - half, bar0[p[0]]) for p in piles]
         for n, pile in enumerate(piles):
-            best = min(pile, key=lambda i: (int(lane.rank[i]), float(lane.x[i])))
-            x = float(lane.x[best])
-            lo, hi = min(x - half, float(lane.bar0[best])), max(x + half, float(lane.bar1[best]))
+            best = min(pile, key=lambda i: (rank[i], xs[i]))
+            x = xs[best]
+            lo, hi = min(x - half, bar0[best]), max(x + half, bar1[best])
             rest = [i for i in pile if i != best]
             if not taken.free(lo - gap, hi + gap):
                 self._badge(pile, row, min(x, self.bounds[1] - badge_half - gap))
@@ -400,7 +473,7 @@ class _Placer:
         """Count ``members`` in a badge at the first free place from ``x`` on; joined to
         the previous badge when that one is close."""
         st = self.style
-        badge_half, gap = st.marker_px / 2 * 1.3, st.gap_px
+        badge_half, gap = st.badge_half, st.gap_px
         taken = self.rows[row]
         last = self.badges[-1] if self.badges and self.badges[-1][1] == row else None
         if last is not None and abs(x - last[0]) < 4 * badge_half:
@@ -434,27 +507,21 @@ class _Placer:
         """Place ``i`` with the widest of title, number or nothing that ends before
         ``limit`` and is free in the row (a title left of its marker at the right edge)."""
         st, taken = self.style, self.rows[row]
-        x, b0, b1 = float(self.lane.x[i]), float(self.lane.bar0[i]), float(self.lane.bar1[i])
+        x, b0, b1 = self.x[i], self.bar0[i], self.bar1[i]
         half, gap = st.marker_px / 2, st.gap_px
-        lo = min(x - half, b0) - gap
         title = self.widths(i)  # None: named in another lane, a marker is enough
         for width, key in ((title, False), (key_width, True)) if title is not None else ():
-            if width is None:
+            reach = None if width is None else st.label_reach(x, width, self.bounds)
+            if width is None or reach is None:
                 continue
-            right = x + st.label_offset_px + width
-            hi = max(right, b1) + gap
-            if right + gap <= limit and taken.free(lo, hi):
+            lo, hi = min(reach[0], b0) - gap, max(reach[1], b1) + gap
+            # A title right of its marker must end before the next pile; one left of
+            # it (at the edge) has that pile's room anyway.
+            if (reach[2] < x or reach[1] + gap <= limit) and taken.free(lo, hi):
                 taken.add(lo, hi)
-                self.placed[i] = _Placed(row, (x + st.label_offset_px, width), key)
+                self.placed[i] = _Placed(row, (reach[2], width), key)
                 return
-            left = x - st.label_offset_px - width
-            if right > self.bounds[1] and left >= self.bounds[0]:
-                span = (min(left - 2 * gap, b0) - gap, max(x + half, b1) + gap)
-                if taken.free(*span):
-                    taken.add(*span)
-                    self.placed[i] = _Placed(row, (left, width), key)
-                    return
-        taken.add(lo, max(x + half, b1) + gap)
+        taken.add(min(x - half, b0) - gap, max(x + half, b1) + gap)
         self.placed[i] = _Placed(row, None)
 
     def rows_used(self) -> int:
@@ -466,7 +533,6 @@ def lane_candidates(
     lanes: Lanes,
     lane: int,
     viewport: Viewport,
-    kind_rank: np.ndarray,
     pinned: Collection[int],
     context: float = 0.5,
     home: np.ndarray | None = None,
@@ -475,18 +541,13 @@ def lane_candidates(
     side holds rows, so a small pan does not reshuffle labels), and the dimmed markers'
     x positions."""
     sl = lanes.lane_slice(lane)
-    events, dim = lanes.event[sl], lanes.dim[sl]
-    starts = table.start[events]
+    cols = lanes.columns(table)
     span = viewport.x1 - viewport.x0
     lo, hi = viewport.x0 - span * context, viewport.x1 + span * context
-    stop = int(np.searchsorted(starts, hi, side="right"))
-    ends = table.end[events[:stop]]
-    near = np.flatnonzero(ends >= lo)
-    ends = ends[near]
-    events, starts, dim = events[near], starts[near], dim[near]
-    inst = near + sl.start
-    # A marker sits on its day; an imprecise or multi-day event's marker mid-period.
-    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
+    stop = sl.start + int(np.searchsorted(cols.start[sl], hi, side="right"))
+    inst = sl.start + np.flatnonzero(cols.end[sl.start : stop] >= lo)
+    events, dim = lanes.event[inst], lanes.dim[inst]
+    starts, ends, centre = cols.start[inst], cols.end[inst], cols.centre[inst]
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
     in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
     dim_x = xs[dim & in_view]
@@ -494,19 +555,17 @@ def lane_candidates(
     events, xs, starts, ends, inst = events[keep], xs[keep], starts[keep], ends[keep], inst[keep]
     order = np.argsort(xs, kind="stable")
     events, xs, starts, ends, inst = (a[order] for a in (events, xs, starts, ends, inst))
-    bar0 = np.where(ends - starts > 1.5, viewport.to_px(starts), xs)
-    bar1 = np.where(ends - starts > 1.5, viewport.to_px(ends), xs)
-    rank = kind_rank[table.kind[events]].astype(np.int32)
+    long = is_period(starts, ends)
+    bar0 = np.where(long, viewport.to_px(starts), xs)
+    bar1 = np.where(long, viewport.to_px(ends), xs)
+    rank = cols.rank[inst].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
-    visible = (xs >= 0) & (xs <= viewport.width_px)
+    # In view by its day, as the dimmed markers are (pixels would round a marker on the
+    # view's last day out of it).
+    visible = in_view[keep][order]
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home), dim_x
-
-
-def kind_rank(table: EventTable) -> np.ndarray:
-    rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
-    return np.array([rank.get(k, len(rank)) for k in table.kinds], dtype=np.int16)
 
 
 def is_dense(n: int, viewport: Viewport, style: LayoutStyle, rows: int = 4) -> bool:
@@ -539,7 +598,6 @@ def plan_view(
     view itself (default) on a page. ``home`` says which instance of each event may be
     named (``choose_homes``; by default chosen for this view).
     """
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
@@ -549,11 +607,11 @@ def plan_view(
         n_rows = rows[lane] if rows is not None else 2
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
             lp = LanePlan(rows=n_rows)
-            cand = dense_candidates(table, lanes, lane, viewport, rank, pinned, style, lp, home)
+            cand = dense_candidates(table, lanes, lane, viewport, pinned, style, lp, home)
             _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
         else:
-            cand, dim_x = lane_candidates(table, lanes, lane, viewport, rank, pinned, home=home)
-            lp = LanePlan(rows=n_rows, dim_x=dim_x.tolist())
+            cand, dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
+            lp = LanePlan(rows=n_rows, dim_x=dim_x)
             _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
         plans.append(lp)
     plan = Plan(viewport, plans)
@@ -576,14 +634,15 @@ def _widths(table: EventTable, cand: _Lane, measure: Callable[[str], float]):
     """A candidate's title width, measured once; None for an instance that is not its
     event's home (it shows only its marker)."""
     cache: dict[int, float] = {}
-    home = cand.home
+    home: list[bool] = cand.home.tolist()
+    events: list[int] = cand.events.tolist()
 
     def width(i: int) -> float | None:
         if not home[i]:
             return None
         w = cache.get(i)
         if w is None:
-            w = cache[i] = float(measure(str(table.labels[int(cand.events[i])])))
+            w = cache[i] = float(measure(str(table.labels[events[i]])))
         return w
 
     return width
@@ -605,8 +664,8 @@ def _plan_sparse(
     echo = ~cand.home
     if echo.any():
         shown = echo & cand.visible
-        lp.echo_x = cand.x[shown].tolist()
-        lp.echo_event = cand.events[shown].tolist()
+        lp.echoes = np.empty(int(shown.sum()), ECHO)
+        lp.echoes["x"], lp.echoes["event"] = cand.x[shown], cand.events[shown]
         cand = _subset(cand, ~echo)
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds)
@@ -667,39 +726,45 @@ def _visible_first_fit(
 
 
 def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
-    for i in sorted(placer.placed):
-        if not cand.visible[i]:
-            continue
-        p = placer.placed[i]
-        ev = int(cand.events[i])
-        lp.marker_x.append(float(cand.x[i]))
-        lp.marker_row.append(p.row)
-        lp.marker_event.append(ev)
-        if p.label is not None:
-            lp.label_x.append(p.label[0])
-            lp.label_width.append(p.label[1])
-            lp.label_row.append(p.row)
-            lp.label_event.append(ev)
-            lp.label_key.append(p.key)
-            lp.label_text.append("" if p.key else str(table.labels[ev]))
+    """The placed candidates in view as the lane's markers and labels, in x order."""
+    placed = np.fromiter(sorted(placer.placed), dtype=np.int64, count=len(placer.placed))
+    placed = placed[cand.visible[placed]]
+    where = [placer.placed[i] for i in placed.tolist()]
+    lp.markers = np.empty(len(placed), MARKER)
+    lp.markers["x"], lp.markers["event"] = cand.x[placed], cand.events[placed]
+    lp.markers["row"] = [p.row for p in where]
+    named = [(k, p) for k, p in enumerate(where) if p.label is not None]
+    labels = np.empty(len(named), LABEL)
+    labels["x"] = [p.label[0] for _, p in named if p.label is not None]
+    labels["width"] = [p.label[1] for _, p in named if p.label is not None]
+    labels["row"] = [p.row for _, p in named]
+    labels["key"] = [p.key for _, p in named]
+    labels["event"] = lp.markers["event"][[k for k, _ in named]]
+    lp.labels = labels
+    lp.label_text = np.array(
+        [
+            "" if key else str(table.labels[ev])
+            for ev, key in zip(labels["event"], labels["key"], strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
     """The last resort: events with no room even for a marker, counted in badges."""
+    rows: list[tuple[float, int, int, tuple[float, float], int]] = []
     for x, row, members in placer.badges:
         idx = np.asarray(members)
         idx = idx[cand.visible[idx]]
         if not len(idx):
             continue
-        members = idx.tolist()
         events = cand.events[idx]
         kinds = table.kind[events]
-        lp.cluster_x.append(float(x))
-        lp.cluster_row.append(int(row))
-        lp.cluster_count.append(len(members))
-        lp.cluster_span.append((float(table.start[events].min()), float(table.end[events].max())))
+        span = (float(table.start[events].min()), float(table.end[events].max()))
+        kind = int(kinds[0]) if (kinds == kinds[0]).all() else -1
+        rows.append((float(x), int(row), len(idx), span, kind))
         lp.cluster_events.append(events)
-        lp.cluster_kind.append(int(kinds[0]) if (kinds == kinds[0]).all() else -1)
+    lp.clusters = np.array(rows, dtype=CLUSTER)
 
 
 YEAR_DAYS = 366.0
@@ -710,9 +775,9 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
     """How many of the lane's undimmed instances start in the view: enough to tell a
     dense lane without working out every event's position."""
     sl = lanes.lane_slice(lane)
-    starts = table.start[lanes.event[sl]]
-    first, last = np.searchsorted(starts, (viewport.x0, viewport.x1))
-    return int(last - first - lanes.dim[sl][first:last].sum())
+    first, last = np.searchsorted(lanes.columns(table).start[sl], (viewport.x0, viewport.x1))
+    dimmed = lanes.dimmed_before
+    return int(last - first - (dimmed[sl.start + last] - dimmed[sl.start + first]))
 
 
 def dense_candidates(
@@ -720,7 +785,6 @@ def dense_candidates(
     lanes: Lanes,
     lane: int,
     viewport: Viewport,
-    kind_rank: np.ndarray,
     pinned: Collection[int],
     style: LayoutStyle,
     lp: LanePlan,
@@ -731,41 +795,73 @@ def dense_candidates(
     among equals) as the candidates to name. Only the chosen few get bars and ranks
     worked out, so a frame costs a few passes over the visible events."""
     sl = lanes.lane_slice(lane)
-    events = lanes.event[sl]
-    starts = table.start[events]
-    lo, hi = np.searchsorted(starts, (viewport.x0 - YEAR_DAYS, viewport.x1), side="right")
-    events, dim = events[lo:hi], lanes.dim[sl][lo:hi]
-    starts, ends = table.start[events], table.end[events]
-    centre = np.where(ends - starts > 1.5, (starts + ends) / 2, starts + 0.5)
-    xs = (centre - viewport.x0) * viewport.px_per_day
-    keep = ~dim & (xs >= 0) & (xs <= viewport.width_px)
-    inst = np.flatnonzero(keep) + (sl.start + lo)
-    events, xs = events[keep], xs[keep]
+    cols = lanes.columns(table)
+    lo, hi = (
+        # A marker sits at most half a year past its event's start (``YEAR_DAYS``):
+        # events that start earlier than that are out of view.
+        np.searchsorted(
+            cols.start[sl], (viewport.x0 - YEAR_DAYS / 2 - 1, viewport.x1), side="right"
+        )
+        + sl.start
+    )
+    xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
+    keep = (xs >= 0) & (xs <= viewport.width_px)
+    keep &= ~lanes.dim[lo:hi]
+    if keep.all():  # all of the stretch in view and none dimmed: read it as it is
+        inst, ranks = np.arange(lo, hi), cols.rank[lo:hi]
+    else:
+        inst = np.flatnonzero(keep) + lo
+        xs, ranks = xs[keep], cols.rank[inst]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
     lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
     lp.density_bin_px = bin_px
-    seg = (xs / (style.marker_px * 4)).astype(np.int64)
-    rank = kind_rank[table.kind[events]].astype(np.int32)
+    seg = (xs / (style.marker_px * 4)).astype(np.int32)
+    rank = ranks
     if len(pinned):
-        rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
+        pins = np.fromiter(pinned, dtype=np.int64)
+        rank = np.where(np.isin(lanes.event[inst], pins), -1, rank)
     if len(rank) and rank.min() == rank.max():
         # One kind (lanes by kind): the first of each run of a stretch, in start order.
         # (Centred month and year events break runs: keep one candidate per stretch.)
         best = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
         best = best[np.unique(seg[best], return_index=True)[1]]
+    elif len(rank):
+        best = _first_of_least(seg, rank)
     else:
-        order = np.argsort(seg * 1024 + rank, kind="stable")
-        best = order[np.r_[True, seg[order][1:] != seg[order][:-1]]]
+        best = seg
     best = best[np.lexsort((xs[best], rank[best]))]
-    events, xs, rank, inst = events[best], xs[best], rank[best], inst[best]
-    starts, ends = table.start[events], table.end[events]
-    long = ends - starts > 1.5
+    xs, rank, inst = xs[best], rank[best].astype(np.int32), inst[best]
+    events = lanes.event[inst]
+    starts, ends = cols.start[inst], cols.end[inst]
+    long = is_period(starts, ends)
     bar0 = np.where(long, viewport.to_px(starts), xs)
     bar1 = np.where(long, viewport.to_px(ends), xs)
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     visible = np.ones(len(events), dtype=bool)
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
+
+
+RANKS = len(KIND_PRIORITY) + 2
+"""How many ranks a dense lane's candidates can have: -1 (pinned), each kind's place in
+``KIND_PRIORITY``, and one after it for kinds it does not name."""
+
+
+def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """For each stretch ``seg`` holds (in stretch order), the first index of its least
+    ``rank`` (-1 to ``RANKS`` - 2): the first index of each (stretch, rank) pair found
+    in one pass over a small table (stretches x ranks), where a sort of every index by
+    pair would take several. 32-bit, as a frame does this for every lane's events."""
+    n = len(seg)
+    key = seg.astype(np.int32) * RANKS
+    key += rank
+    key += 1
+    flat = np.full((int(seg.max()) + 1) * RANKS, n, dtype=np.int32)
+    np.minimum.at(flat, key, np.arange(n, dtype=np.int32))
+    first = flat.reshape(-1, RANKS)
+    found = first < n
+    held = np.flatnonzero(found.any(axis=1))
+    return first[held, found[held].argmax(axis=1)].astype(np.int64)
 
 
 def _name_dense(
@@ -791,31 +887,19 @@ def _name_dense(
 def _number_key(plan: Plan, table: EventTable) -> None:
     """Number the keyed events once each, in date order, and drop the numbers of events
     named elsewhere on the timeline (another lane)."""
-    named = plan.named()
-    keyed = sorted(
-        {
-            ev
-            for lp in plan.lanes
-            for ev, k in zip(lp.label_event, lp.label_key, strict=True)
-            if k and ev not in named
-        },
-        key=lambda ev: (float(table.start[ev]), ev),
-    )
-    numbers = {ev: n for n, ev in enumerate(keyed, start=1)}
+    named = np.fromiter(plan.named(), dtype=np.int64)
+    keyed_parts = [lp.labels["event"][lp.labels["key"]] for lp in plan.lanes]
+    keyed = np.unique(np.concatenate(keyed_parts)) if keyed_parts else np.zeros(0, np.int64)
+    keyed = keyed[~np.isin(keyed, named)]
+    keyed = keyed[np.lexsort((keyed, table.start[keyed]))]  # in date order
+    numbers = {ev: n for n, ev in enumerate(keyed.tolist(), start=1)}
     plan.key = [(n, ev) for ev, n in numbers.items()]
     for lp in plan.lanes:
-        keep = [
-            j
-            for j, (ev, k) in enumerate(zip(lp.label_event, lp.label_key, strict=True))
-            if not k or ev in numbers
-        ]
-        for name in ("label_x", "label_width", "label_row", "label_event", "label_key"):
-            values = getattr(lp, name)
-            setattr(lp, name, [values[j] for j in keep])
-        lp.label_text = [
-            key_text(numbers[ev]) if k else lp.label_text[j]
-            for j, ev, k in zip(keep, lp.label_event, lp.label_key, strict=True)
-        ]
+        key = lp.labels["key"]
+        keep = ~key | np.isin(lp.labels["event"], keyed)
+        text = lp.label_text.copy()
+        text[key] = [key_text(numbers.get(int(ev), 0)) for ev in lp.labels["event"][key]]
+        lp.labels, lp.label_text = lp.labels[keep], text[keep]
 
 
 def key_text(number: int) -> str:
@@ -846,7 +930,6 @@ def lane_rows(
     """How many rows each lane gets: what first-fit needs to name every event at this
     view in its home lane (a dense lane: its strip and two label rows), then, while the
     total is more than ``available``, one row less for the lane with the most."""
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
@@ -858,9 +941,7 @@ def lane_rows(
         if dense:
             need.append(3)
             continue
-        cand, _ = lane_candidates(
-            table, lanes, lane, viewport, rank, pinned, context=0.0, home=home
-        )
+        cand, _ = lane_candidates(table, lanes, lane, viewport, pinned, context=0.0, home=home)
         cand = _subset(cand, cand.home)
         placer = _Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds)
         placer.first_fit(count=True)
@@ -881,10 +962,8 @@ full to name much anyway) an event's home is its first lane."""
 
 
 def first_homes(lanes: Lanes) -> np.ndarray:
-    """Each event's first instance (its first lane) as its home."""
-    home = np.zeros(len(lanes.event), dtype=bool)
-    home[np.unique(lanes.event, return_index=True)[1]] = True
-    return home
+    """Each event's first instance (its first lane) as its home (a copy to change)."""
+    return lanes.first_instances.copy()
 
 
 def choose_homes(
@@ -910,7 +989,6 @@ def choose_homes(
     home = first_homes(lanes)
     if home.all():
         return home  # one lane per event (lanes by kind): nothing to choose
-    rank = kind_rank(table)
     px_bounds = _px_bounds(viewport, bounds)
     every = np.ones(len(lanes.event), dtype=bool)
     placers: list[_Placer] = []
@@ -918,9 +996,7 @@ def choose_homes(
     for lane in range(len(lanes.keys)):
         if is_dense(visible_count(table, lanes, lane, viewport), viewport, style):
             continue
-        cand, _ = lane_candidates(
-            table, lanes, lane, viewport, rank, pinned, context=0.0, home=every
-        )
+        cand, _ = lane_candidates(table, lanes, lane, viewport, pinned, context=0.0, home=every)
         n = len(placers)
         placers.append(_Placer(cand, max_rows, _widths(table, cand, measure), style, px_bounds))
         idx = np.arange(len(cand.x))

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -38,6 +39,7 @@ from PySide6.QtGui import (
 from cspo_viewer.data.annotations import ERA_COLOUR, Annotation
 from cspo_viewer.data.table import EventTable
 from cspo_viewer.layout import (
+    Hit,
     LanePlan,
     Lanes,
     MemberBand,
@@ -45,6 +47,7 @@ from cspo_viewer.layout import (
     TimelineContent,
     Viewport,
     choose_homes,
+    is_period,
     lane_rows,
     plan_view,
 )
@@ -60,6 +63,7 @@ from cspo_viewer.layout.annotations import (
 )
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.style import kind_color, kind_symbol
+from cspo_viewer.render.symbol_atlas import SymbolAtlas
 
 LANE_PAD = 0.3  # rows of space inside each lane, split above and below its rows
 MEMBER_GAP = 0.3  # rows between the event lanes and the membership strip
@@ -82,6 +86,15 @@ ERA_EDGE_ALPHA = 230  # of 255: an era's edges
 """How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
+
+
+class _Points(NamedTuple):
+    """A lane's markers as drawn: event rows, device centres and sizes (px)."""
+
+    event: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    size: np.ndarray
 
 
 @dataclass
@@ -120,6 +133,20 @@ def _symbol_pixmap(kind: str, size: float, fill: str, outline: str, ring: str | 
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     draw_symbol(p, QPointF(side / 2, side / 2), kind, size, fill, outline, ring)
+    p.end()
+    return pix
+
+
+def _dot_pixmap(radius: float, colour: QColor) -> QPixmap:
+    """A filled dot (a dimmed event's marker) as a pixmap."""
+    side = int(np.ceil(2 * radius + 2))
+    pix = QPixmap(side, side)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawEllipse(QPointF(side / 2, side / 2), radius, radius)
     p.end()
     return pix
 
@@ -249,6 +276,8 @@ class TimelineItem(pg.GraphicsObject):
         self._era_rgb = np.zeros((0, 3), dtype=np.uint8)  # each mark's colour
         self._allot_range: tuple[float, float] | None = None  # None: the fitted range
         self._x_range = (0.0, 1.0)
+        self._planned: tuple[Viewport, Plan, StripPlan] | None = None  # the last layout
+        self._atlas = SymbolAtlas()  # marker pixmaps, drawn many at a time
         self._frame: Frame | None = None
         self._vector = False  # painting to SVG or PDF: paths instead of cached pixmaps
         self._grid: Callable[[float, float], Sequence[float]] | None = None
@@ -271,6 +300,8 @@ class TimelineItem(pg.GraphicsObject):
     def set_look(self, look: RenderLook) -> None:
         self._look = look
         self._fonts()
+        self._planned = None
+        self._atlas = SymbolAtlas()  # the look's colours and sizes
         self.update()
 
     @property
@@ -302,6 +333,7 @@ class TimelineItem(pg.GraphicsObject):
         self._era_rgb = self._era_colours()
         self._note_lines = 0
         self._frame = None
+        self._planned = None
         self.update()
 
     def set_page_mode(
@@ -310,6 +342,7 @@ class TimelineItem(pg.GraphicsObject):
         """A page numbers its unnamed events for the key, keeps labels in view and sizes
         its lanes for the range it shows (``x_range``; default the fitted range)."""
         self._key, self._clip_labels, self._allot_range = key, clip_labels, x_range
+        self._planned = None
         self.update()
 
     def allot_rows(self, width_px: float, height_px: float) -> bool:
@@ -374,6 +407,8 @@ class TimelineItem(pg.GraphicsObject):
         pad, lines, rows = layout
         same_home = self._home is not None and np.array_equal(home, self._home)
         self._home = home
+        if not same_home:
+            self._planned = None
         now = (pad, lines, rows, echo, note_lines)
         if now == (self._pad, self._member_lines, self._rows, self._echo, self._note_lines):
             if not same_home:
@@ -382,6 +417,7 @@ class TimelineItem(pg.GraphicsObject):
         self._echo, self._note_lines = echo, note_lines
         self.prepareGeometryChange()
         self._pad, self._member_lines, self._rows = pad, lines, rows
+        self._planned = None
         self.update()
         return True
 
@@ -396,6 +432,8 @@ class TimelineItem(pg.GraphicsObject):
         self.update()
 
     def set_pinned(self, indexes: frozenset[int]) -> None:
+        if frozenset(indexes) != self._pinned:
+            self._planned = None  # pinned labels are placed first: a layout input
         self._pinned = frozenset(indexes)
         self.update()
 
@@ -482,6 +520,18 @@ class TimelineItem(pg.GraphicsObject):
             home=self._home,
         )
 
+    def _plans(self, viewport: Viewport) -> tuple[Plan, StripPlan]:
+        """The events' and the annotation strip's layout for ``viewport``: worked out
+        again only when the view, the content, the rows, the pins or the look changed
+        since the last paint (a selection or hover repaints with the layout it has)."""
+        planned = self._planned
+        if planned is not None and planned[0] == viewport:
+            return planned[1], planned[2]
+        plan = self.layout_plan(viewport)
+        strip = plan_strip(self._marks, viewport, self.measure, self._look.layout, self._note_lines)
+        self._planned = (viewport, plan, strip)
+        return plan, strip
+
     def paint(self, p: QPainter, *args: object) -> None:
         if self._table is None or self._lanes is None:
             return
@@ -489,9 +539,8 @@ class TimelineItem(pg.GraphicsObject):
         viewport, dev_x0 = self._viewport(tr)
         dev_y0 = tr.map(QPointF(0, 0)).y()
         row_px = tr.map(QPointF(0, 1)).y() - dev_y0
-        plan = self.layout_plan(viewport)
+        plan, strip = self._plans(viewport)
         tops = [self.lane_top(i) for i in range(self.lane_count)]
-        strip = plan_strip(self._marks, viewport, self.measure, self._look.layout, self._note_lines)
         self._frame = frame = Frame(
             plan, dev_x0, dev_y0, row_px, tops, self._pad, self._rows, strip
         )
@@ -506,13 +555,13 @@ class TimelineItem(pg.GraphicsObject):
         self._paint_grid(p, viewport, frame)
         self._paint_members(p, viewport, frame)
         where = [self._marker_points(lp, lane, frame) for lane, lp in enumerate(plan.lanes)]
-        self._paint_ties(p, plan, where)
+        self._paint_ties(p, where)
         for lane, lp in enumerate(plan.lanes):
             self._paint_density(p, lp, lane, frame)
             self._paint_dimmed(p, lp, lane, frame)
-            self._paint_spans(p, lp, lane, viewport, frame, where[lane])
+            self._paint_spans(p, lp, viewport, frame, where[lane])
             self._paint_clusters(p, lp, lane, frame)
-            self._paint_markers(p, [*lp.marker_event, *lp.echo_event], where[lane])
+            self._paint_markers(p, where[lane])
             self._paint_labels(p, lp, lane, frame)
         self._paint_selected_callout(p, plan, frame)
         self._paint_strip_names(p, strip, frame)
@@ -804,87 +853,122 @@ class TimelineItem(pg.GraphicsObject):
         p.drawImage(target, image)
 
     def _paint_dimmed(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
-        if not lp.dim_x:
+        """Events outside the filter, shown dimmed: a small grey dot each, all in one call."""
+        if not len(lp.dim_x):
             return
         r = self._look.layout.marker_px * 0.22
         y = frame.row_y(lane, 0)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(self._look.dim))
-        for x in lp.dim_x:
-            p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
+        colour = QColor(self._look.dim)
+        if self._vector:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            for x in lp.dim_x.tolist():
+                p.drawEllipse(QPointF(frame.dev_x0 + x, y), r, r)
+            return
+        rect = self._atlas.index(("dim", r, colour.name()), partial(_dot_pixmap, r, colour))
+        xs = frame.dev_x0 + lp.dim_x
+        self._atlas.draw(p, xs, np.full(len(xs), y), np.tile(rect, (len(xs), 1)))
 
-    def _marker_points(
-        self, lp: LanePlan, lane: int, frame: Frame
-    ) -> list[tuple[float, float, float]]:
-        """(device x, device y, size) of a lane's markers: those in its rows, then the
-        small ones in its strip of events named in another lane."""
+    def _marker_points(self, lp: LanePlan, lane: int, frame: Frame) -> _Points:
+        """A lane's markers in device pixels: those in its rows, then the small ones in
+        its strip of events named in another lane."""
         size = self._look.layout.marker_px
-        points = [
-            (frame.dev_x0 + x, frame.row_y(lane, row), size)
-            for x, row in zip(lp.marker_x, lp.marker_row, strict=True)
-        ]
-        if lp.echo_x and lane < len(self._echo) and self._echo[lane]:
-            y = frame.echo_y(lane, self._rows[lane])
+        markers = lp.markers
+        x = frame.dev_x0 + markers["x"]
+        y = frame.row_y(lane, 0) + markers["row"] * frame.row_px
+        sizes = np.full(len(markers), size)
+        events = markers["event"]
+        if len(lp.echoes) and lane < len(self._echo) and self._echo[lane]:
             small = min(size * ECHO_SIZE, ECHO_ROWS * frame.row_px * 0.9)
-            points += [(frame.dev_x0 + x, y, small) for x in lp.echo_x]
-        return points
+            x = np.r_[x, frame.dev_x0 + lp.echoes["x"]]
+            y = np.r_[y, np.full(len(lp.echoes), frame.echo_y(lane, self._rows[lane]))]
+            sizes = np.r_[sizes, np.full(len(lp.echoes), small)]
+            events = np.r_[events, lp.echoes["event"]]
+        return _Points(events, x, y, sizes)
 
-    def _paint_ties(
-        self, p: QPainter, plan: Plan, where: list[list[tuple[float, float, float]]]
-    ) -> None:
+    def _paint_ties(self, p: QPainter, where: list[_Points]) -> None:
         """An event drawn in several lanes (its nations or themes) is named in one: a
         thin line in its kind's colour joins its markers, so a reader follows any of them
         to its name (or key number). Drawn under markers and labels."""
         table = self._table
         assert table is not None
-        spans: dict[int, list[float]] = {}
-        for lp, points in zip(plan.lanes, where, strict=True):
-            for ev, (x, y, _size) in zip(
-                [*lp.marker_event, *lp.echo_event],
-                points,
-                strict=False,  # no strip: no echoes
-            ):
-                span = spans.setdefault(ev, [x, y, y])
-                span[1], span[2] = min(span[1], y), max(span[2], y)
+        if len(where) < 2:
+            return
+        events = np.concatenate([w.event for w in where])
+        xs = np.concatenate([w.x for w in where])
+        ys = np.concatenate([w.y for w in where])
+        if not len(events):
+            return
+        order = np.argsort(events, kind="stable")  # each event's first lane first
+        first = np.flatnonzero(np.r_[True, events[order][1:] != events[order][:-1]])
+        top = np.minimum.reduceat(ys[order], first)
+        bottom = np.maximum.reduceat(ys[order], first)
+        tied = bottom > top
+        if not tied.any():
+            return
+        at = order[first[tied]]  # where each tied event is first drawn
+        draw = np.argsort(at)  # in that order, as markers overlap
         look = self._look
-        for ev, (x, y0, y1) in spans.items():
-            if y1 <= y0:
-                continue
-            colour = QColor(kind_color(table.kinds[table.kind[ev]], look.is_dark))
-            colour.setAlphaF(0.55)
-            p.setPen(QPen(colour, look.pen_px, Qt.PenStyle.DotLine))
+        pens: dict[int, QPen] = {}
+        last = -1
+        for kind, x, y0, y1 in zip(
+            table.kind[events[at]][draw].tolist(),
+            xs[at][draw].tolist(),
+            top[tied][draw].tolist(),
+            bottom[tied][draw].tolist(),
+            strict=True,
+        ):
+            if kind != last:
+                pen = pens.get(kind)
+                if pen is None:
+                    colour = QColor(kind_color(table.kinds[kind], look.is_dark))
+                    colour.setAlphaF(0.55)
+                    pen = pens[kind] = QPen(colour, look.pen_px, Qt.PenStyle.DotLine)
+                p.setPen(pen)
+                last = kind
             p.drawLine(QPointF(x, y0), QPointF(x, y1))
 
     def _paint_spans(
-        self,
-        p: QPainter,
-        lp: LanePlan,
-        lane: int,
-        vp: Viewport,
-        frame: Frame,
-        where: list[tuple[float, float, float]],
+        self, p: QPainter, lp: LanePlan, vp: Viewport, frame: Frame, where: _Points
     ) -> None:
-        """Month, year and multi-day events: a bar over the whole period they may cover."""
+        """Month, year and multi-day events: a bar over the whole period they may cover
+        (in the lane's rows; a small marker under them stays a dot)."""
         table = self._table
         assert table is not None
+        events = where.event[: len(lp.markers)]
+        long = np.flatnonzero(is_period(table.start[events], table.end[events]))
+        if not len(long):
+            return
         p.setPen(Qt.PenStyle.NoPen)
         dark = self._look.is_dark
-        for ev, (_x, y, size) in zip(lp.marker_event, where, strict=False):
-            start, end = table.start[ev], table.end[ev]
-            if end - start <= 1.5:
-                continue
+        events = events[long]
+        x0s = frame.dev_x0 + vp.to_px(table.start[events])
+        x1s = frame.dev_x0 + vp.to_px(table.end[events])
+        brushes: dict[int, QColor] = {}
+        now = -1
+        for kind, x0, x1, y, size in zip(
+            table.kind[events].tolist(),
+            np.asarray(x0s).tolist(),
+            np.asarray(x1s).tolist(),
+            where.y[long].tolist(),
+            where.size[long].tolist(),
+            strict=True,
+        ):
             h = size * 0.5
-            colour = QColor(self._look.span_colour(kind_color(table.kinds[table.kind[ev]], dark)))
-            x0 = frame.dev_x0 + float(vp.to_px(start))
-            x1 = frame.dev_x0 + float(vp.to_px(end))
-            p.setBrush(colour)
+            if kind != now:
+                colour = brushes.get(kind)
+                if colour is None:
+                    fill = self._look.span_colour(kind_color(table.kinds[kind], dark))
+                    colour = brushes[kind] = QColor(fill)
+                p.setBrush(colour)
+                now = kind
             p.drawRoundedRect(QRectF(x0, y - h / 2, max(x1 - x0, 2.0), h), h / 2, h / 2)
 
     def _paint_clusters(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         table = self._table
         assert table is not None
         look = self._look
-        size = look.layout.marker_px * 1.3
+        size = look.layout.badge_px
         for x, row, n, kind, events in zip(
             lp.cluster_x,
             lp.cluster_row,
@@ -904,22 +988,47 @@ class TimelineItem(pg.GraphicsObject):
             pix = cluster_pixmap(*args)
             p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
 
-    def _paint_markers(
-        self, p: QPainter, events: list[int], where: list[tuple[float, float, float]]
-    ) -> None:
+    def _paint_markers(self, p: QPainter, where: _Points) -> None:
+        """Each marker's kind symbol (the selected one ringed), in order: on a raster, all
+        of a lane's in one call from the symbol atlas; paths on SVG and PDF."""
         table = self._table
         assert table is not None
         look = self._look
-        for ev, (x, y, size) in zip(events, where, strict=False):
-            kind = table.kinds[table.kind[ev]]
-            ring = look.selection if ev == self._selected else None
-            centre = QPointF(x, y)
-            colour = kind_color(kind, look.is_dark)
-            if self._vector:
-                draw_symbol(p, centre, kind, size, colour, look.background, ring)
-                continue
-            pix = symbol_pixmap(kind, size, colour, look.background, ring)
-            p.drawPixmap(QPointF(centre.x() - pix.width() / 2, centre.y() - pix.height() / 2), pix)
+        kinds = table.kind[where.event]
+        selected = where.event == (-1 if self._selected is None else self._selected)
+        if self._vector:
+            for ev_kind, x, y, size, ring in zip(
+                kinds.tolist(),
+                where.x.tolist(),
+                where.y.tolist(),
+                where.size.tolist(),
+                selected.tolist(),
+                strict=True,
+            ):
+                kind = table.kinds[ev_kind]
+                draw_symbol(
+                    p,
+                    QPointF(x, y),
+                    kind,
+                    size,
+                    kind_color(kind, look.is_dark),
+                    look.background,
+                    look.selection if ring else None,
+                )
+            return
+        # One atlas entry per kind, size (in the lane's rows, or small in its strip under
+        # them) and ring: a lane has a handful.
+        small = where.size != look.layout.marker_px
+        code = (kinds.astype(np.int64) * 2 + small) * 2 + selected
+        codes, first, which = np.unique(code, return_index=True, return_inverse=True)
+        rects = np.empty((len(codes), 4), dtype=np.float64)
+        for n, (c, at) in enumerate(zip(codes.tolist(), first.tolist(), strict=True)):
+            kind = table.kinds[c // 4]
+            size = round(float(where.size[at]) * 4) / 4
+            args = (kind, size, kind_color(kind, look.is_dark), look.background)
+            ring = look.selection if c % 2 else None
+            rects[n] = self._atlas.index((*args, ring), partial(symbol_pixmap, *args, ring))
+        self._atlas.draw(p, where.x, where.y, rects[which])
 
     def _paint_labels(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         """Titles (and key numbers) beside their markers, on a soft halo; the selected
@@ -928,31 +1037,52 @@ class TimelineItem(pg.GraphicsObject):
         look = self._look
         halo = QColor(look.label_halo)
         halo.setAlphaF(look.halo_alpha)
-        for x, w, row, ev, key, text in zip(
-            lp.label_x,
-            lp.label_width,
-            lp.label_row,
-            lp.label_event,
-            lp.label_key,
-            lp.label_text,
+        labels = lp.labels
+        # Fonts and pens by (key number?, selected?), set only when they change: a frame
+        # names hundreds of events, nearly all in the plain title font.
+        fonts: dict[tuple[bool, bool], QFont] = {}
+        colours = {
+            (False, False): QColor(look.text),
+            (True, False): QColor(look.muted_text),
+            (False, True): QColor(look.selection),
+            (True, True): QColor(look.selection),
+        }
+        top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        now: tuple[bool, bool] | None = None
+        lefts = (frame.dev_x0 + labels["x"]).tolist()
+        baselines = (frame.row_y(lane, 0) + labels["row"] * frame.row_px).tolist()
+        baselines = [b + self._ascent * 0.36 for b in baselines]
+        # The halos first, in one call: a row's labels never overlap, nor do rows.
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(halo)
+        p.drawRects(
+            [
+                QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px)
+                for left, baseline, w in zip(
+                    lefts, baselines, labels["width"].tolist(), strict=True
+                )
+            ]
+        )
+        for left, baseline, w, ev, key, text in zip(
+            lefts,
+            baselines,
+            labels["width"].tolist(),
+            labels["event"].tolist(),
+            labels["key"].tolist(),
+            lp.label_text.tolist(),
             strict=True,
         ):
-            baseline = frame.row_y(lane, row) + self._ascent * 0.36
-            left = frame.dev_x0 + x
-            p.fillRect(QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px), halo)
-            selected = ev == self._selected
-            font = QFont(self._small_bold if key else self._font)
-            font.setUnderline(selected)
-            p.setFont(font)
-            p.setPen(
-                QColor(look.selection if selected else (look.muted_text if key else look.text))
-            )
+            style = (key, ev == self._selected)
+            if style != now:
+                font = fonts.get(style)
+                if font is None:
+                    font = fonts[style] = QFont(self._small_bold if key else self._font)
+                    font.setUnderline(style[1])
+                p.setFont(font)
+                p.setPen(colours[style])
+                now = style
             if key:
-                p.drawText(
-                    QRectF(left, baseline - self._ascent, w, self._line_px),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                    text,
-                )
+                p.drawText(QRectF(left, baseline - self._ascent, w, self._line_px), top_left, text)
             else:
                 p.drawText(QPointF(left, baseline), text)
 
@@ -971,10 +1101,10 @@ class TimelineItem(pg.GraphicsObject):
             look = self._look
             text = str(table.labels[sel])
             w = self.measure(text)
-            off = look.layout.label_offset_px
-            left = frame.dev_x0 + x + off
-            if left + w > frame.dev_x0 + plan.viewport.width_px:
-                left = frame.dev_x0 + x - off - w
+            # Beside its marker as a name would be, over the view's left edge if need be.
+            side = look.layout.label_left(x, w, (-np.inf, plan.viewport.width_px))
+            assert side is not None  # nothing bounds it on the left
+            left = frame.dev_x0 + side
             baseline = frame.row_y(lane, row) + self._ascent * 0.36
             box = QRectF(left - 3, baseline - self._ascent - 2, w + 6, self._line_px + 4)
             p.setPen(QPen(QColor(look.selection), look.pen_px))
@@ -998,7 +1128,7 @@ class TimelineItem(pg.GraphicsObject):
                 return lane, row
         return None
 
-    def hit(self, item_pos: QPointF, radius_px: float | None = None) -> tuple[str, object] | None:
+    def hit(self, item_pos: QPointF, radius_px: float | None = None) -> Hit | None:
         """What is drawn under ``item_pos`` (item coordinates): an event or a cluster."""
         frame = self._frame
         if frame is None or not self.lane_count:
@@ -1009,16 +1139,14 @@ class TimelineItem(pg.GraphicsObject):
         lane, row = where
         x_px = float(frame.plan.viewport.to_px(item_pos.x()))
         radius = radius_px if radius_px is not None else self._look.layout.marker_px * 0.75
-        found = frame.plan.hit(lane, row, x_px, radius)
-        if found and found[0] == "cluster":
-            return ("cluster", (lane, found[1]))
-        return found
+        return frame.plan.hit(lane, row, x_px, radius)
 
     def cluster_info(self, lane: int, index: int) -> tuple[tuple[float, float], np.ndarray]:
         """The day span and event rows of a cluster drawn in the last frame."""
         assert self._frame is not None
         lp = self._frame.plan.lanes[lane]
-        return lp.cluster_span[index], lp.cluster_events[index]
+        first, last = lp.cluster_span[index]
+        return (float(first), float(last)), lp.cluster_events[index]
 
 
 def _compact(n: int) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
+from cspo_viewer.layout import is_period
 from cspo_viewer.layout.membership import MembershipSeries, year_start
 from cspo_viewer.layout.participation import (
     ASSOCIATE,
@@ -206,7 +207,7 @@ def _accessions(p, series, geo, chart, x_of, y_of, lk, u) -> None:
         x, top = x_of(acc.day), y_of(acc.members)
         centre_y = top + band / 2
         # The date's precision: the step's level drawn across the whole month or year.
-        if acc.period_end - acc.day > 1.5:
+        if is_period(acc.day, acc.period_end):
             whisker = QPen(tint(member_colour(lk), lk.background, 0.45))
             whisker.setWidthF(9 * u)
             whisker.setCapStyle(Qt.PenCapStyle.FlatCap)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QWidget
 
 from cspo_viewer.data.annotations import Annotation, describe
 from cspo_viewer.data.dates import display_date, from_day, to_day
+from cspo_viewer.layout import EventHit, Hit
 from cspo_viewer.render.palette import LIGHT, RenderLook
 from cspo_viewer.render.plot import TimelinePlot
 from cspo_viewer.ui.controller import Controller
@@ -220,7 +221,7 @@ class TimelineView(pg.PlotWidget):
     def _item_pos(self, scene_pos: QPointF) -> QPointF:
         return self.item.mapFromScene(scene_pos)
 
-    def hit_at_scene(self, scene_pos: QPointF) -> tuple[str, object] | None:
+    def hit_at_scene(self, scene_pos: QPointF) -> Hit | None:
         if not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
             return None
         return self.item.hit(self._item_pos(scene_pos))
@@ -246,13 +247,11 @@ class TimelineView(pg.PlotWidget):
             return None
         return self.item.annotation_at(self._item_pos(scene_pos))
 
-    def tooltip_text(self, hit: tuple[str, object]) -> str:
+    def tooltip_text(self, hit: Hit) -> str:
         """Plain text (never rich text): date, title and nations, or a cluster's summary."""
         table = self.controller.table
-        kind, what = hit
-        if kind == "event":
-            index = _event_of(what)
-            detail = self.controller.detail(str(table.ids[index]))
+        if isinstance(hit, EventHit):
+            detail = self.controller.detail(str(table.ids[hit.event]))
             if detail is None:
                 return ""
             row = detail.row
@@ -260,7 +259,7 @@ class TimelineView(pg.PlotWidget):
             return f"{display_date(row.date, row.date_precision, row.end_date)}\n{row.title}" + (
                 f"\n{names}" if names else ""
             )
-        (d0, d1), members = self.item.cluster_info(*_cluster_of(what))
+        (d0, d1), members = self.item.cluster_info(hit.lane, hit.index)
         first = from_day(d0).isoformat()
         last = from_day(d1 - 1).isoformat()
         return f"{len(members)} events, {first} to {last}\nClick to zoom in"
@@ -294,10 +293,10 @@ class TimelineView(pg.PlotWidget):
                 ev.accept()
                 menu.popup(ev.screenPos().toPoint())
             return
-        if hit is None or hit[0] != "event":
+        if not isinstance(hit, EventHit):
             return
         ev.accept()
-        event_id = str(self.controller.table.ids[_event_of(hit[1])])
+        event_id = str(self.controller.table.ids[hit.event])
         self.controller.select(event_id)
         menu = self.event_menu(event_id)
         menu.popup(ev.screenPos().toPoint())
@@ -316,11 +315,10 @@ class TimelineView(pg.PlotWidget):
         if hit is None:
             return
         ev.accept()
-        kind, what = hit
-        if kind == "event":
-            self.controller.select(str(self.controller.table.ids[_event_of(what)]))
+        if isinstance(hit, EventHit):
+            self.controller.select(str(self.controller.table.ids[hit.event]))
         else:
-            (d0, d1), _ = self.item.cluster_info(*_cluster_of(what))
+            (d0, d1), _ = self.item.cluster_info(hit.lane, hit.index)
             self.zoom_to(d0, d1)
 
     def keyPressEvent(self, ev) -> None:
@@ -394,16 +392,3 @@ class TimelineView(pg.PlotWidget):
         end = from_day(np.ceil(x1) - 1).isoformat()
         self.controller.set_filter(self.controller.filter.with_(date_from=start, date_to=end))
         self.dateRangeDragged.emit(start, end)
-
-
-def _event_of(what: object) -> int:
-    """The event row of an ``("event", row)`` hit (the plan's hit types its payload as
-    ``object``: a row for an event, ``(lane, index)`` for a cluster)."""
-    assert isinstance(what, int | np.integer), what
-    return int(what)
-
-
-def _cluster_of(what: object) -> tuple[int, int]:
-    """The ``(lane, index)`` of a ``("cluster", ...)`` hit."""
-    assert isinstance(what, tuple) and len(what) == 2, what
-    return int(what[0]), int(what[1])

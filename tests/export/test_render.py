@@ -317,7 +317,7 @@ def test_labels_are_legible_when_projected():
 def test_japan_export_names_its_six_and_draws_no_empty_lane(japan):
     _, layout = render_export(japan, ExportOptions(width=1920, height=1080))
     assert layout.events_shown == 6 and layout.named == 6
-    assert all(lp.marker_event for lp in layout.plan.lanes)  # no lane without events
+    assert all(len(lp.marker_event) for lp in layout.plan.lanes)  # no lane without events
 
 
 def test_no_members_leaves_the_strip_out(everything):
@@ -394,4 +394,4 @@ def test_lanes_by_nation_and_theme_name_every_event_once(everything, grouping, s
     ]
     assert len(titles) == len(set(titles))  # each named once
     assert layout.named == layout.events_shown == len(everything.table)
-    assert not any(lp.cluster_count for lp in layout.plan.lanes)  # no "+N" badge
+    assert not any(len(lp.cluster_count) for lp in layout.plan.lanes)  # no "+N" badge

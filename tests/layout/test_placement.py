@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from cspo_viewer.data.table import EventTable, TagPairs, load_table
 from cspo_viewer.layout import (
+    ClusterHit,
+    EventHit,
     Lanes,
     LayoutStyle,
     Viewport,
@@ -18,6 +20,7 @@ from cspo_viewer.layout import (
     build_content,
     choose_homes,
     lane_rows,
+    marker_day,
     plan_view,
 )
 
@@ -68,23 +71,23 @@ def assert_unambiguous(plan, style: LayoutStyle, table: EventTable) -> None:
         for x, row, ev in zip(lp.marker_x, lp.marker_row, lp.marker_event, strict=True):
             spans.setdefault(row, []).append((x - half, x + half, ev))
         for x, row in zip(lp.cluster_x, lp.cluster_row, strict=True):
-            spans.setdefault(row, []).append((x - half * 1.3, x + half * 1.3, -1))
+            spans.setdefault(row, []).append((x - style.badge_half, x + style.badge_half, -1))
         for x, w, row, ev in zip(
             lp.label_x, lp.label_width, lp.label_row, lp.label_event, strict=True
         ):
             assert ev in where, "a label without its marker"
             mx, mrow = where[ev]
             assert mrow == row, "a label on another row than its marker"
-            right_of = abs(x - (mx + style.label_offset_px)) < 1e-6
-            left_of = abs(x + w - (mx - style.label_offset_px)) < 1e-6
-            assert right_of or left_of, "a label not beside its own marker"
+            # Right of its marker, or left of it only where the view's edge leaves no room.
+            beside = style.label_left(mx, w, (0.0, plan.viewport.width_px))
+            assert beside is not None and abs(x - beside) < 1e-6, "a label not beside its marker"
             assert x >= 0 and x + w <= plan.viewport.width_px
             spans[row].append((x, x + w, ev))
         for row, items in spans.items():
             items.sort()
             for (_, r1, e1), (l2, _, e2) in itertools.pairwise(items):
                 assert r1 <= l2 + 1e-6 or (e1 == e2 and e1 >= 0), (lane, row, items)
-        assert all(0 <= r < lp.rows for r in lp.marker_row + lp.cluster_row)
+        assert all(0 <= r < lp.rows for r in [*lp.marker_row, *lp.cluster_row])
 
 
 def accounted(plan) -> set[int]:
@@ -114,9 +117,7 @@ def test_labels_are_unambiguous_and_every_event_is_accounted_for(events, view, r
     vp = Viewport(view[0], view[0] + view[1], view[2])
     plan = plan_view(table, lanes, vp, measure, style, rows=[rows] * len(lanes.keys), key=key)
     assert_unambiguous(plan, style, table)
-    centre = np.where(
-        table.end - table.start > 1.5, (table.start + table.end) / 2, table.start + 0.5
-    )
+    centre = marker_day(table.start, table.end)
     visible = set(np.flatnonzero((centre >= vp.x0) & (centre <= vp.x1)).tolist())
     dense = any(lp.density is not None for lp in plan.lanes)
     if not dense:
@@ -179,7 +180,7 @@ def test_dense_lanes_show_density_and_still_name_some():
     plan = plan_view(table, lanes, Viewport(0, 3650, 1200), measure, rows=[3])
     lane = plan.lanes[0]
     assert lane.density is not None and lane.density.sum() == 2000
-    assert not lane.cluster_count  # no row of numbered badges
+    assert not len(lane.cluster_count)  # no row of numbered badges
     assert 5 <= len(plan.named()) <= 1200 / 60
     assert_unambiguous(plan, LayoutStyle(), table)
     narrow = plan_view(table, lanes, Viewport(1000, 1010, 1200), measure, rows=[3])
@@ -201,7 +202,8 @@ def test_priority_and_pins_win_when_rows_run_out():
     board = int(np.flatnonzero(table.kind == 2)[0])
     plan = plan_view(table, lanes, vp, measure, rows=[2])
     assert board in plan.named()
-    assert plan.lanes[0].marker_row[plan.lanes[0].marker_event.index(board)] == 0
+    assert plan.lanes[0].marker_of(board) is not None
+    assert plan.lanes[0].marker_of(board)[1] == 0
     other = next(i for i in range(3) if i != board)
     plan = plan_view(table, lanes, vp, measure, rows=[2], pinned={other})
     assert other in plan.named()
@@ -320,7 +322,7 @@ def test_a_pile_in_one_row_gives_its_marker_to_the_most_important():
     plan = plan_view(table, one_lane(2), Viewport(0, 1000, 1000), measure, rows=[1])
     founding = int(np.flatnonzero(table.kind == 0)[0])
     assert plan.named() == {founding}
-    assert plan.lanes[0].cluster_count == [1]
+    assert plan.lanes[0].cluster_count.tolist() == [1]
     assert_unambiguous(plan, LayoutStyle(), table)
 
 
@@ -372,7 +374,7 @@ def test_grouped_lanes_name_each_event_once_and_show_it_in_every_lane(store, gro
         in_lane = set(lanes.event[lanes.lane_slice(lane)].tolist())
         assert set(lp.marker_event) | set(lp.echo_event) == in_lane  # a marker in each lane
         assert not set(lp.marker_event) & set(lp.echo_event)
-        assert not lp.cluster_count  # no "+N" badge at the bundled record's scale
+        assert not len(lp.cluster_count)  # no "+N" badge at the bundled record's scale
     assert_unambiguous(plan, style, table)
 
 
@@ -397,3 +399,21 @@ def test_an_unnamed_event_keeps_its_marker_and_number_in_its_home_lane(store):
         lp = plan.lanes[home_lane]
         assert ev in lp.marker_event, table.labels[ev]
         assert (ev in keyed) == (ev in lp.label_event)  # a number beside it if keyed
+
+
+def test_hit_names_the_marker_badge_or_label_under_the_pointer():
+    """What a click finds, typed: an event by its marker or its label, a badge by its
+    lane and index, nothing between them."""
+    table = synthetic_table([100, 102, 600], [6, 0, 3], [1, 1, 1])
+    plan = plan_view(table, one_lane(3), Viewport(0, 1000, 1000), measure, rows=[1])
+    lp = plan.lanes[0]
+    founding = int(np.flatnonzero(table.kind == 0)[0])
+    assert lp.cluster_count.tolist() == [1]  # the "other" beside the founding is counted
+    for ev in (founding, 2):
+        x, row = lp.marker_of(ev)
+        assert plan.hit(0, row, x + 1, 6) == EventHit(ev)
+        label = lp.labels[lp.labels["event"] == ev][0]
+        assert plan.hit(0, row, label["x"] + label["width"] / 2, 6) == EventHit(ev)
+    assert plan.hit(0, 0, float(lp.cluster_x[0]), 6) == ClusterHit(0, 0)
+    assert plan.hit(0, 0, 900.0, 6) is None and plan.hit(1, 0, 100.0, 6) is None
+    assert lp.marker_of(1 - founding) is None  # in the badge, no marker of its own

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.filters import build_filter
 from cspo_viewer.data.store import open_store
+from cspo_viewer.layout import EventHit
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.main_window import MainWindow
 from tests.filter_panel_support import nation_checkbox
@@ -33,9 +34,8 @@ def marker_point(window, event_id: str) -> QPoint:
     index = window.controller.table.index_of(event_id)
     frame = view.item.frame
     for lane, lp in enumerate(frame.plan.lanes):
-        if index in lp.marker_event:
-            at = lp.marker_event.index(index)
-            x, row = lp.marker_x[at], lp.marker_row[at]
+        if (where := lp.marker_of(index)) is not None:
+            x, row = where
             return QPoint(round(frame.dev_x0 + x), round(frame.row_y(lane, row)))
     raise AssertionError(f"{event_id} is not drawn as a lone marker")
 
@@ -69,7 +69,7 @@ def test_clicking_a_badge_zooms_into_it(window, qtbot):
     window.timeline.fit_all()
     window.timeline.repaint()
     frame = window.timeline.item.frame
-    lane = next(i for i, lp in enumerate(frame.plan.lanes) if lp.cluster_x)
+    lane = next(i for i, lp in enumerate(frame.plan.lanes) if len(lp.cluster_x))
     lp = frame.plan.lanes[lane]
     x, row = lp.cluster_x[0], lp.cluster_row[0]
     before = window.timeline.plot.x_range()
@@ -157,7 +157,7 @@ def test_hostile_text_renders_literally(qtbot, open_window, db_copy):
     assert '<img src="http://example.invalid/x.png">' in text and "<script>" in text
     zoom_to_event(w, FLORENCE)
     index = w.controller.table.index_of(FLORENCE)
-    tip = w.timeline.tooltip_text(("event", index))
+    tip = w.timeline.tooltip_text(EventHit(index))
     assert "Florence" in tip
     # The window still responds: another selection updates the pane.
     w.controller.select_step(-1)
@@ -512,7 +512,7 @@ def test_lanes_by_nation_and_theme_name_every_event_once(window, qtbot, key, gro
         ev for lp in plan.lanes for ev, k in zip(lp.label_event, lp.label_key, strict=True) if not k
     ]
     assert sorted(titles) == list(range(len(table)))  # every event, each once
-    assert not any(lp.cluster_count for lp in plan.lanes)
+    assert not any(len(lp.cluster_count) for lp in plan.lanes)
     # Close in on Florence: the Board's small markers stand apart from the joint
     # statement's three days later (at the whole record's scale they share a pixel).
     zoom_to_event(window, FLORENCE, days=120)
@@ -528,12 +528,12 @@ def test_lanes_by_nation_and_theme_name_every_event_once(window, qtbot, key, gro
         """The events whose small markers sit where the Board's does in ``lane`` (the
         tabletop exercise shares its days, 3-5 Dec 2024)."""
         lp = plan.lanes[lane]
-        bx = lp.echo_x[lp.echo_event.index(board)]
+        bx = lp.echo_x[lp.echo_event == board][0]
         return [ev for ex, ev in zip(lp.echo_x, lp.echo_event, strict=True) if abs(ex - bx) < 1]
 
     lane = min(echoes, key=lambda lane: len(stacked(lane)))  # alone there, where it is
     lp = plan.lanes[lane]
-    x = frame.dev_x0 + lp.echo_x[lp.echo_event.index(board)]
+    x = frame.dev_x0 + lp.echo_x[lp.echo_event == board][0]
     y = frame.row_y(lane, 0) + (view.item.rows[lane] - 0.5 + 0.2) * frame.row_px
     point = QPoint(round(x), round(y))
     assert "Florence" in view.tooltip_text(view.hit_at_scene(view.mapToScene(point)))
