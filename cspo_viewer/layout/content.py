@@ -60,6 +60,7 @@ class InstanceColumns(NamedTuple):
     end: np.ndarray
     centre: np.ndarray  # where its marker sits (``marker_day``)
     rank: np.ndarray  # its kind's priority (``kind_rank``)
+    reach: float  # the furthest any marker sits past its event's start, in days
 
 
 def is_period(start: Any, end: Any) -> Any:
@@ -122,7 +123,9 @@ class Lanes:
                 return columns
         start, end = table.start[self.event], table.end[self.event]
         rank = kind_rank(table)[table.kind[self.event]]
-        columns = InstanceColumns(start, end, marker_day(start, end), rank)
+        centre = marker_day(start, end)
+        reach = float((centre - start).max()) if len(start) else 0.0
+        columns = InstanceColumns(start, end, centre, rank, reach)
         self._columns[:] = [(table, columns)]  # the content's table (one at a time)
         return columns
 

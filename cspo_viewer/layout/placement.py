@@ -767,10 +767,6 @@ def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> No
     lp.clusters = np.array(rows, dtype=CLUSTER)
 
 
-YEAR_DAYS = 366.0
-"""The longest period an event's marker is centred in (a year-precision event)."""
-
-
 def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport) -> int:
     """How many of the lane's undimmed instances start in the view: enough to tell a
     dense lane without working out every event's position."""
@@ -797,11 +793,9 @@ def dense_candidates(
     sl = lanes.lane_slice(lane)
     cols = lanes.columns(table)
     lo, hi = (
-        # A marker sits at most half a year past its event's start (``YEAR_DAYS``):
-        # events that start earlier than that are out of view.
-        np.searchsorted(
-            cols.start[sl], (viewport.x0 - YEAR_DAYS / 2 - 1, viewport.x1), side="right"
-        )
+        # No marker sits further past its event's start than ``cols.reach``: events
+        # that start earlier than that are out of view.
+        np.searchsorted(cols.start[sl], (viewport.x0 - cols.reach - 1, viewport.x1), side="right")
         + sl.start
     )
     xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day

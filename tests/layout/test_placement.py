@@ -417,3 +417,18 @@ def test_hit_names_the_marker_badge_or_label_under_the_pointer():
     assert plan.hit(0, 0, float(lp.cluster_x[0]), 6) == ClusterHit(0, 0)
     assert plan.hit(0, 0, 900.0, 6) is None and plan.hit(1, 0, 100.0, 6) is None
     assert lp.marker_of(1 - founding) is None  # in the badge, no marker of its own
+
+
+def test_a_dense_lane_counts_a_period_whose_marker_is_far_past_its_start():
+    """A three-year exercise started long before the view still has its marker (mid-period)
+    in it: the dense lane's strip counts it like every other marker in view."""
+    rng = np.random.default_rng(5)
+    starts = [100.0, *rng.uniform(0, 3650, 20_000).tolist()]
+    spans = [3 * 365.0, *[1.0] * 20_000]
+    table = synthetic_table(starts, [5] * len(starts), spans)
+    lanes = assign_lanes(table, table.all, "kind", TITLES)
+    vp = Viewport(500, 900, 1200)
+    lane = plan_view(table, lanes, vp, measure, rows=[3]).lanes[0]
+    centre = marker_day(table.start, table.end)
+    in_view = int(((centre >= vp.x0) & (centre <= vp.x1)).sum())
+    assert lane.density is not None and lane.density.sum() == in_view
