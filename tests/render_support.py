@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
@@ -21,9 +22,12 @@ from cspo_viewer.data.dates import to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.data.table import PRECISION_CODES, EventTable
 from cspo_viewer.layout import TimelineContent, build_content
-from cspo_viewer.render.palette import RenderLook
+from cspo_viewer.render.palette import DARK, LIGHT, RenderLook
 from cspo_viewer.render.style import KIND_STYLE
 from cspo_viewer.render.timeline_item import Frame, TimelineItem
+
+LOOKS = pytest.mark.parametrize("look", [LIGHT, DARK], ids=["light", "dark"])
+"""Run a test in the light and the dark look."""
 
 KINDS = tuple(KIND_STYLE)
 """The kinds a hand-made table knows: every kind the style draws."""

@@ -8,9 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cspo_viewer.render.palette import (
-    DARK,
     GRAPHIC_CONTRAST,
-    LIGHT,
     TEXT_CONTRAST,
     RenderLook,
     blend,
@@ -18,8 +16,7 @@ from cspo_viewer.render.palette import (
 )
 from cspo_viewer.render.style import KIND_STYLE, kind_color
 from cspo_viewer.render.views import member_colour
-
-LOOKS = pytest.mark.parametrize("look", [LIGHT, DARK], ids=["light", "dark"])
+from tests.render_support import LOOKS
 
 
 def test_contrast_is_computed_as_wcag_says():

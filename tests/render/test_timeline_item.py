@@ -23,6 +23,7 @@ from cspo_viewer.render.palette import DARK, LIGHT, RenderLook, blend
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import TimelineItem
 from tests.render_support import (
+    LOOKS,
     Ev,
     colour_at,
     content_of,
@@ -37,8 +38,6 @@ from tests.render_support import (
     pixels,
     table_of,
 )
-
-LOOKS = pytest.mark.parametrize("look", [LIGHT, DARK], ids=["light", "dark"])
 
 WIDTH, HEIGHT = 800, 400
 PX_PER_DAY = 4.0

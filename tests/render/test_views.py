@@ -26,7 +26,7 @@ from cspo_viewer.layout.participation import (
     ParticipationMatrix,
 )
 from cspo_viewer.model.page import ExportData, membership_model, participation_model
-from cspo_viewer.render.palette import DARK, LIGHT, RenderLook
+from cspo_viewer.render.palette import RenderLook
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.views import (
     MatrixGeometry,
@@ -36,9 +36,8 @@ from cspo_viewer.render.views import (
     paint_participation,
     tint,
 )
-from tests.render_support import colour_at, matches, near, pixels
+from tests.render_support import LOOKS, colour_at, matches, near, pixels
 
-LOOKS = pytest.mark.parametrize("look", [LIGHT, DARK], ids=["light", "dark"])
 WIDTH, HEIGHT = 1200, 800
 BODY = QRectF(20, 20, WIDTH - 40, HEIGHT - 40)
 """Where the view is painted: inside the image, with a margin it must leave alone."""
