@@ -311,18 +311,33 @@ def own_triggers() -> frozenset[tuple[str, str]]:
     Read from the bundled database, which ``db build`` makes with ``create_schema`` (a
     test keeps its schema equal to a fresh build's): a read of a few rows, where building
     the schema in memory cost ~0.2 s at every writable open, most of it importing
-    sqlite-utils, which an import does not otherwise need. Built in memory as before only
-    if the bundled file cannot be read.
+    sqlite-utils, which an import does not otherwise need. Built in memory as before
+    when the bundled file cannot be read, or is not this version's schema with its
+    triggers (an empty or stray file there would otherwise make every file's
+    own triggers look foreign, and every write be refused).
     """
+    rows = _bundled_triggers()
+    if rows is None:
+        rows = _built_triggers()
+    return frozenset((name, _normalized(sql)) for name, sql in rows)
+
+
+def _bundled_triggers() -> list[tuple[str, str]] | None:
+    """The bundled database's triggers, if it is this version's schema and has some;
+    ``None`` otherwise (the drift test keeps a sound bundled file equal to a fresh
+    build, triggers included)."""
     try:
         conn = connect(paths.bundled_db_path(), writable=False)
         try:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
             rows = conn.execute(_TRIGGERS).fetchall()
         finally:
             conn.close()
     except (sqlite3.Error, OSError):
-        rows = _built_triggers()
-    return frozenset((name, _normalized(sql)) for name, sql in rows)
+        return None
+    if version != schema.SCHEMA_VERSION or not rows:
+        return None
+    return [(str(name), str(sql)) for name, sql in rows]
 
 
 _TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"

@@ -279,6 +279,7 @@ class EventFilter:
         params: list[Any] = []
         sets = self.tag_sets()
         dated = bool(self.date_from or self.date_to)
+        narrowed = False  # whether a clause already reads only a few candidate events
         if dates_first and dated and sets:
             tests = "".join(
                 f" AND EXISTS ({select} AND event_id = events.id)" for select, _ in sets
@@ -287,29 +288,27 @@ class EventFilter:
             candidates, candidate_params = self.date_candidates(tests, values)
             clauses.append(f"{alias}.rowid IN ({candidates})")
             params.extend(candidate_params)
-            dated = False  # the dates are tested
             sets = []
+            narrowed = True
         elif sets:
             clauses.append(f"{alias}.id IN ({' INTERSECT '.join(s for s, _ in sets)})")
             params.extend(value for _, values in sets for value in values)
+            narrowed = True
         for facet in FACETS:
             column = facet.column_clause(self, alias)
             if column:
                 clauses.append(column[0])
                 params.extend(column[1])
         if dated:
-            if sets or self.text:
-                # Another clause already narrows the events: test the few candidates.
-                clauses.append(
-                    f"{alias}.date <= ? AND COALESCE({alias}.end_date, {alias}.date) >= ?"
-                )
-                params.extend(reversed(self._range()))
-            else:
-                # Read by the date indexes: three times faster at 100,000 events than
-                # testing every row.
+            if not (narrowed or self.text):
+                # Read by the date indexes rather than testing every row.
                 candidates, candidate_params = self.date_candidates()
                 clauses.append(f"{alias}.rowid IN ({candidates})")
                 params.extend(candidate_params)
+            # The range itself, whatever read the candidates: an index names the rows to
+            # test, this says which pass (a foreign file's end before its start included).
+            clauses.append(f"{alias}.date <= ? AND COALESCE({alias}.end_date, {alias}.date) >= ?")
+            params.extend(reversed(self._range()))
         query = fts_query(self.text) if self.text else None
         if query:
             clauses.append(

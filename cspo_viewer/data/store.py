@@ -244,19 +244,22 @@ class Store(SkipBook):
         return int(self.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
     def date_span(self) -> tuple[str, str] | None:
-        """The first start and last end date in the database, of real days only.
+        """The first start and last end date in the database, of real days only: the
+        earliest ``date`` and the latest ``COALESCE(end_date, date)`` that are real days.
 
-        Each end is read through an index until a row holds a real day ("2014-9-22" sorts
+        Each is read through an index until a row holds a real day ("2014-9-22" sorts
         among the days, "March 2025" after all of them), so the cost does not grow with
-        the database as a scan of every event's end would."""
+        the database as a scan of every event's end would. The latest end is the later
+        of the last real ``end_date`` and the last real ``date`` of the events without
+        one: the same rows the ``COALESCE`` names."""
         first = self._first_day("SELECT date FROM events ORDER BY date")
         if first is None:
             return None
         ends = (
-            self._first_day("SELECT date FROM events ORDER BY date DESC"),
             self._first_day(
                 "SELECT end_date FROM events WHERE end_date IS NOT NULL ORDER BY end_date DESC"
             ),
+            self._first_day("SELECT date FROM events WHERE end_date IS NULL ORDER BY date DESC"),
         )
         return first, max(first, *(d for d in ends if d is not None))
 

@@ -231,9 +231,12 @@ _SELECT = f"SELECT {_TABLE_COLUMNS} FROM events"
 
 def _in_date_order(columns: _Columns) -> _Columns:
     """The rows in ``ORDER BY date, id`` order. ``_arrays`` accepted every row, so each
-    date is an ISO day (its text sorts as its day number) and each id is text (numpy's
-    code-point order is SQLite's byte order of UTF-8)."""
-    order = np.lexsort((columns.ids.astype(str), columns.start))
+    date is an ISO day (its text sorts as its day number) and each id is text: sorted as
+    Python strings (code-point order is SQLite's byte order of UTF-8), never as a
+    fixed-width numpy string, which would be as wide as the longest id for every row
+    and drop trailing NULs."""
+    by_id = np.argsort(columns.ids, kind="stable")
+    order = by_id[np.argsort(columns.start[by_id], kind="stable")]
     return _Columns(*(column[order] for column in columns))
 
 
@@ -439,12 +442,14 @@ def _pairs(
         values = np.fromiter((v for (v,) in packed), dtype=np.int64)
         rowid, ref_rowid = values >> _TAG_BITS, values & _NO_TAG
         ref_rowid[ref_rowid == _NO_TAG] = -1
-    else:  # a missing event's pair gets a rowid below every event's
-        gone = min(low, 0) - 1
-        rows = store.conn.execute(f"SELECT IFNULL(e.rowid, ?), IFNULL(r.rowid, -1){joins}", [gone])
-        pairs = np.array(rows.fetchall(), dtype=np.int64).reshape(-1, 2)
-        rowid, ref_rowid = pairs[:, 0], pairs[:, 1]
-    event = rows_of(rowid)
+        event = rows_of(rowid)
+    else:  # any rowid SQLite allows: a missing event's pair says so in a column of its own
+        rows = store.conn.execute(
+            f"SELECT e.rowid IS NULL, IFNULL(e.rowid, 0), IFNULL(r.rowid, -1){joins}"
+        )
+        pairs = np.array(rows.fetchall(), dtype=np.int64).reshape(-1, 3)
+        rowid, ref_rowid = pairs[:, 1], pairs[:, 2]
+        event = np.where(pairs[:, 0] == 1, -1, rows_of(rowid))
     tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
     if (ref_rowid < 0).any():
         what = facet.name

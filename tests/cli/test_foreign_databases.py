@@ -241,6 +241,26 @@ def test_date_span_ignores_dates_that_are_not_days(tmp_path, bundled_db):
         assert last == sound.date_span()[1] and first == sound.date_span()[0]
 
 
+@pytest.mark.parametrize(
+    ("date", "end", "last"),
+    [
+        ("2031-05-05", "March 2032", "2024-12-05"),  # its end is no day: the event is left out
+        ("2031-05-05", "2020-01-01", "2024-12-05"),  # ends before it starts: left out too
+        ("2031-05-05", None, "2031-05-05"),
+    ],
+)
+def test_date_span_ends_at_the_last_real_end(tmp_path, bundled_db, date, end, last):
+    path = tmp_path / "span.db"
+    shutil.copy(bundled_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE events SET date = ?, end_date = ? WHERE id = ?",
+            (date, end, "2024-12-06-florence-joint-statement"),
+        )
+    with open_store(path) as store:
+        assert store.date_span() == ("2011-01-01", last)
+
+
 def test_filter_in_words_holds_no_character_xml_forbids(store):
     from cspo_viewer.data.filters import build_filter
 

@@ -97,3 +97,28 @@ def test_open_store_reads_without_writing(bundled_db):
         store.event_rows(flt)
         names = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")]
     assert not any(n.startswith("sqlite_stat") for n in names)
+
+
+@pytest.mark.parametrize("dates_first", [False, True])
+def test_an_event_ending_before_it_starts_is_outside_every_plan(tmp_path, bundled_db, dates_first):
+    """A foreign file's event that "ends" before it starts overlaps no range: neither plan
+    reads it, so neither names it as unusable."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "backwards.db"
+    shutil.copy(bundled_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE events SET date = '2031-05-05', end_date = '2020-01-01' WHERE id = ?",
+            ("2024-12-06-florence-joint-statement",),
+        )
+    with open_store(path) as store:
+        flt = build_filter(store.vocabulary, nations=["GBR"], date_from="2031-01-01")
+        where, params = flt.where(dates_first=dates_first)
+        rows = store.conn.execute(f"SELECT e.id FROM events e WHERE {where}", params).fetchall()
+        assert rows == []
+        no_tags = build_filter(store.vocabulary, date_from="2031-01-01")
+        assert store.conn.execute(
+            f"SELECT count(*) FROM events e WHERE {no_tags.where()[0]}", no_tags.where()[1]
+        ).fetchone() == (0,)

@@ -56,6 +56,9 @@ def loaded_pairs(table, facet: str) -> set[tuple[str, str]]:
         # rowid, the first asked for terabytes and the second read from the array's end.
         f"UPDATE events SET rowid = 1 << 40 WHERE id = '{FOUNDING}'",
         f"UPDATE events SET rowid = -5 WHERE id = '{FOUNDING}'",
+        # The smallest and largest rowids SQLite allows.
+        f"UPDATE events SET rowid = -9223372036854775808 WHERE id = '{FOUNDING}'",
+        f"UPDATE events SET rowid = 9223372036854775807 WHERE id = '{FOUNDING}'",
     ],
 )
 def test_tag_pairs_are_the_stored_ones(db_copy, renumber):
