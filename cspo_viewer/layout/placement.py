@@ -61,6 +61,11 @@ class Viewport:
     def to_px(self, day: np.ndarray | float) -> np.ndarray | float:
         return (day - self.x0) * self.px_per_day
 
+    def holds(self, day: np.ndarray) -> np.ndarray:
+        """Which of ``day`` (markers' days) are in view: decided by the day, since pixels
+        would round a marker on the view's last day out of it."""
+        return (day >= self.x0) & (day <= self.x1)
+
 
 BADGE_SCALE = 1.3
 """A counted badge's size against a marker's: big enough for a count, and never read
@@ -549,7 +554,7 @@ def lane_candidates(
     events, dim = lanes.event[inst], lanes.dim[inst]
     starts, ends, centre = cols.start[inst], cols.end[inst], cols.centre[inst]
     xs = np.asarray(viewport.to_px(centre), dtype=np.float64)
-    in_view = (centre >= viewport.x0) & (centre <= viewport.x1)
+    in_view = viewport.holds(centre)
     dim_x = xs[dim & in_view]
     keep = ~dim
     events, xs, starts, ends, inst = events[keep], xs[keep], starts[keep], ends[keep], inst[keep]
@@ -561,9 +566,7 @@ def lane_candidates(
     rank = cols.rank[inst].astype(np.int32)
     if len(pinned):
         rank = np.where(np.isin(events, np.fromiter(pinned, dtype=np.int64)), -1, rank)
-    # In view by its day, as the dimmed markers are (pixels would round a marker on the
-    # view's last day out of it).
-    visible = in_view[keep][order]
+    visible = in_view[keep][order]  # by its day, as the dimmed markers are
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home), dim_x
 
@@ -799,8 +802,7 @@ def dense_candidates(
         + sl.start
     )
     xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
-    keep = (xs >= 0) & (xs <= viewport.width_px)
-    keep &= ~lanes.dim[lo:hi]
+    keep = viewport.holds(cols.centre[lo:hi]) & ~lanes.dim[lo:hi]
     if keep.all():  # all of the stretch in view and none dimmed: read it as it is
         inst, ranks = np.arange(lo, hi), cols.rank[lo:hi]
     else:
@@ -808,7 +810,8 @@ def dense_candidates(
         xs, ranks = xs[keep], cols.rank[inst]
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
-    lp.density = np.bincount(np.minimum((xs / bin_px).astype(np.int64), bins - 1), minlength=bins)
+    at = np.clip((xs / bin_px).astype(np.int64), 0, bins - 1)  # the view's edges, rounded
+    lp.density = np.bincount(at, minlength=bins)
     lp.density_bin_px = bin_px
     seg = (xs / (style.marker_px * 4)).astype(np.int32)
     rank = ranks
