@@ -1052,18 +1052,18 @@ class TimelineItem(pg.GraphicsObject):
         lefts = (frame.dev_x0 + labels["x"]).tolist()
         baselines = (frame.row_y(lane, 0) + labels["row"] * frame.row_px).tolist()
         baselines = [b + self._ascent * 0.36 for b in baselines]
-        # The halos first, in one call: a row's labels never overlap, nor do rows.
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(halo)
-        p.drawRects(
-            [
-                QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px)
-                for left, baseline, w in zip(
-                    lefts, baselines, labels["width"].tolist(), strict=True
-                )
-            ]
-        )
-        for left, baseline, w, ev, key, text in zip(
+        halos = [
+            QRectF(left - 1, baseline - self._ascent, w + 2, self._line_px)
+            for left, baseline, w in zip(lefts, baselines, labels["width"].tolist(), strict=True)
+        ]
+        if not self._vector:
+            # On screen the halos first, in one call: a row's labels never overlap, nor
+            # do rows. SVG and PDF keep each halo beside its title, for whoever edits them.
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(halo)
+            p.drawRects(halos)
+        for box, left, baseline, w, ev, key, text in zip(
+            halos,
             lefts,
             baselines,
             labels["width"].tolist(),
@@ -1072,6 +1072,8 @@ class TimelineItem(pg.GraphicsObject):
             lp.label_text.tolist(),
             strict=True,
         ):
+            if self._vector:
+                p.fillRect(box, halo)
             style = (key, ev == self._selected)
             if style != now:
                 font = fonts.get(style)
