@@ -201,8 +201,8 @@ def _insert_staged(
     the database file) and then copied by one ``INSERT ... SELECT``. The schema's
     triggers run for each row as before and keep the full-text index, but FTS5 writes
     its pending terms to disk at every statement's savepoint: inserted by ``executemany``,
-    a statement per row, that made a tiny index segment per row to be merged again, and
-    took 0.5 s of a 10,000-event import that now takes 0.1 s. Nothing of the schema
+    a statement per row, that made a tiny index segment per row to be merged again
+    (most of an import's writing time). Nothing of the schema
     changes, and a refusal (a foreign key, a repeated id) is raised by the one statement,
     rolling back the rows of the batch with it.
     """

@@ -310,8 +310,8 @@ def own_triggers() -> frozenset[tuple[str, str]]:
 
     Read from the bundled database, which ``db build`` makes with ``create_schema`` (a
     test keeps its schema equal to a fresh build's): a read of a few rows, where building
-    the schema in memory cost ~0.2 s at every writable open, most of it importing
-    sqlite-utils, which an import does not otherwise need. Built in memory as before
+    the schema in memory at every writable open cost more than the rest of a small
+    import's start, most of it importing sqlite-utils. Built in memory as before
     when the bundled file cannot be read, or is not this version's schema with its
     triggers (an empty or stray file there would otherwise make every file's
     own triggers look foreign, and every write be refused).

@@ -67,7 +67,8 @@ def load_record(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | Non
 
 
 def comparable(row: dict[str, Any]) -> dict[str, Any]:
-    """A validated row in ``load_events`` shape: order of tags and quotes does not count."""
+    """A validated or stored record compared by content: the order of tags and quotes
+    does not count."""
     out = {c: row[c] for c in EVENT_COLUMNS}
     for name in ("nations", "themes", "sources"):
         out[name] = tuple(sorted(row[name]))

@@ -103,7 +103,7 @@ def to_json(record: Mapping[str, Any] | None) -> str | None:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 """What ``json.dumps(record, ensure_ascii=False)`` writes, made once: ``dumps`` builds an
-encoder per call when given options (an import records 10,000 events). A record is plain
+encoder per call when given options (an import records every event it writes). A record is plain
 dicts and lists made from a row, so it cannot hold itself: no check for that."""
 
 

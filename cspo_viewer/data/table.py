@@ -187,7 +187,7 @@ def load_table(store: Store) -> EventTable:
     kinds = tuple(k.id for k in store.kinds())
     kind_index = {k: i for i, k in enumerate(kinds)}
     # Read in storage order and sorted here: walking the (date, id) index visits the
-    # rows in random order, about 0.1 s more at 100,000 events than numpy's sort.
+    # rows in random order, which costs more than numpy's sort of the columns.
     rows = store.conn.execute(_SELECT).fetchall()
     n_read = len(rows)
     columns = _arrays(rows, kind_index)
@@ -405,8 +405,8 @@ def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
 _TAG_BITS = 12
 _NO_TAG = (1 << _TAG_BITS) - 1
 """A tag pair travels as one integer, ``event rowid << 12 | tag rowid`` (all ones: no such
-tag): Python then makes one int per pair where it made a tuple of two, a third of the
-tag load at 250,000 pairs."""
+tag): Python then makes one int per pair where it would make a tuple of two, which is
+most of what loading the pairs costs."""
 
 
 def _packable(low: int, high: int, ref_rowids: Iterable[int]) -> bool:

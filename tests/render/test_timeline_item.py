@@ -19,6 +19,7 @@ from cspo_viewer.data.annotations import Annotation
 from cspo_viewer.data.dates import from_day, to_day
 from cspo_viewer.data.records import Nation
 from cspo_viewer.layout import Viewport
+from cspo_viewer.layout.placement import EventHit
 from cspo_viewer.render.palette import DARK, LIGHT, RenderLook, blend
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import TimelineItem
@@ -392,14 +393,8 @@ def test_a_new_look_repaints_every_marker_and_band_in_its_colours(qapp, first, t
 
 
 def event_hit(found: object) -> int | None:
-    """The event a ``hit`` result names, or None for nothing or a badge (the result is
-    an ("event", row) pair, or an object naming its ``event``)."""
-    if found is None:
-        return None
-    if isinstance(found, tuple):
-        return int(found[1]) if found[0] == "event" else None  # type: ignore[call-overload]
-    event = getattr(found, "event", None)
-    return None if event is None else int(event)
+    """The event a ``hit`` result names, or None for nothing or a badge."""
+    return found.event if isinstance(found, EventHit) else None
 
 
 def test_a_click_on_a_drawn_marker_hits_its_event(qapp):
