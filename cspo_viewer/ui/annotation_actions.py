@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QUndoCommand
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -27,6 +27,7 @@ from cspo_viewer.data.dates import from_day
 from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import warn
+from cspo_viewer.ui.undo_steps import run_step
 
 if TYPE_CHECKING:
     from cspo_viewer.ui.annotation_dialog import AnnotationDialog
@@ -203,15 +204,14 @@ class AnnotationActions(QObject):
         action: str,
     ) -> None:
         """Undo or redo; a refusal is said, and the step leaves the stack."""
-        try:
-            self._write(before, after)
-        except (DatabaseError, AnnotationError) as exc:
-            command.setObsolete(True)
-            sentence = str(exc)
-            self.controller.message.emit(sentence)
-            QTimer.singleShot(0, lambda: warn(self.window, f"Cannot {action}", sentence))
-            return
-        self.controller.message.emit(f"{action.capitalize()}: {command.text()}.")
+        run_step(
+            command,
+            action,
+            lambda: self._write(before, after),
+            self.controller,
+            self.window,
+            (DatabaseError, AnnotationError),
+        )
 
 
 def _days(lo: float, hi: float) -> tuple[str, str]:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.rich_text import literal, warn
+from cspo_viewer.ui.undo_steps import run_step
 
 if TYPE_CHECKING:  # the form and the write path load with the first edit, not at start-up
     from cspo_viewer.data.edits import Edit
@@ -242,15 +243,14 @@ class EditActions(QObject):
     def run(self, command: EditCommand, edit: Edit, action: str) -> None:
         """Undo or redo. A refusal is said, and the step leaves the stack (the record is
         no longer what it was when the step was made)."""
-        try:
-            self.controller.apply(edit, action)
-        except DatabaseError as exc:
-            command.setObsolete(True)
-            sentence = str(exc)
-            self.controller.message.emit(sentence)
-            QTimer.singleShot(0, lambda: warn(self.window, f"Cannot {action}", sentence))
-            return
-        self.controller.message.emit(f"{action.capitalize()}: {command.text()}.")
+        run_step(
+            command,
+            action,
+            lambda: self.controller.apply(edit, action),
+            self.controller,
+            self.window,
+            (DatabaseError,),
+        )
 
     def delete_selected(self) -> bool:
         sel = self.controller.selected
