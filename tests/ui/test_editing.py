@@ -454,3 +454,35 @@ def test_the_forms_tabs_hold_every_field_the_checker_reads_once():
 
     placed = [name for names in TAB_FIELDS.values() for name in names]
     assert sorted(placed) == sorted(FORM_FIELDS)  # each field on one tab, none left out
+
+
+def test_undo_of_a_record_changed_elsewhere_is_refused_in_one_sentence(
+    qtbot, db_copy, tmp_path, monkeypatch
+):
+    """Ctrl+Z over an event another program changed since the edit: the window says so
+    (status bar and a warning), keeps their change, and the step leaves the stack."""
+    import sqlite3
+
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "cspo_viewer.ui.undo_steps.warn", lambda parent, title, text: warned.append((title, text))
+    )
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    eid = "2024-12-06-florence-joint-statement"
+    window.controller.select(eid)
+    window.edits.act_edit.trigger()
+    editor = window.edits.editor
+    editor.location.setText("Mine, typed in the form")
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=5000)
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute("UPDATE events SET location = 'Theirs' WHERE id = ?", [eid])
+    window.timeline.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(warned), timeout=5000)
+    ((title, sentence),) = warned
+    assert title == "Cannot undo" and "another program" in sentence
+    assert window.statusBar().currentMessage() == sentence
+    assert not window.edits.stack.canUndo()  # the step left the stack
+    window.controller.check_for_outside_changes()
+    assert window.controller.detail(eid).row.location == "Theirs"
