@@ -108,12 +108,8 @@ class JsonStream:
                 while True:
                     yield self._value(f"{self._key}[{index}]")
                     index += 1
-                    sep = self._next_char("Expecting ',' delimiter")
-                    self._pos += 1
-                    if sep == "]":
+                    if self._closed_after_item("]"):
                         break
-                    if sep != ",":
-                        self._syntax("Expecting ',' delimiter", self._pos - 1)
                     self._next_char("Expecting value")
         if self.has_list and not self.top_level_list:  # the keys after the list
             self._keys(first=False)
@@ -124,12 +120,8 @@ class JsonStream:
     def _keys(self, *, first: bool) -> None:
         """Top-level ``"key": value`` pairs into ``meta``, up to the list or the end."""
         if not first:
-            sep = self._next_char("Expecting ',' delimiter")
-            self._pos += 1
-            if sep == "}":
+            if self._closed_after_item("}"):
                 return
-            if sep != ",":
-                self._syntax("Expecting ',' delimiter", self._pos - 1)
         elif self._next_char("Expecting property name enclosed in double quotes") == "}":
             self._pos += 1
             return
@@ -146,12 +138,19 @@ class JsonStream:
                 self.meta[name] = []
                 return
             self.meta[name] = self._value(f'"{name}"')
-            sep = self._next_char("Expecting ',' delimiter")
-            self._pos += 1
-            if sep == "}":
+            if self._closed_after_item("}"):
                 return
-            if sep != ",":
-                self._syntax("Expecting ',' delimiter", self._pos - 1)
+
+    def _closed_after_item(self, closer: str) -> bool:
+        """Past the ``,`` or ``closer`` after an item: True at ``closer``; anything else
+        is the decoder's "Expecting ',' delimiter" at that character."""
+        sep = self._next_char("Expecting ',' delimiter")
+        self._pos += 1
+        if sep == closer:
+            return True
+        if sep != ",":
+            self._syntax("Expecting ',' delimiter", self._pos - 1)
+        return False
 
     # --- values -------------------------------------------------------------------------
     def _value(self, where: str) -> Any:
