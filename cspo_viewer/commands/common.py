@@ -21,6 +21,18 @@ def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) 
     )
 
 
+def add_label_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--label ID``, repeatable: the events always named (pinned) on the timeline, for
+    ``export`` and for the views ``views save`` stores."""
+    parser.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="always name this event on the timeline (repeatable)",
+    )
+
+
 def db_path(args: argparse.Namespace) -> Path:
     return getattr(args, "db", None) or paths.bundled_db_path()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cspo_viewer.commands import saved_view_options
-from cspo_viewer.commands.common import add_db_argument, open_from_args
+from cspo_viewer.commands.common import add_db_argument, add_label_argument, open_from_args
 from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.errors import UserError
 from cspo_viewer.model.options import GROUPINGS
@@ -101,13 +101,7 @@ def register(subparsers: Any) -> None:
     size.add_argument("--no-legend", action="store_true", help="leave out the legend")
     size.add_argument("--no-members", action="store_true", help="leave out the membership strip")
     size.add_argument("--no-annotations", action="store_true", help="leave out the eras and notes")
-    size.add_argument(
-        "--label",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="always name this event on the timeline (repeatable)",
-    )
+    add_label_argument(size)
     size.add_argument("--no-sources", action="store_true", help='leave out the "Sources:" line')
     size.add_argument(
         "--no-subtitle", action="store_true", help="leave out the filter described in words"

@@ -15,7 +15,7 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
+from cspo_viewer.commands.common import add_db_argument, add_label_argument, db_path, open_from_args
 from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.commands.saved_view_options import export_words
 from cspo_viewer.errors import UserError
@@ -68,13 +68,7 @@ def register(subparsers: Any) -> None:
     save.add_argument(
         "--format", metavar="{png,svg,pdf,pptx}", help="the export's file type (default png)"
     )
-    save.add_argument(
-        "--label",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="always name this event on the timeline (repeatable)",
-    )
+    add_label_argument(save)
     save.add_argument("--force", action="store_true", help="replace a view of that name")
     save.set_defaults(func=run_save)
 
