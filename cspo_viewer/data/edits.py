@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cspo_viewer.data.build import SOURCE_COLUMNS, insert_events
+from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS, insert_events
 from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import (
     delete_events,
@@ -57,6 +57,8 @@ FORM_FIELDS = (
     "quotes",
 )
 """What the editor's form holds, in its order; problems are keyed by these names."""
+UNSHOWN_COLUMNS = tuple(c for c in EVENT_COLUMNS if c not in FORM_FIELDS)
+"""The event's columns the form does not show: an edit keeps them as stored."""
 
 
 class EditConflict(DatabaseError):
@@ -184,10 +186,11 @@ def add_edit(checked: Checked) -> Edit:
 
 
 def change_edit(before: Mapping[str, Any], checked: Checked) -> Edit:
+    """The form's record over the stored one: a column the form does not show (the
+    event's ``evidence``) keeps its stored value instead of being emptied."""
     assert checked.record is not None
-    return Edit(
-        "edit", (Step(before["id"], dict(before), checked.record),), tuple(checked.new_sources)
-    )
+    after = {**checked.record, **{c: before[c] for c in UNSHOWN_COLUMNS if c in before}}
+    return Edit("edit", (Step(before["id"], dict(before), after),), tuple(checked.new_sources))
 
 
 def delete_edit(before: Mapping[str, Any]) -> Edit:

@@ -66,6 +66,14 @@ def load_record(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | Non
     return load_records(conn, [event_id]).get(event_id)
 
 
+def is_record(row: Mapping[str, Any]) -> bool:
+    """Whether ``row`` is a whole event record (every column, tag list and the quotes),
+    as ``record_of`` and ``load_records`` make them."""
+    return all(c in row for c in EVENT_COLUMNS) and all(
+        name in row for name in (*(t[0] for t in TAG_TABLES), "quotes")
+    )
+
+
 def comparable(row: dict[str, Any]) -> dict[str, Any]:
     """A validated or stored record compared by content: the order of tags and quotes
     does not count."""

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from cspo_viewer.data.event_record import comparable, is_record
+
 ACTIONS = ("add", "edit", "delete", "import", "undo", "redo", "migrate")
 WINDOW_ORIGIN = "window"
 """``origin`` of changes made in the window (an import's is the file's name)."""
@@ -64,9 +66,13 @@ class Change:
         return str(record.get("title") or self.event_id or "")
 
     def changed_fields(self) -> list[str]:
-        """The fields an edit changed, in the record's order."""
+        """The fields an edit changed, in the record's order. Two event records compare
+        as import and the editor compare events (``comparable``): a form that lists the
+        same nations in another order changed nothing."""
         before, after = self.before or {}, self.after or {}
         keys = list(after) + [k for k in before if k not in after]
+        if is_record(before) and is_record(after):
+            before, after = comparable(dict(before)), comparable(dict(after))
         return [k for k in keys if before.get(k) != after.get(k)]
 
     def as_json(self) -> dict[str, Any]:

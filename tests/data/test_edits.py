@@ -93,7 +93,11 @@ def test_edit_undo_redo_and_delete_each_recorded(db_copy):
     with open_store(db_copy) as store:
         assert load_record(store.conn, eid) == before
     edits.apply_edit(db_copy, edit, action="redo")
-    edits.apply_edit(db_copy, edits.delete_edit(checked.record))
+    with open_store(db_copy) as store:
+        redone = load_record(store.conn, eid)
+    assert redone is not None and redone["location"] == "Firenze"
+    assert redone["evidence"] == before["evidence"]  # not on the form: kept as stored
+    edits.apply_edit(db_copy, edits.delete_edit(redone))
     with open_store(db_copy) as store:
         assert load_record(store.conn, eid) is None
         assert store.event_detail(eid) is None

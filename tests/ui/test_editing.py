@@ -486,3 +486,32 @@ def test_undo_of_a_record_changed_elsewhere_is_refused_in_one_sentence(
     assert not window.edits.stack.canUndo()  # the step left the stack
     window.controller.check_for_outside_changes()
     assert window.controller.detail(eid).row.location == "Theirs"
+
+
+def test_editing_one_field_changes_only_that_field(qtbot, db_copy, tmp_path):
+    """F2, a new location, Save: the stored event differs in its location alone (its
+    evidence, which the form does not show, is kept), and the history says "location"."""
+    from cspo_viewer.data.event_record import load_record
+
+    eid = "2024-12-06-florence-joint-statement"
+    with open_store(db_copy) as store:
+        before = load_record(store.conn, eid)
+    assert before is not None and before["evidence"]
+    window = open_window(qtbot, db_copy, tmp_path / "settings.ini")
+    window.controller.select(eid)
+    window.timeline.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F2)
+    editor = edits_of(window).editor
+    editor.location.setText("Firenze, Italia")
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=5000)
+    with open_store(db_copy) as store:
+        after = load_record(store.conn, eid)
+        (change,) = read_history(store.conn, eid)
+    assert after is not None
+    assert {k for k in before if before[k] != after[k] and k not in ("nations", "themes")} == {
+        "location"
+    }
+    assert sorted(after["nations"]) == sorted(before["nations"])
+    assert change.changed_fields() == ["location"]
+    assert "edited (location)" in window.detail.history_view.toPlainText()
