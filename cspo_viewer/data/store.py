@@ -383,7 +383,7 @@ class Store(SkipBook):
         except sqlite3.OperationalError as exc:
             if not _undecodable(exc):
                 raise
-            with self._reading_undecodable():
+            with self.reading_undecodable():
                 return self._event_detail(event_id)
 
     def _event_detail(self, event_id: str) -> EventDetail | None:
@@ -472,13 +472,13 @@ class Store(SkipBook):
         except sqlite3.OperationalError as exc:
             if not _undecodable(exc):
                 raise
-            with self._reading_undecodable():
+            with self.reading_undecodable():
                 for i, record in enumerate(self._records(flt)):
                     if i >= done:
                         yield record
 
     @contextlib.contextmanager
-    def _reading_undecodable(self) -> Iterator[None]:
+    def reading_undecodable(self) -> Iterator[None]:
         """Read text that is not valid UTF-8 as ``usable.NotUtf8`` bytes meanwhile, which
         the usable rules leave out with a note (only after a read failed: the usual
         path keeps Python's own decoding, without a callback per value)."""

@@ -9,11 +9,11 @@ one-lane-per-theme layouts need.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import chain, compress, repeat
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -21,7 +21,8 @@ import numpy as np
 from cspo_viewer.data.dates import EPOCH
 from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
-from cspo_viewer.data.usable import clean_text, clean_texts
+from cspo_viewer.data.text_column import TextColumn
+from cspo_viewer.data.usable import clean_text
 
 PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
 
@@ -49,19 +50,26 @@ class EventTable:
     """
 
     rowid: np.ndarray  # int64, SQLite rowid
-    ids: np.ndarray  # object (str)
+    ids: TextColumn
     start: np.ndarray  # float64 day of the first day
     end: np.ndarray  # float64 day after the last day covered (start + 1 for a day event)
     precision: np.ndarray  # int8, PRECISION_CODES
     kind: np.ndarray  # int16 index into kinds
     kinds: tuple[str, ...]
-    labels: np.ndarray  # object (str): short titles for the timeline
+    labels: TextColumn  # short titles for the timeline, made safe to draw
     # facet, and the table's rows_of (rowids -> rows): the facet's pairs
     _tag_loader: Callable[[str, Callable[[np.ndarray], np.ndarray]], TagPairs] | None = None
     _title_loader: Callable[[list[int]], dict[int, str]] | None = None
 
+    def __post_init__(self) -> None:
+        # Built from lists (tests, a few rows): the same columns, held as they are.
+        if not isinstance(self.ids, TextColumn):
+            self.ids = TextColumn.of(self.ids)
+        if not isinstance(self.labels, TextColumn):
+            self.labels = TextColumn.of(self.labels)
+
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.rowid)
 
     @property
     def all(self) -> np.ndarray:
@@ -92,12 +100,12 @@ class EventTable:
         cache: dict[int, str] = self.__dict__.setdefault("_titles", {})
         if index not in cache:
             if self._title_loader is None:
-                return str(self.labels[index])
+                return self.labels[index]
             lo = index - index % self.TITLE_CHUNK
             rows = range(lo, min(lo + self.TITLE_CHUNK, len(self)))
             by_rowid = self._title_loader([int(self.rowid[i]) for i in rows])
             for i in rows:
-                cache[i] = by_rowid.get(int(self.rowid[i]), str(self.labels[i]))
+                cache[i] = by_rowid.get(int(self.rowid[i]), self.labels[i])
         return cache[index]
 
     def index_of(self, event_id: str) -> int | None:
@@ -147,16 +155,11 @@ class EventTable:
         return np.argsort(self.rowid, kind="stable")
 
 
-def _days(iso: list[str]) -> np.ndarray:
-    """ISO days to days since 2000-01-01, parsed by numpy in C."""
-    return (np.array(iso, dtype="datetime64[D]") - np.datetime64(EPOCH, "D")).astype(np.float64)
-
-
 def _ends(
     start: np.ndarray, precision: np.ndarray, explicit: np.ndarray, given: np.ndarray
 ) -> np.ndarray:
     """The day after the last day each event covers: end date, or end of month/year.
-    ``given`` holds the end days (as ``_days``) of the rows ``explicit`` marks."""
+    ``given`` holds the end days of the rows ``explicit`` marks."""
     day0 = np.datetime64(EPOCH, "D")
     as_day = start.astype("timedelta64[D]") + day0
     month_end = (as_day.astype("datetime64[M]") + 1).astype("datetime64[D]")
@@ -169,12 +172,36 @@ def _ends(
 
 class _Columns(NamedTuple):
     rowid: np.ndarray
-    ids: np.ndarray
+    ids: TextColumn
     start: np.ndarray
     end: np.ndarray
     precision: np.ndarray
     kind: np.ndarray
-    labels: np.ndarray
+    labels: TextColumn
+
+    def take(self, rows: np.ndarray) -> _Columns:
+        """These rows, in this order."""
+        return _Columns(
+            rowid=self.rowid[rows],
+            ids=self.ids.take(rows),
+            start=self.start[rows],
+            end=self.end[rows],
+            precision=self.precision[rows],
+            kind=self.kind[rows],
+            labels=self.labels.take(rows),
+        )
+
+    def insert(self, at: np.ndarray, new: _Columns) -> _Columns:
+        """These columns with ``new``'s rows put in before rows ``at`` (as ``np.insert``)."""
+        return _Columns(
+            rowid=np.insert(self.rowid, at, new.rowid),
+            ids=self.ids.insert(at, new.ids),
+            start=np.insert(self.start, at, new.start),
+            end=np.insert(self.end, at, new.end),
+            precision=np.insert(self.precision, at, new.precision),
+            kind=np.insert(self.kind, at, new.kind),
+            labels=self.labels.insert(at, new.labels),
+        )
 
 
 def load_table(store: Store) -> EventTable:
@@ -185,22 +212,17 @@ def load_table(store: Store) -> EventTable:
     database that holds events, ``DatabaseError`` says so.
     """
     kinds = tuple(k.id for k in store.kinds())
-    kind_index = {k: i for i, k in enumerate(kinds)}
-    # Read in storage order and sorted here: walking the (date, id) index visits the
-    # rows in random order, which costs more than numpy's sort of the columns.
-    rows = store.conn.execute(_SELECT).fetchall()
-    n_read = len(rows)
-    columns = _arrays(rows, kind_index)
-    if columns is None:  # some row is unusable: find which, one by one (slow, rare)
-        rows = store.conn.execute(f"{_SELECT} ORDER BY date, id").fetchall()
-        rows = _usable_rows(store, rows)
-        if n_read and not rows:
-            raise store.nothing_usable(n_read)
-        columns = _arrays(rows, kind_index)
-        assert columns is not None, "rows the rules accept convert"
-    else:
-        store.know_unusable(())  # every event read converts: none is left out
-        columns = _in_date_order(columns)
+    with _snapshot(store.conn):
+        read = _read_events(store, kinds)
+        ordered = _rowids(store.conn, "SELECT rowid FROM events ORDER BY date, id")
+        if read.sound:
+            store.know_unusable(())  # every event passed the checks: none is left out
+        else:  # some row is unusable: the rules name each (slow, rare)
+            usable = _usable_rowids(store)
+            if len(read.columns.rowid) and not len(usable):
+                raise store.nothing_usable(len(read.columns.rowid))
+            ordered = ordered[np.isin(ordered, usable)]
+    columns = read.columns.take(_positions(read.columns.rowid, ordered))
     nation_codes = [x.code for x in store.nations()]
     theme_ids = [t.id for t in store.themes()]
 
@@ -222,22 +244,168 @@ def load_table(store: Store) -> EventTable:
     )
 
 
-_TABLE_COLUMNS = (
-    "rowid, id, date, date_precision, end_date, COALESCE(short_title, title), kind,"
-    " typeof(title) = 'text'"
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """The reads inside see one state of the file: the columns, read in storage order,
+    and the (date, id) order, read from its index, must be of the same rows even when
+    another program writes in between."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+class _Read(NamedTuple):
+    columns: _Columns  # in storage order
+    sound: bool  # every row passed the checks below: the rules need not look at each
+
+
+_NO_DAY = -(1 << 40)
+"""The day number of a date that is not a day (no event is left with one)."""
+_DAY = f"IFNULL(CAST(julianday({{}}) - julianday('{EPOCH.isoformat()}') AS INTEGER), {_NO_DAY})"
+"""A YYYY-MM-DD date as days since ``EPOCH``, worked out by SQLite."""
+_LABEL = "COALESCE(short_title, title)"
+"""An event's name on the timeline: its short title, or its title."""
+_SOUND = (
+    "typeof(id) = 'text' AND typeof(title) = 'text' AND typeof(date_precision) = 'text'"
+    f" AND typeof({_LABEL}) = 'text'"
+    " AND date(date) IS date AND date >= '0001-01-01'"
+    " AND (end_date IS NULL OR (date(end_date) IS end_date AND end_date >= date))"
 )
-_SELECT = f"SELECT {_TABLE_COLUMNS} FROM events"
+"""What every row of a sound database passes, checked by SQLite over all rows at once:
+texts that are text, dates that are real days (``date(x)`` rewrites anything else, such
+as 2025-02-30, 2014-9-22 or a time of day), from year 1 on, ending on or after they start.
+A row that fails has the usable rules (``Store.usable_event``) look at every row; the
+kinds and the UTF-8 of the texts are checked in Python (``_read_events``)."""
+_PRECISION = "CASE date_precision {} ELSE {} END".format(
+    " ".join(f"WHEN '{name}' THEN {code}" for name, code in PRECISION_CODES.items() if code),
+    PRECISION_CODES["day"],
+)
 
 
-def _in_date_order(columns: _Columns) -> _Columns:
-    """The rows in ``ORDER BY date, id`` order. ``_arrays`` accepted every row, so each
-    date is an ISO day (its text sorts as its day number) and each id is text: sorted as
-    Python strings (code-point order is SQLite's byte order of UTF-8), never as a
-    fixed-width numpy string, which would be as wide as the longest id for every row
-    and drop trailing NULs."""
-    by_id = np.argsort(columns.ids, kind="stable")
-    order = by_id[np.argsort(columns.start[by_id], kind="stable")]
-    return _Columns(*(column[order] for column in columns))
+def _texts(sql: str) -> str:
+    """A text column as one run of its bytes, and each row's length in bytes."""
+    return (
+        f"CAST(group_concat(CAST({sql} AS BLOB), '') AS BLOB),"
+        f" group_concat(IFNULL(length(CAST({sql} AS BLOB)), 0))"
+    )
+
+
+def _read_events(
+    store: Store, kinds: tuple[str, ...], where: str = "", params: Sequence[str] = ()
+) -> _Read:
+    """The events (``where`` chooses which) as columns, in one pass of SQLite over them.
+
+    SQLite works out the day numbers and codes and hands each column over as one text of
+    numbers (``group_concat``), which numpy parses: making a Python object of every
+    value of 100,000 rows cost most of the time a large database took to open.
+    """
+    kind_case, kind_params = _index_of("kind", kinds)
+    utf8 = _utf8(store)
+    texts = f"{_texts('id')}, {_texts(_LABEL)}" if utf8 else "NULL, NULL, NULL, NULL"
+    row = store.conn.execute(
+        f"SELECT count(*), IFNULL(min({_SOUND}), 1), group_concat(rowid),"
+        f" group_concat({_DAY.format('date')}), group_concat({_DAY.format('end_date')}),"
+        f" group_concat({_PRECISION}), group_concat({kind_case}), {texts}"
+        f" FROM events {where}",
+        [*kind_params, *params],
+    ).fetchone()
+    count, sound, rowid, start, end, precision, kind, ids, id_lengths, labels, label_lengths = row
+    rowids = _integers(rowid, count)
+    if utf8:
+        id_column = TextColumn.from_bytes(ids or b"", _integers(id_lengths, count))
+        label_column = TextColumn.from_bytes(
+            labels or b"", _integers(label_lengths, count), shown=clean_text
+        )
+        texts_sound = _decodes(ids) and _decodes(labels)
+    else:
+        id_column, label_column, texts_sound = _texts_row_by_row(store, where, params, rowids)
+    start_days, end_days = _integers(start, count), _integers(end, count)
+    explicit = end_days != _NO_DAY
+    codes = _integers(precision, count).astype(np.int8)
+    columns = _Columns(
+        rowid=rowids,
+        ids=id_column,
+        start=start_days.astype(np.float64),
+        end=_ends(start_days.astype(np.float64), codes, explicit, end_days[explicit]),
+        precision=codes,
+        kind=_integers(kind, count).astype(np.int16),
+        labels=label_column,
+    )
+    return _Read(columns, bool(sound) and not (columns.kind < 0).any() and texts_sound)
+
+
+def _texts_row_by_row(
+    store: Store, where: str, params: Sequence[str], rowids: np.ndarray
+) -> tuple[TextColumn, TextColumn, bool]:
+    """Ids and labels of a file that stores text as UTF-16, read as Python strings (its
+    bytes are not UTF-8), in the order of ``rowids``; and whether all are text."""
+    with store.reading_undecodable():
+        rows = store.conn.execute(f"SELECT rowid, id, {_LABEL} FROM events {where}", params)
+        by_rowid = {rowid: (eid, label) for rowid, eid, label in rows}
+    pairs = [by_rowid[rowid] for rowid in rowids.tolist()]
+    sound = all(type(eid) is str and type(label) is str for eid, label in pairs)
+    ids = TextColumn.of([eid if type(eid) is str else "" for eid, _ in pairs])
+    labels = [label if type(label) is str else "" for _, label in pairs]
+    return ids, TextColumn.of(labels, shown=clean_text), sound
+
+
+def _index_of(column: str, values: Sequence[str]) -> tuple[str, list[str | int]]:
+    """SQL for the index of ``column``'s value among ``values`` (-1 if it is none of
+    them), and its parameters: the kinds or tag names, a few dozen at most."""
+    if not values:
+        return "-1", []
+    whens = " ".join("WHEN ? THEN ?" for _ in values)
+    return f"CASE {column} {whens} ELSE -1 END", [x for i, v in enumerate(values) for x in (v, i)]
+
+
+def _integers(text: str | None, count: int) -> np.ndarray:
+    """``group_concat``'s comma-separated integers as an int64 array (parsed in C)."""
+    values = np.fromstring(text or "", dtype=np.int64, sep=",") if count else np.zeros(0, np.int64)
+    if len(values) != count:
+        raise ValueError(f"expected {count} numbers from SQLite, read {len(values)}")
+    return values
+
+
+def _decodes(data: bytes | None) -> bool:
+    try:
+        (data or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8(store: Store) -> bool:
+    """Whether the file stores text as UTF-8 (a file may be UTF-16; its bytes would then
+    not be the texts ``TextColumn`` decodes, and the rules read each row instead)."""
+    return str(store.conn.execute("PRAGMA encoding").fetchone()[0]).upper() == "UTF-8"
+
+
+def _rowids(conn: sqlite3.Connection, sql: str, params: Sequence[str] = ()) -> np.ndarray:
+    return np.fromiter((rowid for (rowid,) in conn.execute(sql, params)), dtype=np.int64)
+
+
+def _positions(stored: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of the rowids ``wanted`` is among ``stored`` (every one is there)."""
+    order = np.argsort(stored, kind="stable")
+    return order[np.searchsorted(stored[order], wanted)]
+
+
+def _usable_rowids(store: Store) -> np.ndarray:
+    """The rowids of the events ``store`` can use, by the rules of ``usable`` (each bad
+    one recorded). Text that is not UTF-8 is read as bytes, which the rules leave out."""
+    with store.reading_undecodable():
+        full = store.conn.execute(
+            "SELECT rowid, id, date, date_precision, end_date, title, short_title, kind,"
+            " location FROM events ORDER BY date, id"
+        ).fetchall()
+    usable = [store.usable_event(event[1:]) for event in full]
+    store.know_unusable(event[1] for event, ok in zip(full, usable, strict=True) if not ok)
+    return np.array([event[0] for event, ok in zip(full, usable, strict=True) if ok], np.int64)
 
 
 def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> EventTable:
@@ -252,17 +420,18 @@ def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> Even
     keep = np.ones(len(table), dtype=bool)
     keep[old] = False
     kinds = table.kinds
-    marks = ", ".join("?" * len(event_ids))
-    rows = store.conn.execute(
-        f"SELECT {_TABLE_COLUMNS} FROM events WHERE id IN ({marks}) ORDER BY date, id",
-        event_ids,
-    ).fetchall()
-    new = _arrays(rows, {k: i for i, k in enumerate(kinds)})
-    if new is None or len({*kinds}) != len(store.kinds()):
+    where = f"WHERE id IN ({', '.join('?' * len(event_ids))})"
+    with _snapshot(store.conn):
+        read = _read_events(store, kinds, where, event_ids)
+        ordered = _rowids(
+            store.conn, f"SELECT rowid FROM events {where} ORDER BY date, id", event_ids
+        )
+    if not read.sound or len({*kinds}) != len(store.kinds()):
         return load_table(store)
-    kept = _Columns(*(column[keep] for column in _columns_of(table)))
-    at = np.array([_place(kept, new.start[i], new.ids[i]) for i in range(len(new.ids))], int)
-    merged = _Columns(*(np.insert(k, at, n) for k, n in zip(kept, new, strict=True)))
+    new = read.columns.take(_positions(read.columns.rowid, ordered))
+    kept = _columns_of(table).take(np.flatnonzero(keep))
+    at = np.array([_place(kept, new.start[i], new.ids[i]) for i in range(len(new.rowid))], int)
+    merged = kept.insert(at, new)
     moved = np.flatnonzero(keep)
     new_index = np.full(len(table), -1, dtype=np.int64)
     new_index[moved] = np.arange(len(moved)) + np.searchsorted(at, np.arange(len(moved)), "right")
@@ -271,7 +440,9 @@ def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> Even
     for facet in ("nations", "themes"):
         pairs: TagPairs | None = table.__dict__.get(facet)
         if pairs is not None:
-            out.__dict__[facet] = _moved_pairs(store, pairs, new_index, out, facet, rows)
+            out.__dict__[facet] = _moved_pairs(
+                store, pairs, new_index, out, facet, new.ids.tolist()
+            )
     return out
 
 
@@ -314,7 +485,7 @@ def _moved_pairs(
     new_index: np.ndarray,
     table: EventTable,
     facet: str,
-    rows: list[tuple],
+    ids: list[str],
 ) -> TagPairs:
     """Tag pairs of the events that stayed, moved to their new rows, and the changed
     events' own pairs read anew."""
@@ -322,7 +493,6 @@ def _moved_pairs(
     keep = event >= 0
     rel, column = TAG_FACETS[facet].table, TAG_FACETS[facet].column
     tag_of = {name: i for i, name in enumerate(pairs.names)}
-    ids = [r[1] for r in rows]
     added_event, added_tag = [], []
     if ids:
         marks = ", ".join("?" * len(ids))
@@ -340,118 +510,32 @@ def _moved_pairs(
     )
 
 
-def _arrays(rows: list[tuple], kind_index: dict[str, int]) -> _Columns | None:
-    """The table's columns, or ``None`` when some row is unusable. The checks are a few
-    passes in C over the columns (types, lengths, numpy's date parsing, kind lookup), so
-    a sound database of 100,000 events pays milliseconds for them; ``usable`` then names
-    the bad rows on the slow path."""
-    n = len(rows)
-    # One list per column (a pass of itemgetter each): half the time of zip(*rows).
-    rowid, ids, dates, precisions, ends, labels, kinds, title_ok = (
-        list(map(itemgetter(i), rows))
-        for i in range(8)  # the eight _TABLE_COLUMNS
-    )
-    explicit = np.array(ends, dtype=object) != None  # noqa: E711 - elementwise, in C
-    given = list(compress(ends, explicit))
-    texts = chain(ids, dates, precisions, labels, given)
-    if not all(title_ok) or not set(map(type, texts)) <= {str}:
-        return None
-    try:
-        if not set(map(len, dates)) <= {10} or not set(map(len, given)) <= {10}:
-            return None
-        start = _days(dates)
-        given_days = _days(given)
-    except (TypeError, ValueError):  # an end date that is not text; "2025-02-30"
-        return None
-    if n and start.min() < FIRST_DAY:  # year 0 or before: no datetime.date for it
-        return None
-    if (given_days < start[explicit]).any():
-        return None
-    kind = np.fromiter(map(kind_index.get, kinds, repeat(-1, n)), np.int16, count=n)
-    if n and kind.min() < 0:
-        return None
-    precision = np.fromiter(map(PRECISION_CODES.get, precisions, repeat(0, n)), np.int8, count=n)
-    return _Columns(
-        rowid=np.array(rowid, dtype=np.int64),
-        ids=np.array(ids, dtype=object),
-        start=start,
-        end=_ends(start, precision, explicit, given_days),
-        precision=precision,
-        kind=kind,
-        labels=np.array(clean_texts(labels), dtype=object),
-    )
-
-
-FIRST_DAY = (np.datetime64("0001-01-01", "D") - np.datetime64(EPOCH, "D")).astype(np.float64)
-
-
-def _usable_rows(store: Store, rows: list[tuple]) -> list[tuple]:
-    """The rows ``store`` can use, by the rules of ``usable`` (each bad one recorded)."""
-    full = store.conn.execute(
-        "SELECT id, date, date_precision, end_date, title, short_title, kind, location"
-        " FROM events ORDER BY date, id"
-    ).fetchall()
-    usable = [store.usable_event(event) for event in full]
-    store.know_unusable(event[0] for event, ok in zip(full, usable, strict=True) if not ok)
-    return [row for row, ok in zip(rows, usable, strict=True) if ok]
-
-
 def _titles(store: Store, rowids: list[int]) -> dict[int, str]:
+    """Full titles by rowid; a title that is not text (or not UTF-8, which the table's
+    checks do not read when a short title names the event) is left to its label."""
     marks = ", ".join("?" * len(rowids))
     sql = f"SELECT rowid, title FROM events WHERE rowid IN ({marks})"
-    return {r: clean_text(t) for r, t in store.conn.execute(sql, rowids) if type(t) is str}
-
-
-_TAG_BITS = 12
-_NO_TAG = (1 << _TAG_BITS) - 1
-"""A tag pair travels as one integer, ``event rowid << 12 | tag rowid`` (all ones: no such
-tag): Python then makes one int per pair where it would make a tuple of two, which is
-most of what loading the pairs costs."""
-
-
-def _packable(low: int, high: int, ref_rowids: Iterable[int]) -> bool:
-    """Whether every reference rowid fits the tag bits and every event rowid (``low`` to
-    ``high``, none negative: -1 marks a pair whose event is missing) the rest."""
-    events_fit = low >= 0 and high < 1 << (62 - _TAG_BITS)
-    return events_fit and all(0 <= r < _NO_TAG for r in ref_rowids)
+    with store.reading_undecodable():
+        rows = store.conn.execute(sql, rowids).fetchall()
+    return {r: clean_text(t) for r, t in rows if type(t) is str}
 
 
 def _pairs(
     store: Store, facet: Facet, names: list[str], rows_of: Callable[[np.ndarray], np.ndarray]
 ) -> TagPairs:
     """Every (event, tag) pair as table rows and tag indexes. SQLite joins the event ids
-    and tag names to rowids, so Python receives integers (hashing 250,000 id strings in
-    Python was most of a 100,000-event window's start-up); a tag whose name the reference
-    table lacks comes back with its names, to be left out and recorded."""
+    to rowids and names the tags by number, so Python receives two texts of integers
+    (hashing 250,000 id strings in Python was most of a 100,000-event window's
+    start-up); a tag whose name the reference table lacks is left out and recorded."""
     table, column, ref, key = facet.table, facet.column, facet.field, facet.key
-    ref_rowids = dict(store.conn.execute(f"SELECT {key}, rowid FROM {ref}").fetchall())
-    tag_of_ref = np.full(max(ref_rowids.values(), default=0) + 1, -1, dtype=np.int32)
-    for i, name in enumerate(names):
-        if name in ref_rowids:
-            tag_of_ref[ref_rowids[name]] = i
-    joins = (
-        f" FROM {table} t LEFT JOIN events e ON e.id = t.event_id"
-        f" LEFT JOIN {ref} r ON r.{key} = t.{column}"
-    )
-    low, high = store.conn.execute("SELECT min(rowid), max(rowid) FROM events").fetchone()
-    low, high = (0, 0) if low is None else (int(low), int(high))
-    if _packable(low, high, ref_rowids.values()):
-        packed = store.conn.execute(
-            f"SELECT (IFNULL(e.rowid, -1) << {_TAG_BITS}) | IFNULL(r.rowid, {_NO_TAG}){joins}"
-        )
-        values = np.fromiter((v for (v,) in packed), dtype=np.int64)
-        rowid, ref_rowid = values >> _TAG_BITS, values & _NO_TAG
-        ref_rowid[ref_rowid == _NO_TAG] = -1
-        event = rows_of(rowid)
-    else:  # any rowid SQLite allows: a missing event's pair says so in a column of its own
-        rows = store.conn.execute(
-            f"SELECT e.rowid IS NULL, IFNULL(e.rowid, 0), IFNULL(r.rowid, -1){joins}"
-        )
-        pairs = np.array(rows.fetchall(), dtype=np.int64).reshape(-1, 3)
-        rowid, ref_rowid = pairs[:, 1], pairs[:, 2]
-        event = np.where(pairs[:, 0] == 1, -1, rows_of(rowid))
-    tag = np.where(ref_rowid >= 0, tag_of_ref[np.clip(ref_rowid, 0, None)], -1)
-    if (ref_rowid < 0).any():
+    tag_case, tag_params = _index_of(f"t.{column}", names)
+    count, rowids, tags = store.conn.execute(
+        f"SELECT count(*), group_concat(e.rowid), group_concat({tag_case})"
+        f" FROM {table} t JOIN events e ON e.id = t.event_id",
+        tag_params,
+    ).fetchone()
+    event, tag = rows_of(_integers(rowids, count)), _integers(tags, count)
+    if (tag < 0).any():
         what = facet.name
         for event_id, name in store.conn.execute(
             f"SELECT t.event_id, t.{column} FROM {table} t"

@@ -138,7 +138,7 @@ class EventPicker(QDialog):
         self.setWindowTitle("Compare with…")
         self.resize(640, 520)
         table = controller.table
-        keep = np.flatnonzero(table.ids != exclude)
+        keep = np.flatnonzero(table.ids.array != exclude)
         self._ids = [str(table.ids[i]) for i in keep]
         precision = {code: name for name, code in PRECISION_CODES.items()}
         lines = [

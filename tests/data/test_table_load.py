@@ -1,7 +1,7 @@
 """Loading the event table: it is in (date, id) order whatever order SQLite stores the
-rows in (read in storage order, sorted by numpy, it must agree with ``ORDER BY date, id``),
-and its tag pairs are the stored ones however they travel from SQLite (one packed integer
-per pair, or two columns when the rowids do not fit the packing)."""
+rows in, its tag pairs are the stored ones whatever the rowids, and a row that SQLite's
+quick check over all rows refuses is judged by the usable rules, which leave out exactly
+that row and name it while every other row loads as it would from a sound file."""
 
 from __future__ import annotations
 
@@ -77,3 +77,89 @@ def test_tag_pairs_are_the_stored_ones(db_copy, renumber):
         assert shown == {event for event, code in nations if code == "NZL"}
         canada = set(table.ids[matching_mask(store, table, EventFilter(nations=("CAN",)))])
         assert FOUNDING in canada
+
+
+BAD = "2015-10-12-wellington-meeting"
+
+
+def columns(table, leave_out: str = "") -> list[tuple]:
+    """Every row of ``table`` as the timeline reads it, but ``leave_out``'s."""
+    return [
+        (table.ids[i], table.start[i], table.end[i], table.precision[i], table.kind[i])
+        + (table.labels[i], int(table.rowid[i]))
+        for i in range(len(table))
+        if table.ids[i] != leave_out
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sql", "why"),
+    [
+        (f"UPDATE events SET date = '2015-10-12 09:00' WHERE id = '{BAD}'", "not a YYYY-MM-DD"),
+        (f"UPDATE events SET date = '0000-10-12' WHERE id = '{BAD}'", "not a YYYY-MM-DD"),
+        (f"UPDATE events SET date = 20151012 WHERE id = '{BAD}'", "not a YYYY-MM-DD"),
+        (f"UPDATE events SET end_date = '2015-10-01' WHERE id = '{BAD}'", "before its date"),
+        (f"UPDATE events SET end_date = '2015-10-32' WHERE id = '{BAD}'", "end date"),
+        (f"UPDATE events SET short_title = X'00FF' WHERE id = '{BAD}'", "short title is binary"),
+        (f"UPDATE events SET kind = 'rumour' WHERE id = '{BAD}'", "kind 'rumour'"),
+        (
+            f"UPDATE events SET title = CAST(X'48C328' AS TEXT), short_title = NULL"
+            f" WHERE id = '{BAD}'",
+            "title is binary data",
+        ),
+        (f"UPDATE events SET short_title = CAST(X'48C328' AS TEXT) WHERE id = '{BAD}'", "UTF-8"),
+    ],
+)
+def test_a_row_the_quick_check_refuses_is_left_out_by_the_rules(db_copy, sql, why):
+    with open_store(db_copy) as store:
+        sound = columns(load_table(store), leave_out=BAD)
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute(sql)
+    with open_store(db_copy) as store:
+        table = load_table(store)
+        assert BAD not in table.ids.tolist() and len(table) == 30
+        assert why in store.skipped[f"event {BAD}"]
+        assert columns(table) == sound  # the others as a sound file gives them
+
+
+def test_an_id_that_is_not_utf8_leaves_out_only_its_row(db_copy):
+    with open_store(db_copy) as store:
+        sound = columns(load_table(store), leave_out=BAD)
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute(f"UPDATE events SET id = CAST(X'48C328' AS TEXT) WHERE id = '{BAD}'")
+    with open_store(db_copy) as store:
+        table = load_table(store)
+        assert columns(table) == sound
+        assert "its id is not text" in store.skipped.values()
+
+
+def test_a_file_that_stores_text_as_utf16_loads_the_same_table(tmp_path, bundled_db):
+    utf16 = tmp_path / "utf16.db"
+    with sqlite3.connect(bundled_db) as src, sqlite3.connect(utf16) as dst:
+        dst.execute("PRAGMA encoding = 'UTF-16le'")
+        # the full-text index is SQLite's own and not about encodings: left out
+        dst.executescript(";\n".join(x for x in src.iterdump() if "_fts" not in x))
+        dst.execute(f"PRAGMA user_version = {src.execute('PRAGMA user_version').fetchone()[0]}")
+        dst.execute("UPDATE events SET title = 'Wellington ➜ Ōtautahi' WHERE id = ?", [BAD])
+        dst.execute("UPDATE events SET short_title = NULL WHERE id = ?", [BAD])
+        assert dst.execute("PRAGMA encoding").fetchone()[0] == "UTF-16le"
+    with open_store(bundled_db) as store:
+        sound = columns(load_table(store))
+    with open_store(utf16) as store:
+        table = load_table(store)
+        assert not store.skipped
+        assert table.labels[table.index_of(BAD)] == "Wellington ➜ Ōtautahi"
+        assert [row[:5] for row in columns(table)] == [row[:5] for row in sound]
+        labels = [row[5] for row in columns(table)]
+        assert labels == [row[5] if row[0] != BAD else "Wellington ➜ Ōtautahi" for row in sound]
+
+
+def test_a_title_that_is_not_utf8_beside_a_short_title_gives_way_to_it(db_copy):
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute(f"UPDATE events SET title = CAST(X'48C328' AS TEXT) WHERE id = '{BAD}'")
+        short = conn.execute("SELECT short_title FROM events WHERE id = ?", [BAD]).fetchone()[0]
+    with open_store(db_copy) as store:
+        table = load_table(store)
+        row = table.index_of(BAD)
+        assert row is not None and table.labels[row] == short
+        assert table.title(row) == short  # the list's title column, not an error
