@@ -48,6 +48,8 @@ def value_counts(table: EventTable, facet: str, mask: np.ndarray) -> dict[str, i
     if facet not in BY_NAME:
         raise ValueError(f"unknown facet {facet!r}")
     if BY_NAME[facet].table:  # the table keeps each tag facet's pairs under its field
+        if mask.all():  # every event: counted without loading the pairs
+            return table.tag_counts(facet)
         pairs: TagPairs = getattr(table, BY_NAME[facet].field)
         return pairs.counts(mask)
     hits = np.bincount(table.kind[mask], minlength=len(table.kinds))

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -23,6 +23,8 @@ from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.text_column import TextColumn
 from cspo_viewer.data.usable import clean_text
+
+_T = TypeVar("_T")
 
 PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
 
@@ -60,6 +62,10 @@ class EventTable:
     # facet, and the table's rows_of (rowids -> rows): the facet's pairs
     _tag_loader: Callable[[str, Callable[[np.ndarray], np.ndarray]], TagPairs] | None = None
     _title_loader: Callable[[list[int]], dict[int, str]] | None = None
+    # facet, rowids: each event's tag names, alphabetically
+    _tag_row_loader: Callable[[str, list[int]], dict[int, tuple[str, ...]]] | None = None
+    # facet: per tag, how many events carry it, counted by SQLite (None: it cannot say)
+    _count_loader: Callable[[str], dict[str, int] | None] | None = None
 
     def __post_init__(self) -> None:
         # Built from lists (tests, a few rows): the same columns, held as they are.
@@ -87,6 +93,18 @@ class EventTable:
     def themes(self) -> TagPairs:
         return self._tags("theme")
 
+    def tag_counts(self, facet: str) -> dict[str, int]:
+        """Per tag of ``facet`` ("nation", "theme"), how many of the table's events carry
+        it. Before the pairs are loaded SQLite counts them, which is what a window's
+        first frame needs (the filter panel's numbers) at a fraction of the pairs' cost."""
+        field = f"{facet}s"
+        if field not in self.__dict__ and self._count_loader is not None:
+            counted = self._count_loader(facet)
+            if counted is not None:
+                return counted
+        pairs: TagPairs = getattr(self, field)
+        return pairs.counts(self.all)
+
     def _tags(self, facet: str) -> TagPairs:
         if self._tag_loader is None:
             return TagPairs((), np.zeros(0, np.int32), np.zeros(0, np.int32))
@@ -97,15 +115,52 @@ class EventTable:
     def title(self, index: int) -> str:
         """An event's full title. Titles load in chunks around the rows asked for: a list
         shows a few dozen at a time, and reading all 100,000 up front slowed start-up."""
-        cache: dict[int, str] = self.__dict__.setdefault("_titles", {})
+        return self._chunked("_titles", index, self._title_loader, self.labels.__getitem__)
+
+    def tags_of(self, facet: str, index: int) -> tuple[str, ...]:
+        """Tag names ("nation" or "theme") of event ``index``, alphabetically. From the
+        pairs once they are loaded, else read in chunks as titles are: the list's Nations
+        column shows a screenful, and every event's pairs cost more than a first frame."""
+        field = f"{facet}s"
+        loader = self._tag_row_loader
+        if field in self.__dict__ or loader is None:
+            starts, names = self._tags_by_event(field)
+            return tuple(sorted(names[starts[index] : starts[index + 1]].tolist()))
+        return self._chunked(
+            f"_{field}_of", index, lambda rowids: loader(facet, rowids), lambda _: ()
+        )
+
+    def _tags_by_event(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where each event's tag names start, and the names grouped by event (made once
+        per facet from its pairs)."""
+        key = f"_{field}_grouped"
+        if key not in self.__dict__:
+            pairs: TagPairs = getattr(self, field)
+            order = np.argsort(pairs.event, kind="stable")
+            counts = np.bincount(pairs.event, minlength=len(self))
+            names = np.array(pairs.names, dtype=object)[pairs.tag[order]]
+            self.__dict__[key] = (np.concatenate(([0], np.cumsum(counts))), names)
+        grouped: tuple[np.ndarray, np.ndarray] = self.__dict__[key]
+        return grouped
+
+    def _chunked(
+        self,
+        cache_name: str,
+        index: int,
+        loader: Callable[[list[int]], dict[int, _T]] | None,
+        default: Callable[[int], _T],
+    ) -> _T:
+        """Row ``index``'s value from ``loader`` (rowids -> values), asked for the chunk of
+        rows around it and kept; ``default`` for a row it gives nothing for."""
+        cache: dict[int, _T] = self.__dict__.setdefault(cache_name, {})
         if index not in cache:
-            if self._title_loader is None:
-                return self.labels[index]
+            if loader is None:
+                return default(index)
             lo = index - index % self.TITLE_CHUNK
             rows = range(lo, min(lo + self.TITLE_CHUNK, len(self)))
-            by_rowid = self._title_loader([int(self.rowid[i]) for i in rows])
+            by_rowid = loader([int(self.rowid[i]) for i in rows])
             for i in rows:
-                cache[i] = by_rowid.get(int(self.rowid[i]), self.labels[i])
+                cache[i] = by_rowid.get(int(self.rowid[i]), default(i))
         return cache[index]
 
     def index_of(self, event_id: str) -> int | None:
@@ -230,6 +285,12 @@ def load_table(store: Store) -> EventTable:
         names = nation_codes if facet == "nation" else theme_ids
         return _pairs(store, TAG_FACETS[f"{facet}s"], names, rows_of)
 
+    def counts(facet: str) -> dict[str, int] | None:
+        if not read.sound:  # the table leaves out events SQLite would count
+            return None
+        names = nation_codes if facet == "nation" else theme_ids
+        return _tag_counts(store, TAG_FACETS[f"{facet}s"], names)
+
     return EventTable(
         rowid=columns.rowid,
         ids=columns.ids,
@@ -241,6 +302,10 @@ def load_table(store: Store) -> EventTable:
         labels=columns.labels,
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
+        _count_loader=counts,
+        _tag_row_loader=lambda facet, rowids: _tag_rows(
+            store, TAG_FACETS[f"{facet}s"], nation_codes if facet == "nation" else theme_ids, rowids
+        ),
     )
 
 
@@ -548,6 +613,48 @@ def _pairs(
     # Tags of events not in the table (skipped, or missing altogether) are not drawn.
     keep = (tag >= 0) & (event >= 0)
     return TagPairs(tuple(names), event[keep].astype(np.int32), tag[keep].astype(np.int32))
+
+
+def _tag_rows(
+    store: Store, facet: Facet, names: list[str], rowids: list[int]
+) -> dict[int, tuple[str, ...]]:
+    """The known tag names of each of ``rowids``' events, alphabetically (as the pairs
+    give them: names the tag table lacks are left out)."""
+    known = set(names)
+    marks = ", ".join("?" * len(rowids))
+    with store.reading_undecodable():
+        rows = store.conn.execute(
+            f"SELECT e.rowid, t.{facet.column} FROM events e"
+            f" JOIN {facet.table} t ON t.event_id = e.id WHERE e.rowid IN ({marks})",
+            rowids,
+        ).fetchall()
+    found: dict[int, list[str]] = {}
+    for rowid, name in rows:
+        if name in known:
+            found.setdefault(rowid, []).append(name)
+    return {rowid: tuple(sorted(tags)) for rowid, tags in found.items()}
+
+
+def _tag_counts(store: Store, facet: Facet, names: list[str]) -> dict[str, int] | None:
+    """Per tag name, how many events carry it, counted by SQLite from the tag table's
+    index; ``None`` when that count could differ from the pairs': a pair whose event is
+    missing (no join then drops it), or a name that is not a known tag (the pairs name
+    it in ``skipped``)."""
+    table, column = facet.table, facet.column
+    stored, joined = store.conn.execute(
+        f"SELECT (SELECT count(*) FROM {table}),"
+        f" (SELECT count(*) FROM {table} t JOIN events e ON e.id = t.event_id)"
+    ).fetchone()
+    if stored != joined:
+        return None
+    counts = dict.fromkeys(names, 0)
+    with store.reading_undecodable():
+        rows = store.conn.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
+    for name, n in rows:
+        if name not in counts:
+            return None
+        counts[name] = n
+    return counts
 
 
 def matching_mask(store: Store, table: EventTable, flt: EventFilter) -> np.ndarray:

@@ -7,8 +7,8 @@ the other way round), and the order holds across filter changes. It must stay in
 order shown, and makes each cell's text when Qt asks for it (Qt only asks for the rows on
 screen). Sorting by a column ranks the whole table by it once (titles from one query in
 ``data.ordering``) and orders the visible rows by that rank, so a later filter change
-re-sorts with one numpy ``argsort``. Nation codes come from the table's tag pairs, grouped
-per event once, the first time the Nations column is drawn or sorted.
+re-sorts with one numpy ``argsort``. Nation codes come from the table (``tags_of``): a
+screenful at a time until sorting by the column loads every event's.
 """
 
 from __future__ import annotations
@@ -66,8 +66,6 @@ class EventListModel(QAbstractTableModel):
         self.title_ranker: Callable[[EventTable], np.ndarray] | None = None
         """Ranks a table by title in one query (set by ``EventList.bind``)."""
         self._kind_labels: dict[str, str] = {}
-        self._nation_starts: np.ndarray | None = None  # per event: offset into _nation_tags
-        self._nation_tags: np.ndarray | None = None  # tag indexes grouped by event
         self._icons: dict[str, QIcon] = {}
 
     # --- content ----------------------------------------------------------------------
@@ -76,8 +74,6 @@ class EventListModel(QAbstractTableModel):
         self.beginResetModel()
         if table is not self._table or kind_labels != self._kind_labels:
             self._ranks = {}
-        if table is not self._table:
-            self._nation_starts = self._nation_tags = None
         self._table = table
         self._kind_labels = dict(kind_labels)
         self._rows = self._ordered(np.flatnonzero(mask))
@@ -231,20 +227,11 @@ class EventListModel(QAbstractTableModel):
             end = from_day(table.end[i] - 1).isoformat()
         return display_date(iso, precision, end)
 
-    def _nations(self, i: int) -> list[str]:
+    def _nations(self, i: int) -> tuple[str, ...]:
         """Alpha-3 codes of event ``i``, alphabetically."""
         table = self._table
         assert table is not None
-        if self._nation_starts is None:
-            pairs = table.nations
-            order = np.argsort(pairs.event, kind="stable")
-            counts = np.bincount(pairs.event, minlength=len(table))
-            self._nation_starts = np.concatenate(([0], np.cumsum(counts)))
-            self._nation_tags = pairs.tag[order]
-        names, starts, tags = table.nations.names, self._nation_starts, self._nation_tags
-        assert tags is not None  # built with the starts just above
-        tags = tags[starts[i] : starts[i + 1]]
-        return sorted(names[t] for t in tags)
+        return table.tags_of("nation", i)
 
     def _icon(self, kind: str) -> QIcon:
         if kind not in self._icons:

@@ -163,3 +163,34 @@ def test_a_title_that_is_not_utf8_beside_a_short_title_gives_way_to_it(db_copy):
         row = table.index_of(BAD)
         assert row is not None and table.labels[row] == short
         assert table.title(row) == short  # the list's title column, not an error
+
+
+@pytest.mark.parametrize(
+    "foreign_sql",
+    [
+        None,
+        # a pair whose event is missing, and a tag the nations table lacks
+        "PRAGMA foreign_keys = OFF; INSERT INTO event_nations VALUES ('no-such-event', 'CAN');"
+        f" INSERT INTO event_nations VALUES ('{FOUNDING}', 'ZZZ');"
+        f" INSERT INTO event_themes VALUES ('{FOUNDING}', 'no-such-theme');",
+    ],
+)
+def test_counts_and_tags_read_before_the_pairs_equal_the_pairs(db_copy, foreign_sql):
+    """The filter panel's first counts and the list's Nations column are read from SQLite
+    without loading every pair; they must say what the pairs say."""
+    if foreign_sql:
+        with sqlite3.connect(db_copy) as conn:
+            conn.executescript(foreign_sql)
+    with open_store(db_copy) as store:
+        early = load_table(store)
+        counts = {facet: early.tag_counts(facet) for facet in ("nation", "theme")}
+        tags = {f: [early.tags_of(f, i) for i in range(len(early))] for f in ("nation", "theme")}
+        if foreign_sql is None:  # a sound file: neither needed every pair
+            assert "nations" not in early.__dict__ and "themes" not in early.__dict__
+        late = load_table(store)
+        for facet in ("nation", "theme"):
+            pairs = getattr(late, f"{facet}s")
+            assert counts[facet] == pairs.counts(late.all) == late.tag_counts(facet)
+            assert tags[facet] == [late.tags_of(facet, i) for i in range(len(late))]
+        assert counts["nation"]["CAN"] > 10 and "ZZZ" not in counts["nation"]
+        assert "ZZZ" not in late.tags_of("nation", late.index_of(FOUNDING))
