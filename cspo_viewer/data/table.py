@@ -337,7 +337,7 @@ _LABEL = "COALESCE(short_title, title)"
 """An event's name on the timeline: its short title, or its title."""
 _SOUND = (
     "typeof(id) = 'text' AND typeof(title) = 'text' AND typeof(date_precision) = 'text'"
-    f" AND typeof({_LABEL}) = 'text'"
+    " AND typeof(short_title) IN ('text', 'null')"
     " AND date(date) IS date AND date >= '0001-01-01'"
     " AND (end_date IS NULL OR (date(end_date) IS end_date AND end_date >= date))"
 )

@@ -84,12 +84,12 @@ BAD = "2015-10-12-wellington-meeting"
 
 def columns(table, leave_out: str = "") -> list[tuple]:
     """Every row of ``table`` as the timeline reads it, but ``leave_out``'s."""
-    return [
-        (table.ids[i], table.start[i], table.end[i], table.precision[i], table.kind[i])
-        + (table.labels[i], int(table.rowid[i]))
-        for i in range(len(table))
-        if table.ids[i] != leave_out
-    ]
+    rows = []
+    for i in range(len(table)):
+        if table.ids[i] != leave_out:
+            dates = (table.start[i], table.end[i], table.precision[i])
+            rows.append((table.ids[i], *dates, table.kind[i], table.labels[i], table.rowid[i]))
+    return rows
 
 
 @pytest.mark.parametrize(
