@@ -278,18 +278,18 @@ def load_table(store: Store) -> EventTable:
                 raise store.nothing_usable(len(read.columns.rowid))
             ordered = ordered[np.isin(ordered, usable)]
     columns = read.columns.take(_positions(read.columns.rowid, ordered))
-    nation_codes = [x.code for x in store.nations()]
-    theme_ids = [t.id for t in store.themes()]
+    names = {"nation": [x.code for x in store.nations()], "theme": [t.id for t in store.themes()]}
 
     def tags(facet: str, rows_of: Callable[[np.ndarray], np.ndarray]) -> TagPairs:
-        names = nation_codes if facet == "nation" else theme_ids
-        return _pairs(store, TAG_FACETS[f"{facet}s"], names, rows_of)
+        return _pairs(store, TAG_FACETS[f"{facet}s"], names[facet], rows_of)
 
     def counts(facet: str) -> dict[str, int] | None:
         if not read.sound:  # the table leaves out events SQLite would count
             return None
-        names = nation_codes if facet == "nation" else theme_ids
-        return _tag_counts(store, TAG_FACETS[f"{facet}s"], names)
+        return _tag_counts(store, TAG_FACETS[f"{facet}s"], names[facet])
+
+    def tags_by_row(facet: str, rowids: list[int]) -> dict[int, tuple[str, ...]]:
+        return _tag_rows(store, TAG_FACETS[f"{facet}s"], names[facet], rowids)
 
     return EventTable(
         rowid=columns.rowid,
@@ -303,9 +303,7 @@ def load_table(store: Store) -> EventTable:
         _tag_loader=tags,
         _title_loader=lambda rowids: _titles(store, rowids),
         _count_loader=counts,
-        _tag_row_loader=lambda facet, rowids: _tag_rows(
-            store, TAG_FACETS[f"{facet}s"], nation_codes if facet == "nation" else theme_ids, rowids
-        ),
+        _tag_row_loader=tags_by_row,
     )
 
 
@@ -337,15 +335,16 @@ _LABEL = "COALESCE(short_title, title)"
 """An event's name on the timeline: its short title, or its title."""
 _SOUND = (
     "typeof(id) = 'text' AND typeof(title) = 'text' AND typeof(date_precision) = 'text'"
-    " AND typeof(short_title) IN ('text', 'null')"
+    " AND typeof(short_title) IN ('text', 'null') AND typeof(location) IN ('text', 'null')"
     " AND date(date) IS date AND date >= '0001-01-01'"
     " AND (end_date IS NULL OR (date(end_date) IS end_date AND end_date >= date))"
 )
 """What every row of a sound database passes, checked by SQLite over all rows at once:
-texts that are text, dates that are real days (``date(x)`` rewrites anything else, such
-as 2025-02-30, 2014-9-22 or a time of day), from year 1 on, ending on or after they start.
-A row that fails has the usable rules (``Store.usable_event``) look at every row; the
-kinds and the UTF-8 of the texts are checked in Python (``_read_events``)."""
+the texts a list or the timeline reads are text (as ``usable.event_problem`` asks), dates
+are real days (``date(x)`` rewrites anything else, such as 2025-02-30, 2014-9-22 or a
+time of day) from year 1 on, and an end is on or after its start. A row that fails has
+the usable rules (``Store.usable_event``) look at every row; the kinds and the UTF-8 of
+ids and labels are checked in Python (``_read_events``)."""
 _PRECISION = "CASE date_precision {} ELSE {} END".format(
     " ".join(f"WHEN '{name}' THEN {code}" for name, code in PRECISION_CODES.items() if code),
     PRECISION_CODES["day"],

@@ -102,6 +102,7 @@ def columns(table, leave_out: str = "") -> list[tuple]:
         (f"UPDATE events SET end_date = '2015-10-32' WHERE id = '{BAD}'", "end date"),
         (f"UPDATE events SET short_title = X'00FF' WHERE id = '{BAD}'", "short title is binary"),
         (f"UPDATE events SET kind = 'rumour' WHERE id = '{BAD}'", "kind 'rumour'"),
+        (f"UPDATE events SET location = X'00FF' WHERE id = '{BAD}'", "location is binary"),
         (
             f"UPDATE events SET title = CAST(X'48C328' AS TEXT), short_title = NULL"
             f" WHERE id = '{BAD}'",
