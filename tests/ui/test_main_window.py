@@ -319,6 +319,27 @@ def test_legend_lists_the_kinds_shown(window):
     assert window.legend.entries == ["Membership", "Principals' meeting", "Statement", "Exercise"]
 
 
+def test_dark_theme_redraws_the_legend_markers_in_its_kind_colours(window, qtbot):
+    """The legend redraws its markers on a light/dark switch (and only then: the palette
+    event of the first show left them as they were)."""
+    from cspo_viewer.render.style import kind_color
+
+    labels = {k.label: k.id for k in window.controller.kinds}
+    kinds = [labels[label] for label in window.legend.entries]
+    kind = next(k for k in kinds if kind_color(k, True) != kind_color(k, False))
+
+    def marker_colour() -> str:
+        entry = window.legend.layout().itemAt(kinds.index(kind)).widget()
+        image = entry.layout().itemAt(0).widget().pixmap().toImage()
+        return image.pixelColor(image.width() // 2, image.height() // 2).name()
+
+    assert marker_colour() == kind_color(kind, False)
+    window.act_theme["dark"].trigger()  # the palette reaches the widgets as posted events
+    qtbot.waitUntil(lambda: marker_colour() == kind_color(kind, True))
+    window.act_theme["light"].trigger()
+    qtbot.waitUntil(lambda: marker_colour() == kind_color(kind, False))
+
+
 def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
