@@ -1,7 +1,7 @@
 """Every command is registered at start (the window's launch goes through ``cli`` too), so
 registering must not load what only one command runs: the import/dump readers and writers,
-the statement comparison, the database builder and checks. They load when their command
-runs (the other tests in this folder run each of them)."""
+the statement comparison, the database builder and checks, and who is writing. They load
+when their command runs (the other tests in this folder run each of them)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ RUN_ONLY = (
     "cspo_viewer.data.compare",
     "cspo_viewer.data.check",
     "cspo_viewer.data.quote_check",
+    "cspo_viewer.data.build",
     "difflib",
+    "getpass",
 )
 
 PROGRAM = """

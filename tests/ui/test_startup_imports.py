@@ -33,6 +33,8 @@ DEFERRED = (
     "cspo_viewer.ui.detail_html",
     "cspo_viewer.layout.membership",
     "cspo_viewer.layout.participation",
+    "cspo_viewer.data.build",
+    "getpass",
     "PySide6.QtPrintSupport",
     "numpy.ma",
 )
