@@ -340,6 +340,22 @@ def test_dark_theme_redraws_the_legend_markers_in_its_kind_colours(window, qtbot
     qtbot.waitUntil(lambda: marker_colour() == kind_color(kind, False))
 
 
+def test_filter_to_visible_dates_shows_the_range_as_a_band_until_cleared(window):
+    """View -> Filter to visible dates: the dates become the filter and a draggable band
+    over the timeline (made when first shown); Clear all filters hides it."""
+    timeline = window.timeline
+    window.act_zoom_in.trigger()
+    window.act_visible_dates.trigger()
+    flt = window.controller.filter
+    assert flt.date_from and flt.date_to
+    band = timeline._region
+    assert band.isVisible()
+    assert band.getRegion() == (to_day(flt.date_from), to_day(flt.date_to) + 1)
+    window.act_clear.trigger()
+    assert not band.isVisible()
+    assert timeline.marked_span is None  # the date axis band was never shown
+
+
 def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
