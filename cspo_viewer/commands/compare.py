@@ -12,15 +12,17 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspo_viewer.commands.common import add_db_argument, open_from_args, terminal_text
-from cspo_viewer.data.compare import EventComparison, compare_events, plain_diff
 from cspo_viewer.data.dates import date_with_precision
-from cspo_viewer.data.filters import Vocabulary
-from cspo_viewer.data.records import EventDetail, Quote
-from cspo_viewer.data.store import Store
 from cspo_viewer.errors import UserError
+
+if TYPE_CHECKING:
+    from cspo_viewer.data.compare import EventComparison
+    from cspo_viewer.data.filters import Vocabulary
+    from cspo_viewer.data.records import EventDetail, Quote
+    from cspo_viewer.data.store import Store
 
 WIDTH = 100
 
@@ -56,6 +58,10 @@ def event_or_error(store: Store, event_id: str) -> EventDetail:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The sentence matcher (difflib and its rules) loads when a comparison runs: every
+    # other command, and the window, registers ``compare`` without it.
+    from cspo_viewer.data.compare import compare_events
+
     with open_from_args(args) as store:
         a = event_or_error(store, args.id_a)
         b = event_or_error(store, args.id_b)
@@ -98,6 +104,8 @@ def _quote(q: Quote, nation_name: Callable[[str], str]) -> str:
 
 def as_text(c: EventComparison, vocab: Vocabulary) -> str:
     """The comparison as a reader scans it: furthest-reaching differences first."""
+    from cspo_viewer.data.compare import plain_diff
+
     lines: list[str] = []
     for tag, d in (("A", c.a), ("B", c.b)):
         row = d.row

@@ -11,12 +11,12 @@ from typing import Any
 from cspo_viewer import paths
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.data import schema
-from cspo_viewer.data.build import build_database, init_database
-from cspo_viewer.data.check import check_path
 from cspo_viewer.data.db_file import DatabaseError
-from cspo_viewer.data.quote_check import check_quotes
 from cspo_viewer.data.store import open_store
 from cspo_viewer.errors import UserError
+
+# The builder and the checks load when a ``db`` command runs: every other command, and
+# the window (through ``cli``), registers ``db`` at start without them.
 
 
 def register(subparsers: Any) -> None:
@@ -56,6 +56,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.build import build_database
+
     src = args.src or paths.data_src_dir()
     if args.out is None and paths.is_installed_package():
         raise UserError(
@@ -80,6 +82,9 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """List every problem, also of a file ``open_store`` refuses as damaged or old: the
     refusal sends people here, so this must not send them back."""
+    from cspo_viewer.data.check import check_path
+    from cspo_viewer.data.quote_check import check_quotes
+
     path = db_path(args)
     problems = check_path(path)
     quotes = quote_summary(path)
@@ -98,6 +103,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def quote_summary(path: Path) -> str | None:
     """The quote counts for a file with problems, as far as it can be read."""
+    from cspo_viewer.data.quote_check import check_quotes
+
     try:
         with open_store(path) as store:
             return check_quotes(store.conn).summary()
@@ -106,6 +113,8 @@ def quote_summary(path: Path) -> str | None:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.build import init_database
+
     target: Path = args.db
     if target.exists():
         raise UserError(f"{target} already exists; db init only creates new databases")

@@ -6,25 +6,20 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cspo_viewer.commands.common import add_db_argument, db_path, open_from_args
 from cspo_viewer.commands.filter_args import add_filter_arguments, filter_from_args
 from cspo_viewer.data.file_output import check_folder, open_replacing, output_error
-from cspo_viewer.data.interchange import (
-    BUNDLED_REFUSAL,
-    FORMATS,
-    ON_CONFLICT,
-    ImportOptions,
-    ImportReport,
-    InterchangeError,
-    Progress,
-    dump,
-    import_file,
-    is_bundled_database,
-)
-from cspo_viewer.data.interchange.sheets import SHEETS_CANNOT_CARRY
+from cspo_viewer.data.interchange_choices import FORMATS, ON_CONFLICT, SHEETS_CANNOT_CARRY
 from cspo_viewer.errors import UserError
+
+if TYPE_CHECKING:
+    from cspo_viewer.data.interchange import ImportReport, Progress
+
+# The readers, the validator and the writers (``data.interchange``) load when ``import``
+# or ``dump`` runs: registering these commands needs only their choices, and every other
+# command (and the window, through ``cli``) would otherwise load them at start.
 
 IMPORT_EPILOG = """\
 All or nothing: every event is checked first, and if any is rejected nothing is written
@@ -116,6 +111,14 @@ def register(subparsers: Any) -> None:
 
 # --- import ---------------------------------------------------------------------------------
 def run_import(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.interchange import (
+        BUNDLED_REFUSAL,
+        ImportOptions,
+        InterchangeError,
+        import_file,
+        is_bundled_database,
+    )
+
     target = db_path(args)
     options = ImportOptions(
         dry_run=args.dry_run,
@@ -206,6 +209,8 @@ class ProgressBar:
 
 # --- dump -----------------------------------------------------------------------------------
 def run_dump(args: argparse.Namespace) -> int:
+    from cspo_viewer.data.interchange import dump
+
     with open_from_args(args) as store:
         flt = filter_from_args(args, store.vocabulary)
         if args.out is None:
@@ -221,6 +226,8 @@ def _dump_to_file(store: Any, flt: Any, fmt: str, out: Path, force: bool = False
 
     CSV files get a byte-order mark so that spreadsheet programs read them as UTF-8.
     """
+    from cspo_viewer.data.interchange import dump
+
     check_folder(out)
     if out.exists() and not force:
         raise UserError(f"{out} already exists; use --force to overwrite it")

@@ -19,28 +19,10 @@ if TYPE_CHECKING:  # imported in new_database: reading never needs it
 
 from cspo_viewer.data import schema
 from cspo_viewer.data.browse import create_browsing_views
+from cspo_viewer.data.columns import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.dates import split_source_date
 from cspo_viewer.data.file_output import replacing
 
-EVENT_COLUMNS = (
-    "id",
-    "date",
-    "date_precision",
-    "end_date",
-    "title",
-    "short_title",
-    "kind",
-    "location",
-    "summary",
-    "statement_text",
-    "confidence",
-    "uncertainty",
-    "evidence",
-)
-SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "document", "date_note")
-"""Every column of ``sources``, as import and dump exchange them (schema v2 added
-``date_note``: what a source says of its date where that is not an ISO date)."""
-QUOTE_COLUMNS = ("id", "speaker", "role", "nation_code", "text", "source_id")
 SOURCE_TEXTS = "source_texts"
 """``db/src/source_texts/<source id>.txt``: the text of an official document we hold, stored
 in ``sources.text`` so that quotes citing it are checked verbatim (``db check``). News

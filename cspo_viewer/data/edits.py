@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS, insert_events
+from cspo_viewer.data.build import insert_events
+from cspo_viewer.data.columns import EVENT_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.db_file import DatabaseError
 from cspo_viewer.data.event_record import (
     delete_events,

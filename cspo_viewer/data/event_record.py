@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS
+from cspo_viewer.data.columns import EVENT_COLUMNS, QUOTE_COLUMNS
 
 SQL_PARAMS = 500
 """Ids bound in one ``IN (...)`` (SQLite's default limit is far above it)."""

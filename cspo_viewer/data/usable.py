@@ -14,7 +14,7 @@ from collections.abc import Container, Sequence
 from datetime import date
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS
+from cspo_viewer.data.columns import EVENT_COLUMNS
 
 EVENT_FIELDS = EVENT_COLUMNS[: EVENT_COLUMNS.index("evidence")]
 """The event columns the app reads, in table order (``evidence`` is not for display)."""

@@ -22,11 +22,11 @@ from cspo_viewer.data.filters import EventFilter
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.table import EventTable, load_table, matching_mask
 from cspo_viewer.layout import TimelineContent, build_content, story_start
-from cspo_viewer.layout.membership import MembershipSeries, build_membership
-from cspo_viewer.layout.participation import ParticipationMatrix, build_participation
 from cspo_viewer.model.options import PRODUCT_TITLE, ExportOptions
 
 if TYPE_CHECKING:  # an event's pages are worded when a book is made, not at start-up
+    from cspo_viewer.layout.membership import MembershipSeries
+    from cspo_viewer.layout.participation import ParticipationMatrix
     from cspo_viewer.model.event_text import EventText
 
 VIEW_TITLES = {
@@ -265,6 +265,9 @@ def members_filter(flt: EventFilter) -> EventFilter:
 def membership_model(data: ExportData) -> tuple[MembershipSeries, np.ndarray]:
     """The growth chart of ``data``'s filter, and the mask of its membership events
     (the window's view and every export build it here)."""
+    # The growth chart's model loads when a view or a page first asks for it.
+    from cspo_viewer.layout.membership import build_membership
+
     flt = data.flt
     dates = (
         float(to_day(flt.date_from)) if flt.date_from else None,
@@ -278,6 +281,8 @@ def membership_model(data: ExportData) -> tuple[MembershipSeries, np.ndarray]:
 
 def participation_model(data: ExportData, series: MembershipSeries) -> ParticipationMatrix:
     """The participation matrix of ``data``'s filter (statuses from ``series``)."""
+    from cspo_viewer.layout.participation import build_participation  # as build_membership
+
     return build_participation(data.table, data.mask, data.store.nations(), series, data.flt)
 
 

@@ -9,7 +9,6 @@ exits; it needs no display (it falls back to the offscreen platform).
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import os
 import sys
 from pathlib import Path
@@ -42,6 +41,8 @@ SETTINGS_ENV = "CSPO_VIEWER_SETTINGS"
 
 def missing_xcb_packages() -> list[str]:
     """Debian packages whose libraries Qt's xcb plugin needs but the system lacks."""
+    import ctypes.util  # ~6 ms; only an X11 launch asks (not --screenshot, not offscreen)
+
     return [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
 
 

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspo_viewer.layout.membership import accession_event
-from cspo_viewer.layout.participation import cell_filter
 from cspo_viewer.model.page import membership_model, participation_model
 from cspo_viewer.render.palette import look
 
-if TYPE_CHECKING:  # the views' painters load when a view is first drawn
+# The views' painters and models (render.views, layout.membership, layout.participation)
+# load when a view is first drawn or clicked: the window's first frame shows neither.
+if TYPE_CHECKING:
     from cspo_viewer.render.views import MatrixGeometry, MembersGeometry
 
 
@@ -145,6 +145,8 @@ class BriefingView(QWidget):
             self.open_cell(*cell)
 
     def select_accession(self, geo: MembersGeometry, point: QPointF) -> None:
+        from cspo_viewer.layout.membership import accession_event
+
         series = self.canvas.model
         reach = 10.0  # px around a step's dot
         for i, ((_, box), dot) in enumerate(zip(geo.labels, geo.points, strict=True)):
@@ -157,6 +159,8 @@ class BriefingView(QWidget):
 
     def open_cell(self, row: int, col: int) -> None:
         """Filter the window to the events of one cell; Back returns to this filter."""
+        from cspo_viewer.layout.participation import cell_filter
+
         c = self.controller
         self._history.append(c.filter)
         c.set_filter(cell_filter(c.filter, self.canvas.model, row, col))

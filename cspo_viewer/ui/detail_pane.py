@@ -32,18 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from cspo_viewer.data.history import Change
+from cspo_viewer.data.links import is_web_link
 from cspo_viewer.data.records import EventDetail, EventRow
 from cspo_viewer.render.style import kind_color
 from cspo_viewer.render.timeline_item import symbol_pixmap
 from cspo_viewer.ui.controller import Controller
-from cspo_viewer.ui.detail_html import (
-    FIRST_HIT,
-    date_text,
-    detail_html,
-    document_css,
-    history_html,
-    is_web_link,
-)
 from cspo_viewer.ui.event_actions import attach_event_menu
 from cspo_viewer.ui.flow_layout import FlowLayout
 from cspo_viewer.ui.rich_text import SafeBrowser, has_hit, search_pattern, tooltip
@@ -132,12 +125,17 @@ class DetailPane(QWidget):
         self._history: list[Change] = []  # the selected event's, newest first
         self._search = ""
         self._pattern: re.Pattern[str] | None = None
+        self._has_event_page = False
         self._build()
         self._show_empty()
         self._attach_event_menu()
 
     # --- widgets ----------------------------------------------------------------------
     def _build(self) -> None:
+        """The hint shown while nothing is selected; the event's page is made when the
+        first event is shown (``_build_event_page``): the window's first frame shows the
+        hint only, and the page's labels and four text views took a tenth of the
+        window's start-up."""
         self.setMinimumWidth(240)
         self._stack = QStackedLayout(self)
 
@@ -151,6 +149,11 @@ class DetailPane(QWidget):
         self.empty_label.setAutoFillBackground(True)
         self._stack.addWidget(self.empty_label)
 
+    def _build_event_page(self) -> None:
+        """Title, kind, date, place, chips and the text views, once, in the scroll area."""
+        if self._has_event_page:
+            return
+        self._has_event_page = True
         content = QWidget()
         content.setBackgroundRole(QPalette.ColorRole.Base)
         col = QVBoxLayout(content)
@@ -226,6 +229,7 @@ class DetailPane(QWidget):
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(content)
         self._stack.addWidget(self._scroll)
+        self.event_menu.take_over_children()  # its labels' right-clicks open the event menu
 
     def _label(self, *, bold: bool = False, muted: bool = False, small: bool = False) -> QLabel:
         label = QLabel()
@@ -310,6 +314,16 @@ class DetailPane(QWidget):
         self._stack.setCurrentWidget(self.empty_label)
 
     def _show(self, detail: EventDetail) -> None:
+        # The markup loads with the first event shown, as the page does.
+        from cspo_viewer.ui.detail_html import (
+            FIRST_HIT,
+            date_text,
+            detail_html,
+            document_css,
+            history_html,
+        )
+
+        self._build_event_page()
         self._detail = detail
         row = detail.row
         kinds = {k.id: k for k in self._controller.kinds} if self._controller else {}
@@ -349,9 +363,11 @@ class DetailPane(QWidget):
 
     def scroll_to_first_hit(self) -> None:
         """Scroll the pane (only as far as needed) to the statement's first search hit."""
-        view = self.statement_view
-        if self._detail is None or not view.isVisible():
+        from cspo_viewer.ui.detail_html import FIRST_HIT  # loaded by ``_show`` already
+
+        if self._detail is None or not self.statement_view.isVisible():
             return
+        view = self.statement_view
         position = _anchor_position(view, FIRST_HIT)
         if position is None:
             return

@@ -208,9 +208,11 @@ class EventMenuHook(QObject):
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         widget.customContextMenuRequested.connect(self.show_at)
         if take_over_children:
-            self._pass_up()
+            self.take_over_children()
 
-    def _pass_up(self) -> None:
+    def take_over_children(self) -> None:
+        """Make the labels and text views inside the widget pass their right-clicks up
+        (again after the widget made new ones)."""
         for child in self._widget.findChildren(QWidget):
             if isinstance(child, QLabel | QAbstractScrollArea) and child is not self._widget:
                 child.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -218,7 +220,7 @@ class EventMenuHook(QObject):
     def build(self, pos: QPoint) -> QMenu | None:
         """The menu a right-click at ``pos`` opens, or None where there is no event."""
         if self._take_over:
-            self._pass_up()  # chips and views made since last time pass their clicks up too
+            self.take_over_children()  # chips and views made since then pass theirs up too
         controller = self._controller()
         event_id = self._event_at(pos) if controller is not None else None
         if event_id is None or controller is None:

@@ -28,6 +28,7 @@ class LegendBar(QWidget):
         self._layout.setContentsMargins(8, 2, 8, 2)
         self._controller: Controller | None = None
         self._entries: list[str] = []
+        self._dark: bool | None = None  # the theme the markers were drawn in
 
     def bind(self, controller: Controller) -> None:
         self._controller = controller
@@ -48,15 +49,20 @@ class LegendBar(QWidget):
             if (widget := item.widget()) is not None:
                 widget.deleteLater()
         self._entries = []
-        dark = is_dark(self.palette())
+        dark = self._dark = is_dark(self.palette())
         for kind in kinds:
             self._layout.addWidget(self._entry(kind, labels.get(kind, kind), dark))
             self._entries.append(labels.get(kind, kind))
 
     def changeEvent(self, event: QEvent) -> None:
-        """A light/dark switch redraws the markers in that theme's kind colours."""
+        """A light/dark switch redraws the markers in that theme's kind colours.
+
+        Only a switch: the palette also "changes" when the window is first shown, and
+        entries made again then are hidden until Qt shows them a moment later, so the
+        legend collapsed and grew back and the timeline above it was laid out twice more
+        before its first frame."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() == QEvent.Type.PaletteChange and is_dark(self.palette()) != self._dark:
             self.refresh()
 
     @staticmethod

@@ -319,6 +319,43 @@ def test_legend_lists_the_kinds_shown(window):
     assert window.legend.entries == ["Membership", "Principals' meeting", "Statement", "Exercise"]
 
 
+def test_dark_theme_redraws_the_legend_markers_in_its_kind_colours(window, qtbot):
+    """The legend redraws its markers on a light/dark switch (and only then: the palette
+    event of the first show left them as they were)."""
+    from cspo_viewer.render.style import kind_color
+
+    labels = {k.label: k.id for k in window.controller.kinds}
+    kinds = [labels[label] for label in window.legend.entries]
+    kind = next(k for k in kinds if kind_color(k, True) != kind_color(k, False))
+
+    def marker_colour() -> str:
+        entry = window.legend.layout().itemAt(kinds.index(kind)).widget()
+        image = entry.layout().itemAt(0).widget().pixmap().toImage()
+        return image.pixelColor(image.width() // 2, image.height() // 2).name()
+
+    assert marker_colour() == kind_color(kind, False)
+    window.act_theme["dark"].trigger()  # the palette reaches the widgets as posted events
+    qtbot.waitUntil(lambda: marker_colour() == kind_color(kind, True))
+    window.act_theme["light"].trigger()
+    qtbot.waitUntil(lambda: marker_colour() == kind_color(kind, False))
+
+
+def test_filter_to_visible_dates_shows_the_range_as_a_band_until_cleared(window):
+    """View -> Filter to visible dates: the dates become the filter and a draggable band
+    over the timeline (made when first shown); Clear all filters hides it."""
+    timeline = window.timeline
+    window.act_zoom_in.trigger()
+    window.act_visible_dates.trigger()
+    flt = window.controller.filter
+    assert flt.date_from and flt.date_to
+    band = timeline._region
+    assert band.isVisible()
+    assert band.getRegion() == (to_day(flt.date_from), to_day(flt.date_to) + 1)
+    window.act_clear.trigger()
+    assert not band.isVisible()
+    assert timeline.marked_span is None  # the date axis band was never shown
+
+
 def test_about_box_escapes_the_database_path(window, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes.util
+
 import pytest
 
 from cspo_viewer.errors import UserError
@@ -19,7 +21,7 @@ def linux_x11(monkeypatch):
 
 def test_missing_xcb_libraries_name_the_apt_line(linux_x11):
     linux_x11.setattr(
-        app.ctypes.util,
+        ctypes.util,
         "find_library",
         lambda name: None if name in ("xcb-cursor", "xcb-icccm") else "lib.so",
     )
@@ -29,7 +31,7 @@ def test_missing_xcb_libraries_name_the_apt_line(linux_x11):
 
 
 def test_screenshot_falls_back_to_offscreen(linux_x11):
-    linux_x11.setattr(app.ctypes.util, "find_library", lambda name: None)
+    linux_x11.setattr(ctypes.util, "find_library", lambda name: None)
     app.choose_platform(screenshot=True)
     assert app.os.environ["QT_QPA_PLATFORM"] == "offscreen"
 
@@ -41,6 +43,6 @@ def test_no_display_is_explained(linux_x11):
 
 
 def test_all_libraries_present_starts_xcb(linux_x11):
-    linux_x11.setattr(app.ctypes.util, "find_library", lambda name: "lib.so")
+    linux_x11.setattr(ctypes.util, "find_library", lambda name: "lib.so")
     app.choose_platform(screenshot=False)
     assert "QT_QPA_PLATFORM" not in app.os.environ

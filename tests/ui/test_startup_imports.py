@@ -30,6 +30,11 @@ DEFERRED = (
     "cspo_viewer.ui.annotation_dialog",
     "cspo_viewer.ui.import_dialog",
     "cspo_viewer.ui.help",
+    "cspo_viewer.ui.detail_html",
+    "cspo_viewer.layout.membership",
+    "cspo_viewer.layout.participation",
+    "cspo_viewer.data.build",
+    "getpass",
     "PySide6.QtPrintSupport",
     "numpy.ma",
 )
@@ -55,6 +60,8 @@ if sys.argv[1] == "use":
     window.controller.select("2014-09-22-mou-signed-ottawa")
     actions["Copy as briefing note"].trigger()
     actions["Print preview"].trigger()
+    window.act_views["members"].trigger()  # View -> Membership growth
+    app.processEvents()
 names = [n for n in json.loads(sys.argv[2]) if n in sys.modules]
 print(json.dumps({"painted": painted, "loaded": names}), flush=True)
 import os
@@ -86,6 +93,8 @@ def test_the_deferred_parts_load_when_a_person_uses_them():
     assert used["painted"]
     for name in (
         "cspo_viewer.data.briefing_note",
+        "cspo_viewer.ui.detail_html",  # the detail pane showed the selected event
+        "cspo_viewer.layout.membership",  # the growth chart drew
         "PySide6.QtPrintSupport",
     ):
         assert name in used["loaded"], name

@@ -10,10 +10,7 @@ from cspo_viewer.data.interchange.detect import detect_format
 from cspo_viewer.data.interchange.dump import dump, dump_records
 from cspo_viewer.data.interchange.importer import import_file
 from cspo_viewer.data.interchange.model import (
-    FORMATS,
-    ON_CONFLICT,
     EventSummary,
-    Format,
     ImportCancelled,
     ImportOptions,
     ImportReport,
@@ -21,6 +18,7 @@ from cspo_viewer.data.interchange.model import (
     Problem,
     Progress,
 )
+from cspo_viewer.data.interchange_choices import FORMATS, ON_CONFLICT, Format
 from cspo_viewer.data.writing import BUNDLED_REFUSAL, is_bundled_database
 
 __all__ = [

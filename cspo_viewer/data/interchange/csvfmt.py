@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.columns import EVENT_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.interchange.detect import csv_delimiter, header_names
 from cspo_viewer.data.interchange.model import (
     MAX_RECORD_CHARS,

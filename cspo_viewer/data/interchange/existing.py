@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from cspo_viewer.data.build import EVENT_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.columns import EVENT_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.event_record import SQL_PARAMS
 
 COMPARED = (*EVENT_COLUMNS, "nations", "themes", "sources", "quotes")

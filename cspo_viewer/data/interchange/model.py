@@ -11,11 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["json", "csv", "timelinejs", "timelinejs-csv"]
-FORMATS: tuple[Format, ...] = ("json", "csv", "timelinejs", "timelinejs-csv")
-OnConflict = Literal["skip", "replace", "fail"]
-ON_CONFLICT: tuple[OnConflict, ...] = ("skip", "replace", "fail")
-MapGroup = Literal["kind", "theme"]
+from cspo_viewer.data.interchange_choices import Format, MapGroup, OnConflict
 
 MAX_RECORD_CHARS = 8 * 1024 * 1024
 """The largest single event, JSON value or CSV field we read (8 MiB). A real statement is a

@@ -70,13 +70,6 @@ SHEET_COLUMNS = (
     "Background",
 )
 """Knight Lab's template, in its order."""
-SHEETS_CANNOT_CARRY = (
-    "shows the nations and sources in each slide's text, but an import of it gives back "
-    "only the date, end date, title, summary, kind and id: the nations, themes, sources "
-    "(its events then cite the sheet), quotes, statement text, location, short title, "
-    "confidence, uncertainty and evidence are lost"
-)
-"""What the Sheets CSV dump cannot carry, said in ``dump --help``."""
 ID_COLUMN = "Unique ID"
 DUMP_COLUMNS = (*SHEET_COLUMNS, ID_COLUMN)
 _MEDIA = ("media", "media_credit", "media_caption", "media_thumbnail", "alt_text")

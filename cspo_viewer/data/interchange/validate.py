@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from cspo_viewer.data import schema
-from cspo_viewer.data.build import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
+from cspo_viewer.data.columns import EVENT_COLUMNS, QUOTE_COLUMNS, SOURCE_COLUMNS
 from cspo_viewer.data.dates import is_partial_iso, parse_day, period_end
 from cspo_viewer.data.filters import NATIONS, Vocabulary
 from cspo_viewer.data.interchange import ids
