@@ -154,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
     _check_format_options(args, out.suffix.lower())
     generated = _generated(args.generated)
     with open_from_args(args) as store:
+        store.read_once()  # one picture and the process ends: each page is read once
         flt = filter_from_args(args, store.vocabulary)
         options = ExportOptions(
             width=args.width,
