@@ -124,6 +124,18 @@ class Store(SkipBook):
         each page read, and a query that reads each page once never gains from it."""
         set_page_cache(self.conn, ONE_PASS_CACHE_KIB)
 
+    @contextlib.contextmanager
+    def reading_every_page(self) -> Iterator[None]:
+        """SQLite's default page cache meanwhile, the connection's own after: a read of
+        every row (the window's table) visits each page once, and filling the large cache
+        with pages of a table bigger than it only costs a page allocation per page."""
+        before = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+        set_page_cache(self.conn, ONE_PASS_CACHE_KIB)
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
+
     def save_copy(self, target: Path) -> None:
         """Copy the whole database to ``target`` with SQLite's backup API, atomically.
 

@@ -267,7 +267,7 @@ def load_table(store: Store) -> EventTable:
     database that holds events, ``DatabaseError`` says so.
     """
     kinds = tuple(k.id for k in store.kinds())
-    with _snapshot(store.conn):
+    with store.reading_every_page(), _snapshot(store.conn):
         read = _read_events(store, kinds)
         ordered = _rowids(store.conn, "SELECT rowid FROM events ORDER BY date, id")
         if read.sound:

@@ -195,3 +195,13 @@ def test_counts_and_tags_read_before_the_pairs_equal_the_pairs(db_copy, foreign_
             assert tags[facet] == [late.tags_of(facet, i) for i in range(len(late))]
         assert counts["nation"]["CAN"] > 10 and "ZZZ" not in counts["nation"]
         assert "ZZZ" not in late.tags_of("nation", late.index_of(FOUNDING))
+
+
+def test_loading_leaves_the_connections_page_cache_as_it_was(bundled_db):
+    """The load reads with SQLite's default cache; the window's large one, kept for its
+    filters, is back afterwards."""
+    with open_store(bundled_db) as store:
+        before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        assert before != -2000  # the read-only window's own size, not SQLite's default
+        load_table(store)
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
