@@ -499,7 +499,9 @@ def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> Even
     moved = np.flatnonzero(keep)
     new_index = np.full(len(table), -1, dtype=np.int64)
     new_index[moved] = np.arange(len(moved)) + np.searchsorted(at, np.arange(len(moved)), "right")
-    out = replace(table, **merged._asdict())
+    # Counts now come from the pairs, which then follow each edit here for nothing; SQLite
+    # would count every facet again after every edit.
+    out = replace(table, **merged._asdict(), _count_loader=None)
     out.__dict__["position"] = _moved_positions(table, out, old, at)
     for facet in ("nations", "themes"):
         pairs: TagPairs | None = table.__dict__.get(facet)

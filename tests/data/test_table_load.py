@@ -205,3 +205,19 @@ def test_loading_leaves_the_connections_page_cache_as_it_was(bundled_db):
         assert before != -2000  # the read-only window's own size, not SQLite's default
         load_table(store)
         assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_counts_follow_an_edit(db_copy):
+    """After an edit the table follows its rows (``apply_changes``), and the counts it
+    gives follow the edit too."""
+    from cspo_viewer.data.table import apply_changes
+
+    with open_store(db_copy) as store:
+        table = load_table(store)
+        canada = table.tag_counts("nation")["CAN"]
+        with sqlite3.connect(db_copy) as other:  # another program's edit, as the window's
+            other.execute(f"DELETE FROM event_nations WHERE event_id = '{FOUNDING}'")
+        edited = apply_changes(store, table, [FOUNDING])
+        assert edited.tag_counts("nation")["CAN"] == canada - 1
+        assert edited.tags_of("nation", edited.index_of(FOUNDING)) == ()
+        assert edited.tag_counts("nation") == load_table(store).tag_counts("nation")
