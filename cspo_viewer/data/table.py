@@ -11,14 +11,18 @@ from __future__ import annotations
 import bisect
 import contextlib
 import sqlite3
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import NamedTuple, TypeVar
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
 from cspo_viewer.data.dates import EPOCH
+from cspo_viewer.data.db_file import ONE_PASS_CACHE_KIB, connect, data_version, set_page_cache
 from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.text_column import TextColumn
@@ -267,9 +271,12 @@ def load_table(store: Store) -> EventTable:
     database that holds events, ``DatabaseError`` says so.
     """
     kinds = tuple(k.id for k in store.kinds())
+    started = _STARTED.pop(store, None)
     with store.reading_every_page(), _snapshot(store.conn):
-        read = _read_events(store, kinds)
-        ordered = _rowids(store.conn, "SELECT rowid FROM events ORDER BY date, id")
+        raw = started.result(store, kinds) if started is not None else None
+        if raw is None:
+            raw = _query(store.conn, kinds)
+        read, ordered = _read_events(store, raw), raw.ordered
         if read.sound:
             store.know_unusable(())  # every event passed the checks: none is left out
         else:  # some row is unusable: the rules name each (slow, rare)
@@ -307,16 +314,71 @@ def load_table(store: Store) -> EventTable:
     )
 
 
+def read_in_background(store: Store) -> None:
+    """Start reading ``store``'s events on a second connection in another thread, for the
+    next ``load_table(store)`` to take.
+
+    The window calls this before it imports Qt and builds itself: SQLite's pass over
+    every event runs on another core meanwhile (the sqlite3 module lets go of the
+    interpreter while SQLite works), and at 100,000 events that pass was most of what
+    opening the window waited for beyond a small record. The read is its own read
+    transaction on a read-only connection; ``load_table`` uses it only if no other
+    connection has committed to the file since this call (``PRAGMA data_version`` on
+    ``store``'s connection), and reads on its own connection otherwise.
+    """
+    _STARTED[store] = _BackgroundRead(store, tuple(k.id for k in store.kinds()))
+
+
+class _BackgroundRead:
+    """One ``_query`` of every event on its own connection and thread (see
+    ``read_in_background``)."""
+
+    def __init__(self, store: Store, kinds: tuple[str, ...]) -> None:
+        self._version = data_version(store.conn)
+        self._kinds = kinds
+        self._raw: _Raw | None = None
+        self._thread = threading.Thread(target=self._read, args=(store.path,), name="events")
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            conn = connect(path, writable=False)
+        except (sqlite3.Error, OSError):
+            return  # ``load_table`` reads on the store's own connection, and says why
+        try:
+            set_page_cache(conn, ONE_PASS_CACHE_KIB)  # every page once (reading_every_page)
+            with _snapshot(conn):
+                self._raw = _query(conn, self._kinds)
+        except sqlite3.Error:
+            pass  # as above: the read on the store's connection meets it and says it
+        finally:
+            conn.close()
+
+    def result(self, store: Store, kinds: tuple[str, ...]) -> _Raw | None:
+        """The read, if it is of the file as ``store`` now sees it; call inside a read
+        transaction on ``store``'s connection (``_snapshot``), after it has read."""
+        self._thread.join()
+        if kinds != self._kinds or data_version(store.conn) != self._version:
+            return None
+        return self._raw
+
+
+_STARTED: weakref.WeakKeyDictionary[Store, _BackgroundRead] = weakref.WeakKeyDictionary()
+"""Reads started by ``read_in_background``, by store, until ``load_table`` takes them."""
+
+
 @contextlib.contextmanager
 def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     """The reads inside see one state of the file: the columns, read in storage order,
     and the (date, id) order, read from its index, must be of the same rows even when
-    another program writes in between."""
+    another program writes in between. A deferred BEGIN takes its snapshot at the first
+    read, so one is made at once: what is checked first is then what is read after."""
     if conn.in_transaction:
         yield
         return
     conn.execute("BEGIN")
     try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         yield
     finally:
         conn.execute("COMMIT")
@@ -359,28 +421,49 @@ def _texts(sql: str) -> str:
     )
 
 
-def _read_events(
-    store: Store, kinds: tuple[str, ...], where: str = "", params: Sequence[str] = ()
-) -> _Read:
-    """The events (``where`` chooses which) as columns, in one pass of SQLite over them.
+class _Raw(NamedTuple):
+    """What SQLite hands over for a set of events: one row of ``group_concat`` texts (see
+    ``_query``), the events' rowids in (date, id) order, and whether the file's text is
+    UTF-8. Plain values, so another thread may fetch them (``read_in_background``)."""
 
-    SQLite works out the day numbers and codes and hands each column over as one text of
-    numbers (``group_concat``), which numpy parses: making a Python object of every
-    value of 100,000 rows cost most of the time a large database took to open.
+    row: tuple[Any, ...]
+    ordered: np.ndarray
+    utf8: bool
+
+
+def _query(
+    conn: sqlite3.Connection, kinds: tuple[str, ...], where: str = "", params: Sequence[str] = ()
+) -> _Raw:
+    """The events (``where`` chooses which) in one pass of SQLite over them, and their
+    (date, id) order from its index; run inside one read transaction (``_snapshot``).
+
+    SQLite works out the day numbers and codes, checks every row (``_SOUND``) and hands
+    each column over as one text of numbers (``group_concat``), which numpy parses:
+    making a Python object of every value of 100,000 rows cost most of the time a large
+    database took to open.
     """
     kind_case, kind_params = _index_of("kind", kinds)
-    utf8 = _utf8(store)
+    utf8 = _utf8(conn)
     texts = f"{_texts('id')}, {_texts(_LABEL)}" if utf8 else "NULL, NULL, NULL, NULL"
-    row = store.conn.execute(
+    row = conn.execute(
         f"SELECT count(*), IFNULL(min({_SOUND}), 1), group_concat(rowid),"
         f" group_concat({_DAY.format('date')}), group_concat({_DAY.format('end_date')}),"
         f" group_concat({_PRECISION}), group_concat({kind_case}), {texts}"
         f" FROM events {where}",
         [*kind_params, *params],
     ).fetchone()
-    count, sound, rowid, start, end, precision, kind, ids, id_lengths, labels, label_lengths = row
+    ordered = _rowids(conn, f"SELECT rowid FROM events {where} ORDER BY date, id", params)
+    return _Raw(tuple(row), ordered, utf8)
+
+
+def _read_events(store: Store, raw: _Raw, where: str = "", params: Sequence[str] = ()) -> _Read:
+    """``_query``'s events as columns, in storage order, and whether every row is sound
+    (``where`` and ``params`` are the query's, for a file whose text is not UTF-8)."""
+    count, sound, rowid, start, end, precision, kind, ids, id_lengths, labels, label_lengths = (
+        raw.row
+    )
     rowids = _integers(rowid, count)
-    if utf8:
+    if raw.utf8:
         id_column = TextColumn.from_bytes(ids or b"", _integers(id_lengths, count))
         label_column = TextColumn.from_bytes(
             labels or b"", _integers(label_lengths, count), shown=clean_text
@@ -443,10 +526,10 @@ def _decodes(data: bytes | None) -> bool:
     return True
 
 
-def _utf8(store: Store) -> bool:
+def _utf8(conn: sqlite3.Connection) -> bool:
     """Whether the file stores text as UTF-8 (a file may be UTF-16; its bytes would then
     not be the texts ``TextColumn`` decodes, and the rules read each row instead)."""
-    return str(store.conn.execute("PRAGMA encoding").fetchone()[0]).upper() == "UTF-8"
+    return str(conn.execute("PRAGMA encoding").fetchone()[0]).upper() == "UTF-8"
 
 
 def _rowids(conn: sqlite3.Connection, sql: str, params: Sequence[str] = ()) -> np.ndarray:
@@ -486,10 +569,8 @@ def apply_changes(store: Store, table: EventTable, event_ids: list[str]) -> Even
     kinds = table.kinds
     where = f"WHERE id IN ({', '.join('?' * len(event_ids))})"
     with _snapshot(store.conn):
-        read = _read_events(store, kinds, where, event_ids)
-        ordered = _rowids(
-            store.conn, f"SELECT rowid FROM events {where} ORDER BY date, id", event_ids
-        )
+        raw = _query(store.conn, kinds, where, event_ids)
+        read, ordered = _read_events(store, raw, where, event_ids), raw.ordered
     if not read.sound or len({*kinds}) != len(store.kinds()):
         return load_table(store)
     new = read.columns.take(_positions(read.columns.rowid, ordered))

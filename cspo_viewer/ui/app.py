@@ -95,6 +95,7 @@ def _filter_given(args: argparse.Namespace) -> bool:
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window on ``--db`` (or the bundled database) in the state asked for."""
     from cspo_viewer.commands.filter_args import filter_from_args
+    from cspo_viewer.data.table import read_in_background
 
     size = parse_size(getattr(args, "size", None))
     screenshot = getattr(args, "screenshot", None)
@@ -102,6 +103,7 @@ def run_window(args: argparse.Namespace) -> int:
         raise UserError(f"--screenshot needs a .png file name, not {screenshot!r}")
     store = open_from_args(args)  # a bad database is reported before Qt starts
     filter_from_args(args, store.vocabulary)  # so is a bad filter
+    read_in_background(store)  # SQLite reads the events while Qt loads and builds
     choose_platform(bool(screenshot))
 
     import PySide6  # noqa: F401 - PySide6 before pyqtgraph (pyqtgraph #1614)

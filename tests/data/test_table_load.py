@@ -221,3 +221,26 @@ def test_counts_follow_an_edit(db_copy):
         assert edited.tag_counts("nation")["CAN"] == canada - 1
         assert edited.tags_of("nation", edited.index_of(FOUNDING)) == ()
         assert edited.tag_counts("nation") == load_table(store).tag_counts("nation")
+
+
+def test_a_read_started_in_the_background_gives_the_table_a_load_would(bundled_db):
+    from cspo_viewer.data.table import read_in_background
+
+    with open_store(bundled_db) as store:
+        expected = columns(load_table(store))
+        read_in_background(store)
+        assert columns(load_table(store)) == expected
+
+
+def test_a_commit_after_the_background_read_began_is_in_the_table(db_copy):
+    """The window starts the read before Qt loads; another program's commit meanwhile
+    must not leave the window showing the file as it was."""
+    from cspo_viewer.data import table as table_module
+
+    with open_store(db_copy) as store:
+        table_module.read_in_background(store)
+        table_module._STARTED[store]._thread.join()  # the read is done, then the write
+        with sqlite3.connect(db_copy) as other:
+            other.execute(f"UPDATE events SET short_title = 'Moved on' WHERE id = '{FOUNDING}'")
+        table = load_table(store)
+        assert table.labels[table.index_of(FOUNDING)] == "Moved on"
