@@ -146,8 +146,8 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     # No display needed: Qt draws offscreen unless the caller chose a platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from cspo_viewer.export import ExportOptions, check_target, write_export
-    from cspo_viewer.model.session import Session
+    from cspo_viewer.data.table import read_in_background
+    from cspo_viewer.model.options import ExportOptions, check_target
 
     # Cheap checks first: a bad name, folder or size is reported before any drawing.
     check_target(out, force=args.force)
@@ -155,6 +155,10 @@ def run(args: argparse.Namespace) -> int:
     generated = _generated(args.generated)
     with open_from_args(args) as store:
         store.read_once()  # one picture and the process ends: each page is read once
+        read_in_background(store)  # SQLite reads the events while Qt and the painter load
+        from cspo_viewer.export import write_export
+        from cspo_viewer.model.session import Session
+
         flt = filter_from_args(args, store.vocabulary)
         options = ExportOptions(
             width=args.width,
