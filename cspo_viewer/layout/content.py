@@ -63,6 +63,30 @@ class InstanceColumns(NamedTuple):
     reach: float  # the furthest any marker sits past its event's start, in days
 
 
+class LaneByDay:
+    """One lane's undimmed instances in marker-day order, for drawing it dense: a frame
+    finds the view's stretch of them, and each bin's or stretch's share of it, by
+    binary search, where a pass over every event in view would cost its length."""
+
+    def __init__(self, inst: np.ndarray, centre: np.ndarray, rank: np.ndarray, size: int):
+        self.inst = inst  # instance indices (into ``Lanes``), by marker day
+        self.centre = centre  # their marker days, ascending
+        # Least first: the kind's priority, then the instance (start order), so the
+        # least key of a stretch is the event a dense lane names there.
+        self.key = rank.astype(np.int64) * max(size, 1) + inst
+        self.size = max(size, 1)
+        self._pinned: tuple[frozenset[int], np.ndarray] | None = None
+
+    def pinned(self, events: np.ndarray, pins: frozenset[int]) -> np.ndarray:
+        """Positions (in day order) of the instances of ``pins``; ``events`` maps an
+        instance to its event. Kept for the last pins asked, as they seldom change."""
+        if self._pinned is None or self._pinned[0] != pins:
+            wanted = np.fromiter(pins, dtype=np.int64, count=len(pins))
+            at = np.flatnonzero(np.isin(events[self.inst], wanted))
+            self._pinned = (pins, at)
+        return self._pinned[1]
+
+
 def is_period(start: Any, end: Any) -> Any:
     """Whether an event (or each of arrays of them) is drawn as a period, not a day:
     the one test the layout, the painters and the exports share."""
@@ -87,6 +111,9 @@ class Lanes:
     bounds: np.ndarray = field(init=False, repr=False)  # set from ``lane`` after init
     _columns: list[tuple[EventTable, InstanceColumns]] = field(
         default_factory=list, init=False, repr=False, compare=False
+    )
+    _by_day: dict[int, LaneByDay] = field(
+        default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
@@ -127,7 +154,21 @@ class Lanes:
         reach = float((centre - start).max()) if len(start) else 0.0
         columns = InstanceColumns(start, end, centre, rank, reach)
         self._columns[:] = [(table, columns)]  # the content's table (one at a time)
+        self._by_day.clear()  # built from the columns
         return columns
+
+    def by_day(self, table: EventTable, lane: int) -> LaneByDay:
+        """The lane's undimmed instances in marker-day order (``LaneByDay``), sorted on
+        the first frame that draws the lane dense and kept with the columns."""
+        cols = self.columns(table)
+        found = self._by_day.get(lane)
+        if found is None:
+            sl = self.lane_slice(lane)
+            inst = sl.start + np.flatnonzero(~self.dim[sl])
+            inst = inst[np.argsort(cols.centre[inst], kind="stable")]
+            found = LaneByDay(inst, cols.centre[inst], cols.rank[inst], len(self.event))
+            self._by_day[lane] = found
+        return found
 
 
 def assign_lanes(

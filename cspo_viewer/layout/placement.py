@@ -36,7 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import KIND_PRIORITY, Lanes, is_period
+from cspo_viewer.layout.content import KIND_PRIORITY, LaneByDay, Lanes, is_period
 
 MAX_ROWS = 8
 """The most rows a lane is given; more would make a lane a table."""
@@ -791,74 +791,99 @@ def dense_candidates(
 ) -> _Lane:
     """A dense lane: its density strip (events per 2-4 px bin, into ``lp``) and, per
     stretch of four marker widths, its most important event (the first in start order
-    among equals) as the candidates to name. Only the chosen few get bars and ranks
-    worked out, so a frame costs a few passes over the visible events."""
-    sl = lanes.lane_slice(lane)
+    among equals) as the candidates to name.
+
+    The lane's undimmed events in marker-day order (``Lanes.by_day``) make this a few
+    binary searches per bin and stretch and one ``minimum.reduceat`` over the view's
+    keys, where rounding every event in view to its bin took several passes over them."""
+    order = lanes.by_day(table, lane)
     cols = lanes.columns(table)
-    lo, hi = (
-        # No marker sits further past its event's start than ``cols.reach``: events
-        # that start earlier than that are out of view.
-        np.searchsorted(cols.start[sl], (viewport.x0 - cols.reach - 1, viewport.x1), side="right")
-        + sl.start
-    )
-    xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
-    keep = viewport.holds(cols.centre[lo:hi]) & ~lanes.dim[lo:hi]
-    if keep.all():  # all of the stretch in view and none dimmed: read it as it is
-        inst, ranks = np.arange(lo, hi), cols.rank[lo:hi]
-    else:
-        inst = np.flatnonzero(keep) + lo
-        xs, ranks = xs[keep], cols.rank[inst]
+    # In view by the day, as ``Viewport.holds`` decides: x0 <= day <= x1.
+    lo = int(np.searchsorted(order.centre, viewport.x0, side="left"))
+    hi = int(np.searchsorted(order.centre, viewport.x1, side="right"))
+    days = order.centre[lo:hi]
+    n = hi - lo
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
-    at = np.clip((xs / bin_px).astype(np.int64), 0, bins - 1)  # the view's edges, rounded
-    lp.density = np.bincount(at, minlength=bins)
+    # Events per bin; one on the view's right edge counts in the last bin.
+    edges = _cuts(days, viewport, bin_px, bins)
+    lp.density = edges[1:] - edges[:-1]
     lp.density_bin_px = bin_px
-    seg = (xs / (style.marker_px * 4)).astype(np.int32)
-    rank = ranks
-    if len(pinned):
-        pins = np.fromiter(pinned, dtype=np.int64)
-        rank = np.where(np.isin(lanes.event[inst], pins), -1, rank)
-    if len(rank) and rank.min() == rank.max():
-        # One kind (lanes by kind): the first of each run of a stretch, in start order.
-        # (Centred month and year events break runs: keep one candidate per stretch.)
-        best = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
-        best = best[np.unique(seg[best], return_index=True)[1]]
-    elif len(rank):
-        best = _first_of_least(seg, rank)
+    stretch_px = style.marker_px * 4
+    stretches = int(_px_steps(days[-1:], viewport, stretch_px)[0]) + 1 if n else 0
+    edges = _cuts(days, viewport, stretch_px, stretches)
+    starts = edges[:-1][edges[:-1] < edges[1:]]  # the stretches holding events
+    if len(starts):
+        least = np.minimum.reduceat(order.key[lo:hi], starts)
+        inst, rank = least % order.size, least // order.size
     else:
-        best = seg
-    best = best[np.lexsort((xs[best], rank[best]))]
+        inst = rank = np.zeros(0, dtype=np.int64)
+    if len(pinned) and len(starts):
+        inst, rank = _pinned_first(order, lanes, frozenset(pinned), lo, hi, starts, inst, rank)
+    xs = np.asarray(viewport.to_px(cols.centre[inst]), dtype=np.float64)
+    best = np.lexsort((xs, rank))
     xs, rank, inst = xs[best], rank[best].astype(np.int32), inst[best]
     events = lanes.event[inst]
-    starts, ends = cols.start[inst], cols.end[inst]
-    long = is_period(starts, ends)
-    bar0 = np.where(long, viewport.to_px(starts), xs)
-    bar1 = np.where(long, viewport.to_px(ends), xs)
+    first, last = cols.start[inst], cols.end[inst]
+    long = is_period(first, last)
+    bar0 = np.where(long, viewport.to_px(first), xs)
+    bar1 = np.where(long, viewport.to_px(last), xs)
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     visible = np.ones(len(events), dtype=bool)
     return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
 
 
-RANKS = len(KIND_PRIORITY) + 2
-"""How many ranks a dense lane's candidates can have: -1 (pinned), each kind's place in
-``KIND_PRIORITY``, and one after it for kinds it does not name."""
+def _pinned_first(
+    order: LaneByDay,
+    lanes: Lanes,
+    pins: frozenset[int],
+    lo: int,
+    hi: int,
+    starts: np.ndarray,
+    inst: np.ndarray,
+    rank: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A pinned event outranks every kind: each stretch holding one names its first
+    (in start order), with rank -1."""
+    at = order.pinned(lanes.event, pins)
+    at = at[(at >= lo) & (at < hi)] - lo
+    if not len(at):
+        return inst, rank
+    none = np.iinfo(np.int64).max
+    first = np.full(len(starts), none, dtype=np.int64)
+    np.minimum.at(first, np.searchsorted(starts, at, side="right") - 1, order.inst[lo + at])
+    held = first < none
+    return np.where(held, first, inst), np.where(held, -1, rank)
 
 
-def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """For each stretch ``seg`` holds (in stretch order), the first index of its least
-    ``rank`` (-1 to ``RANKS`` - 2): the first index of each (stretch, rank) pair found
-    in one pass over a small table (stretches x ranks), where a sort of every index by
-    pair would take several. 32-bit, as a frame does this for every lane's events."""
-    n = len(seg)
-    key = seg.astype(np.int32) * RANKS
-    key += rank
-    key += 1
-    flat = np.full((int(seg.max()) + 1) * RANKS, n, dtype=np.int32)
-    np.minimum.at(flat, key, np.arange(n, dtype=np.int32))
-    first = flat.reshape(-1, RANKS)
-    found = first < n
-    held = np.flatnonzero(found.any(axis=1))
-    return first[held, found[held].argmax(axis=1)].astype(np.int64)
+def _px_steps(days: np.ndarray, viewport: Viewport, step_px: float) -> np.ndarray:
+    """Which ``step_px`` step of the view each day's marker falls in (its pixel x over
+    ``step_px``, truncated): the one rounding that every dense-lane count uses."""
+    return (((days - viewport.x0) * viewport.px_per_day) / step_px).astype(np.int64)
+
+
+def _cuts(days: np.ndarray, viewport: Viewport, step_px: float, steps: int) -> np.ndarray:
+    """Where each of ``steps`` steps starts in ``days`` (ascending), and then their
+    length: for k from 1 to ``steps`` - 1 the first index in step k or later
+    (``_px_steps``). Searched by the step's first day, then checked, and where a day on
+    the edge rounds the other way moved over its run of equal days, so that the counts
+    are exactly those of rounding every event."""
+    n = len(days)
+    k = np.arange(1, max(steps, 1), dtype=np.int64)
+    at = np.searchsorted(days, viewport.x0 + k * (step_px / viewport.px_per_day))
+    while n and len(k):
+        # Step k starts at ``at``: the day before it is in an earlier step, its own not.
+        near = days.take(np.stack((at - 1, at)), mode="clip")
+        px = ((near - viewport.x0) * viewport.px_per_day) / step_px
+        late = (px[0] >= k) & (at > 0)
+        early = (px[1] < k) & (at < n)
+        if not (late.any() or early.any()):
+            break
+        at[late] = np.searchsorted(days, days[at[late] - 1], side="left")
+        at[early] = np.searchsorted(days, days[at[early]], side="right")
+    edges = np.empty(len(k) + 2, dtype=np.int64)
+    edges[0], edges[1:-1], edges[-1] = 0, at, n
+    return edges
 
 
 def _name_dense(

@@ -6,13 +6,14 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cspo_viewer.data.table import EventTable, TagPairs, load_table
 from cspo_viewer.layout import (
     ClusterHit,
     EventHit,
+    LanePlan,
     Lanes,
     LayoutStyle,
     Viewport,
@@ -23,6 +24,7 @@ from cspo_viewer.layout import (
     marker_day,
     plan_view,
 )
+from cspo_viewer.layout.placement import dense_candidates
 
 KINDS = (
     "founding",
@@ -432,3 +434,52 @@ def test_a_dense_lane_counts_a_period_whose_marker_is_far_past_its_start():
     centre = marker_day(table.start, table.end)
     in_view = int(((centre >= vp.x0) & (centre <= vp.x1)).sum())
     assert lane.density is not None and lane.density.sum() == in_view
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 400), min_size=1, max_size=400),
+    kinds=st.lists(st.integers(0, len(KINDS) - 1), min_size=400, max_size=400),
+    dim=st.lists(st.booleans(), min_size=400, max_size=400),
+    view=st.tuples(st.integers(-40, 600), st.integers(1, 400), st.integers(1, 12)),
+    pins=st.sets(st.integers(0, 399), max_size=4),
+)
+# A marker right on a bin's edge, which a search by the day alone puts in the next bin.
+@example(days=[40], kinds=[0] * 400, dim=[False] * 400, view=(71, 17, 10), pins=set())
+def test_a_dense_lane_counts_every_marker_in_view_and_offers_each_stretchs_first(
+    days, kinds, dim, view, pins
+):
+    """The dense lane's strip counts, in each bin, the undimmed markers whose pixel falls
+    in it (a marker on the view's edge included), and it offers one event per stretch
+    holding any: the most important there (pinned, then by kind), the first by start
+    among equals. Whole days put many markers on one pixel, and views that start on a
+    half day with a bin of a few half days put markers right on the bins' edges."""
+    n = len(days)
+    table = synthetic_table([float(d) for d in days], kinds[:n], [1.0] * n)
+    lanes = Lanes(("all",), ("All",), *_one_lane(table, dim[:n]))
+    half_days, span, bin_days = view
+    style = LayoutStyle()
+    width = span * max(2.0, style.marker_px / 3) / (bin_days / 2)
+    vp = Viewport(half_days / 2, half_days / 2 + span, width)
+    pinned = {p for p in pins if p < n}
+    lp = LanePlan(rows=3)
+    cand = dense_candidates(table, lanes, 0, vp, pinned, style, lp)
+    cols = lanes.columns(table)
+    shown = np.flatnonzero(vp.holds(cols.centre) & ~lanes.dim)
+    px = (cols.centre[shown] - vp.x0) * vp.px_per_day
+    bins = len(lp.density)
+    at = np.minimum((px / lp.density_bin_px).astype(np.int64), bins - 1)
+    assert lp.density.tolist() == np.bincount(at, minlength=bins).tolist()
+    stretch = (px / (style.marker_px * 4)).astype(np.int64)
+    rank = np.where(np.isin(lanes.event[shown], list(pinned)), -1, cols.rank[shown])
+    best = {}
+    for s, r, i in zip(stretch.tolist(), rank.tolist(), shown.tolist(), strict=True):
+        best[s] = min(best.get(s, (r, i)), (r, i))
+    assert sorted(cand.inst.tolist()) == sorted(i for _, i in best.values())
+    assert sorted(cand.rank.tolist()) == sorted(r for r, _ in best.values())
+
+
+def _one_lane(table: EventTable, dim: list[bool]) -> tuple[np.ndarray, ...]:
+    """Every event in one lane, in start order, ``dim`` marking those drawn dimmed."""
+    event = np.argsort(table.start, kind="stable").astype(np.int32)
+    return event, np.zeros(len(event), np.int32), np.asarray(dim, dtype=bool)[event]
