@@ -298,7 +298,7 @@ class TimelineItem(pg.GraphicsObject):
         self._small_bold.setBold(True)
         metrics = QFontMetricsF(self._font)
         self.measure = _cached_advance(metrics)
-        self._titles: dict[tuple[str, bool], QStaticText] = {}  # laid out in this font
+        self._titles: dict[tuple[str, bool], QStaticText | None] = {}  # in this font
         self._line_px = metrics.height()
         self._ascent = metrics.ascent()
 
@@ -1118,16 +1118,29 @@ class TimelineItem(pg.GraphicsObject):
                 now = style
             if key:
                 p.drawText(QRectF(left, baseline - self._ascent, w, self._line_px), top_left, text)
-            elif static is not None:
-                title = static.get((text, style[1]))
-                if title is None:
-                    title = static[(text, style[1])] = QStaticText(text)
-                    title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
+            elif static is not None and (title := self._static_title(static, text, style[1])):
                 p.drawStaticText(QPointF(left, baseline - self._ascent), title)
             else:
                 p.drawText(QPointF(left, baseline), text)
 
-    def _static_texts(self, p: QPainter) -> dict[tuple[str, bool], QStaticText] | None:
+    @staticmethod
+    def _static_title(
+        static: dict[tuple[str, bool], QStaticText | None], text: str, underline: bool
+    ) -> QStaticText | None:
+        """The title laid out, from the second frame that draws it on: laying a title
+        out to keep costs more than drawing it once, and a zoom that jumps draws mostly
+        titles it has not drawn before (None then: draw it as text)."""
+        key = (text, underline)
+        if key not in static:
+            static[key] = None
+            return None
+        title = static[key]
+        if title is None:
+            title = static[key] = QStaticText(text)
+            title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
+        return title
+
+    def _static_texts(self, p: QPainter) -> dict[tuple[str, bool], QStaticText | None] | None:
         """Titles laid out once (by text and underline) and drawn again as they are: a
         pan or zoom names mostly the events it named a frame before, and laying a title
         out is most of what ``drawText`` costs. The same pixels on a raster at scale 1;
