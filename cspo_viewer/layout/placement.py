@@ -902,7 +902,11 @@ def _name_dense(
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds, first_row=1)
     for i in np.flatnonzero(cand.home).tolist():
-        placer._try(i, width(i))
+        # A title takes its marker's room and more: where the marker alone fits in no
+        # row, neither does the title, which is then not measured (most candidates of a
+        # zoomed-out lane, and measuring a title costs more than the test).
+        if placer.fit(i, None) is not None:
+            placer._try(i, width(i))
     _emit(lp, table, cand, placer)
 
 
