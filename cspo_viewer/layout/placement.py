@@ -387,9 +387,7 @@ class _Placer:
         in around them."""
         last = self.row_ids[-1]
         first_rows = self.row_ids[:-1]
-        rest = [
-            i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
-        ]
+        rest = [i for i in order if not (first_rows and self._try_titled(i, first_rows))]
         xs = self.x  # candidates come in x order (``lane_candidates``)
         swept = []
         for i in rest:
@@ -400,29 +398,45 @@ class _Placer:
                 swept.append(i)
         self.sweep(sorted(swept, key=lambda i: xs[i]), last, key_width)
 
+    def _try_titled(self, i: int, rows: Sequence[int]) -> bool:
+        """``_try`` with its title in one of ``rows``, the title measured only where its
+        marker alone would fit: a marker and its title take the marker's room and more,
+        so where the marker finds no room neither does the title (most candidates once
+        the rows are full, and measuring a new title is a text layout)."""
+        return self.fit(i, None, rows) is not None and self._try(i, self.widths(i), rows=rows)
+
     def _title_alone(self, i: int, row: int) -> bool:
         """Name ``i`` in ``row`` if its title fits there without covering any other
         event's marker (so naming it pushes nobody into a badge)."""
-        st, sorted_x = self.style, self.x
-        x, half = sorted_x[i], st.marker_px / 2
+        st = self.style
+        x, half = self.x[i], st.marker_px / 2
+        # Its marker alone first: the title's stretch holds the marker's, so where the
+        # marker is not alone the title is not either (and is not measured).
+        if not self._alone(min(x - half, self.bar0[i]), max(x + half, self.bar1[i]), row):
+            return False
         width = self.widths(i)
         reach = None if width is None else st.label_reach(x, width, self.bounds)
         if width is None or reach is None:
             return False
         lo, hi = min(reach[0], self.bar0[i]), max(reach[1], self.bar1[i])
-        label = (reach[2], width)
-        # Clear of other markers by a badge's width too: a pile just left of it keeps
-        # room for the badge that counts it.
+        if not self._alone(lo, hi, row):
+            return False
+        self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
+        self.placed[i] = _Placed(row, (reach[2], width))
+        return True
+
+    def _alone(self, lo: float, hi: float, row: int) -> bool:
+        """Whether ``lo``..``hi`` is free in ``row`` and holds one marker at most, clear of
+        the others by a badge's width too: a pile just left of it keeps room for the
+        badge that counts it."""
+        st, sorted_x = self.style, self.x  # candidates come in x order
+        half = st.marker_px / 2
         room = 2 * (st.badge_half + st.gap_px)
         gap = 2 * st.gap_px
         inside = bisect.bisect_left(sorted_x, hi + half + gap) - bisect.bisect_left(
             sorted_x, lo - half - room
         )
-        if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
-            return False
-        self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
-        self.placed[i] = _Placed(row, label)
-        return True
+        return inside <= 1 and self.rows[row].free(lo - st.gap_px, hi + st.gap_px)
 
     def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
         """Left to right in one row, by pile-up (markers that would touch): the pile's
@@ -902,11 +916,7 @@ def _name_dense(
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds, first_row=1)
     for i in np.flatnonzero(cand.home).tolist():
-        # A title takes its marker's room and more: where the marker alone fits in no
-        # row, neither does the title, which is then not measured (most candidates of a
-        # zoomed-out lane, and measuring a title costs more than the test).
-        if placer.fit(i, None) is not None:
-            placer._try(i, width(i))
+        placer._try_titled(i, placer.row_ids)
     _emit(lp, table, cand, placer)
 
 
