@@ -34,7 +34,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
-    QStaticText,
     QTransform,
 )
 
@@ -86,8 +85,6 @@ NOTE_TICK_ALPHA = 0.45
 ERA_ALPHA = 0.16
 ERA_EDGE_ALPHA = 230  # of 255: an era's edges
 """How strongly an era's colour tints the lanes behind its period (labels stay legible)."""
-TITLE_CACHE = 4096
-"""The most titles kept laid out (``QStaticText``): a few screens' worth."""
 VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 """Painters whose output stays vector: markers are drawn as paths there, not pixmaps."""
 
@@ -298,7 +295,6 @@ class TimelineItem(pg.GraphicsObject):
         self._small_bold.setBold(True)
         metrics = QFontMetricsF(self._font)
         self.measure = _cached_advance(metrics)
-        self._titles: dict[tuple[str, bool], QStaticText | None] = {}  # in this font
         self._line_px = metrics.height()
         self._ascent = metrics.ascent()
 
@@ -1081,7 +1077,6 @@ class TimelineItem(pg.GraphicsObject):
         }
         top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         now: tuple[bool, bool] | None = None
-        static = self._static_texts(p)
         lefts = (frame.dev_x0 + labels["x"]).tolist()
         baselines = (frame.row_y(lane, 0) + labels["row"] * frame.row_px).tolist()
         baselines = [b + self._ascent * 0.36 for b in baselines]
@@ -1118,38 +1113,8 @@ class TimelineItem(pg.GraphicsObject):
                 now = style
             if key:
                 p.drawText(QRectF(left, baseline - self._ascent, w, self._line_px), top_left, text)
-            elif static is not None and (title := self._static_title(static, text, style[1])):
-                p.drawStaticText(QPointF(left, baseline - self._ascent), title)
             else:
                 p.drawText(QPointF(left, baseline), text)
-
-    @staticmethod
-    def _static_title(
-        static: dict[tuple[str, bool], QStaticText | None], text: str, underline: bool
-    ) -> QStaticText | None:
-        """The title laid out, from the second frame that draws it on: laying a title
-        out to keep costs more than drawing it once, and a zoom that jumps draws mostly
-        titles it has not drawn before (None then: draw it as text)."""
-        key = (text, underline)
-        if key not in static:
-            static[key] = None
-            return None
-        title = static[key]
-        if title is None:
-            title = static[key] = QStaticText(text)
-            title.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
-        return title
-
-    def _static_texts(self, p: QPainter) -> dict[tuple[str, bool], QStaticText | None] | None:
-        """Titles laid out once (by text and underline) and drawn again as they are: a
-        pan or zoom names mostly the events it named a frame before, and laying a title
-        out is most of what ``drawText`` costs. The same pixels on a raster at scale 1;
-        None (titles drawn as text) on SVG, PDF and scaled painters."""
-        if self._vector or p.deviceTransform().type() != QTransform.TransformationType.TxNone:
-            return None
-        if len(self._titles) > TITLE_CACHE:
-            self._titles.clear()
-        return self._titles
 
     def _paint_selected_callout(self, p: QPainter, plan: Plan, frame: Frame) -> None:
         """The selected event, when its marker is drawn but not named, gets its title in
