@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from cspo_viewer.layout import (
     choose_homes,
     lane_rows,
     marker_day,
+    placement,
     plan_view,
 )
 from cspo_viewer.layout.placement import dense_candidates
@@ -443,17 +445,20 @@ def test_a_dense_lane_counts_a_period_whose_marker_is_far_past_its_start():
     dim=st.lists(st.booleans(), min_size=400, max_size=400),
     view=st.tuples(st.integers(-40, 600), st.integers(1, 400), st.integers(1, 12)),
     pins=st.sets(st.integers(0, 399), max_size=4),
+    search=st.booleans(),
 )
 # A marker right on a bin's edge, which a search by the day alone puts in the next bin.
-@example(days=[40], kinds=[0] * 400, dim=[False] * 400, view=(71, 17, 10), pins=set())
+@example(days=[40], kinds=[0] * 400, dim=[False] * 400, view=(71, 17, 10), pins=set(), search=True)
 def test_a_dense_lane_counts_every_marker_in_view_and_offers_each_stretchs_first(
-    days, kinds, dim, view, pins
+    days, kinds, dim, view, pins, search
 ):
     """The dense lane's strip counts, in each bin, the undimmed markers whose pixel falls
     in it (a marker on the view's edge included), and it offers one event per stretch
     holding any: the most important there (pinned, then by kind), the first by start
     among equals. Whole days put many markers on one pixel, and views that start on a
-    half day with a bin of a few half days put markers right on the bins' edges."""
+    half day with a bin of a few half days put markers right on the bins' edges. The
+    strip is counted both ways: by searching where each bin starts (many events a bin)
+    and by rounding each event to its bin (few)."""
     n = len(days)
     table = synthetic_table([float(d) for d in days], kinds[:n], [1.0] * n)
     lanes = Lanes(("all",), ("All",), *_one_lane(table, dim[:n]))
@@ -463,7 +468,8 @@ def test_a_dense_lane_counts_every_marker_in_view_and_offers_each_stretchs_first
     vp = Viewport(half_days / 2, half_days / 2 + span, width)
     pinned = {p for p in pins if p < n}
     lp = LanePlan(rows=3)
-    cand = dense_candidates(table, lanes, 0, vp, pinned, style, lp)
+    with mock.patch.object(placement, "SEARCHED_BINS", 0 if search else 10**9):
+        cand = dense_candidates(table, lanes, 0, vp, pinned, style, lp)
     cols = lanes.columns(table)
     shown = np.flatnonzero(vp.holds(cols.centre) & ~lanes.dim)
     px = (cols.centre[shown] - vp.x0) * vp.px_per_day
