@@ -1048,15 +1048,19 @@ class TimelineItem(pg.GraphicsObject):
         # them) and ring: a lane has a handful.
         small = where.size != look.layout.marker_px
         code = (kinds.astype(np.int64) * 2 + small) * 2 + selected
-        codes, first, which = np.unique(code, return_index=True, return_inverse=True)
-        rects = np.empty((len(codes), 4), dtype=np.float64)
-        for n, (c, at) in enumerate(zip(codes.tolist(), first.tolist(), strict=True)):
+        # Codes are few and small: a table from code to atlas rect, looked up by each
+        # marker, where sorting every marker's code (np.unique) cost more.
+        count = np.bincount(code)
+        some = np.zeros(len(count), dtype=np.int64)
+        some[code] = np.arange(len(code))  # a marker of each code (one size a code)
+        rects = np.zeros((len(count), 4), dtype=np.float64)
+        for c in np.flatnonzero(count).tolist():
             kind = table.kinds[c // 4]
-            size = round(float(where.size[at]) * 4) / 4
+            size = round(float(where.size[some[c]]) * 4) / 4
             args = (kind, size, kind_color(kind, look.is_dark), look.background)
             ring = look.selection if c % 2 else None
-            rects[n] = self._atlas.index((*args, ring), partial(symbol_pixmap, *args, ring))
-        self._atlas.draw(p, where.x, where.y, rects[which])
+            rects[c] = self._atlas.index((*args, ring), partial(symbol_pixmap, *args, ring))
+        self._atlas.draw(p, where.x, where.y, rects[code])
 
     def _paint_labels(self, p: QPainter, lp: LanePlan, lane: int, frame: Frame) -> None:
         """Titles (and key numbers) beside their markers, on a soft halo; the selected
