@@ -866,17 +866,16 @@ class TimelineItem(pg.GraphicsObject):
         colour of choice (the muted text colour reads in greyscale too)."""
         if lp.density is None or not len(lp.density):
             return
-        counts = lp.density.astype(np.float64)
-        shade = np.log1p(counts) / max(np.log1p(counts.max()), 1e-9)
+        counts = lp.density
+        logs = np.log1p(counts.astype(np.float64))
+        shade = logs / max(logs.max(), 1e-9)  # the densest bin darkest
         colour = QColor(self._look.muted_text)
         y = frame.row_y(lane, 0)
         h = frame.row_px * 0.7
-        alpha = np.zeros((1, len(shade), 4), dtype=np.uint8)
-        alpha[..., 0], alpha[..., 1], alpha[..., 2] = colour.red(), colour.green(), colour.blue()
-        alpha[0, :, 3] = np.where(counts > 0, 40 + shade * 215, 0).astype(np.uint8)
-        image = QImage(
-            alpha.tobytes(), len(shade), 1, len(shade) * 4, QImage.Format.Format_RGBA8888
-        )
+        rgba = np.empty((len(shade), 4), dtype=np.uint8)
+        rgba[:, :3] = colour.red(), colour.green(), colour.blue()
+        rgba[:, 3] = np.where(counts > 0, 40 + shade * 215, 0)
+        image = QImage(rgba.tobytes(), len(shade), 1, len(shade) * 4, QImage.Format.Format_RGBA8888)
         target = QRectF(frame.dev_x0, y - h / 2, len(shade) * lp.density_bin_px, h)
         p.drawImage(target, image)
 
