@@ -7,6 +7,7 @@ alike, so the screen and the slide show the same lanes over the same dates.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,22 +64,24 @@ class InstanceColumns(NamedTuple):
     reach: float  # the furthest any marker sits past its event's start, in days
 
 
-class LaneByDay:
-    """One lane's undimmed instances in marker-day order, for drawing it dense: a frame
-    finds the view's stretch of them, and each bin's or stretch's share of it, by
-    binary search, where a pass over every event in view would cost its length."""
+class ByDay:
+    """Every lane's undimmed instances, lane by lane, each lane's in marker-day order,
+    for drawing lanes dense: a frame finds the view's stretch of a lane, and each bin's
+    or stretch's share of it, by binary search, where a pass over every event in view
+    would cost its length."""
 
-    def __init__(self, inst: np.ndarray, centre: np.ndarray, rank: np.ndarray, size: int):
-        self.inst = inst  # instance indices (into ``Lanes``), by marker day
-        self.centre = centre  # their marker days, ascending
+    def __init__(self, inst: np.ndarray, lane: np.ndarray, cols: InstanceColumns, lanes: int):
+        self.inst = inst  # instance indices (into ``Lanes``)
+        self.centre = cols.centre[inst]  # their marker days, ascending in each lane
+        self.bounds = np.searchsorted(lane, np.arange(lanes + 1))  # where each lane starts
         # Least first: the kind's priority, then the instance (start order), so the
         # least key of a stretch is the event a dense lane names there.
-        self.key = rank.astype(np.int64) * max(size, 1) + inst
-        self.size = max(size, 1)
+        self.size = max(len(cols.centre), 1)
+        self.key = cols.rank[inst].astype(np.int64) * self.size + inst
         self._pinned: tuple[frozenset[int], np.ndarray] | None = None
 
     def pinned(self, events: np.ndarray, pins: frozenset[int]) -> np.ndarray:
-        """Positions (in day order) of the instances of ``pins``; ``events`` maps an
+        """Positions (in this order) of the instances of ``pins``; ``events`` maps an
         instance to its event. Kept for the last pins asked, as they seldom change."""
         if self._pinned is None or self._pinned[0] != pins:
             wanted = np.fromiter(pins, dtype=np.int64, count=len(pins))
@@ -112,9 +115,7 @@ class Lanes:
     _columns: list[tuple[EventTable, InstanceColumns]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
-    _by_day: dict[int, LaneByDay] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _by_day: list[ByDay] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))
@@ -157,18 +158,25 @@ class Lanes:
         self._by_day.clear()  # built from the columns
         return columns
 
-    def by_day(self, table: EventTable, lane: int) -> LaneByDay:
-        """The lane's undimmed instances in marker-day order (``LaneByDay``), sorted on
-        the first frame that draws the lane dense and kept with the columns."""
+    def by_day(self, table: EventTable) -> ByDay:
+        """The lanes' undimmed instances in marker-day order within each lane (``ByDay``),
+        sorted on the first frame that draws a lane dense and kept with the columns."""
         cols = self.columns(table)
-        found = self._by_day.get(lane)
-        if found is None:
-            sl = self.lane_slice(lane)
-            inst = sl.start + np.flatnonzero(~self.dim[sl])
-            inst = inst[np.argsort(cols.centre[inst], kind="stable")]
-            found = LaneByDay(inst, cols.centre[inst], cols.rank[inst], len(self.event))
-            self._by_day[lane] = found
-        return found
+        if not self._by_day:
+            undimmed = np.flatnonzero(~self.dim)
+            lane = self.lane[undimmed]
+            edges = np.searchsorted(lane, np.arange(len(self.keys) + 1)).tolist()
+            # Lane by lane: each is in start order, nearly day order, which a stable
+            # sort of one lane at a time takes in a few passes.
+            inst = np.concatenate(
+                [
+                    part[np.argsort(cols.centre[part], kind="stable")]
+                    for part in (undimmed[a:b] for a, b in itertools.pairwise(edges))
+                ]
+                or [undimmed]
+            )
+            self._by_day.append(ByDay(inst, lane, cols, len(self.keys)))
+        return self._by_day[0]
 
 
 def assign_lanes(

@@ -36,7 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from cspo_viewer.data.table import EventTable
-from cspo_viewer.layout.content import KIND_PRIORITY, LaneByDay, Lanes, is_period
+from cspo_viewer.layout.content import KIND_PRIORITY, Lanes, is_period
 
 MAX_ROWS = 8
 """The most rows a lane is given; more would make a lane a table."""
@@ -619,18 +619,21 @@ def plan_view(
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
     key_width = measure(key_text(8888)) if key else None
-    plans = []
-    for lane in range(len(lanes.keys)):
-        n_rows = rows[lane] if rows is not None else 2
-        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
-            lp = LanePlan(rows=n_rows)
-            cand = dense_candidates(table, lanes, lane, viewport, pinned, style, lp, home)
-            _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
-        else:
-            cand, dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
-            lp = LanePlan(rows=n_rows, dim_x=dim_x)
-            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
-        plans.append(lp)
+    n_rows = [rows[lane] if rows is not None else 2 for lane in range(len(lanes.keys))]
+    dense = [
+        lane
+        for lane, n in enumerate(n_rows)
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n)
+    ]
+    plans = [LanePlan(rows=n) for n in n_rows]
+    named = dense_candidates(
+        table, lanes, dense, viewport, pinned, style, [plans[lane] for lane in dense], home
+    )
+    for lane, cand in zip(dense, named, strict=True):
+        _name_dense(plans[lane], table, cand, n_rows[lane], measure, style, px_bounds)
+    for lane in sorted(set(range(len(lanes.keys))) - set(dense)):
+        cand, plans[lane].dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
+        _plan_sparse(plans[lane], table, cand, n_rows[lane], measure, style, px_bounds, key_width)
     plan = Plan(viewport, plans)
     if key:
         _number_key(plan, table)
@@ -796,88 +799,79 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
 def dense_candidates(
     table: EventTable,
     lanes: Lanes,
-    lane: int,
+    dense: Sequence[int],
     viewport: Viewport,
     pinned: Collection[int],
     style: LayoutStyle,
-    lp: LanePlan,
+    plans: Sequence[LanePlan],
     home: np.ndarray | None = None,
-) -> _Lane:
-    """A dense lane: its density strip (events per 2-4 px bin, into ``lp``) and, per
-    stretch of four marker widths, its most important event (the first in start order
-    among equals) as the candidates to name.
+) -> list[_Lane]:
+    """Dense lanes (``dense``, in lane order): each one's density strip (events per 2-4
+    px bin, into its plan of ``plans``) and, per stretch of four marker widths, its most
+    important event (the first in start order among equals) as the candidates to name.
 
-    The lane's undimmed events in marker-day order (``Lanes.by_day``) make this a few
-    binary searches per bin and stretch and one ``minimum.reduceat`` over the view's
-    keys, where rounding every event in view to its bin took several passes over them."""
-    order = lanes.by_day(table, lane)
+    All at once, over the lanes' undimmed events in marker-day order
+    (``Lanes.by_day``): a binary search per lane and bin or stretch, then one
+    ``minimum.reduceat`` over the view's keys, where rounding every event in view to
+    its bin and stretch took several passes over them, lane by lane."""
+    if not len(dense):
+        return []
+    order = lanes.by_day(table)
     cols = lanes.columns(table)
+    centre = order.centre
     # In view by the day, as ``Viewport.holds`` decides: x0 <= day <= x1.
-    lo = int(np.searchsorted(order.centre, viewport.x0, side="left"))
-    hi = int(np.searchsorted(order.centre, viewport.x1, side="right"))
-    days = order.centre[lo:hi]
-    n = hi - lo
+    view = (viewport.x0, np.nextafter(viewport.x1, np.inf))
+    lo, hi = np.array(
+        [
+            order.bounds[lane]
+            + np.searchsorted(centre[order.bounds[lane] : order.bounds[lane + 1]], view)
+            for lane in dense
+        ]
+    ).T
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
-    # Events per bin; one on the view's right edge counts in the last bin. A few
-    # events are rounded to their bins, cheaper than a search per bin.
-    if n <= SEARCHED_BINS * bins:
-        at = np.minimum(_px_steps(days, viewport, bin_px), bins - 1)
-        lp.density = np.bincount(at, minlength=bins)
-    else:
-        edges = _cuts(days, viewport, bin_px, bins)
-        lp.density = edges[1:] - edges[:-1]
-    lp.density_bin_px = bin_px
+    # Events per bin; one on the view's right edge counts in the last bin.
+    edges = _cuts(centre, lo, hi, viewport, bin_px, bins)
+    for lp, counts in zip(plans, edges[:, 1:] - edges[:, :-1], strict=True):
+        lp.density, lp.density_bin_px = counts, bin_px
     stretch_px = style.marker_px * 4
-    stretches = int(_px_steps(days[-1:], viewport, stretch_px)[0]) + 1 if n else 0
-    edges = _cuts(days, viewport, stretch_px, stretches)
-    starts = edges[:-1][edges[:-1] < edges[1:]]  # the stretches holding events
-    if len(starts):
-        least = np.minimum.reduceat(order.key[lo:hi], starts)
-        inst, rank = least % order.size, least // order.size
-    else:
-        inst = rank = np.zeros(0, dtype=np.int64)
+    shown = hi > lo
+    ends = _px_steps(centre[hi[shown] - 1], viewport, stretch_px)
+    edges = _cuts(centre, lo, hi, viewport, stretch_px, int(ends.max(initial=-1)) + 1)
+    held = edges[:, :-1] < edges[:, 1:]  # the stretches holding events
+    # The lanes' keys in view, one after another; each held stretch's start there.
+    keys = np.concatenate([order.key[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    offset = np.cumsum(hi - lo) - (hi - lo) - lo
+    starts = (edges[:, :-1] + offset[:, None])[held]
+    lane_of = np.nonzero(held)[0]
+    least = np.minimum.reduceat(keys, starts) if len(starts) else np.zeros(0, np.int64)
+    inst, rank = least % order.size, least // order.size
     if len(pinned) and len(starts):
-        inst, rank = _pinned_first(order, lanes, frozenset(pinned), lo, hi, starts, inst, rank)
+        at = order.pinned(lanes.event, frozenset(pinned))
+        row = np.searchsorted(lo, at, side="right") - 1
+        inside = (row >= 0) & (at < hi[np.maximum(row, 0)])
+        at, row = at[inside], row[inside]
+        if len(at):
+            # A pinned event outranks every kind: the first pinned one of its stretch.
+            which = np.searchsorted(starts, at + offset[row], side="right") - 1
+            none = np.iinfo(np.int64).max
+            first = np.full(len(starts), none, dtype=np.int64)
+            np.minimum.at(first, which, order.inst[at])
+            pins = first < none
+            inst, rank = np.where(pins, first, inst), np.where(pins, -1, rank)
     xs = np.asarray(viewport.to_px(cols.centre[inst]), dtype=np.float64)
-    best = np.lexsort((xs, rank))
+    best = np.lexsort((xs, rank, lane_of))
     xs, rank, inst = xs[best], rank[best].astype(np.int32), inst[best]
     events = lanes.event[inst]
-    first, last = cols.start[inst], cols.end[inst]
-    long = is_period(first, last)
-    bar0 = np.where(long, viewport.to_px(first), xs)
-    bar1 = np.where(long, viewport.to_px(last), xs)
+    start, end = cols.start[inst], cols.end[inst]
+    long = is_period(start, end)
+    bar0 = np.where(long, viewport.to_px(start), xs)
+    bar1 = np.where(long, viewport.to_px(end), xs)
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     visible = np.ones(len(events), dtype=bool)
-    return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
-
-
-SEARCHED_BINS = 8
-"""Events per bin in view past which a dense lane's strip is counted by searching where
-each bin starts rather than by rounding each event to its bin."""
-
-
-def _pinned_first(
-    order: LaneByDay,
-    lanes: Lanes,
-    pins: frozenset[int],
-    lo: int,
-    hi: int,
-    starts: np.ndarray,
-    inst: np.ndarray,
-    rank: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """A pinned event outranks every kind: each stretch holding one names its first
-    (in start order), with rank -1."""
-    at = order.pinned(lanes.event, pins)
-    at = at[(at >= lo) & (at < hi)] - lo
-    if not len(at):
-        return inst, rank
-    none = np.iinfo(np.int64).max
-    first = np.full(len(starts), none, dtype=np.int64)
-    np.minimum.at(first, np.searchsorted(starts, at, side="right") - 1, order.inst[lo + at])
-    held = first < none
-    return np.where(held, first, inst), np.where(held, -1, rank)
+    cut = np.cumsum(np.bincount(lane_of, minlength=len(dense)))[:-1]
+    parts = (np.split(a, cut) for a in (events, xs, bar0, bar1, rank, visible, inst, is_home))
+    return [_Lane(*lane) for lane in zip(*parts, strict=True)]
 
 
 def _px_steps(days: np.ndarray, viewport: Viewport, step_px: float) -> np.ndarray:
@@ -886,27 +880,40 @@ def _px_steps(days: np.ndarray, viewport: Viewport, step_px: float) -> np.ndarra
     return (((days - viewport.x0) * viewport.px_per_day) / step_px).astype(np.int64)
 
 
-def _cuts(days: np.ndarray, viewport: Viewport, step_px: float, steps: int) -> np.ndarray:
-    """Where each of ``steps`` steps starts in ``days`` (ascending), and then their
-    length: for k from 1 to ``steps`` - 1 the first index in step k or later
-    (``_px_steps``). Searched by the step's first day, then checked, and where a day on
-    the edge rounds the other way moved over its run of equal days, so that the counts
-    are exactly those of rounding every event."""
-    n = len(days)
+def _cuts(
+    days: np.ndarray, lo: np.ndarray, hi: np.ndarray, viewport: Viewport, step_px: float, steps: int
+) -> np.ndarray:
+    """Where each of ``steps`` steps of the view starts in each lane's days
+    ``days[lo:hi]`` (ascending), and where it ends: a row a lane, ``lo``, then for k
+    from 1 to ``steps`` - 1 the first index in step k or later (``_px_steps``), then
+    ``hi``. Searched by the step's first day, then checked, and where a day on the edge
+    rounds the other way moved over its run of equal days, so that the counts are
+    exactly those of rounding every event."""
     k = np.arange(1, max(steps, 1), dtype=np.int64)
-    at = np.searchsorted(days, viewport.x0 + k * (step_px / viewport.px_per_day))
-    while n and len(k):
+    first_days = viewport.x0 + k * (step_px / viewport.px_per_day)
+    at = np.array(
+        [
+            a + np.searchsorted(days[a:b], first_days)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    ).reshape(len(lo), len(k))
+    while at.size and len(days):
         # Step k starts at ``at``: the day before it is in an earlier step, its own not.
-        near = days.take(np.stack((at - 1, at)), mode="clip")
-        px = ((near - viewport.x0) * viewport.px_per_day) / step_px
-        late = (px[0] >= k) & (at > 0)
-        early = (px[1] < k) & (at < n)
+        before = ((days.take(at - 1, mode="clip") - viewport.x0) * viewport.px_per_day) / step_px
+        own = ((days.take(at, mode="clip") - viewport.x0) * viewport.px_per_day) / step_px
+        late = (before >= k) & (at > lo[:, None])
+        early = (own < k) & (at < hi[:, None])
         if not (late.any() or early.any()):
             break
-        at[late] = np.searchsorted(days, days[at[late] - 1], side="left")
-        at[early] = np.searchsorted(days, days[at[early]], side="right")
-    edges = np.empty(len(k) + 2, dtype=np.int64)
-    edges[0], edges[1:-1], edges[-1] = 0, at, n
+        for row, col in zip(*np.nonzero(late), strict=True):
+            a, b = lo[row], hi[row]
+            at[row, col] = a + np.searchsorted(days[a:b], days[at[row, col] - 1], side="left")
+        for row, col in zip(*np.nonzero(early), strict=True):
+            a, b = lo[row], hi[row]
+            at[row, col] = a + np.searchsorted(days[a:b], days[at[row, col]], side="right")
+    edges = np.empty((len(lo), len(k) + 2), dtype=np.int64)
+    edges[:, 0], edges[:, 1:-1], edges[:, -1] = lo, at, hi
     return edges
 
 
