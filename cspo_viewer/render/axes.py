@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture
 
 from cspo_viewer.layout.axis import Tick, date_ticks
 
@@ -55,6 +55,8 @@ class DayAxis(_SceneAxis):
     subdivision on the second (``maxTextLevel=0`` keeps pyqtgraph from labelling it).
     """
 
+    picture: QPicture | None  # pyqtgraph's: None whenever the axis must be laid out again
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.setStyle(maxTextLevel=0)
@@ -67,6 +69,7 @@ class DayAxis(_SceneAxis):
         self._rects: dict[tuple, QRectF] = {}  # text rects the painter gave, this font
         self._rects_font: str | None = None
         self._bounds: QRectF | None = None  # the axis's bounds while laying it out
+        self._specs: tuple | None = None  # pyqtgraph's layout of it, what it draws
 
     def _font_metrics(self) -> QFontMetricsF:
         font = self.style["tickFont"] or QFont()
@@ -74,6 +77,30 @@ class DayAxis(_SceneAxis):
         if key != self._font_key:
             self._font_key, self._metrics, self._widths = key, QFontMetricsF(font), {}
         return self._metrics
+
+    def paint(self, p, opt, widget) -> None:
+        """On screen, laid out as pyqtgraph lays it out (on a picture's painter, again
+        whenever pyqtgraph drops its picture: a new range, size or style) and then drawn
+        straight onto the painter, not recorded and replayed: every zoom or pan step lays
+        the axis out again, and the recording cost more than the drawing."""
+        if self.getViewWidget() is None:
+            super().paint(p, opt, widget)
+            return
+        font = self.style["tickFont"]
+        if self.picture is None:
+            picture = QPicture()
+            painter = QPainter(picture)
+            if font:
+                painter.setFont(font)
+            self._specs = self.generateDrawSpecs(painter)
+            painter.end()
+            self.picture = picture  # what pyqtgraph drops when the axis changes
+        if self._specs is not None:
+            p.save()
+            if font:
+                p.setFont(font)
+            self.drawPicture(p, *self._specs)
+            p.restore()
 
     def generateDrawSpecs(self, p):  # pyqtgraph's name
         """pyqtgraph's layout of the axis, asking once what it asks for every label: the
