@@ -29,6 +29,7 @@ the rows below the strip.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -771,20 +772,34 @@ def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None
 
 
 def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
-    """The last resort: events with no room even for a marker, counted in badges."""
-    rows: list[tuple[float, int, int, tuple[float, float], int]] = []
-    for x, row, members in placer.badges:
-        idx = np.asarray(members)
-        idx = idx[cand.visible[idx]]
-        if not len(idx):
-            continue
-        events = cand.events[idx]
+    """The last resort: events with no room even for a marker, counted in badges (their
+    members in view; the badges of a lane together, as a crowded lane has dozens)."""
+    badges = placer.badges
+    sizes = [len(members) for _, _, members in badges]
+    members = np.fromiter(
+        itertools.chain.from_iterable(members for _, _, members in badges),
+        dtype=np.int64,
+        count=sum(sizes),
+    )
+    which = np.repeat(np.arange(len(badges)), sizes)
+    shown = cand.visible[members]
+    members, which = members[shown], which[shown]
+    counts = np.bincount(which, minlength=len(badges))
+    held = np.flatnonzero(counts)  # badges with a member in view, in order
+    clusters = np.empty(len(held), CLUSTER)
+    if len(held):
+        events = cand.events[members]
+        firsts = np.cumsum(counts[held]) - counts[held]  # each badge's first member
         kinds = table.kind[events]
-        span = (float(table.start[events].min()), float(table.end[events].max()))
-        kind = int(kinds[0]) if (kinds == kinds[0]).all() else -1
-        rows.append((float(x), int(row), len(idx), span, kind))
-        lp.cluster_events.append(events)
-    lp.clusters = np.array(rows, dtype=CLUSTER)
+        same = np.minimum.reduceat(kinds, firsts) == np.maximum.reduceat(kinds, firsts)
+        clusters["x"] = [badges[b][0] for b in held.tolist()]
+        clusters["row"] = [badges[b][1] for b in held.tolist()]
+        clusters["count"] = counts[held]
+        clusters["span"][:, 0] = np.minimum.reduceat(table.start[events], firsts)
+        clusters["span"][:, 1] = np.maximum.reduceat(table.end[events], firsts)
+        clusters["kind"] = np.where(same, kinds[firsts], -1)
+        lp.cluster_events.extend(np.split(events, firsts[1:]))
+    lp.clusters = clusters
 
 
 def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport) -> int:
