@@ -70,10 +70,10 @@ class ByDay:
     or stretch's share of it, by binary search, where a pass over every event in view
     would cost its length."""
 
-    def __init__(self, inst: np.ndarray, lane: np.ndarray, cols: InstanceColumns, lanes: int):
+    def __init__(self, inst: np.ndarray, bounds: np.ndarray, cols: InstanceColumns) -> None:
         self.inst = inst  # instance indices (into ``Lanes``)
         self.centre = cols.centre[inst]  # their marker days, ascending in each lane
-        self.bounds = np.searchsorted(lane, np.arange(lanes + 1))  # where each lane starts
+        self.bounds = bounds  # where each lane starts (and the last ends)
         # Least first: the kind's priority, then the instance (start order), so the
         # least key of a stretch is the event a dense lane names there.
         self.size = max(len(cols.centre), 1)
@@ -164,18 +164,17 @@ class Lanes:
         cols = self.columns(table)
         if not self._by_day:
             undimmed = np.flatnonzero(~self.dim)
-            lane = self.lane[undimmed]
-            edges = np.searchsorted(lane, np.arange(len(self.keys) + 1)).tolist()
+            bounds = np.searchsorted(self.lane[undimmed], np.arange(len(self.keys) + 1))
             # Lane by lane: each is in start order, nearly day order, which a stable
             # sort of one lane at a time takes in a few passes.
             inst = np.concatenate(
                 [
                     part[np.argsort(cols.centre[part], kind="stable")]
-                    for part in (undimmed[a:b] for a, b in itertools.pairwise(edges))
+                    for part in (undimmed[a:b] for a, b in itertools.pairwise(bounds.tolist()))
                 ]
                 or [undimmed]
             )
-            self._by_day.append(ByDay(inst, lane, cols, len(self.keys)))
+            self._by_day.append(ByDay(inst, bounds, cols))
         return self._by_day[0]
 
 

@@ -863,12 +863,12 @@ def dense_candidates(
     inst, rank = least % order.size, least // order.size
     if len(pinned) and len(starts):
         at = order.pinned(lanes.event, frozenset(pinned))
-        row = np.searchsorted(lo, at, side="right") - 1
-        inside = (row >= 0) & (at < hi[np.maximum(row, 0)])
-        at, row = at[inside], row[inside]
+        lane_at = np.searchsorted(lo, at, side="right") - 1  # the dense lane it is in
+        inside = (lane_at >= 0) & (at < hi[np.maximum(lane_at, 0)])
+        at, lane_at = at[inside], lane_at[inside]
         if len(at):
             # A pinned event outranks every kind: the first pinned one of its stretch.
-            which = np.searchsorted(starts, at + offset[row], side="right") - 1
+            which = np.searchsorted(starts, at + offset[lane_at], side="right") - 1
             none = np.iinfo(np.int64).max
             first = np.full(len(starts), none, dtype=np.int64)
             np.minimum.at(first, which, order.inst[at])
@@ -915,8 +915,8 @@ def _cuts(
     ).reshape(len(lo), len(k))
     while at.size and len(days):
         # Step k starts at ``at``: the day before it is in an earlier step, its own not.
-        before = ((days.take(at - 1, mode="clip") - viewport.x0) * viewport.px_per_day) / step_px
-        own = ((days.take(at, mode="clip") - viewport.x0) * viewport.px_per_day) / step_px
+        before = _px_steps(days.take(at - 1, mode="clip"), viewport, step_px)
+        own = _px_steps(days.take(at, mode="clip"), viewport, step_px)
         late = (before >= k) & (at > lo[:, None])
         early = (own < k) & (at < hi[:, None])
         if not (late.any() or early.any()):
