@@ -235,6 +235,37 @@ def draw_cluster(
     p.restore()
 
 
+def fill_translucent(p: QPainter, rect: QRectF, colour: QColor) -> None:
+    """``rect`` filled with a translucent ``colour``, antialiased, as ``drawRect`` with
+    no pen fills it, several times faster on a raster: Qt blends a translucent
+    antialiased fill pixel by pixel through coverage spans, so the whole pixels inside
+    are filled without antialiasing (the same pixels) and only the four fractional
+    edges are antialiased. Vector output and scaled painters (high-DPI screens) take
+    the plain call. Leaves the painter's brush ``colour``."""
+    p.setBrush(colour)
+    x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
+    inner = QRect(QPoint(ceil(x0), ceil(y0)), QPoint(floor(x1) - 1, floor(y1) - 1))
+    engine = p.paintEngine()
+    vector = engine is not None and engine.type() in VECTOR_ENGINES
+    scaled = p.deviceTransform().type() != QTransform.TransformationType.TxNone
+    if vector or scaled or inner.isEmpty():
+        p.drawRect(rect)
+        return
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.fillRect(inner, colour)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    top, bottom = float(inner.top()), float(inner.bottom() + 1)
+    left, right = float(inner.left()), float(inner.right() + 1)
+    for edge in (
+        QRectF(x0, y0, x1 - x0, top - y0),
+        QRectF(x0, bottom, x1 - x0, y1 - bottom),
+        QRectF(x0, top, left - x0, bottom - top),
+        QRectF(right, top, x1 - right, bottom - top),
+    ):
+        if edge.width() > 0 and edge.height() > 0:
+            p.drawRect(edge)
+
+
 def _cached_advance(metrics: QFontMetricsF, limit: int = 65536):  # -> Callable[[str], float]
     """``metrics.horizontalAdvance`` with a cache. (``functools.lru_cache`` on the bound Qt
     method would read its signature, which loads PySide's signature module: ~25 ms.)"""
@@ -592,38 +623,10 @@ class TimelineItem(pg.GraphicsObject):
                 if x < right:
                     band = QColor(look.member_band)
                     band.setAlphaF(0.12)
-                    self._fill_translucent(p, QRectF(x, top, right - x, bottom - top), band)
+                    fill_translucent(p, QRectF(x, top, right - x, bottom - top), band)
                     p.setPen(QPen(QColor(look.member_band), look.pen_px * 1.5))
                     p.drawLine(QPointF(x, top), QPointF(x, bottom))
                     p.setPen(Qt.PenStyle.NoPen)
-
-    def _fill_translucent(self, p: QPainter, rect: QRectF, colour: QColor) -> None:
-        """``rect`` filled with a translucent ``colour``, antialiased, as ``drawRect``
-        with no pen fills it, several times faster on a raster: Qt blends a translucent
-        antialiased fill pixel by pixel through coverage spans, so the whole pixels
-        inside are filled without antialiasing (the same pixels) and only the four
-        fractional edges are antialiased. Vector output and scaled painters (high-DPI
-        screens) take the plain call."""
-        p.setBrush(colour)
-        x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
-        inner = QRect(QPoint(ceil(x0), ceil(y0)), QPoint(floor(x1) - 1, floor(y1) - 1))
-        plain = p.deviceTransform().type() != QTransform.TransformationType.TxNone
-        if self._vector or plain or inner.isEmpty():
-            p.drawRect(rect)
-            return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.fillRect(inner, colour)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        top, bottom = float(inner.top()), float(inner.bottom() + 1)
-        left, right = float(inner.left()), float(inner.right() + 1)
-        for edge in (
-            QRectF(x0, y0, x1 - x0, top - y0),
-            QRectF(x0, bottom, x1 - x0, y1 - bottom),
-            QRectF(x0, top, left - x0, bottom - top),
-            QRectF(right, top, x1 - right, bottom - top),
-        ):
-            if edge.width() > 0 and edge.height() > 0:
-                p.drawRect(edge)
 
     # --- eras and notes -------------------------------------------------------------------
     def _era_colours(self) -> np.ndarray:
