@@ -748,24 +748,26 @@ def _visible_first_fit(
 
 def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
     """The placed candidates in view as the lane's markers and labels, in x order."""
-    placed = np.fromiter(sorted(placer.placed), dtype=np.int64, count=len(placer.placed))
-    placed = placed[cand.visible[placed]]
-    where = [placer.placed[i] for i in placed.tolist()]
+    visible: list[bool] = cand.visible.tolist()
+    placed = [i for i in sorted(placer.placed) if visible[i]]
+    where = [placer.placed[i] for i in placed]
+    at = np.array(placed, dtype=np.int64)
     lp.markers = np.empty(len(placed), MARKER)
-    lp.markers["x"], lp.markers["event"] = cand.x[placed], cand.events[placed]
+    lp.markers["x"], lp.markers["event"] = cand.x[at], cand.events[at]
     lp.markers["row"] = [p.row for p in where]
-    named = [(k, p) for k, p in enumerate(where) if p.label is not None]
+    named = [k for k, p in enumerate(where) if p.label is not None]
+    titled = [(p.label, p.row, p.key) for p in (where[k] for k in named) if p.label is not None]
     labels = np.empty(len(named), LABEL)
-    labels["x"] = [p.label[0] for _, p in named if p.label is not None]
-    labels["width"] = [p.label[1] for _, p in named if p.label is not None]
-    labels["row"] = [p.row for _, p in named]
-    labels["key"] = [p.key for _, p in named]
-    labels["event"] = lp.markers["event"][[k for k, _ in named]]
+    labels["x"] = [label[0] for label, _, _ in titled]
+    labels["width"] = [label[1] for label, _, _ in titled]
+    labels["row"] = [row for _, row, _ in titled]
+    labels["key"] = [key for _, _, key in titled]
+    labels["event"] = lp.markers["event"][named]
     lp.labels = labels
     lp.label_text = np.array(
         [
             "" if key else str(table.labels[ev])
-            for ev, key in zip(labels["event"], labels["key"], strict=True)
+            for ev, key in zip(labels["event"].tolist(), labels["key"].tolist(), strict=True)
         ],
         dtype=object,
     )
