@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cspo_viewer.data.dates import EPOCH
 
@@ -33,10 +34,10 @@ LAST_DAY = date(9999, 12, 31).toordinal() - _EPOCH_ORD
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     """One tick: ``day`` in timeline units, its label ("" when unlabelled), and whether it
-    belongs to the chosen (labelled) step rather than the finer unlabelled subdivision."""
+    belongs to the chosen (labelled) step rather than the finer unlabelled subdivision.
+    A named tuple: every zoom or pan step makes a hundred or so."""
 
     day: float
     text: str

@@ -7,6 +7,7 @@ alike, so the screen and the slide show the same lanes over the same dates.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,6 +64,32 @@ class InstanceColumns(NamedTuple):
     reach: float  # the furthest any marker sits past its event's start, in days
 
 
+class ByDay:
+    """Every lane's undimmed instances, lane by lane, each lane's in marker-day order,
+    for drawing lanes dense: a frame finds the view's stretch of a lane, and each bin's
+    or stretch's share of it, by binary search, where a pass over every event in view
+    would cost its length."""
+
+    def __init__(self, inst: np.ndarray, bounds: np.ndarray, cols: InstanceColumns) -> None:
+        self.inst = inst  # instance indices (into ``Lanes``)
+        self.centre = cols.centre[inst]  # their marker days, ascending in each lane
+        self.bounds = bounds  # where each lane starts (and the last ends)
+        # Least first: the kind's priority, then the instance (start order), so the
+        # least key of a stretch is the event a dense lane names there.
+        self.size = max(len(cols.centre), 1)
+        self.key = cols.rank[inst].astype(np.int64) * self.size + inst
+        self._pinned: tuple[frozenset[int], np.ndarray] | None = None
+
+    def pinned(self, events: np.ndarray, pins: frozenset[int]) -> np.ndarray:
+        """Positions (in this order) of the instances of ``pins``; ``events`` maps an
+        instance to its event. Kept for the last pins asked, as they seldom change."""
+        if self._pinned is None or self._pinned[0] != pins:
+            wanted = np.fromiter(pins, dtype=np.int64, count=len(pins))
+            at = np.flatnonzero(np.isin(events[self.inst], wanted))
+            self._pinned = (pins, at)
+        return self._pinned[1]
+
+
 def is_period(start: Any, end: Any) -> Any:
     """Whether an event (or each of arrays of them) is drawn as a period, not a day:
     the one test the layout, the painters and the exports share."""
@@ -88,6 +115,7 @@ class Lanes:
     _columns: list[tuple[EventTable, InstanceColumns]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+    _by_day: list[ByDay] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         edges = np.searchsorted(self.lane, np.arange(len(self.keys) + 1))
@@ -127,7 +155,27 @@ class Lanes:
         reach = float((centre - start).max()) if len(start) else 0.0
         columns = InstanceColumns(start, end, centre, rank, reach)
         self._columns[:] = [(table, columns)]  # the content's table (one at a time)
+        self._by_day.clear()  # built from the columns
         return columns
+
+    def by_day(self, table: EventTable) -> ByDay:
+        """The lanes' undimmed instances in marker-day order within each lane (``ByDay``),
+        sorted on the first frame that draws a lane dense and kept with the columns."""
+        cols = self.columns(table)
+        if not self._by_day:
+            undimmed = np.flatnonzero(~self.dim)
+            bounds = np.searchsorted(self.lane[undimmed], np.arange(len(self.keys) + 1))
+            # Lane by lane: each is in start order, nearly day order, which a stable
+            # sort of one lane at a time takes in a few passes.
+            inst = np.concatenate(
+                [
+                    part[np.argsort(cols.centre[part], kind="stable")]
+                    for part in (undimmed[a:b] for a, b in itertools.pairwise(bounds.tolist()))
+                ]
+                or [undimmed]
+            )
+            self._by_day.append(ByDay(inst, bounds, cols))
+        return self._by_day[0]
 
 
 def assign_lanes(

@@ -29,6 +29,7 @@ the rows below the strip.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -387,9 +388,7 @@ class _Placer:
         in around them."""
         last = self.row_ids[-1]
         first_rows = self.row_ids[:-1]
-        rest = [
-            i for i in order if not (first_rows and self._try(i, self.widths(i), rows=first_rows))
-        ]
+        rest = [i for i in order if not (first_rows and self._try_titled(i, first_rows))]
         xs = self.x  # candidates come in x order (``lane_candidates``)
         swept = []
         for i in rest:
@@ -400,29 +399,45 @@ class _Placer:
                 swept.append(i)
         self.sweep(sorted(swept, key=lambda i: xs[i]), last, key_width)
 
+    def _try_titled(self, i: int, rows: Sequence[int]) -> bool:
+        """``_try`` with its title in one of ``rows``, the title measured only where its
+        marker alone would fit: a marker and its title take the marker's room and more,
+        so where the marker finds no room neither does the title (most candidates once
+        the rows are full, and measuring a new title is a text layout)."""
+        return self.fit(i, None, rows) is not None and self._try(i, self.widths(i), rows=rows)
+
     def _title_alone(self, i: int, row: int) -> bool:
         """Name ``i`` in ``row`` if its title fits there without covering any other
         event's marker (so naming it pushes nobody into a badge)."""
-        st, sorted_x = self.style, self.x
-        x, half = sorted_x[i], st.marker_px / 2
+        st = self.style
+        x, half = self.x[i], st.marker_px / 2
+        # Its marker alone first: the title's stretch holds the marker's, so where the
+        # marker is not alone the title is not either (and is not measured).
+        if not self._alone(min(x - half, self.bar0[i]), max(x + half, self.bar1[i]), row):
+            return False
         width = self.widths(i)
         reach = None if width is None else st.label_reach(x, width, self.bounds)
         if width is None or reach is None:
             return False
         lo, hi = min(reach[0], self.bar0[i]), max(reach[1], self.bar1[i])
-        label = (reach[2], width)
-        # Clear of other markers by a badge's width too: a pile just left of it keeps
-        # room for the badge that counts it.
+        if not self._alone(lo, hi, row):
+            return False
+        self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
+        self.placed[i] = _Placed(row, (reach[2], width))
+        return True
+
+    def _alone(self, lo: float, hi: float, row: int) -> bool:
+        """Whether ``lo``..``hi`` is free in ``row`` and holds one marker at most, clear of
+        the others by a badge's width too: a pile just left of it keeps room for the
+        badge that counts it."""
+        st, sorted_x = self.style, self.x  # candidates come in x order
+        half = st.marker_px / 2
         room = 2 * (st.badge_half + st.gap_px)
         gap = 2 * st.gap_px
         inside = bisect.bisect_left(sorted_x, hi + half + gap) - bisect.bisect_left(
             sorted_x, lo - half - room
         )
-        if inside > 1 or not self.rows[row].free(lo - st.gap_px, hi + st.gap_px):
-            return False
-        self.rows[row].add(lo - st.gap_px, hi + st.gap_px)
-        self.placed[i] = _Placed(row, label)
-        return True
+        return inside <= 1 and self.rows[row].free(lo - st.gap_px, hi + st.gap_px)
 
     def sweep(self, indices: Sequence[int], row: int, key_width: float | None) -> None:
         """Left to right in one row, by pile-up (markers that would touch): the pile's
@@ -605,18 +620,21 @@ def plan_view(
     if home is None:
         home = choose_homes(table, lanes, viewport, measure, style, pinned=pinned, bounds=bounds)
     key_width = measure(key_text(8888)) if key else None
-    plans = []
-    for lane in range(len(lanes.keys)):
-        n_rows = rows[lane] if rows is not None else 2
-        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n_rows):
-            lp = LanePlan(rows=n_rows)
-            cand = dense_candidates(table, lanes, lane, viewport, pinned, style, lp, home)
-            _name_dense(lp, table, cand, n_rows, measure, style, px_bounds)
-        else:
-            cand, dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
-            lp = LanePlan(rows=n_rows, dim_x=dim_x)
-            _plan_sparse(lp, table, cand, n_rows, measure, style, px_bounds, key_width)
-        plans.append(lp)
+    n_rows = [rows[lane] if rows is not None else 2 for lane in range(len(lanes.keys))]
+    dense = [
+        lane
+        for lane, n in enumerate(n_rows)
+        if is_dense(visible_count(table, lanes, lane, viewport), viewport, style, n)
+    ]
+    plans = [LanePlan(rows=n) for n in n_rows]
+    named = dense_candidates(
+        table, lanes, dense, viewport, pinned, style, [plans[lane] for lane in dense], home
+    )
+    for lane, cand in zip(dense, named, strict=True):
+        _name_dense(plans[lane], table, cand, n_rows[lane], measure, style, px_bounds)
+    for lane in sorted(set(range(len(lanes.keys))) - set(dense)):
+        cand, plans[lane].dim_x = lane_candidates(table, lanes, lane, viewport, pinned, home=home)
+        _plan_sparse(plans[lane], table, cand, n_rows[lane], measure, style, px_bounds, key_width)
     plan = Plan(viewport, plans)
     if key:
         _number_key(plan, table)
@@ -730,44 +748,60 @@ def _visible_first_fit(
 
 def _emit(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
     """The placed candidates in view as the lane's markers and labels, in x order."""
-    placed = np.fromiter(sorted(placer.placed), dtype=np.int64, count=len(placer.placed))
-    placed = placed[cand.visible[placed]]
-    where = [placer.placed[i] for i in placed.tolist()]
+    visible: list[bool] = cand.visible.tolist()
+    placed = [i for i in sorted(placer.placed) if visible[i]]
+    where = [placer.placed[i] for i in placed]
+    at = np.array(placed, dtype=np.int64)
     lp.markers = np.empty(len(placed), MARKER)
-    lp.markers["x"], lp.markers["event"] = cand.x[placed], cand.events[placed]
+    lp.markers["x"], lp.markers["event"] = cand.x[at], cand.events[at]
     lp.markers["row"] = [p.row for p in where]
-    named = [(k, p) for k, p in enumerate(where) if p.label is not None]
+    named = [k for k, p in enumerate(where) if p.label is not None]
+    titled = [(p.label, p.row, p.key) for p in (where[k] for k in named) if p.label is not None]
     labels = np.empty(len(named), LABEL)
-    labels["x"] = [p.label[0] for _, p in named if p.label is not None]
-    labels["width"] = [p.label[1] for _, p in named if p.label is not None]
-    labels["row"] = [p.row for _, p in named]
-    labels["key"] = [p.key for _, p in named]
-    labels["event"] = lp.markers["event"][[k for k, _ in named]]
+    labels["x"] = [label[0] for label, _, _ in titled]
+    labels["width"] = [label[1] for label, _, _ in titled]
+    labels["row"] = [row for _, row, _ in titled]
+    labels["key"] = [key for _, _, key in titled]
+    labels["event"] = lp.markers["event"][named]
     lp.labels = labels
     lp.label_text = np.array(
         [
             "" if key else str(table.labels[ev])
-            for ev, key in zip(labels["event"], labels["key"], strict=True)
+            for ev, key in zip(labels["event"].tolist(), labels["key"].tolist(), strict=True)
         ],
         dtype=object,
     )
 
 
 def _badges(lp: LanePlan, table: EventTable, cand: _Lane, placer: _Placer) -> None:
-    """The last resort: events with no room even for a marker, counted in badges."""
-    rows: list[tuple[float, int, int, tuple[float, float], int]] = []
-    for x, row, members in placer.badges:
-        idx = np.asarray(members)
-        idx = idx[cand.visible[idx]]
-        if not len(idx):
-            continue
-        events = cand.events[idx]
+    """The last resort: events with no room even for a marker, counted in badges (their
+    members in view; the badges of a lane together, as a crowded lane has dozens)."""
+    badges = placer.badges
+    sizes = [len(members) for _, _, members in badges]
+    members = np.fromiter(
+        itertools.chain.from_iterable(members for _, _, members in badges),
+        dtype=np.int64,
+        count=sum(sizes),
+    )
+    which = np.repeat(np.arange(len(badges)), sizes)
+    shown = cand.visible[members]
+    members, which = members[shown], which[shown]
+    counts = np.bincount(which, minlength=len(badges))
+    held = np.flatnonzero(counts)  # badges with a member in view, in order
+    clusters = np.empty(len(held), CLUSTER)
+    if len(held):
+        events = cand.events[members]
+        firsts = np.cumsum(counts[held]) - counts[held]  # each badge's first member
         kinds = table.kind[events]
-        span = (float(table.start[events].min()), float(table.end[events].max()))
-        kind = int(kinds[0]) if (kinds == kinds[0]).all() else -1
-        rows.append((float(x), int(row), len(idx), span, kind))
-        lp.cluster_events.append(events)
-    lp.clusters = np.array(rows, dtype=CLUSTER)
+        same = np.minimum.reduceat(kinds, firsts) == np.maximum.reduceat(kinds, firsts)
+        clusters["x"] = [badges[b][0] for b in held.tolist()]
+        clusters["row"] = [badges[b][1] for b in held.tolist()]
+        clusters["count"] = counts[held]
+        clusters["span"][:, 0] = np.minimum.reduceat(table.start[events], firsts)
+        clusters["span"][:, 1] = np.maximum.reduceat(table.end[events], firsts)
+        clusters["kind"] = np.where(same, kinds[firsts], -1)
+        lp.cluster_events.extend(np.split(events, firsts[1:]))
+    lp.clusters = clusters
 
 
 def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport) -> int:
@@ -782,83 +816,122 @@ def visible_count(table: EventTable, lanes: Lanes, lane: int, viewport: Viewport
 def dense_candidates(
     table: EventTable,
     lanes: Lanes,
-    lane: int,
+    dense: Sequence[int],
     viewport: Viewport,
     pinned: Collection[int],
     style: LayoutStyle,
-    lp: LanePlan,
+    plans: Sequence[LanePlan],
     home: np.ndarray | None = None,
-) -> _Lane:
-    """A dense lane: its density strip (events per 2-4 px bin, into ``lp``) and, per
-    stretch of four marker widths, its most important event (the first in start order
-    among equals) as the candidates to name. Only the chosen few get bars and ranks
-    worked out, so a frame costs a few passes over the visible events."""
-    sl = lanes.lane_slice(lane)
+) -> list[_Lane]:
+    """Dense lanes (``dense``, in lane order): each one's density strip (events per 2-4
+    px bin, into its plan of ``plans``) and, per stretch of four marker widths, its most
+    important event (the first in start order among equals) as the candidates to name.
+
+    All at once, over the lanes' undimmed events in marker-day order
+    (``Lanes.by_day``): a binary search per lane and bin or stretch, then one
+    ``minimum.reduceat`` over the view's keys, where rounding every event in view to
+    its bin and stretch took several passes over them, lane by lane."""
+    if not len(dense):
+        return []
+    order = lanes.by_day(table)
     cols = lanes.columns(table)
-    lo, hi = (
-        # No marker sits further past its event's start than ``cols.reach``: events
-        # that start earlier than that are out of view.
-        np.searchsorted(cols.start[sl], (viewport.x0 - cols.reach - 1, viewport.x1), side="right")
-        + sl.start
-    )
-    xs = (cols.centre[lo:hi] - viewport.x0) * viewport.px_per_day
-    keep = viewport.holds(cols.centre[lo:hi]) & ~lanes.dim[lo:hi]
-    if keep.all():  # all of the stretch in view and none dimmed: read it as it is
-        inst, ranks = np.arange(lo, hi), cols.rank[lo:hi]
-    else:
-        inst = np.flatnonzero(keep) + lo
-        xs, ranks = xs[keep], cols.rank[inst]
+    centre = order.centre
+    # In view by the day, as ``Viewport.holds`` decides: x0 <= day <= x1.
+    view = (viewport.x0, np.nextafter(viewport.x1, np.inf))
+    lo, hi = np.array(
+        [
+            order.bounds[lane]
+            + np.searchsorted(centre[order.bounds[lane] : order.bounds[lane + 1]], view)
+            for lane in dense
+        ]
+    ).T
     bin_px = max(2.0, style.marker_px / 3)
     bins = max(int(np.ceil(viewport.width_px / bin_px)), 1)
-    at = np.clip((xs / bin_px).astype(np.int64), 0, bins - 1)  # the view's edges, rounded
-    lp.density = np.bincount(at, minlength=bins)
-    lp.density_bin_px = bin_px
-    seg = (xs / (style.marker_px * 4)).astype(np.int32)
-    rank = ranks
-    if len(pinned):
-        pins = np.fromiter(pinned, dtype=np.int64)
-        rank = np.where(np.isin(lanes.event[inst], pins), -1, rank)
-    if len(rank) and rank.min() == rank.max():
-        # One kind (lanes by kind): the first of each run of a stretch, in start order.
-        # (Centred month and year events break runs: keep one candidate per stretch.)
-        best = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
-        best = best[np.unique(seg[best], return_index=True)[1]]
-    elif len(rank):
-        best = _first_of_least(seg, rank)
-    else:
-        best = seg
-    best = best[np.lexsort((xs[best], rank[best]))]
+    # Events per bin; one on the view's right edge counts in the last bin.
+    edges = _cuts(centre, lo, hi, viewport, bin_px, bins)
+    for lp, counts in zip(plans, edges[:, 1:] - edges[:, :-1], strict=True):
+        lp.density, lp.density_bin_px = counts, bin_px
+    stretch_px = style.marker_px * 4
+    shown = hi > lo
+    ends = _px_steps(centre[hi[shown] - 1], viewport, stretch_px)
+    edges = _cuts(centre, lo, hi, viewport, stretch_px, int(ends.max(initial=-1)) + 1)
+    held = edges[:, :-1] < edges[:, 1:]  # the stretches holding events
+    # The lanes' keys in view, one after another; each held stretch's start there.
+    keys = np.concatenate([order.key[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    offset = np.cumsum(hi - lo) - (hi - lo) - lo
+    starts = (edges[:, :-1] + offset[:, None])[held]
+    lane_of = np.nonzero(held)[0]
+    least = np.minimum.reduceat(keys, starts) if len(starts) else np.zeros(0, np.int64)
+    inst, rank = least % order.size, least // order.size
+    if len(pinned) and len(starts):
+        at = order.pinned(lanes.event, frozenset(pinned))
+        lane_at = np.searchsorted(lo, at, side="right") - 1  # the dense lane it is in
+        inside = (lane_at >= 0) & (at < hi[np.maximum(lane_at, 0)])
+        at, lane_at = at[inside], lane_at[inside]
+        if len(at):
+            # A pinned event outranks every kind: the first pinned one of its stretch.
+            which = np.searchsorted(starts, at + offset[lane_at], side="right") - 1
+            none = np.iinfo(np.int64).max
+            first = np.full(len(starts), none, dtype=np.int64)
+            np.minimum.at(first, which, order.inst[at])
+            pins = first < none
+            inst, rank = np.where(pins, first, inst), np.where(pins, -1, rank)
+    xs = np.asarray(viewport.to_px(cols.centre[inst]), dtype=np.float64)
+    best = np.lexsort((xs, rank, lane_of))
     xs, rank, inst = xs[best], rank[best].astype(np.int32), inst[best]
     events = lanes.event[inst]
-    starts, ends = cols.start[inst], cols.end[inst]
-    long = is_period(starts, ends)
-    bar0 = np.where(long, viewport.to_px(starts), xs)
-    bar1 = np.where(long, viewport.to_px(ends), xs)
+    start, end = cols.start[inst], cols.end[inst]
+    long = is_period(start, end)
+    bar0 = np.where(long, viewport.to_px(start), xs)
+    bar1 = np.where(long, viewport.to_px(end), xs)
     is_home = np.ones(len(inst), dtype=bool) if home is None else home[inst]
     visible = np.ones(len(events), dtype=bool)
-    return _Lane(events, xs, bar0, bar1, rank, visible, inst, is_home)
+    cut = np.cumsum(np.bincount(lane_of, minlength=len(dense)))[:-1]
+    parts = (np.split(a, cut) for a in (events, xs, bar0, bar1, rank, visible, inst, is_home))
+    return [_Lane(*lane) for lane in zip(*parts, strict=True)]
 
 
-RANKS = len(KIND_PRIORITY) + 2
-"""How many ranks a dense lane's candidates can have: -1 (pinned), each kind's place in
-``KIND_PRIORITY``, and one after it for kinds it does not name."""
+def _px_steps(days: np.ndarray, viewport: Viewport, step_px: float) -> np.ndarray:
+    """Which ``step_px`` step of the view each day's marker falls in (its pixel x over
+    ``step_px``, truncated): the one rounding that every dense-lane count uses."""
+    return (((days - viewport.x0) * viewport.px_per_day) / step_px).astype(np.int64)
 
 
-def _first_of_least(seg: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """For each stretch ``seg`` holds (in stretch order), the first index of its least
-    ``rank`` (-1 to ``RANKS`` - 2): the first index of each (stretch, rank) pair found
-    in one pass over a small table (stretches x ranks), where a sort of every index by
-    pair would take several. 32-bit, as a frame does this for every lane's events."""
-    n = len(seg)
-    key = seg.astype(np.int32) * RANKS
-    key += rank
-    key += 1
-    flat = np.full((int(seg.max()) + 1) * RANKS, n, dtype=np.int32)
-    np.minimum.at(flat, key, np.arange(n, dtype=np.int32))
-    first = flat.reshape(-1, RANKS)
-    found = first < n
-    held = np.flatnonzero(found.any(axis=1))
-    return first[held, found[held].argmax(axis=1)].astype(np.int64)
+def _cuts(
+    days: np.ndarray, lo: np.ndarray, hi: np.ndarray, viewport: Viewport, step_px: float, steps: int
+) -> np.ndarray:
+    """Where each of ``steps`` steps of the view starts in each lane's days
+    ``days[lo:hi]`` (ascending), and where it ends: a row a lane, ``lo``, then for k
+    from 1 to ``steps`` - 1 the first index in step k or later (``_px_steps``), then
+    ``hi``. Searched by the step's first day, then checked, and where a day on the edge
+    rounds the other way moved over its run of equal days, so that the counts are
+    exactly those of rounding every event."""
+    k = np.arange(1, max(steps, 1), dtype=np.int64)
+    first_days = viewport.x0 + k * (step_px / viewport.px_per_day)
+    at = np.array(
+        [
+            a + np.searchsorted(days[a:b], first_days)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    ).reshape(len(lo), len(k))
+    while at.size and len(days):
+        # Step k starts at ``at``: the day before it is in an earlier step, its own not.
+        before = _px_steps(days.take(at - 1, mode="clip"), viewport, step_px)
+        own = _px_steps(days.take(at, mode="clip"), viewport, step_px)
+        late = (before >= k) & (at > lo[:, None])
+        early = (own < k) & (at < hi[:, None])
+        if not (late.any() or early.any()):
+            break
+        for row, col in zip(*np.nonzero(late), strict=True):
+            a, b = lo[row], hi[row]
+            at[row, col] = a + np.searchsorted(days[a:b], days[at[row, col] - 1], side="left")
+        for row, col in zip(*np.nonzero(early), strict=True):
+            a, b = lo[row], hi[row]
+            at[row, col] = a + np.searchsorted(days[a:b], days[at[row, col]], side="right")
+    edges = np.empty((len(lo), len(k) + 2), dtype=np.int64)
+    edges[:, 0], edges[:, 1:-1], edges[:, -1] = lo, at, hi
+    return edges
 
 
 def _name_dense(
@@ -877,7 +950,7 @@ def _name_dense(
     width = _widths(table, cand, measure)
     placer = _Placer(cand, n_rows, width, style, bounds, first_row=1)
     for i in np.flatnonzero(cand.home).tolist():
-        placer._try(i, width(i))
+        placer._try_titled(i, placer.row_ids)
     _emit(lp, table, cand, placer)
 
 

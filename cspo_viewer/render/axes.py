@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture
 
 from cspo_viewer.layout.axis import Tick, date_ticks
 
@@ -55,6 +55,8 @@ class DayAxis(_SceneAxis):
     subdivision on the second (``maxTextLevel=0`` keeps pyqtgraph from labelling it).
     """
 
+    picture: QPicture | None  # pyqtgraph's: None whenever the axis must be laid out again
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.setStyle(maxTextLevel=0)
@@ -64,6 +66,10 @@ class DayAxis(_SceneAxis):
         self._metrics = QFontMetricsF(QFont())
         self._widths: dict[str, float] = {}
         self._last_key: tuple | None = None  # the range, width and font of ``ticks``
+        self._rects: dict[tuple, QRectF] = {}  # text rects the painter gave, this font
+        self._rects_font: str | None = None
+        self._bounds: QRectF | None = None  # the axis's bounds while laying it out
+        self._specs: tuple | None = None  # pyqtgraph's layout of it, what it draws
 
     def _font_metrics(self) -> QFontMetricsF:
         font = self.style["tickFont"] or QFont()
@@ -71,6 +77,55 @@ class DayAxis(_SceneAxis):
         if key != self._font_key:
             self._font_key, self._metrics, self._widths = key, QFontMetricsF(font), {}
         return self._metrics
+
+    def paint(self, p, opt, widget) -> None:
+        """On screen, laid out as pyqtgraph lays it out (on a picture's painter, again
+        whenever pyqtgraph drops its picture: a new range, size or style) and then drawn
+        straight onto the painter, not recorded and replayed: every zoom or pan step lays
+        the axis out again, and the recording cost more than the drawing."""
+        if self.getViewWidget() is None:
+            super().paint(p, opt, widget)
+            return
+        font = self.style["tickFont"]
+        if self.picture is None:
+            picture = QPicture()
+            painter = QPainter(picture)
+            if font:
+                painter.setFont(font)
+            self._specs = self.generateDrawSpecs(painter)
+            painter.end()
+            self.picture = picture  # what pyqtgraph drops when the axis changes
+        if self._specs is not None:
+            p.save()
+            if font:
+                p.setFont(font)
+            self.drawPicture(p, *self._specs)
+            p.restore()
+
+    def generateDrawSpecs(self, p):  # pyqtgraph's name
+        """pyqtgraph's layout of the axis, asking once what it asks for every label: the
+        axis's own bounds (once a layout) and each label's text rect in the tick font
+        (once a font and text: labels repeat from step to step). A zoom or pan step
+        lays the axis out again."""
+        font = self.style["tickFont"] or p.font()
+        device, engine = p.device(), p.paintEngine()
+        where = (device.logicalDpiX(), device.logicalDpiY(), engine and engine.type())
+        key = f"{font.key()} {where}"  # rects as this font measures on this device
+        if key != self._rects_font:
+            self._rects_font, self._rects = key, {}
+        self._bounds = super().boundingRect()
+        try:
+            return super().generateDrawSpecs(_KnownRects(p, self._rects))
+        finally:
+            self._bounds = None
+
+    def _updateMaxTextSize(self, x):  # pyqtgraph's name
+        self._bounds = None  # it may resize the axis
+        return super()._updateMaxTextSize(x)
+
+    def boundingRect(self) -> QRectF:
+        bounds = self._bounds
+        return super().boundingRect() if bounds is None else QRectF(bounds)
 
     def label_width(self, text: str) -> float:
         """The width pyqtgraph gives the label's text rect (``QPainter.boundingRect`` in
@@ -110,6 +165,27 @@ class DayAxis(_SceneAxis):
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._texts.get(v, "") for v in values]
+
+
+class _KnownRects:
+    """A painter whose ``boundingRect`` of a text is asked of it once: the rect it gave
+    is kept in ``rects`` (a copy handed out each time, as pyqtgraph resizes it)."""
+
+    def __init__(self, painter: QPainter, rects: dict[tuple, QRectF]) -> None:
+        self._painter = painter
+        self._rects = rects
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._painter, name)
+
+    def boundingRect(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str) -> QRectF:
+        key = (text, rect.getRect(), flags)
+        found = self._rects.get(key)
+        if found is None:
+            if len(self._rects) > 4096:
+                self._rects.clear()
+            found = self._rects[key] = self._painter.boundingRect(rect, flags, text)
+        return QRectF(found)
 
 
 class LaneAxis(_SceneAxis):

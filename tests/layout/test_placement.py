@@ -7,13 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cspo_viewer.data.table import EventTable, TagPairs, load_table
 from cspo_viewer.layout import (
     ClusterHit,
     EventHit,
+    LanePlan,
     Lanes,
     LayoutStyle,
     Viewport,
@@ -24,6 +25,7 @@ from cspo_viewer.layout import (
     marker_day,
     plan_view,
 )
+from cspo_viewer.layout.placement import dense_candidates
 
 KINDS = (
     "founding",
@@ -433,3 +435,62 @@ def test_a_dense_lane_counts_a_period_whose_marker_is_far_past_its_start():
     centre = marker_day(table.start, table.end)
     in_view = int(((centre >= vp.x0) & (centre <= vp.x1)).sum())
     assert lane.density is not None and lane.density.sum() == in_view
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 400), min_size=1, max_size=400),
+    kinds=st.lists(st.integers(0, len(KINDS) - 1), min_size=400, max_size=400),
+    dim=st.lists(st.booleans(), min_size=400, max_size=400),
+    lane=st.lists(st.integers(0, 2), min_size=400, max_size=400),
+    view=st.tuples(st.integers(-40, 600), st.integers(1, 400), st.integers(1, 12)),
+    pins=st.sets(st.integers(0, 399), max_size=4),
+)
+# A marker right on a bin's edge, which a search by the day alone puts in the next bin.
+@example(
+    days=[40], kinds=[0] * 400, dim=[False] * 400, lane=[0] * 400, view=(71, 17, 10), pins=set()
+)
+def test_dense_lanes_count_every_marker_in_view_and_offer_each_stretchs_first(
+    days, kinds, dim, lane, view, pins
+):
+    """Each dense lane's strip counts, in each bin, its undimmed markers whose pixel
+    falls in it (a marker on the view's edge included), and it offers one event per
+    stretch holding any: the most important there (pinned, then by kind), the first by
+    start among equals. Three lanes are laid out at once, some perhaps empty in view.
+    Whole days put many markers on one pixel, and views that start on a half day with a
+    bin of a few half days put markers right on the bins' edges."""
+    n = len(days)
+    table = synthetic_table([float(d) for d in days], kinds[:n], [1.0] * n)
+    lanes = Lanes(("a", "b", "c"), ("A", "B", "C"), *_lanes_of(table, lane[:n], dim[:n]))
+    half_days, span, bin_days = view
+    style = LayoutStyle()
+    width = span * max(2.0, style.marker_px / 3) / (bin_days / 2)
+    vp = Viewport(half_days / 2, half_days / 2 + span, width)
+    pinned = {p for p in pins if p < n}
+    plans = [LanePlan(rows=3) for _ in range(3)]
+    found = dense_candidates(table, lanes, [0, 1, 2], vp, pinned, style, plans)
+    cols = lanes.columns(table)
+    for which, (lp, cand) in enumerate(zip(plans, found, strict=True)):
+        mine = lanes.lane == which
+        shown = np.flatnonzero(vp.holds(cols.centre) & ~lanes.dim & mine)
+        px = (cols.centre[shown] - vp.x0) * vp.px_per_day
+        bins = len(lp.density)
+        at = np.minimum((px / lp.density_bin_px).astype(np.int64), bins - 1)
+        assert lp.density.tolist() == np.bincount(at, minlength=bins).tolist()
+        stretch = (px / (style.marker_px * 4)).astype(np.int64)
+        rank = np.where(np.isin(lanes.event[shown], list(pinned)), -1, cols.rank[shown])
+        best = {}
+        for s, r, i in zip(stretch.tolist(), rank.tolist(), shown.tolist(), strict=True):
+            best[s] = min(best.get(s, (r, i)), (r, i))
+        assert sorted(cand.inst.tolist()) == sorted(i for _, i in best.values())
+        assert sorted(cand.rank.tolist()) == sorted(r for r, _ in best.values())
+
+
+def _lanes_of(table: EventTable, lane: list[int], dim: list[bool]) -> tuple[np.ndarray, ...]:
+    """Each event in lane ``lane`` (by lane, then start), ``dim`` marking those drawn
+    dimmed: the instance columns of ``Lanes``."""
+    start_order = np.argsort(table.start, kind="stable")
+    lane_of = np.asarray(lane, dtype=np.int32)[start_order]
+    event = start_order[np.argsort(lane_of, kind="stable")].astype(np.int32)
+    lanes = np.asarray(lane, dtype=np.int32)[event]
+    return event, lanes, np.asarray(dim, dtype=bool)[event]

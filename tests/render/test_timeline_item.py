@@ -22,7 +22,7 @@ from cspo_viewer.layout import Viewport
 from cspo_viewer.layout.placement import EventHit
 from cspo_viewer.render.palette import DARK, LIGHT, RenderLook, blend
 from cspo_viewer.render.style import kind_color
-from cspo_viewer.render.timeline_item import TimelineItem
+from cspo_viewer.render.timeline_item import TimelineItem, fill_translucent
 from tests.render_support import (
     LOOKS,
     Ev,
@@ -475,3 +475,37 @@ def tint_share_any(area: np.ndarray, under: np.ndarray, over: np.ndarray) -> np.
     flat = area.reshape(-1, 3).astype(np.float64)
     channels = np.abs(over - under) > 40
     return ((flat[:, channels] - under[channels]) / (over - under)[channels]).mean(axis=1)
+
+
+def test_a_translucent_fill_paints_the_pixels_an_antialiased_rect_does(qapp):
+    """Nation lanes' membership tints fill whole pixels without antialiasing and
+    antialias only their fractional edges (several times faster): every pixel comes out
+    as the one antialiased ``drawRect`` paints, whatever the fractions, on light and
+    dark grounds."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    rng = np.random.default_rng(7)
+    tint = QColor(LIGHT.member_band)
+    tint.setAlphaF(0.12)
+    for ground in (LIGHT.background, LIGHT.lane_band, DARK.background):
+        for x, y, w, h in [
+            (10.0, 10.5, 100.0, 20.25),
+            (3.5, 3.5, 0.5, 50.0),
+            *rng.uniform((0, 0, 0.3, 0.3), (150, 80, 200, 120), (40, 4)).tolist(),
+        ]:
+            images = []
+            for fill in ("plain", "split"):
+                image = QImage(400, 220, QImage.Format.Format_ARGB32_Premultiplied)
+                image.fill(QColor(ground))
+                p = QPainter(image)
+                p.setRenderHint(QPainter.RenderHint.Antialiasing)
+                p.setPen(Qt.PenStyle.NoPen)
+                if fill == "plain":
+                    p.setBrush(tint)
+                    p.drawRect(QRectF(x, y, w, h))
+                else:
+                    fill_translucent(p, QRectF(x, y, w, h), tint)
+                p.end()
+                images.append(pixels(image))
+            assert np.array_equal(*images), (ground, x, y, w, h)
