@@ -40,9 +40,9 @@ from cspo_viewer.data.usable import (
     clean_text,
     event_problem,
     has_blob,
+    reading_undecodable,
     show_bidi_controls,
     sub_row_problem,
-    undecodable_as_bytes,
     valid_day,
 )
 
@@ -489,16 +489,9 @@ class Store(SkipBook):
                     if i >= done:
                         yield record
 
-    @contextlib.contextmanager
-    def reading_undecodable(self) -> Iterator[None]:
-        """Read text that is not valid UTF-8 as ``usable.NotUtf8`` bytes meanwhile, which
-        the usable rules leave out with a note (only after a read failed: the usual
-        path keeps Python's own decoding, without a callback per value)."""
-        self.conn.text_factory = undecodable_as_bytes
-        try:
-            yield
-        finally:
-            self.conn.text_factory = str
+    def reading_undecodable(self) -> contextlib.AbstractContextManager[None]:
+        """``usable.reading_undecodable`` on this store's connection."""
+        return reading_undecodable(self.conn)
 
     def _records(self, flt: EventFilter) -> Iterable[dict[str, Any]]:
         """Matching events as JSON-ready dicts with names, themes, sources and quotes.

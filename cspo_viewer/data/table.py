@@ -26,7 +26,7 @@ from cspo_viewer.data.db_file import ONE_PASS_CACHE_KIB, connect, data_version, 
 from cspo_viewer.data.filters import TAG_FACETS, EventFilter, Facet
 from cspo_viewer.data.store import Store
 from cspo_viewer.data.text_column import TextColumn
-from cspo_viewer.data.usable import clean_text
+from cspo_viewer.data.usable import clean_text, reading_undecodable
 
 _T = TypeVar("_T")
 
@@ -271,10 +271,14 @@ def load_table(store: Store) -> EventTable:
     database that holds events, ``DatabaseError`` says so.
     """
     kinds = tuple(k.id for k in store.kinds())
+    names = _tag_names(store)
     started = _STARTED.pop(store, None)
+    counted: dict[str, dict[str, int] | None] = {}
     with store.reading_every_page(), _snapshot(store.conn):
-        raw = started.result(store, kinds) if started is not None else None
-        if raw is None:
+        taken = started.result(store, kinds, names) if started is not None else None
+        if taken is not None:
+            raw, counted = taken
+        else:
             raw = _query(store.conn, kinds)
         read, ordered = _read_events(store, raw), raw.ordered
         if read.sound:
@@ -285,7 +289,6 @@ def load_table(store: Store) -> EventTable:
                 raise store.nothing_usable(len(read.columns.rowid))
             ordered = ordered[np.isin(ordered, usable)]
     columns = read.columns.take(_positions(read.columns.rowid, ordered))
-    names = {"nation": [x.code for x in store.nations()], "theme": [t.id for t in store.themes()]}
 
     def tags(facet: str, rows_of: Callable[[np.ndarray], np.ndarray]) -> TagPairs:
         return _pairs(store, TAG_FACETS[f"{facet}s"], names[facet], rows_of)
@@ -293,7 +296,9 @@ def load_table(store: Store) -> EventTable:
     def counts(facet: str) -> dict[str, int] | None:
         if not read.sound:  # the table leaves out events SQLite would count
             return None
-        return _tag_counts(store, TAG_FACETS[f"{facet}s"], names[facet])
+        if facet in counted:  # counted with the events, in the same read
+            return counted[facet]
+        return _tag_counts(store.conn, TAG_FACETS[f"{facet}s"], names[facet])
 
     def tags_by_row(facet: str, rowids: list[int]) -> dict[int, tuple[str, ...]]:
         return _tag_rows(store, TAG_FACETS[f"{facet}s"], names[facet], rowids)
@@ -314,6 +319,11 @@ def load_table(store: Store) -> EventTable:
     )
 
 
+def _tag_names(store: Store) -> dict[str, list[str]]:
+    """The names each tag facet knows ("nation": codes, "theme": ids), in their order."""
+    return {"nation": [x.code for x in store.nations()], "theme": [t.id for t in store.themes()]}
+
+
 def read_in_background(store: Store) -> None:
     """Start reading ``store``'s events on a second connection in another thread, for the
     next ``load_table(store)`` to take.
@@ -326,17 +336,20 @@ def read_in_background(store: Store) -> None:
     connection has committed to the file since this call (``PRAGMA data_version`` on
     ``store``'s connection), and reads on its own connection otherwise.
     """
-    _STARTED[store] = _BackgroundRead(store, tuple(k.id for k in store.kinds()))
+    kinds = tuple(k.id for k in store.kinds())
+    _STARTED[store] = _BackgroundRead(store, kinds, _tag_names(store))
 
 
 class _BackgroundRead:
-    """One ``_query`` of every event on its own connection and thread (see
-    ``read_in_background``)."""
+    """One ``_query`` of every event, and the filter panel's first counts, on its own
+    connection and thread (see ``read_in_background``)."""
 
-    def __init__(self, store: Store, kinds: tuple[str, ...]) -> None:
+    def __init__(self, store: Store, kinds: tuple[str, ...], names: dict[str, list[str]]):
         self._version = data_version(store.conn)
         self._kinds = kinds
+        self._names = names
         self._raw: _Raw | None = None
+        self._counts: dict[str, dict[str, int] | None] = {}
         self._thread = threading.Thread(target=self._read, args=(store.path,), name="events")
         self._thread.start()
 
@@ -348,19 +361,26 @@ class _BackgroundRead:
         try:
             set_page_cache(conn, ONE_PASS_CACHE_KIB)  # every page once (reading_every_page)
             with _snapshot(conn):
-                self._raw = _query(conn, self._kinds)
+                raw = _query(conn, self._kinds)
+                for facet, names in self._names.items():
+                    self._counts[facet] = _tag_counts(conn, TAG_FACETS[f"{facet}s"], names)
+                self._raw = raw
         except sqlite3.Error:
             pass  # as above: the read on the store's connection meets it and says it
         finally:
             conn.close()
 
-    def result(self, store: Store, kinds: tuple[str, ...]) -> _Raw | None:
-        """The read, if it is of the file as ``store`` now sees it; call inside a read
-        transaction on ``store``'s connection (``_snapshot``), after it has read."""
+    def result(
+        self, store: Store, kinds: tuple[str, ...], names: dict[str, list[str]]
+    ) -> tuple[_Raw, dict[str, dict[str, int] | None]] | None:
+        """The read and the counts by facet, if they are of the file as ``store`` sees it
+        now; call inside a read transaction on ``store``'s connection (``_snapshot``)."""
         self._thread.join()
-        if kinds != self._kinds or data_version(store.conn) != self._version:
+        if self._raw is None or (kinds, names) != (self._kinds, self._names):
             return None
-        return self._raw
+        if data_version(store.conn) != self._version:
+            return None
+        return self._raw, self._counts
 
 
 _STARTED: weakref.WeakKeyDictionary[Store, _BackgroundRead] = weakref.WeakKeyDictionary()
@@ -717,21 +737,21 @@ def _tag_rows(
     return {rowid: tuple(sorted(tags)) for rowid, tags in found.items()}
 
 
-def _tag_counts(store: Store, facet: Facet, names: list[str]) -> dict[str, int] | None:
+def _tag_counts(conn: sqlite3.Connection, facet: Facet, names: list[str]) -> dict[str, int] | None:
     """Per tag name, how many events carry it, counted by SQLite from the tag table's
     index; ``None`` when that count could differ from the pairs': a pair whose event is
     missing (no join then drops it), or a name that is not a known tag (the pairs name
     it in ``skipped``)."""
     table, column = facet.table, facet.column
-    stored, joined = store.conn.execute(
+    stored, joined = conn.execute(
         f"SELECT (SELECT count(*) FROM {table}),"
         f" (SELECT count(*) FROM {table} t JOIN events e ON e.id = t.event_id)"
     ).fetchone()
     if stored != joined:
         return None
     counts = dict.fromkeys(names, 0)
-    with store.reading_undecodable():
-        rows = store.conn.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
+    with reading_undecodable(conn):
+        rows = conn.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     for name, n in rows:
         if name not in counts:
             return None

@@ -9,8 +9,10 @@ same rules by event id. One set of rules, so every command and the window agree.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Container, Sequence
+import sqlite3
+from collections.abc import Container, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -51,6 +53,18 @@ def undecodable_as_bytes(value: bytes) -> str | bytes:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return NotUtf8(value)
+
+
+@contextlib.contextmanager
+def reading_undecodable(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read text that is not valid UTF-8 as ``NotUtf8`` bytes on ``conn`` meanwhile, which
+    the rules here leave out with a note (only where a read needs it: the usual path keeps
+    Python's own decoding, without a callback per value)."""
+    conn.text_factory = undecodable_as_bytes
+    try:
+        yield
+    finally:
+        conn.text_factory = str
 
 
 def _shown(value: Any) -> str:

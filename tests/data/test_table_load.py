@@ -227,9 +227,12 @@ def test_a_read_started_in_the_background_gives_the_table_a_load_would(bundled_d
     from cspo_viewer.data.table import read_in_background
 
     with open_store(bundled_db) as store:
-        expected = columns(load_table(store))
+        sync = load_table(store)
+        expected = columns(sync), {f: sync.tag_counts(f) for f in ("nation", "theme")}
         read_in_background(store)
-        assert columns(load_table(store)) == expected
+        table = load_table(store)
+        assert (columns(table), {f: table.tag_counts(f) for f in ("nation", "theme")}) == expected
+        assert "nations" not in table.__dict__  # the counts came with the read, not the pairs
 
 
 def test_a_commit_after_the_background_read_began_is_in_the_table(db_copy):
@@ -238,9 +241,12 @@ def test_a_commit_after_the_background_read_began_is_in_the_table(db_copy):
     from cspo_viewer.data import table as table_module
 
     with open_store(db_copy) as store:
+        canada = load_table(store).tag_counts("nation")["CAN"]
         table_module.read_in_background(store)
         table_module._STARTED[store]._thread.join()  # the read is done, then the write
         with sqlite3.connect(db_copy) as other:
             other.execute(f"UPDATE events SET short_title = 'Moved on' WHERE id = '{FOUNDING}'")
+            other.execute(f"DELETE FROM event_nations WHERE event_id = '{FOUNDING}'")
         table = load_table(store)
         assert table.labels[table.index_of(FOUNDING)] == "Moved on"
+        assert table.tag_counts("nation")["CAN"] == canada - 1
