@@ -250,3 +250,18 @@ def test_a_commit_after_the_background_read_began_is_in_the_table(db_copy):
         table = load_table(store)
         assert table.labels[table.index_of(FOUNDING)] == "Moved on"
         assert table.tag_counts("nation")["CAN"] == canada - 1
+
+
+@pytest.mark.parametrize("where", ["", f"WHERE id <> '{FOUNDING}'"])
+def test_the_order_read_in_one_step_is_the_order_read_row_by_row(db_copy, where):
+    """The background read takes the (date, id) order from ``row_number()`` in one step;
+    the main thread reads it from the index. Rows stored in reverse, as in the first
+    test here, so storage order cannot pass for either."""
+    from cspo_viewer.data.table import _ranked, _rowids
+
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute("UPDATE events SET rowid = 1000000 - rowid")
+    with open_store(db_copy) as store:
+        by_index = _rowids(store.conn, where, ())
+        assert _ranked(store.conn, where, ()).tolist() == by_index.tolist()
+        assert len(by_index) == 31 - bool(where)
