@@ -8,7 +8,7 @@ to quarters, months and days read like a calendar.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture
 
 from cspo_viewer.layout.axis import Tick, date_ticks
@@ -56,6 +56,10 @@ class DayAxis(_SceneAxis):
     """
 
     picture: QPicture | None  # pyqtgraph's: None whenever the axis must be laid out again
+    dragged = Signal(object)
+    """A mouse drag across the dates (pyqtgraph's drag event): the window marks a span
+    with it. A signal, not the window's method set on the axis, which tied the axis to
+    the window in a cycle that Python's collector could break in an order Qt crashes on."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +74,9 @@ class DayAxis(_SceneAxis):
         self._rects_font: str | None = None
         self._bounds: QRectF | None = None  # the axis's bounds while laying it out
         self._specs: tuple | None = None  # pyqtgraph's layout of it, what it draws
+
+    def mouseDragEvent(self, ev: object) -> None:
+        self.dragged.emit(ev)
 
     def _font_metrics(self) -> QFontMetricsF:
         font = self.style["tickFont"] or QFont()

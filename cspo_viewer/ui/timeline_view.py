@@ -43,7 +43,7 @@ class TimelineView(pg.PlotWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(260)
         # A drag across the dates marks a span (for Add era…) instead of panning.
-        self.plot.day_axis.mouseDragEvent = self._axis_drag
+        self.plot.day_axis.dragged.connect(self._axis_drag)
         self._empty = QLabel(self)
         self._empty.setTextFormat(Qt.TextFormat.PlainText)  # it names the filter's values
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
