@@ -365,8 +365,8 @@ class _BackgroundRead:
                 for facet, names in self._names.items():
                     self._counts[facet] = _tag_counts(conn, TAG_FACETS[f"{facet}s"], names)
                 self._raw = raw
-        except sqlite3.Error:
-            pass  # as above: the read on the store's connection meets it and says it
+        except Exception:  # any failure is met again, and said, on the store's own
+            pass  # connection, which reads everything anew when this read gave nothing
         finally:
             conn.close()
 
@@ -401,7 +401,8 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         yield
     finally:
-        conn.execute("COMMIT")
+        if conn.in_transaction:  # an error inside may have ended it: that error is the news
+            conn.execute("COMMIT")
 
 
 class _Read(NamedTuple):

@@ -265,3 +265,23 @@ def test_the_order_read_in_one_step_is_the_order_read_row_by_row(db_copy, where)
         by_index = _rowids(store.conn, where, ())
         assert _ranked(store.conn, where, ()).tolist() == by_index.tolist()
         assert len(by_index) == 31 - bool(where)
+
+
+def test_a_background_read_that_fails_leaves_the_load_to_the_store(bundled_db, monkeypatch, capfd):
+    """Whatever goes wrong on the second connection is met again on the store's own, and
+    said there: the thread itself prints nothing and the table is whole."""
+    from cspo_viewer.data import table as table_module
+
+    real = table_module._query
+
+    def failing(conn, kinds, where="", params=(), *, in_one_step=False):
+        if in_one_step:  # the background read's call
+            raise ValueError("something unforeseen")
+        return real(conn, kinds, where, params)
+
+    monkeypatch.setattr(table_module, "_query", failing)
+    with open_store(bundled_db) as store:
+        expected = columns(load_table(store))
+        table_module.read_in_background(store)
+        assert columns(load_table(store)) == expected
+    assert capfd.readouterr().err == ""
