@@ -267,6 +267,7 @@ def test_the_order_read_in_one_step_is_the_order_read_row_by_row(db_copy, where)
         assert len(by_index) == 31 - bool(where)
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_background_read_that_fails_leaves_the_load_to_the_store(bundled_db, monkeypatch, capfd):
     """Whatever goes wrong on the second connection is met again on the store's own, and
     said there: the thread itself prints nothing and the table is whole."""
