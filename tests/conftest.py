@@ -67,6 +67,17 @@ def controller(bundled_db: Path):
     c.store.close()
 
 
+@pytest.fixture
+def panel(qtbot, controller):
+    """The filter panel on its own, bound to ``controller``."""
+    from cspo_viewer.ui.filter_panel import FilterPanel
+
+    p = FilterPanel()
+    qtbot.addWidget(p)
+    p.bind(controller)
+    return p
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QDate, Qt
@@ -23,14 +22,6 @@ with open_store(paths.bundled_db_path()) as _store:
     KINDS = [k.id for k in _store.kinds()]
 DAYS = ["2014-09-22", "2016-01-01", "2019-06-15", "2020-02-11", "2023-12-01", "2024-12-31"]
 WORDS = ["space", "debris", "Florence", '"outer space"', "sanct", "principals board"]
-
-
-@pytest.fixture
-def panel(qtbot, controller):
-    p = FilterPanel()
-    qtbot.addWidget(p)
-    p.bind(controller)
-    return p
 
 
 @st.composite

@@ -13,7 +13,6 @@ from cspo_viewer.commands.filter_args import filter_to_args
 from cspo_viewer.data.filters import EventFilter, build_filter
 from cspo_viewer.ui.controller import Controller
 from cspo_viewer.ui.filter_chips import FilterChips
-from cspo_viewer.ui.filter_panel import FilterPanel
 from tests.data.test_facets import ticking_gives
 from tests.filter_panel_support import (
     count_text,
@@ -31,14 +30,6 @@ from tests.filter_panel_support import (
     theme_checkbox,
     values,
 )
-
-
-@pytest.fixture
-def panel(qtbot, controller):
-    p = FilterPanel()
-    qtbot.addWidget(p)
-    p.bind(controller)
-    return p
 
 
 @pytest.fixture
